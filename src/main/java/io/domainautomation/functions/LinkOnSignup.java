@@ -1,0 +1,104 @@
+package io.domainautomation.functions;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+
+import io.domainautomation.aws.DeadLetterQueue;
+import io.domainautomation.logic.DomainLinker;
+import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.logic.OnboardingRequest;
+import io.domainautomation.scalingo.ScalingoException;
+import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * SQS-triggered: links a customer's domain to their app. Funqy calls this once per record of a batch; records run
+ * concurrently. Outcomes: {@code linked}, {@code already-linked}; {@code rejected} records (they can never succeed)
+ * go to the dead-letter queue with their reason and are acknowledged; {@code retry} records (Scalingo unavailable)
+ * fail, so they come back in {@code batchItemFailures} and SQS delivers them again.
+ */
+public class LinkOnSignup {
+
+    static final String NAME = "link-on-signup";
+    private static final OutcomeLog LOG = new OutcomeLog(NAME);
+
+    @Inject
+    DomainLinker linker;
+
+    @Inject
+    DeadLetterQueue deadLetters;
+
+    @Funq(NAME)
+    public Uni<Void> linkOnSignup(SQSMessage message) {
+        return Uni.createFrom().item(() -> {
+            handle(message);
+            return message;
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).replaceWithVoid();
+    }
+
+    void handle(SQSMessage message) {
+        String messageId = message.getMessageId();
+        OnboardingRequest request;
+        try {
+            request = OnboardingRequest.parse(message.getBody());
+        } catch (InvalidInput invalid) {
+            reject(message, null, null, invalid.field(), invalid.getMessage());
+            return;
+        }
+        if (request.tlsSecretId().isPresent()) {
+            reject(message, request.app(), request.domain().ascii(), "tlsSecretId",
+                    "tlsSecretId is not supported yet: link without it and let rotate-cert-from-secrets-manager attach the certificate");
+            return;
+        }
+        try {
+            DomainLinker.Result result = linker.link(request.app(), request.domain(), request.canonical(), request.letsencrypt());
+            LOG.info(fields(messageId, request.app(), request.domain().ascii(),
+                    result.outcome() == DomainLinker.Outcome.LINKED ? "linked" : "already-linked", result.detail()));
+        } catch (InvalidInput refused) {
+            reject(message, request.app(), request.domain().ascii(), refused.field(), refused.getMessage());
+        } catch (ScalingoException e) {
+            if (e.isPermanent() && !e.isUnauthorized()) {
+                String reason = e.isNotFound() ? "unknown app " + request.app() + " (" + e.getMessage() + ")" : e.getMessage();
+                reject(message, request.app(), request.domain().ascii(), e.isNotFound() ? "app" : "scalingo", reason);
+            } else {
+                // Unavailable Scalingo, or a token the API refuses: the message is fine, the moment is not.
+                LOG.warn(fields(messageId, request.app(), request.domain().ascii(), "retry", e.getMessage()));
+                throw new RetryLater(e.getMessage());
+            }
+        }
+    }
+
+    private void reject(SQSMessage message, String app, String domain, String field, String reason) {
+        try {
+            deadLetters.send(NAME, message.getMessageId(), message.getBody(), field, reason);
+        } catch (DeadLetterQueue.DeadLetterFailure unsent) {
+            LOG.warn(fields(message.getMessageId(), app, domain, "retry",
+                    "rejected (" + reason + ") but " + unsent.getMessage() + "; left for SQS redrive"));
+            throw new RetryLater(reason);
+        }
+        LOG.warn(fields(message.getMessageId(), app, domain, "rejected", reason));
+    }
+
+    private static Map<String, Object> fields(String messageId, String app, String domain, String outcome, String reason) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("function", NAME);
+        fields.put("messageId", messageId);
+        fields.put("app", app);
+        fields.put("domain", domain);
+        fields.put("outcome", outcome);
+        fields.put("reason", reason);
+        return fields;
+    }
+
+    /** Makes Funqy report the record in batchItemFailures, so SQS delivers it again later. */
+    static final class RetryLater extends RuntimeException {
+        RetryLater(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}

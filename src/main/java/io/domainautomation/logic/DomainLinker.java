@@ -1,0 +1,76 @@
+package io.domainautomation.logic;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.domainautomation.scalingo.Domain;
+import io.domainautomation.scalingo.DomainChanges;
+import io.domainautomation.scalingo.ScalingoClient;
+import io.domainautomation.scalingo.ScalingoException;
+
+/**
+ * Links a domain to an app with the fewest Scalingo calls (one list, then one POST for a new domain, plus one
+ * PATCH only if canonical was asked and the POST did not set it), idempotent under repeated delivery.
+ */
+@ApplicationScoped
+public class DomainLinker {
+
+    public enum Outcome { LINKED, ALREADY_LINKED }
+
+    public record Result(Outcome outcome, Domain domain, String detail) {
+    }
+
+    /** Same app and domain in one process go one after the other, so duplicates in a batch never race. */
+    private final Object[] stripes = new Object[64];
+    private final ScalingoClient scalingo;
+
+    DomainLinker(ScalingoClient scalingo) {
+        this.scalingo = scalingo;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
+    }
+
+    /**
+     * @throws ScalingoException when Scalingo refuses (permanent) or stays unavailable (transient)
+     * @throws InvalidInput when the app is at its domain limit
+     */
+    public Result link(String app, Hostname domain, boolean canonical, boolean letsencrypt) throws InvalidInput {
+        synchronized (stripes[Math.floorMod((app + "|" + domain.ascii()).hashCode(), stripes.length)]) {
+            List<Domain> current = scalingo.listDomains(app);
+            LinkPlan plan = LinkPlan.decide(current, domain, canonical);
+            switch (plan.action()) {
+                case NOTHING:
+                    return new Result(Outcome.ALREADY_LINKED, plan.existing().get(), plan.reason());
+                case MAKE_CANONICAL:
+                    Domain updated = scalingo.updateDomain(app, plan.existing().get().id(), DomainChanges.canonical(true));
+                    return new Result(Outcome.ALREADY_LINKED, updated, "linked already; made canonical");
+                case REFUSE:
+                    throw new InvalidInput("domain", plan.reason());
+                default:
+                    return linkNew(app, domain, canonical, letsencrypt);
+            }
+        }
+    }
+
+    private Result linkNew(String app, Hostname domain, boolean canonical, boolean letsencrypt) {
+        Domain linked;
+        try {
+            linked = scalingo.linkDomain(app, DomainChanges.link(domain.ascii(), canonical ? Boolean.TRUE : null,
+                    letsencrypt ? null : Boolean.FALSE));
+        } catch (ScalingoException e) {
+            if (e.status() == 422 && e.fieldErrors().containsKey("name")) {
+                // Another container may have linked the same message a moment ago: that is success, not an error.
+                Domain mine = scalingo.listDomains(app).stream().filter(d -> domain.ascii().equalsIgnoreCase(d.name()))
+                        .findFirst().orElseThrow(() -> e);
+                return new Result(Outcome.ALREADY_LINKED, mine, "linked concurrently by another delivery");
+            }
+            throw e;
+        }
+        if (canonical && !linked.isCanonical()) {
+            linked = scalingo.updateDomain(app, linked.id(), DomainChanges.canonical(true));
+        }
+        return new Result(Outcome.LINKED, linked, "linked");
+    }
+}

@@ -1,0 +1,16 @@
+package io.domainautomation.logic;
+
+/** Input that can never succeed, however often it is retried; the message says which field and why. */
+public class InvalidInput extends Exception {
+
+    private final String field;
+
+    public InvalidInput(String field, String message) {
+        super(message, null, false, false);
+        this.field = field;
+    }
+
+    public String field() {
+        return field;
+    }
+}

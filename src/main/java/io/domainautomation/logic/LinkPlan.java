@@ -1,0 +1,34 @@
+package io.domainautomation.logic;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.domainautomation.scalingo.Domain;
+
+/**
+ * What linking a domain to an app takes, given the app's current domains: nothing, only making it canonical,
+ * or a link. Pure; the function carries it out.
+ */
+public record LinkPlan(Action action, Optional<Domain> existing, String reason) {
+
+    public enum Action { NOTHING, MAKE_CANONICAL, LINK, REFUSE }
+
+    /** Scalingo's hard limit of custom domains per app. */
+    public static final int DOMAIN_LIMIT = 20;
+
+    public static LinkPlan decide(List<Domain> current, Hostname domain, boolean canonical) {
+        int domainLimit = DOMAIN_LIMIT;
+        Optional<Domain> existing = current.stream().filter(d -> domain.ascii().equalsIgnoreCase(d.name())).findFirst();
+        if (existing.isPresent()) {
+            if (canonical && !existing.get().isCanonical()) {
+                return new LinkPlan(Action.MAKE_CANONICAL, existing, "linked already, not canonical yet");
+            }
+            return new LinkPlan(Action.NOTHING, existing, "linked already");
+        }
+        if (current.size() >= domainLimit) {
+            return new LinkPlan(Action.REFUSE, Optional.empty(),
+                    "the app has " + current.size() + " custom domains, Scalingo's limit is " + domainLimit);
+        }
+        return new LinkPlan(Action.LINK, Optional.empty(), "not linked yet");
+    }
+}

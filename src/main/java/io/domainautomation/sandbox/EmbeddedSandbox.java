@@ -1,0 +1,50 @@
+package io.domainautomation.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Starts the sandbox inside the application in the dev and test profiles. The bean does not exist in a prod
+ * build, so the deployed Lambda never starts it.
+ */
+@ApplicationScoped
+@IfBuildProfile(anyOf = { "dev", "test" })
+public class EmbeddedSandbox {
+
+    private final SandboxState state = new SandboxState();
+    private SandboxServer server;
+
+    void start(@Observes StartupEvent startup, SandboxConfig config) {
+        config.apiTokens().ifPresent(tokens -> tokens.forEach(state::addApiToken));
+        state.bearerLifetime(config.bearerLifetime());
+        state.rateLimit(config.rateLimitRequests(), config.rateLimitPeriod());
+        config.seed().ifPresent(seed -> SandboxSeed.load(state, seed));
+        try {
+            server = SandboxServer.start(state, config.port());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the Scalingo sandbox on port " + config.port(), e);
+        }
+    }
+
+    @Produces
+    @Singleton
+    SandboxState state() {
+        return state;
+    }
+
+    @PreDestroy
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}

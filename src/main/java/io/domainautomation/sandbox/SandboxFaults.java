@@ -1,0 +1,139 @@
+package io.domainautomation.sandbox;
+
+import java.util.Random;
+
+/**
+ * Faults the sandbox injects into regional API replies (not the control endpoints): fixed added latency, a share
+ * of 500/503 replies, bursts of 429, dropped connections and replies slower than the client's timeout. Counted
+ * faults ({@code failNext}, ...) fire first, then rates; the random source is seeded so runs repeat.
+ */
+public final class SandboxFaults {
+
+    public enum Fault { NONE, ERROR_500, ERROR_503, RATE_LIMITED, DROP, DROP_AFTER_APPLYING, SLOW }
+
+    private long latencyMillis;
+    private double serverErrorRate;
+    private double dropRate;
+    private double slowRate;
+    private long slowMillis = 15_000;
+    private int next429;
+    private int next5xx;
+    private int nextDrops;
+    private int nextSlow;
+    private int nextLostReplies;
+    private String html5xxBody;
+    private Random random = new Random(42);
+
+    public synchronized void reset() {
+        latencyMillis = 0;
+        serverErrorRate = dropRate = slowRate = 0;
+        slowMillis = 15_000;
+        next429 = next5xx = nextDrops = nextSlow = nextLostReplies = 0;
+        html5xxBody = null;
+        random = new Random(42);
+    }
+
+    public synchronized SandboxFaults latency(long millis) {
+        latencyMillis = millis;
+        return this;
+    }
+
+    public synchronized SandboxFaults serverErrorRate(double share) {
+        serverErrorRate = share;
+        return this;
+    }
+
+    public synchronized SandboxFaults dropRate(double share) {
+        dropRate = share;
+        return this;
+    }
+
+    public synchronized SandboxFaults slowRate(double share, long millis) {
+        slowRate = share;
+        slowMillis = millis;
+        return this;
+    }
+
+    /** The next {@code count} API requests are answered 429, whatever the rate budget says. */
+    public synchronized SandboxFaults rateLimitBurst(int count) {
+        next429 = count;
+        return this;
+    }
+
+    public synchronized SandboxFaults failNext(int count) {
+        next5xx = count;
+        return this;
+    }
+
+    /** Failed replies carry an HTML error page instead of JSON, as a proxy in front of an API might send. */
+    public synchronized SandboxFaults htmlErrorPages(String body) {
+        html5xxBody = body;
+        return this;
+    }
+
+    public synchronized SandboxFaults dropNext(int count) {
+        nextDrops = count;
+        return this;
+    }
+
+    /** The next {@code count} requests are carried out, then the connection drops before the reply: the ambiguous failure. */
+    public synchronized SandboxFaults loseRepliesNext(int count) {
+        nextLostReplies = count;
+        return this;
+    }
+
+    public synchronized SandboxFaults slowNext(int count, long millis) {
+        nextSlow = count;
+        slowMillis = millis;
+        return this;
+    }
+
+    synchronized long latencyMillis() {
+        return latencyMillis;
+    }
+
+    synchronized long slowMillis() {
+        return slowMillis;
+    }
+
+    synchronized String htmlErrorBody() {
+        return html5xxBody;
+    }
+
+    /** Decides the fault, if any, for one incoming API request. */
+    synchronized Fault draw() {
+        if (next429 > 0) {
+            next429--;
+            return Fault.RATE_LIMITED;
+        }
+        if (next5xx > 0) {
+            next5xx--;
+            return Fault.ERROR_500;
+        }
+        if (nextDrops > 0) {
+            nextDrops--;
+            return Fault.DROP;
+        }
+        if (nextSlow > 0) {
+            nextSlow--;
+            return Fault.SLOW;
+        }
+        if (nextLostReplies > 0) {
+            nextLostReplies--;
+            return Fault.DROP_AFTER_APPLYING;
+        }
+        double roll = random.nextDouble();
+        if (roll < serverErrorRate) {
+            return random.nextBoolean() ? Fault.ERROR_500 : Fault.ERROR_503;
+        }
+        roll -= serverErrorRate;
+        if (roll < dropRate) {
+            return Fault.DROP;
+        }
+        roll -= dropRate;
+        if (roll < slowRate) {
+            return Fault.SLOW;
+        }
+        return Fault.NONE;
+    }
+}

@@ -1,0 +1,50 @@
+package io.domainautomation.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Loads a fixture into the sandbox: {@code {"apiTokens": [...], "apps": [{"name": "...", "domains": [{"name":
+ * "...", "canonical": false, "letsencrypt_status": "created", "created_days_ago": 3}]}], "secrets": [{"name":
+ * "...", "secretString": "...", "tags": {...}}]}}.
+ */
+public final class SandboxSeed {
+    private SandboxSeed() {
+    }
+
+    public static void load(SandboxState state, String resource) {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("sandbox seed " + resource + " not found on the classpath");
+            }
+            apply(state, new ObjectMapper().readTree(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException("sandbox seed " + resource + " is not valid JSON", e);
+        }
+    }
+
+    static void apply(SandboxState state, JsonNode seed) {
+        seed.path("apiTokens").forEach(token -> state.addApiToken(token.asText()));
+        for (JsonNode app : seed.path("apps")) {
+            String name = app.path("name").asText();
+            state.addApp(name);
+            for (JsonNode domain : app.path("domains")) {
+                state.seedDomain(name, domain.path("name").asText(),
+                        state.now().minus(Duration.ofDays(domain.path("created_days_ago").asLong(0))),
+                        domain.path("letsencrypt_status").asText("created"), domain.path("canonical").asBoolean(false));
+            }
+        }
+        for (JsonNode secret : seed.path("secrets")) {
+            Map<String, String> tags = new HashMap<>();
+            secret.path("tags").fields().forEachRemaining(tag -> tags.put(tag.getKey(), tag.getValue().asText()));
+            state.putSecret(secret.path("name").asText(), secret.path("secretString").asText(), tags);
+        }
+    }
+}

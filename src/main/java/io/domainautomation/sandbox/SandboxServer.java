@@ -1,0 +1,128 @@
+package io.domainautomation.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The sandbox over real HTTP on loopback, with the JDK's own HTTP server (no extension, nothing in the Lambda's
+ * start-up). One port serves the auth host, the regional API, Secrets Manager and SQS JSON-protocol endpoints and the
+ * {@code /_sandbox} control endpoints.
+ */
+public final class SandboxServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(SandboxServer.class);
+
+    private final SandboxState state;
+    private final HttpServer server;
+    private final ExecutorService workers;
+    private final ScalingoRoutes scalingo;
+    private final SecretsManagerRoutes secretsManager;
+    private final SqsRoutes sqs;
+    private final ControlRoutes control;
+
+    private SandboxServer(SandboxState state, int port) throws IOException {
+        this.state = state;
+        ObjectMapper json = new ObjectMapper();
+        this.scalingo = new ScalingoRoutes(state, json);
+        this.secretsManager = new SecretsManagerRoutes(state, json);
+        this.control = new ControlRoutes(state, json);
+        this.sqs = new SqsRoutes(state, json);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+        this.workers = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "scalingo-sandbox");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(workers);
+        server.createContext("/", this::handle);
+    }
+
+    public static SandboxServer start(SandboxState state, int port) throws IOException {
+        SandboxServer sandbox = new SandboxServer(state, port);
+        sandbox.server.start();
+        LOG.infof("Scalingo sandbox listening on http://localhost:%d", sandbox.port());
+        return sandbox;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String url() {
+        return "http://localhost:" + port();
+    }
+
+    public SandboxState state() {
+        return state;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            Reply reply;
+            if (path.startsWith("/_sandbox/")) {
+                reply = control.handle(exchange.getRequestMethod(), path, readBody(exchange));
+            } else if (String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target")).startsWith("AmazonSQS.")) {
+                reply = sqs.handle(exchange.getRequestHeaders().getFirst("X-Amz-Target"),
+                        exchange.getRequestHeaders().getFirst("Authorization"), readBody(exchange));
+            } else if (exchange.getRequestHeaders().getFirst("X-Amz-Target") != null) {
+                reply = secretsManager.handle(exchange.getRequestHeaders().getFirst("X-Amz-Target"),
+                        exchange.getRequestHeaders().getFirst("Authorization"), readBody(exchange));
+            } else {
+                reply = scalingo.handle(exchange, readBody(exchange));
+            }
+            if (reply == Reply.DROP) {
+                return; // closing before any header is sent drops the connection
+            }
+            byte[] bytes = reply.body() == null ? new byte[0] : reply.body().getBytes(StandardCharsets.UTF_8);
+            if (reply.contentType() != null) {
+                exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+            }
+            reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+            exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        } catch (IOException clientWentAway) {
+            LOG.debugf("sandbox: client went away: %s", clientWentAway.getMessage());
+        } catch (RuntimeException bug) {
+            LOG.error("sandbox: unexpected failure", bug);
+            throw bug;
+        }
+    }
+
+    private static String readBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static JsonNode parseOrNull(ObjectMapper json, String body) {
+        try {
+            return body == null || body.isBlank() ? null : json.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,316 @@
+package io.domainautomation.sandbox;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.domainautomation.sandbox.SandboxRecords.LoggedRequest;
+import io.domainautomation.sandbox.SandboxRecords.SandboxApp;
+import io.domainautomation.sandbox.SandboxRecords.SandboxDomain;
+import io.domainautomation.sandbox.SandboxRecords.SandboxSecret;
+
+/**
+ * The sandbox's in-memory platform: apps, their domains, API tokens and the bearers issued for them, Secrets
+ * Manager secrets, per-bearer rate windows, request counters and a redacted request log.
+ */
+public final class SandboxState {
+
+    public static final int DOMAIN_LIMIT = 20;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Clock clock;
+    final SandboxFaults faults = new SandboxFaults();
+    private final Map<String, SandboxApp> appsById = new LinkedHashMap<>();
+    private final Map<String, Map<String, SandboxDomain>> domainsByApp = new HashMap<>();
+    private final Set<String> apiTokens = new HashSet<>();
+    private final Map<String, Instant> bearers = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Long>> rateWindows = new HashMap<>();
+    private final Map<String, SandboxSecret> secrets = new TreeMap<>();
+    private final Map<String, List<SandboxRecords.QueuedMessage>> queues = new TreeMap<>();
+    private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
+    private final Deque<LoggedRequest> requestLog = new ArrayDeque<>();
+    private String region = "osc-fr1";
+    private Duration bearerLifetime = Duration.ofHours(1);
+    private int rateLimitRequests = 60;
+    private Duration rateLimitPeriod = Duration.ofMinutes(1);
+    private boolean rateLimitEnabled = true;
+
+    public SandboxState() {
+        this(Clock.systemUTC());
+    }
+
+    public SandboxState(Clock clock) {
+        this.clock = clock;
+    }
+
+    public SandboxFaults faults() {
+        return faults;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    public String region() {
+        return region;
+    }
+
+    // --- configuration -------------------------------------------------------------------------------------------
+
+    public synchronized void reset() {
+        appsById.clear();
+        domainsByApp.clear();
+        apiTokens.clear();
+        bearers.clear();
+        rateWindows.clear();
+        secrets.clear();
+        queues.clear();
+        counters.clear();
+        requestLog.clear();
+        faults.reset();
+    }
+
+    public synchronized void addApiToken(String token) {
+        apiTokens.add(token);
+    }
+
+    public synchronized void bearerLifetime(Duration lifetime) {
+        bearerLifetime = lifetime;
+    }
+
+    public synchronized void rateLimit(int requests, Duration period) {
+        rateLimitRequests = requests;
+        rateLimitPeriod = period;
+        rateLimitEnabled = requests > 0;
+        rateWindows.clear();
+    }
+
+    public synchronized void region(String name) {
+        region = name;
+    }
+
+    // --- auth ----------------------------------------------------------------------------------------------------
+
+    synchronized boolean knowsApiToken(String token) {
+        return apiTokens.contains(token);
+    }
+
+    String issueBearer() {
+        Instant issued = now();
+        Instant expires = issued.plus(bearerLifetime);
+        String header = base64Url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
+        String claims = base64Url("{\"iss\":\"sandbox\",\"sub\":\"sandbox-user\",\"iat\":" + issued.getEpochSecond()
+                + ",\"exp\":" + expires.getEpochSecond() + ",\"jti\":\"" + newId() + "\"}");
+        byte[] signature = new byte[32];
+        RANDOM.nextBytes(signature);
+        String jwt = header + "." + claims + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+        bearers.put(jwt, expires);
+        return jwt;
+    }
+
+    boolean bearerValid(String jwt) {
+        Instant expires = bearers.get(jwt);
+        return expires != null && now().isBefore(expires);
+    }
+
+    /** Every bearer issued since the last reset, so tests can look for them in logs. */
+    public Set<String> issuedBearers() {
+        return Set.copyOf(bearers.keySet());
+    }
+
+    /** Makes every issued bearer expired, as if an hour had passed. */
+    public void expireAllBearers() {
+        bearers.replaceAll((jwt, expiry) -> Instant.EPOCH);
+    }
+
+    /** Sliding window per bearer: true when this request fits in the budget (and is then counted). */
+    synchronized boolean admit() {
+        if (!rateLimitEnabled) {
+            return true;
+        }
+        long nowNanos = System.nanoTime();
+        // Scalingo limits per user; every bearer of the sandbox belongs to its one user.
+        Deque<Long> window = rateWindows.computeIfAbsent("sandbox-user", k -> new ArrayDeque<>());
+        while (!window.isEmpty() && nowNanos - window.peekFirst() >= rateLimitPeriod.toNanos()) {
+            window.pollFirst();
+        }
+        if (window.size() >= rateLimitRequests) {
+            return false;
+        }
+        window.addLast(nowNanos);
+        return true;
+    }
+
+    // --- apps ----------------------------------------------------------------------------------------------------
+
+    public synchronized SandboxApp addApp(String name) {
+        return addApp(newId(), name, now());
+    }
+
+    public synchronized SandboxApp addApp(String id, String name, Instant createdAt) {
+        SandboxApp app = new SandboxApp(id, name, createdAt);
+        appsById.put(id, app);
+        domainsByApp.put(id, new LinkedHashMap<>());
+        return app;
+    }
+
+    synchronized List<SandboxApp> apps() {
+        return new ArrayList<>(appsById.values());
+    }
+
+    /** An app by ID or name, as the API accepts either. */
+    synchronized Optional<SandboxApp> app(String idOrName) {
+        SandboxApp byId = appsById.get(idOrName);
+        if (byId != null) {
+            return Optional.of(byId);
+        }
+        return appsById.values().stream().filter(a -> a.name().equals(idOrName)).findFirst();
+    }
+
+    // --- domains -------------------------------------------------------------------------------------------------
+
+    synchronized Collection<SandboxDomain> domains(SandboxApp app) {
+        return new ArrayList<>(domainsByApp.get(app.id()).values());
+    }
+
+    synchronized Optional<SandboxDomain> domain(SandboxApp app, String id) {
+        return Optional.ofNullable(domainsByApp.get(app.id()).get(id));
+    }
+
+    /** Where a hostname is linked already, on any app. */
+    synchronized Optional<SandboxDomain> domainNamed(String name) {
+        return domainsByApp.values().stream().flatMap(m -> m.values().stream())
+                .filter(d -> d.name.equalsIgnoreCase(name)).findFirst();
+    }
+
+    synchronized SandboxDomain putDomain(SandboxApp app, String name, Instant createdAt) {
+        SandboxDomain domain = new SandboxDomain(newId(), app.id(), name, createdAt);
+        domainsByApp.get(app.id()).put(domain.id, domain);
+        return domain;
+    }
+
+    synchronized void makeCanonical(SandboxApp app, SandboxDomain chosen) {
+        domainsByApp.get(app.id()).values().forEach(d -> d.canonical = d == chosen);
+    }
+
+    synchronized boolean removeDomain(SandboxApp app, String id) {
+        return domainsByApp.get(app.id()).remove(id) != null;
+    }
+
+    /** Seeds a domain directly (tests and fixtures), bypassing the API and its counters. */
+    public synchronized String seedDomain(String appName, String domainName, Instant createdAt, String letsencryptStatus,
+            boolean canonical) {
+        SandboxApp app = app(appName).orElseThrow(() -> new IllegalArgumentException("no sandbox app " + appName));
+        SandboxDomain domain = putDomain(app, domainName, createdAt);
+        domain.letsencryptStatus = letsencryptStatus;
+        if (canonical) {
+            makeCanonical(app, domain);
+        }
+        return domain.id;
+    }
+
+    /** The names of an app's domains, and which is canonical, read without touching counters. */
+    public synchronized Map<String, Boolean> domainNames(String appName) {
+        SandboxApp app = app(appName).orElseThrow();
+        Map<String, Boolean> names = new LinkedHashMap<>();
+        domainsByApp.get(app.id()).values().forEach(d -> names.put(d.name, d.canonical));
+        return names;
+    }
+
+    // --- secrets manager ------------------------------------------------------------------------------------------
+
+    public synchronized void putSecret(String name, String secretString, Map<String, String> tags) {
+        String arn = "arn:aws:secretsmanager:eu-west-3:000000000000:secret:" + name + "-" + newId().substring(0, 6);
+        SandboxSecret old = secrets.get(name);
+        secrets.put(name, new SandboxSecret(old == null ? arn : old.arn(), name, secretString, newId(),
+                Map.copyOf(tags), old == null ? now() : old.createdAt(), List.of("AWSCURRENT")));
+    }
+
+    synchronized Optional<SandboxSecret> secret(String idOrArn) {
+        SandboxSecret byName = secrets.get(idOrArn);
+        if (byName != null) {
+            return Optional.of(byName);
+        }
+        return secrets.values().stream().filter(s -> s.arn().equals(idOrArn)).findFirst();
+    }
+
+    synchronized List<SandboxSecret> secrets() {
+        return new ArrayList<>(secrets.values());
+    }
+
+    // --- sqs ------------------------------------------------------------------------------------------------------
+
+    synchronized void enqueue(String queueUrl, SandboxRecords.QueuedMessage message) {
+        queues.computeIfAbsent(queueUrl, k -> new ArrayList<>()).add(message);
+    }
+
+    /** Messages sent to a queue since the last reset, oldest first. */
+    public synchronized List<SandboxRecords.QueuedMessage> queue(String queueUrl) {
+        return new ArrayList<>(queues.getOrDefault(queueUrl, List.of()));
+    }
+
+    public synchronized void clearQueues() {
+        queues.clear();
+    }
+
+    // --- counters and log -----------------------------------------------------------------------------------------
+
+    void count(String operation) {
+        counters.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** How many requests of one operation were answered (e.g. {@code domains.link}, {@code auth.exchange}). */
+    public int counter(String operation) {
+        AtomicInteger counter = counters.get(operation);
+        return counter == null ? 0 : counter.get();
+    }
+
+    public Map<String, Integer> counters() {
+        Map<String, Integer> copy = new TreeMap<>();
+        counters.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    public synchronized void clearCounters() {
+        counters.clear();
+        requestLog.clear();
+    }
+
+    synchronized void log(LoggedRequest request) {
+        requestLog.addLast(request);
+        if (requestLog.size() > 10_000) {
+            requestLog.pollFirst();
+        }
+    }
+
+    public synchronized List<LoggedRequest> requestLog() {
+        return new ArrayList<>(requestLog);
+    }
+
+    static String newId() {
+        byte[] id = new byte[12];
+        RANDOM.nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    private static String base64Url(String json) {
+        return java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,138 @@
+package io.domainautomation.sandbox;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.domainautomation.sandbox.SandboxRecords.SandboxSecret;
+
+/**
+ * A Secrets Manager endpoint speaking the AWS JSON 1.1 protocol ({@code X-Amz-Target: secretsmanager.*}), so the
+ * real AWS SDK v2 client runs its own serialisation, signing and error parsing against it. A secret tagged
+ * {@code sandbox:access=denied} answers AccessDeniedException.
+ */
+final class SecretsManagerRoutes {
+
+    private static final String AMZ_JSON = "application/x-amz-json-1.1";
+    private static final String PREFIX = "secretsmanager.";
+
+    private final SandboxState state;
+    private final ObjectMapper json;
+
+    SecretsManagerRoutes(SandboxState state, ObjectMapper json) {
+        this.state = state;
+        this.json = json;
+    }
+
+    Reply handle(String target, String authorization, String body) {
+        if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 ")) {
+            return error(400, "MissingAuthenticationTokenException", "Request is missing a SigV4 Authentication Token");
+        }
+        JsonNode request = SandboxServer.parseOrNull(json, body);
+        if (request == null || !request.isObject()) {
+            return error(400, "SerializationException", "Request body is not a JSON object");
+        }
+        String action = target.startsWith(PREFIX) ? target.substring(PREFIX.length()) : target;
+        state.count("secretsmanager." + action);
+        return switch (action) {
+            case "GetSecretValue" -> withSecret(request, this::secretValue);
+            case "DescribeSecret" -> withSecret(request, secret -> Reply.json(200, describe(secret).toString()));
+            case "ListSecrets" -> list(request);
+            default -> error(400, "UnknownOperationException", "Unsupported operation " + action);
+        };
+    }
+
+    private Reply withSecret(JsonNode request, java.util.function.Function<SandboxSecret, Reply> action) {
+        String id = request.path("SecretId").asText("");
+        if (id.isEmpty()) {
+            return error(400, "InvalidParameterException", "SecretId is required");
+        }
+        return state.secret(id).map(secret -> "denied".equals(secret.tags().get("sandbox:access"))
+                ? error(400, "AccessDeniedException", "User is not authorized to access secret " + secret.name())
+                : action.apply(secret))
+                .orElseGet(() -> error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret."));
+    }
+
+    private Reply secretValue(SandboxSecret secret) {
+        ObjectNode reply = json.createObjectNode();
+        reply.put("ARN", secret.arn());
+        reply.put("Name", secret.name());
+        reply.put("VersionId", secret.versionId());
+        reply.put("SecretString", secret.secretString());
+        ArrayNode stages = reply.putArray("VersionStages");
+        secret.stages().forEach(stages::add);
+        reply.put("CreatedDate", secret.createdAt().getEpochSecond());
+        return new Reply(200, AMZ_JSON, reply.toString(), Map.of());
+    }
+
+    private ObjectNode describe(SandboxSecret secret) {
+        ObjectNode node = json.createObjectNode();
+        node.put("ARN", secret.arn());
+        node.put("Name", secret.name());
+        ArrayNode tags = node.putArray("Tags");
+        secret.tags().forEach((key, value) -> tags.addObject().put("Key", key).put("Value", value));
+        node.putObject("VersionIdsToStages").set(secret.versionId(), json.valueToTree(secret.stages()));
+        node.put("CreatedDate", secret.createdAt().getEpochSecond());
+        return node;
+    }
+
+    private Reply list(JsonNode request) {
+        List<SandboxSecret> matching = state.secrets().stream().filter(s -> matches(s, request.path("Filters")))
+                .collect(Collectors.toList());
+        int max = Math.max(1, Math.min(100, request.path("MaxResults").asInt(100)));
+        int start = request.hasNonNull("NextToken") ? parseToken(request.get("NextToken").asText()) : 0;
+        if (start < 0) {
+            return error(400, "InvalidNextTokenException", "The NextToken value is invalid");
+        }
+        ObjectNode reply = json.createObjectNode();
+        ArrayNode list = reply.putArray("SecretList");
+        matching.stream().skip(start).limit(max).forEach(s -> list.add(describe(s)));
+        if (start + max < matching.size()) {
+            reply.put("NextToken", "page-" + (start + max));
+        }
+        return new Reply(200, AMZ_JSON, reply.toString(), Map.of());
+    }
+
+    /** Filters as AWS documents them: every filter must match; values of one filter are alternatives (prefix match). */
+    private static boolean matches(SandboxSecret secret, JsonNode filters) {
+        for (JsonNode filter : filters) {
+            String key = filter.path("Key").asText();
+            boolean any = false;
+            for (JsonNode valueNode : filter.path("Values")) {
+                String value = valueNode.asText();
+                any |= switch (key) {
+                    case "name" -> secret.name().startsWith(value);
+                    case "tag-key" -> secret.tags().keySet().stream().anyMatch(k -> k.startsWith(value));
+                    case "tag-value" -> secret.tags().values().stream().anyMatch(v -> v.startsWith(value));
+                    case "all" -> secret.name().contains(value) || secret.tags().keySet().stream().anyMatch(k -> k.contains(value))
+                            || secret.tags().values().stream().anyMatch(v -> v.contains(value));
+                    default -> false;
+                };
+            }
+            if (!any) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int parseToken(String token) {
+        try {
+            return token.startsWith("page-") ? Integer.parseInt(token.substring(5)) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private Reply error(int status, String type, String message) {
+        ObjectNode body = json.createObjectNode();
+        body.put("__type", type);
+        body.put("message", message);
+        return new Reply(status, AMZ_JSON, body.toString(), Map.of("x-amzn-ErrorType", type));
+    }
+}

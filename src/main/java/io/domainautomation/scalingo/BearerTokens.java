@@ -1,0 +1,95 @@
+package io.domainautomation.scalingo;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Exchanges the API token for a bearer JWT and caches it until fewer than {@code scalingo.bearer-refresh-before}
+ * are left before its {@code exp} claim (read, not verified, like Scalingo's own clients). Concurrent callers
+ * share one exchange.
+ */
+@ApplicationScoped
+public class BearerTokens {
+
+    /** Used when a bearer carries no readable {@code exp}: Scalingo bearers live one hour. */
+    static final Duration ASSUMED_LIFETIME = Duration.ofHours(1);
+
+    private final AuthApi auth;
+    private final ApiTokenSource apiToken;
+    private final Duration refreshBefore;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Clock clock = Clock.systemUTC();
+    private Bearer current;
+
+    BearerTokens(@RestClient AuthApi auth, ApiTokenSource apiToken, ScalingoConfig config) {
+        this.auth = auth;
+        this.apiToken = apiToken;
+        this.refreshBefore = config.bearerRefreshBefore();
+    }
+
+    /** The {@code Authorization} header value for the regional API. */
+    public synchronized String authorization() {
+        Instant now = clock.instant();
+        if (current == null || !now.plus(refreshBefore).isBefore(current.expiresAt())) {
+            current = exchange(now);
+        }
+        return current.authorization();
+    }
+
+    /** Forgets a bearer the API refused, so the next call exchanges again; a newer bearer is kept. */
+    public synchronized void reject(String authorization) {
+        if (current != null && current.authorization().equals(authorization)) {
+            current = null;
+        }
+    }
+
+    private Bearer exchange(Instant now) {
+        String basic = "Basic " + Base64.getEncoder()
+                .encodeToString((":" + apiToken.apiToken()).getBytes(StandardCharsets.UTF_8));
+        String jwt;
+        try {
+            jwt = auth.exchange(basic).token();
+        } catch (ScalingoException e) {
+            throw e.during("token exchange");
+        } catch (RuntimeException e) {
+            throw ScalingoClient.translate("token exchange", e);
+        }
+        if (jwt == null || jwt.isBlank()) {
+            throw new ScalingoException(502, "token exchange", java.util.List.of("reply without a token"),
+                    java.util.Map.of(), null, null, null);
+        }
+        return new Bearer("Bearer " + jwt, expiry(jwt, now));
+    }
+
+    private Instant expiry(String jwt, Instant now) {
+        String[] parts = jwt.split("\\.");
+        if (parts.length >= 2) {
+            try {
+                JsonNode claims = json.readTree(Base64.getUrlDecoder().decode(parts[1]));
+                if (claims.path("exp").canConvertToLong()) {
+                    return Instant.ofEpochSecond(claims.get("exp").asLong());
+                }
+            } catch (IllegalArgumentException | java.io.IOException unreadable) {
+                // fall through to the documented lifetime
+            }
+        }
+        return now.plus(ASSUMED_LIFETIME);
+    }
+
+    private record Bearer(String authorization, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Bearer[expiresAt=" + expiresAt + "]";
+        }
+    }
+}

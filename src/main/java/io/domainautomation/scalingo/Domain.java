@@ -1,0 +1,43 @@
+package io.domainautomation.scalingo;
+
+import java.time.OffsetDateTime;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A custom domain of an app, as the Scalingo API returns it. {@code tlscert} is the certificate's subject and
+ * {@code tlskey} its key type and length (never key material). {@code letsencryptStatus} is an open set: unknown
+ * values are kept as they are.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Domain(
+        String id,
+        @JsonProperty("app_id") String appId,
+        String name,
+        @JsonProperty("created_at") OffsetDateTime createdAt,
+        String tlscert,
+        String tlskey,
+        Boolean ssl,
+        @JsonProperty("ssl_status") String sslStatus,
+        OffsetDateTime validity,
+        Boolean canonical,
+        @JsonProperty("letsencrypt_enabled") Boolean letsencryptEnabled,
+        Boolean letsencrypt,
+        @JsonProperty("letsencrypt_status") String letsencryptStatus,
+        @JsonProperty("acme_dns_fqdn") String acmeDnsFqdn,
+        @JsonProperty("acme_dns_value") String acmeDnsValue,
+        @JsonProperty("acme_dns_error") JsonNode acmeDnsError,
+        @JsonProperty("acme_challenge_error") JsonNode acmeChallengeError) {
+
+    public boolean isCanonical() {
+        return Boolean.TRUE.equals(canonical);
+    }
+
+    public boolean hasCustomCertificate() {
+        return Boolean.TRUE.equals(ssl);
+    }
+}

@@ -1,0 +1,66 @@
+package io.domainautomation.scalingo;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Settings of the Scalingo client. Environment variables follow Scalingo's own tools: {@code SCALINGO_API_URL},
+ * {@code SCALINGO_AUTH_URL}, {@code SCALINGO_API_TOKEN}; deployed, {@code SCALINGO_API_TOKEN_SECRET_ID} names the
+ * Secrets Manager secret holding the token instead.
+ */
+@ConfigMapping(prefix = "scalingo")
+public interface ScalingoConfig {
+
+    /** The regional API, e.g. {@code https://api.osc-secnum-fr1.scalingo.com}; read by the REST client. */
+    @WithDefault("https://api.osc-fr1.scalingo.com")
+    String apiUrl();
+
+    @WithDefault("https://auth.scalingo.com")
+    String authUrl();
+
+    /** The API token itself; for local runs only. */
+    Optional<String> apiToken();
+
+    /** ARN or name of the Secrets Manager secret whose SecretString is the API token (or JSON with {@code token}). */
+    Optional<String> apiTokenSecretId();
+
+    /** Exchange the bearer again when fewer than this is left before its {@code exp}. */
+    @WithDefault("5m")
+    Duration bearerRefreshBefore();
+
+    RateLimit rateLimit();
+
+    Retry retry();
+
+    interface RateLimit {
+        /** Requests allowed per period, for this process; Scalingo allows 60 per minute per user. */
+        @WithDefault("60")
+        int requests();
+
+        @WithDefault("60s")
+        Duration period();
+
+        /** Added to the period when spacing requests, against network jitter; 1s in 60s costs 1.6 % of the rate. */
+        @WithDefault("1s")
+        Duration guard();
+    }
+
+    interface Retry {
+        /** Attempts in all, the first one included. */
+        @WithDefault("6")
+        int maxAttempts();
+
+        @WithDefault("500ms")
+        Duration initialBackoff();
+
+        @WithDefault("8s")
+        Duration maxBackoff();
+
+        /** No retry is started once this much time has passed since the first attempt. */
+        @WithDefault("45s")
+        Duration maxTotal();
+    }
+}

@@ -1,0 +1,107 @@
+package io.domainautomation.scalingo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one error type of the Scalingo client. {@code status} is the HTTP status, or 0 when no reply arrived
+ * (timeout, refused or reset connection). {@code messages} are Scalingo's own error strings; {@code fieldErrors}
+ * are the per-field messages of a 422. Messages never carry a token, a bearer or key material.
+ */
+public class ScalingoException extends RuntimeException {
+
+    private static final Set<Integer> PERMANENT = Set.of(400, 401, 402, 403, 404, 405, 409, 410, 413, 422);
+
+    private final int status;
+    private final String operation;
+    private final List<String> messages;
+    private final Map<String, List<String>> fieldErrors;
+    private final String resource;
+    private final Duration retryAfter;
+
+    public ScalingoException(int status, String operation, List<String> messages, Map<String, List<String>> fieldErrors,
+            String resource, Duration retryAfter, Throwable cause) {
+        super(describe(status, operation, messages, fieldErrors, resource), cause, false, cause != null);
+        this.status = status;
+        this.operation = operation;
+        this.messages = List.copyOf(messages);
+        this.fieldErrors = Map.copyOf(fieldErrors);
+        this.resource = resource;
+        this.retryAfter = retryAfter;
+    }
+
+    public static ScalingoException transport(String operation, Throwable cause) {
+        String reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return new ScalingoException(0, operation, List.of(reason), Map.of(), null, null, cause);
+    }
+
+    /** The same error, labelled with the client operation that met it (the mapper only knows the reply). */
+    ScalingoException during(String op) {
+        if (op.equals(operation)) {
+            return this;
+        }
+        return new ScalingoException(status, op, messages, fieldErrors, resource, retryAfter, getCause());
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String operation() {
+        return operation;
+    }
+
+    public List<String> messages() {
+        return messages;
+    }
+
+    public Map<String, List<String>> fieldErrors() {
+        return fieldErrors;
+    }
+
+    /** What a 404 says was not found ({@code app}, {@code domain}), when Scalingo says it. */
+    public Optional<String> resource() {
+        return Optional.ofNullable(resource);
+    }
+
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
+    public boolean isTransient() {
+        return status == 0 || status == 408 || status == 429 || status >= 500;
+    }
+
+    public boolean isPermanent() {
+        return !isTransient() && (PERMANENT.contains(status) || status >= 400);
+    }
+
+    public boolean isNotFound() {
+        return status == 404;
+    }
+
+    public boolean isRateLimited() {
+        return status == 429;
+    }
+
+    public boolean isUnauthorized() {
+        return status == 401;
+    }
+
+    private static String describe(int status, String operation, List<String> messages,
+            Map<String, List<String>> fieldErrors, String resource) {
+        StringBuilder text = new StringBuilder("Scalingo ").append(operation == null ? "call" : operation).append(" failed: ");
+        text.append(status == 0 ? "no reply" : "HTTP " + status);
+        if (resource != null) {
+            text.append(" (").append(resource).append(")");
+        }
+        if (!messages.isEmpty()) {
+            text.append(": ").append(String.join("; ", messages));
+        }
+        fieldErrors.forEach((field, errors) -> text.append("; ").append(field).append(' ').append(String.join(", ", errors)));
+        return text.toString();
+    }
+}
