@@ -52,7 +52,7 @@ public class DeadLetterQueue {
                     .messageBody(body == null || body.isEmpty() ? "<empty>" : body)
                     .messageAttributes(attributes));
         } catch (SdkException e) {
-            throw new DeadLetterFailure("the dead-letter queue refused the message: " + e.getClass().getSimpleName());
+            throw new DeadLetterFailure("the dead-letter queue refused the message: " + AwsErrors.code(e));
         }
     }
 

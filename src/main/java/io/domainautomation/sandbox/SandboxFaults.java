@@ -22,6 +22,7 @@ public final class SandboxFaults {
     private int nextSlow;
     private int nextLostReplies;
     private String html5xxBody;
+    private Integer retryAfterSeconds;
     private Random random = new Random(42);
 
     public synchronized void reset() {
@@ -30,6 +31,7 @@ public final class SandboxFaults {
         slowMillis = 15_000;
         next429 = next5xx = nextDrops = nextSlow = nextLostReplies = 0;
         html5xxBody = null;
+        retryAfterSeconds = null;
         random = new Random(42);
     }
 
@@ -58,6 +60,16 @@ public final class SandboxFaults {
     public synchronized SandboxFaults rateLimitBurst(int count) {
         next429 = count;
         return this;
+    }
+
+    /** 429 replies of bursts carry {@code Retry-After} with this many seconds. */
+    public synchronized SandboxFaults retryAfter(int seconds) {
+        retryAfterSeconds = seconds;
+        return this;
+    }
+
+    synchronized Integer retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public synchronized SandboxFaults failNext(int count) {

@@ -139,7 +139,9 @@ final class ScalingoRoutes {
     private Reply faultReply(SandboxFaults.Fault fault) {
         return switch (fault) {
             case NONE, DROP_AFTER_APPLYING -> null;
-            case RATE_LIMITED -> Reply.json(429, "{\"error\":\"rate limit exceeded\",\"code\":\"rate_limited\"}");
+            case RATE_LIMITED -> new Reply(429, Reply.JSON, "{\"error\":\"rate limit exceeded\",\"code\":\"rate_limited\"}",
+                    state.faults.retryAfterSeconds() == null ? java.util.Map.of()
+                            : java.util.Map.of("Retry-After", String.valueOf(state.faults.retryAfterSeconds())));
             case ERROR_500 -> serverError(500);
             case ERROR_503 -> serverError(503);
             case DROP -> Reply.DROP;

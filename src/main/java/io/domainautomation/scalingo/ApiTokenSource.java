@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.Instance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.domainautomation.aws.AwsErrors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -54,7 +55,7 @@ public class ApiTokenSource {
             secretString = secretsManager.get().getSecretValue(r -> r.secretId(secretId)).secretString();
         } catch (SdkException e) {
             throw new IllegalStateException("Cannot read the Scalingo API token secret " + secretId + ": "
-                    + e.getClass().getSimpleName(), e);
+                    + AwsErrors.code(e), e);
         }
         if (secretString == null || secretString.isBlank()) {
             throw new IllegalStateException("The Scalingo API token secret " + secretId + " has no SecretString");

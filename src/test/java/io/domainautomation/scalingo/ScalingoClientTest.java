@@ -212,6 +212,17 @@ class ScalingoClientTest {
     }
 
     @Test
+    void retryAfterIsHonoured() {
+        sandbox.faults().rateLimitBurst(1).retryAfter(1);
+        long started = System.nanoTime();
+        assertEquals(List.of(), client.listDomains(app));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        // The configured backoff is at most 200 ms in tests: only Retry-After explains a wait of a second.
+        assertTrue(took.compareTo(Duration.ofMillis(950)) >= 0, "waited " + took);
+        assertEquals(1, sandbox.counter("domains.list"));
+    }
+
+    @Test
     void serverErrorsAndDroppedConnectionsAreRetriedWithinBounds() {
         sandbox.faults().failNext(2);
         assertEquals(List.of(), client.listDomains(app));
