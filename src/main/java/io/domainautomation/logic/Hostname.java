@@ -71,14 +71,11 @@ public record Hostname(String ascii) {
             throw new InvalidInput(field, field + " has an empty label (\"..\" or a leading dot)");
         }
         rejectMixedScripts(field, rest);
-        String ascii;
-        try {
-            ascii = IDN.toASCII(rest, IDN.USE_STD3_ASCII_RULES);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInput(field, field + " is not a valid internationalised hostname");
+        String[] labels = rest.split("\\.", -1);
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = toAscii(field, labels[i]);
         }
-        ascii = ascii.toLowerCase(Locale.ROOT);
-        String[] labels = ascii.split("\\.", -1);
+        String ascii = String.join(".", labels);
         if (labels.length < 2) {
             throw new InvalidInput(field, field + " needs at least two labels (example.com), got \"" + ascii + "\"");
         }
@@ -107,6 +104,18 @@ public record Hostname(String ascii) {
             }
         }
         return new Hostname(full);
+    }
+
+    /** Punycode for an internationalised label; ASCII labels are left to the RFC 1123 checks. */
+    private static String toAscii(String field, String label) throws InvalidInput {
+        if (label.chars().allMatch(c -> c < 128)) {
+            return label;
+        }
+        try {
+            return IDN.toASCII(label).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput(field, field + " label \"" + label + "\" is not a valid internationalised name");
+        }
     }
 
     /** Japanese and Korean names legitimately mix Han with kana or Hangul. */

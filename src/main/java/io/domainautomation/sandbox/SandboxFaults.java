@@ -23,6 +23,8 @@ public final class SandboxFaults {
     private int nextLostReplies;
     private String html5xxBody;
     private Integer retryAfterSeconds;
+    private final java.util.Set<String> failingApps = new java.util.HashSet<>();
+    private boolean sqsUnavailable;
     private Random random = new Random(42);
 
     public synchronized void reset() {
@@ -32,6 +34,8 @@ public final class SandboxFaults {
         next429 = next5xx = nextDrops = nextSlow = nextLostReplies = 0;
         html5xxBody = null;
         retryAfterSeconds = null;
+        failingApps.clear();
+        sqsUnavailable = false;
         random = new Random(42);
     }
 
@@ -66,6 +70,26 @@ public final class SandboxFaults {
     public synchronized SandboxFaults retryAfter(int seconds) {
         retryAfterSeconds = seconds;
         return this;
+    }
+
+    /** Every API request about this app (by name or ID as sent) is answered 503, until reset. */
+    public synchronized SandboxFaults failApp(String app) {
+        failingApps.add(app);
+        return this;
+    }
+
+    synchronized boolean appFails(String app) {
+        return failingApps.contains(app);
+    }
+
+    /** The SQS endpoint answers 500 to everything, until reset. */
+    public synchronized SandboxFaults sqsUnavailable(boolean unavailable) {
+        sqsUnavailable = unavailable;
+        return this;
+    }
+
+    synchronized boolean sqsUnavailable() {
+        return sqsUnavailable;
     }
 
     synchronized Integer retryAfterSeconds() {

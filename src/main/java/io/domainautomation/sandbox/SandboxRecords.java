@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /** What the sandbox stores. Mutable where the real platform mutates. */
-final class SandboxRecords {
+public final class SandboxRecords {
     private SandboxRecords() {
     }
 

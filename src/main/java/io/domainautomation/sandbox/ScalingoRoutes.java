@@ -57,6 +57,10 @@ final class ScalingoRoutes {
         if (operation.equals("unknown")) {
             return Reply.json(404, "{\"error\":\"not found\"}");
         }
+        if (parts.length > 3 && state.faults.appFails(parts[3])) {
+            state.count("fault." + operation);
+            return serverError(503);
+        }
         SandboxFaults.Fault drawn = drawFault();
         if (drawn != SandboxFaults.Fault.NONE) {
             state.count("fault." + operation);

@@ -34,6 +34,13 @@ final class SqsRoutes {
         if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 ")) {
             return error("MissingAuthenticationToken", "Request is missing a SigV4 Authentication Token");
         }
+        if (state.faults().sqsUnavailable()) {
+            state.count("fault.sqs");
+            ObjectNode failure = json.createObjectNode();
+            failure.put("__type", "com.amazonaws.sqs#InternalError");
+            failure.put("message", "sandbox: SQS unavailable");
+            return new Reply(500, AMZ_JSON, failure.toString(), Map.of());
+        }
         JsonNode request = SandboxServer.parseOrNull(json, body);
         if (request == null || !"AmazonSQS.SendMessage".equals(target)) {
             return error("UnsupportedOperation", "The sandbox supports SendMessage only");

@@ -1,0 +1,274 @@
+package io.domainautomation.functions;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.domainautomation.sandbox.SandboxRecords.QueuedMessage;
+import io.domainautomation.sandbox.SandboxState;
+import io.domainautomation.testsupport.LogCapture;
+import io.domainautomation.testsupport.SqsEvents;
+import io.domainautomation.testsupport.SqsEvents.Message;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * link-on-signup through the real Lambda path: SQS event JSON posted to the Lambda mock event server, Funqy's SQS
+ * handling, the function, the shared client, the sandbox over HTTP, and the dead-letter queue through the real SQS
+ * SDK client.
+ */
+@QuarkusTest
+class LinkOnSignupTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LogCapture logs;
+    private static final Set<String> bearers = new LinkedHashSet<>();
+
+    @Inject
+    SandboxState sandbox;
+
+    @ConfigProperty(name = "dead-letter-queue-url")
+    String deadLetterQueue;
+
+    private String app;
+
+    @BeforeAll
+    static void captureLogs() {
+        logs = LogCapture.start();
+    }
+
+    @AfterAll
+    static void noSecretInLogs() {
+        logs.close();
+        List<String> secrets = new ArrayList<>(bearers);
+        secrets.add("tk-us-test-local-token");
+        assertTrue(logs.lines().stream().anyMatch(l -> l.contains("\"outcome\":\"linked\"")), "outcome lines were captured");
+        assertEquals(List.of(), logs.linesContainingAny(secrets));
+    }
+
+    @BeforeEach
+    void freshApp() {
+        sandbox.faults().reset();
+        sandbox.rateLimit(100_000, Duration.ofMinutes(1));
+        app = "signup-" + UUID.randomUUID().toString().substring(0, 8);
+        sandbox.addApp(app);
+        sandbox.clearQueues();
+        sandbox.clearCounters();
+    }
+
+    @AfterEach
+    void rememberBearers() {
+        bearers.addAll(sandbox.issuedBearers());
+    }
+
+    @Test
+    void aNewDomainIsLinkedWithOneListAndOnePost() {
+        List<String> failures = invoke(Message.of(SqsEvents.onboarding(app, "www.new-customer.example")));
+
+        assertEquals(List.of(), failures);
+        assertEquals(Map.of("www.new-customer.example", false), sandbox.domainNames(app));
+        assertEquals(1, sandbox.counter("domains.list"));
+        assertEquals(1, sandbox.counter("domains.link"));
+        assertEquals(0, sandbox.counter("domains.update"));
+        assertTrue(logs.lines().stream().anyMatch(l -> l.contains("\"app\":\"" + app + "\"") && l.contains("\"outcome\":\"linked\"")));
+    }
+
+    @Test
+    void anAlreadyLinkedDomainCostsOneListAndNoPost() {
+        sandbox.seedDomain(app, "linked.example", Instant.now(), "created", false);
+
+        assertEquals(List.of(), invoke(Message.of(SqsEvents.onboarding(app, "LINKED.example."))));
+
+        assertEquals(1, sandbox.counter("domains.list"));
+        assertEquals(0, sandbox.counter("domains.link"));
+        assertTrue(logs.lines().stream().anyMatch(l -> l.contains("\"domain\":\"linked.example\"") && l.contains("already-linked")));
+    }
+
+    @Test
+    void canonicalIsSetByThePostOrByOnePatchWhenAlreadyLinked() {
+        invoke(Message.of(body(app, "canon.example", true)));
+        assertEquals(Map.of("canon.example", true), sandbox.domainNames(app));
+        assertEquals(1, sandbox.counter("domains.link"));
+        assertEquals(0, sandbox.counter("domains.update"), "the POST carried canonical: no PATCH");
+
+        sandbox.seedDomain(app, "second.example", Instant.now(), "created", false);
+        sandbox.clearCounters();
+        invoke(Message.of(body(app, "second.example", true)));
+        assertEquals(Map.of("canon.example", false, "second.example", true), sandbox.domainNames(app));
+        assertEquals(1, sandbox.counter("domains.list"));
+        assertEquals(1, sandbox.counter("domains.update"));
+
+        sandbox.clearCounters();
+        invoke(Message.of(body(app, "second.example", true)));
+        assertEquals(0, sandbox.counter("domains.update"), "already canonical: nothing to do");
+    }
+
+    @Test
+    void duplicatesInOneBatchLinkOnceWithoutErrors() {
+        String body = SqsEvents.onboarding(app, "dup.example");
+        List<String> failures = invoke(Message.of(body), Message.of(body), Message.of(body), Message.of(body));
+
+        assertEquals(List.of(), failures);
+        assertEquals(Map.of("dup.example", false), sandbox.domainNames(app));
+        assertEquals(1, sandbox.counter("domains.link"));
+        assertEquals(List.of(), sandbox.queue(deadLetterQueue), "no duplicate ended in the dead-letter queue");
+
+        assertEquals(List.of(), invoke(Message.of(body)), "and again in a later batch");
+        assertEquals(1, sandbox.counter("domains.link"));
+    }
+
+    @Test
+    void aMixedBatchFailsExactlyTheTransientRecords() {
+        String otherApp = "signup-other-" + UUID.randomUUID().toString().substring(0, 6);
+        sandbox.addApp(otherApp);
+        sandbox.seedDomain(otherApp, "taken.example", Instant.now(), "created", false);
+        String downApp = "signup-down-" + UUID.randomUUID().toString().substring(0, 6);
+        sandbox.addApp(downApp);
+        sandbox.faults().failApp(downApp);
+
+        Message good = Message.of(SqsEvents.onboarding(app, "good.example"));
+        Message malformed = Message.of("{\"app\": \"" + app + "\", \"domain\": ");
+        Message taken = Message.of(SqsEvents.onboarding(app, "taken.example"));
+        Message unknownApp = Message.of(SqsEvents.onboarding("no-such-app", "x.example"));
+        Message badHost = Message.of(SqsEvents.onboarding(app, "https://bad.example/path"));
+        Message transientFailure = Message.of(SqsEvents.onboarding(downApp, "later.example"));
+
+        List<String> failures = invoke(good, malformed, taken, unknownApp, badHost, transientFailure);
+
+        assertEquals(List.of(transientFailure.messageId()), failures, "only the transient record comes back");
+        assertEquals(Map.of("good.example", false), sandbox.domainNames(app));
+        Map<String, QueuedMessage> dead = deadLettersBySourceId();
+        assertEquals(Set.of(malformed.messageId(), taken.messageId(), unknownApp.messageId(), badHost.messageId()), dead.keySet());
+        assertEquals("message body is not valid JSON", dead.get(malformed.messageId()).attributes().get("failure-reason"));
+        assertEquals(malformed.body(), dead.get(malformed.messageId()).body(), "the original body is kept");
+        assertTrue(dead.get(taken.messageId()).attributes().get("failure-reason").contains("name has already been taken"));
+        assertTrue(dead.get(unknownApp.messageId()).attributes().get("failure-reason").startsWith("unknown app no-such-app"));
+        assertEquals("domain must be a bare hostname, without a scheme such as https://",
+                dead.get(badHost.messageId()).attributes().get("failure-reason"));
+        assertEquals("link-on-signup", dead.get(badHost.messageId()).attributes().get("function"));
+    }
+
+    @Test
+    void theTwentyDomainLimitIsARejectionWithoutAPost() {
+        for (int i = 0; i < 20; i++) {
+            sandbox.seedDomain(app, "d" + i + ".full.example", Instant.now(), "created", false);
+        }
+        Message overLimit = Message.of(SqsEvents.onboarding(app, "one-more.example"));
+
+        assertEquals(List.of(), invoke(overLimit));
+
+        assertEquals(0, sandbox.counter("domains.link"));
+        String reason = deadLettersBySourceId().get(overLimit.messageId()).attributes().get("failure-reason");
+        assertEquals("the app has 20 custom domains, Scalingo's limit is 20", reason);
+    }
+
+    @Test
+    void anSnsWrappedBodyIsUnwrapped() {
+        ObjectNode sns = JSON.createObjectNode();
+        sns.put("Type", "Notification");
+        sns.put("MessageId", UUID.randomUUID().toString());
+        sns.put("TopicArn", "arn:aws:sns:eu-west-3:000000000000:customer-onboarding");
+        sns.put("Message", SqsEvents.onboarding(app, "via-sns.example"));
+        sns.put("Timestamp", "2026-11-26T10:00:00.000Z");
+
+        assertEquals(List.of(), invoke(Message.of(sns.toString())));
+        assertEquals(Map.of("via-sns.example", false), sandbox.domainNames(app));
+    }
+
+    @Test
+    void internationalisedAndWildcardNamesAreLinkedInAscii() {
+        assertEquals(List.of(), invoke(Message.of(SqsEvents.onboarding(app, "Bücher." + app + ".example")),
+                Message.of(SqsEvents.onboarding(app, "*.wild-" + app + ".example"))));
+        // "bücher" is "xn--bcher-kva" in punycode (RFC 3492).
+        assertEquals(Set.of("xn--bcher-kva." + app + ".example", "*.wild-" + app + ".example"), sandbox.domainNames(app).keySet());
+    }
+
+    @Test
+    void aMessageThatCannotReachTheDeadLetterQueueIsRetriedNotLost() {
+        sandbox.faults().sqsUnavailable(true);
+        Message malformed = Message.of("not json at all");
+
+        assertEquals(List.of(malformed.messageId()), invoke(malformed));
+
+        sandbox.faults().sqsUnavailable(false);
+        assertEquals(List.of(), invoke(malformed), "on redelivery it reaches the dead-letter queue");
+        assertEquals(Set.of(malformed.messageId()), deadLettersBySourceId().keySet());
+    }
+
+    @Test
+    void underA429StormAnd5xxBurstsEveryMessageEndsLinkedOnceOrComesBack() {
+        List<String> apps = List.of(app, app + "-b", app + "-c");
+        sandbox.addApp(app + "-b");
+        sandbox.addApp(app + "-c");
+        sandbox.faults().serverErrorRate(0.3).rateLimitBurst(15).dropRate(0.05);
+        List<Message> pending = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            pending.add(Message.of(SqsEvents.onboarding(apps.get(i % 3), "storm-" + i + "." + app + ".example")));
+        }
+        for (int round = 0; round < 12 && !pending.isEmpty(); round++) {
+            List<Message> next = new ArrayList<>();
+            for (int start = 0; start < pending.size(); start += 10) {
+                List<Message> batch = pending.subList(start, Math.min(start + 10, pending.size()));
+                Set<String> failed = Set.copyOf(invoke(batch.toArray(Message[]::new)));
+                batch.stream().filter(m -> failed.contains(m.messageId())).forEach(next::add);
+            }
+            pending = next;
+        }
+        assertEquals(List.of(), pending, "every message got linked within the redeliveries");
+        for (String each : apps) {
+            assertEquals(10, sandbox.domainNames(each).size(), "each domain linked, once, to its app");
+        }
+        assertEquals(List.of(), sandbox.queue(deadLetterQueue), "no transient failure was taken for a permanent one");
+        assertTrue(sandbox.counter("fault.domains.list") + sandbox.counter("fault.domains.link") > 0, "faults were injected");
+    }
+
+    private List<String> invoke(Message... messages) {
+        String reply = given().contentType("application/json").body(SqsEvents.event(List.of(messages)))
+                .when().post().then().statusCode(200).extract().asString();
+        try {
+            JsonNode root = JSON.readTree(reply);
+            List<String> ids = new ArrayList<>();
+            root.path("batchItemFailures").forEach(f -> ids.add(f.get("itemIdentifier").asText()));
+            assertTrue(root.has("batchItemFailures"), "a partial batch response: " + reply);
+            return ids;
+        } catch (Exception e) {
+            throw new AssertionError("not a batch response: " + reply, e);
+        }
+    }
+
+    private Map<String, QueuedMessage> deadLettersBySourceId() {
+        Map<String, QueuedMessage> bySource = new HashMap<>();
+        sandbox.queue(deadLetterQueue).forEach(m -> bySource.put(m.attributes().get("source-message-id"), m));
+        return bySource;
+    }
+
+    private static String body(String app, String domain, boolean canonical) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("app", app);
+        body.put("domain", domain);
+        body.put("canonical", canonical);
+        return body.toString();
+    }
+}
