@@ -19,8 +19,6 @@ public record OnboardingRequest(String app, Hostname domain, boolean canonical, 
 
     public static final int MAX_BODY_CHARS = 16 * 1024;
     private static final Set<String> FIELDS = Set.of("app", "domain", "canonical", "letsencrypt", "tlsSecretId");
-    /** Scalingo app names (lower-case letters, digits, hyphens) or app IDs. */
-    private static final Pattern APP = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern SECRET_ID = Pattern.compile("[A-Za-z0-9/_+=.@:-]{1,2048}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,11 +38,7 @@ public record OnboardingRequest(String app, Hostname domain, boolean canonical, 
                 throw new InvalidInput(name, "unknown field \"" + shorten(name) + "\"; allowed: app, domain, canonical, letsencrypt, tlsSecretId");
             }
         }
-        String app = requiredText(root, "app");
-        if (!APP.matcher(app).matches()) {
-            throw new InvalidInput("app", "app \"" + shorten(app)
-                    + "\" is not a Scalingo app name or ID (lower-case letters, digits and hyphens, at most 63)");
-        }
+        String app = AppName.parse("app", requiredText(root, "app"));
         Hostname domain = Hostname.parse("domain", requiredText(root, "domain"));
         boolean canonical = optionalBoolean(root, "canonical", false);
         boolean letsencrypt = optionalBoolean(root, "letsencrypt", true);

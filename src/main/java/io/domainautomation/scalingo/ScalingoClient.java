@@ -155,7 +155,8 @@ public class ScalingoClient {
         }
         LOG.debugf("Scalingo %s: attempt %d failed (%s), retrying in %d ms", operation, attemptsMade,
                 failure.getMessage(), pause.toMillis());
-        return Uni.createFrom().item((long) attemptsMade).onItem().delayIt().by(pause);
+        // Mutiny refuses a zero delay, and "Retry-After: 0" means at once.
+        return Uni.createFrom().item((long) attemptsMade).onItem().delayIt().by(pause.isZero() ? Duration.ofMillis(1) : pause);
     }
 
     /** Full-jitter exponential backoff, or the server's {@code Retry-After} when it sends one. */
