@@ -23,6 +23,8 @@ final class ControlRoutes {
         switch (method + " " + path) {
             case "GET /_sandbox/counters":
                 return Reply.json(200, json.valueToTree(state.counters()).toString());
+            case "GET /_sandbox/queues":
+                return Reply.json(200, json.valueToTree(state.queues()).toString());
             case "POST /_sandbox/counters/reset":
                 state.clearCounters();
                 return Reply.empty(204);

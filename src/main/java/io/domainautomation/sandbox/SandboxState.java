@@ -265,6 +265,13 @@ public final class SandboxState {
         return new ArrayList<>(queues.getOrDefault(queueUrl, List.of()));
     }
 
+    /** Every queue the sandbox's SQS endpoint received messages for, with its messages. */
+    public synchronized Map<String, List<SandboxRecords.QueuedMessage>> queues() {
+        Map<String, List<SandboxRecords.QueuedMessage>> copy = new TreeMap<>();
+        queues.forEach((url, messages) -> copy.put(url, new ArrayList<>(messages)));
+        return copy;
+    }
+
     public synchronized void clearQueues() {
         queues.clear();
     }

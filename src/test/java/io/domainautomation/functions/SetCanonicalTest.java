@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.domainautomation.sandbox.SandboxState;
-import io.domainautomation.testsupport.HttpApiEvents;
+import io.domainautomation.sandbox.HttpApiEvents;
 import io.domainautomation.testsupport.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -1,4 +1,4 @@
-package io.domainautomation.testsupport;
+package io.domainautomation.sandbox;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -9,21 +9,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * API Gateway HTTP API events, payload format 2.0, shaped as AWS documents them for a route with IAM
- * authorisation (requestContext.authorizer.iam).
+ * authorisation (requestContext.authorizer.iam): what the local gateway and the tests hand to set-canonical.
  */
 public final class HttpApiEvents {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The caller the tests' events carry. */
     public static final String CALLER_ARN = "arn:aws:iam::111122223333:user/platform-bot";
 
     private HttpApiEvents() {
     }
 
     public static String request(String method, String path, String body) {
-        return request(method, path, body, false);
+        return request(method, path, body, false, CALLER_ARN);
     }
 
     public static String request(String method, String path, String body, boolean base64) {
+        return request(method, path, body, base64, CALLER_ARN);
+    }
+
+    public static String request(String method, String path, String body, boolean base64, String callerArn) {
         ObjectNode event = JSON.createObjectNode();
         event.put("version", "2.0");
         String app = path.matches("/apps/[^/]+/canonical-domain") ? path.split("/")[2] : null;
@@ -45,7 +50,7 @@ public final class HttpApiEvents {
         iam.put("callerId", "AIDACKCEVSQ6C2EXAMPLE");
         iam.putNull("cognitoIdentity");
         iam.put("principalOrgId", "o-example");
-        iam.put("userArn", CALLER_ARN);
+        iam.put("userArn", callerArn);
         iam.put("userId", "AIDACKCEVSQ6C2EXAMPLE");
         context.put("domainName", "abc123.execute-api.eu-west-3.amazonaws.com");
         context.put("domainPrefix", "abc123");
