@@ -90,6 +90,24 @@ public final class TestCertificates {
         return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
     }
 
+    /** SEC1 ({@code BEGIN EC PRIVATE KEY}) with the named curve, the form openssl ecparam -genkey writes. */
+    public static String sec1(KeyPair keys) {
+        try {
+            var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+            var sec1 = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+            var curve = info.getPrivateKeyAlgorithm().getParameters();
+            var publicBits = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded())
+                    .getPublicKeyData();
+            var full = new org.bouncycastle.asn1.sec.ECPrivateKey(
+                    ((java.security.interfaces.ECPrivateKey) keys.getPrivate()).getParams().getOrder().bitLength(),
+                    sec1.getKey(), publicBits, curve);
+            String base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(full.getEncoded());
+            return "-----BEGIN EC PRIVATE KEY-----\n" + base64 + "\n-----END EC PRIVATE KEY-----\n";
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** BouncyCastle's PEM writer: {@code BEGIN CERTIFICATE}, or {@code BEGIN RSA PRIVATE KEY} (PKCS#1) for RSA keys. */
     public static String pem(Object object) {
         StringWriter out = new StringWriter();

@@ -1,0 +1,126 @@
+package io.domainautomation.aws;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.Filter;
+import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
+
+/**
+ * The certificate secrets in Secrets Manager. A secret is managed when it carries the tag {@code scalingo:app}
+ * (the app's name or ID) and, when {@code ROTATION_SECRET_NAME_PREFIX} is set, its name starts with that prefix.
+ * The optional tag {@code scalingo:domains} lists the domains it serves, separated by spaces; without it, the
+ * secret serves every domain of the app its certificate covers. The {@code SecretString} is JSON:
+ * {@code {"certificate": "<PEM chain, leaf first>", "privateKey": "<PEM key>"}}; always the AWSCURRENT version.
+ */
+@ApplicationScoped
+public class CertificateSecrets {
+
+    public static final String APP_TAG = "scalingo:app";
+    public static final String DOMAINS_TAG = "scalingo:domains";
+    public static final String CERTIFICATE_FIELD = "certificate";
+    public static final String PRIVATE_KEY_FIELD = "privateKey";
+
+    /** A managed secret: where it is, and which app and domains it declares. */
+    public record ManagedSecret(String arn, String name, Optional<String> app, Optional<List<String>> domains) {
+        public boolean managed() {
+            return app.isPresent();
+        }
+    }
+
+    /** The PEM texts of a secret. {@code toString} never prints the key. */
+    public record Material(String certificatePem, String privateKeyPem) {
+        @Override
+        public String toString() {
+            return "Material[certificate=<" + certificatePem.length() + " chars>, privateKey=<redacted>]";
+        }
+    }
+
+    public static final class UnusableSecret extends Exception {
+        public UnusableSecret(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final Instance<SecretsManagerClient> secretsManager;
+    private final Optional<String> namePrefix;
+    private final ObjectMapper json = new ObjectMapper();
+
+    CertificateSecrets(Instance<SecretsManagerClient> secretsManager,
+            @ConfigProperty(name = "rotation.secret-name-prefix") Optional<String> namePrefix) {
+        this.secretsManager = secretsManager;
+        this.namePrefix = namePrefix.filter(p -> !p.isBlank());
+    }
+
+    /** Every managed secret, across ListSecrets pages. */
+    public List<ManagedSecret> listManaged() {
+        List<Filter> filters = new ArrayList<>();
+        filters.add(Filter.builder().key(FilterNameStringType.TAG_KEY).values(APP_TAG).build());
+        namePrefix.ifPresent(prefix -> filters.add(Filter.builder().key(FilterNameStringType.NAME).values(prefix).build()));
+        List<ManagedSecret> secrets = new ArrayList<>();
+        secretsManager.get().listSecretsPaginator(r -> r.filters(filters).maxResults(100))
+                .forEach(page -> page.secretList().forEach(entry -> secrets.add(toManaged(entry.arn(), entry.name(), entry.tags()))));
+        return secrets.stream().filter(ManagedSecret::managed).collect(Collectors.toList());
+    }
+
+    public ManagedSecret describe(String secretId) {
+        var description = secretsManager.get().describeSecret(r -> r.secretId(secretId));
+        ManagedSecret secret = toManaged(description.arn(), description.name(), description.tags());
+        if (namePrefix.isPresent() && !secret.name().startsWith(namePrefix.get())) {
+            return new ManagedSecret(secret.arn(), secret.name(), Optional.empty(), Optional.empty());
+        }
+        return secret;
+    }
+
+    public Material read(String secretId) throws UnusableSecret {
+        String secretString = secretsManager.get()
+                .getSecretValue(r -> r.secretId(secretId).versionStage("AWSCURRENT")).secretString();
+        if (secretString == null || secretString.isBlank()) {
+            throw new UnusableSecret("the secret has no SecretString");
+        }
+        JsonNode fields;
+        try {
+            fields = json.readTree(secretString);
+        } catch (IOException e) {
+            throw new UnusableSecret("the SecretString is not JSON {\"" + CERTIFICATE_FIELD + "\": ..., \"" + PRIVATE_KEY_FIELD + "\": ...}");
+        }
+        if (fields == null || !fields.isObject()) {
+            throw new UnusableSecret("the SecretString is not a JSON object");
+        }
+        String certificate = text(fields, CERTIFICATE_FIELD);
+        String key = text(fields, PRIVATE_KEY_FIELD);
+        return new Material(certificate, key);
+    }
+
+    private static String text(JsonNode fields, String name) throws UnusableSecret {
+        JsonNode value = fields.get(name);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new UnusableSecret("the SecretString has no \"" + name + "\" field with PEM text");
+        }
+        return value.asText();
+    }
+
+    private static ManagedSecret toManaged(String arn, String name, List<Tag> tags) {
+        Map<String, String> byKey = tags == null ? Map.of()
+                : tags.stream().collect(Collectors.toMap(Tag::key, t -> t.value() == null ? "" : t.value(), (a, b) -> a));
+        Optional<String> app = Optional.ofNullable(byKey.get(APP_TAG)).map(String::trim).filter(a -> !a.isEmpty());
+        Optional<List<String>> domains = Optional.ofNullable(byKey.get(DOMAINS_TAG)).map(String::trim)
+                .filter(d -> !d.isEmpty()).map(d -> Arrays.stream(d.split("\\s+")).map(String::toLowerCase).toList());
+        return new ManagedSecret(arn, name, app, domains);
+    }
+}

@@ -1,0 +1,49 @@
+package io.domainautomation.aws;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * CloudWatch metrics in Embedded Metric Format: one JSON document per line on standard output, which Lambda
+ * sends to CloudWatch Logs, where the metrics are extracted. No API call, nothing to wait for.
+ */
+@ApplicationScoped
+public class EmbeddedMetrics {
+
+    public static final String NAMESPACE = "ScalingoDomainAutomation";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Clock clock = Clock.systemUTC();
+    private volatile PrintStream out = System.out;
+
+    /** Tests read the lines here. */
+    public void redirect(PrintStream stream) {
+        out = stream;
+    }
+
+    public void emit(String metric, String unit, double value, Map<String, String> dimensions) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        Map<String, Object> aws = new LinkedHashMap<>();
+        aws.put("Timestamp", clock.millis());
+        aws.put("CloudWatchMetrics", List.of(Map.of(
+                "Namespace", NAMESPACE,
+                "Dimensions", List.of(List.copyOf(dimensions.keySet())),
+                "Metrics", List.of(Map.of("Name", metric, "Unit", unit)))));
+        document.put("_aws", aws);
+        document.putAll(dimensions);
+        document.put(metric, value);
+        try {
+            out.println(JSON.writeValueAsString(document));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

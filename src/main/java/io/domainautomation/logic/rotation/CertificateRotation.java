@@ -1,0 +1,181 @@
+package io.domainautomation.logic.rotation;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.domainautomation.aws.AwsErrors;
+import io.domainautomation.aws.CertificateSecrets;
+import io.domainautomation.aws.CertificateSecrets.ManagedSecret;
+import io.domainautomation.aws.CertificateSecrets.Material;
+import io.domainautomation.logic.rotation.RotationReport.Entry;
+import io.domainautomation.logic.rotation.RotationReport.Outcome;
+import io.domainautomation.logic.tls.CertificateChecks;
+import io.domainautomation.logic.tls.CertificateIdentity;
+import io.domainautomation.logic.tls.CertificateProblem;
+import io.domainautomation.logic.tls.HostnameMatch;
+import io.domainautomation.logic.tls.PemBundle;
+import io.domainautomation.scalingo.Domain;
+import io.domainautomation.scalingo.DomainChanges;
+import io.domainautomation.scalingo.ScalingoClient;
+import io.domainautomation.scalingo.ScalingoException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Keeps each domain's custom certificate equal to its secret's: reads the secret, checks it, and uploads it only
+ * where the domain does not carry it already. One bad secret never stops the others.
+ */
+@ApplicationScoped
+public class CertificateRotation {
+
+    private final CertificateSecrets secrets;
+    private final ScalingoClient scalingo;
+    private final Duration minValidity;
+    private final Clock clock = Clock.systemUTC();
+
+    CertificateRotation(CertificateSecrets secrets, ScalingoClient scalingo,
+            @ConfigProperty(name = "rotation.min-validity", defaultValue = "7d") Duration minValidity) {
+        this.secrets = secrets;
+        this.scalingo = scalingo;
+        this.minValidity = minValidity;
+    }
+
+    public RotationReport run(RotationTrigger trigger) {
+        RotationReport report = new RotationReport(trigger.source(), trigger.dryRun());
+        List<ManagedSecret> managed;
+        try {
+            managed = switch (trigger.scope()) {
+                case ALL -> secrets.listManaged();
+                case SECRET -> List.of(secrets.describe(trigger.secretId().get()));
+                case DOMAIN -> secrets.listManaged().stream()
+                        .filter(s -> s.app().get().equals(trigger.app().get()))
+                        .filter(s -> s.domains().map(d -> d.contains(trigger.domain().get().ascii())).orElse(true))
+                        .collect(Collectors.toList());
+            };
+        } catch (SdkException e) {
+            report.add(new Entry(trigger.secretId().orElse("*"), trigger.app().orElse(null), null, Outcome.FAILED,
+                    "secrets-manager", "Secrets Manager: " + AwsErrors.code(e), null, null));
+            return report;
+        }
+        Map<String, List<Domain>> domainsByApp = new HashMap<>();
+        for (ManagedSecret secret : managed) {
+            if (!secret.managed()) {
+                report.add(new Entry(secret.name(), null, null, Outcome.REJECTED, "not-managed",
+                        "the secret has no " + CertificateSecrets.APP_TAG + " tag (or not the configured name prefix)", null, null));
+                continue;
+            }
+            rotate(secret, trigger.domain().map(h -> h.ascii()), trigger.dryRun(), domainsByApp, report);
+        }
+        return report;
+    }
+
+    private void rotate(ManagedSecret secret, Optional<String> onlyDomain, boolean dryRun,
+            Map<String, List<Domain>> domainsByApp, RotationReport report) {
+        String app = secret.app().get();
+        String declared = secret.domains().map(d -> String.join(" ", d)).orElse("*");
+        List<X509Certificate> chain;
+        PemBundle bundle;
+        Material material;
+        try {
+            material = secrets.read(secret.arn());
+            bundle = PemBundle.parse(material.certificatePem(), material.privateKeyPem());
+            chain = CertificateChecks.validate(bundle, clock.instant(), minValidity);
+        } catch (SdkException e) {
+            report.add(new Entry(secret.name(), app, declared, Outcome.FAILED, "secrets-manager",
+                    "Secrets Manager: " + AwsErrors.code(e), null, null));
+            return;
+        } catch (CertificateSecrets.UnusableSecret e) {
+            report.add(new Entry(secret.name(), app, declared, Outcome.REJECTED, "secret-format", e.getMessage(), null, null));
+            return;
+        } catch (CertificateProblem e) {
+            report.add(new Entry(secret.name(), app, declared, Outcome.REJECTED, e.check(), e.getMessage(), null, null));
+            return;
+        }
+        X509Certificate leaf = chain.get(0);
+        CertificateIdentity identity = CertificateIdentity.of(leaf);
+        List<Domain> linked;
+        try {
+            linked = domainsByApp.computeIfAbsent(app, scalingo::listDomains);
+        } catch (ScalingoException e) {
+            Outcome outcome = e.isTransient() ? Outcome.FAILED : Outcome.REJECTED;
+            report.add(new Entry(secret.name(), app, declared, outcome, e.isNotFound() ? "unknown-app" : "scalingo",
+                    e.getMessage(), identity, null));
+            return;
+        }
+        List<String> targets = secret.domains().orElseGet(() -> linked.stream().map(Domain::name)
+                .filter(name -> HostnameMatch.certificateCovers(leaf, name)).toList());
+        for (String target : targets) {
+            if (onlyDomain.isPresent() && !onlyDomain.get().equals(target)) {
+                continue;
+            }
+            Optional<Domain> domain = linked.stream().filter(d -> d.name().equalsIgnoreCase(target)).findFirst();
+            if (domain.isEmpty()) {
+                report.add(new Entry(secret.name(), app, target, Outcome.NOT_LINKED,
+                        null, "the domain is not linked to the app; it is not created", identity, null));
+                continue;
+            }
+            try {
+                CertificateChecks.coversDomain(leaf, target);
+            } catch (CertificateProblem e) {
+                report.add(new Entry(secret.name(), app, target, Outcome.REJECTED, e.check(), e.getMessage(), identity,
+                        daysToExpiry(domain.get())));
+                continue;
+            }
+            if (carries(domain.get(), leaf)) {
+                report.add(new Entry(secret.name(), app, target, Outcome.UNCHANGED, null, "the domain carries this certificate",
+                        identity, daysToExpiry(domain.get())));
+                continue;
+            }
+            if (dryRun) {
+                report.add(new Entry(secret.name(), app, target, Outcome.WOULD_ROTATE, null,
+                        "dry run: the domain carries " + describe(domain.get()), identity, daysToExpiry(domain.get())));
+                continue;
+            }
+            upload(secret, app, domain.get(), chain, material, identity, report);
+        }
+    }
+
+    private void upload(ManagedSecret secret, String app, Domain domain, List<X509Certificate> chain, Material material,
+            CertificateIdentity identity, RotationReport report) {
+        try {
+            Domain updated = scalingo.updateDomain(app, domain.id(),
+                    DomainChanges.certificate(PemChain.encode(chain), material.privateKeyPem()));
+            report.add(new Entry(secret.name(), app, domain.name(), Outcome.ROTATED, null,
+                    "replaced " + describe(domain), identity, daysToExpiry(updated)));
+        } catch (ScalingoException e) {
+            report.add(new Entry(secret.name(), app, domain.name(), e.isTransient() ? Outcome.FAILED : Outcome.REJECTED,
+                    e.isTransient() ? null : "scalingo-refused", e.getMessage(), identity, daysToExpiry(domain)));
+        }
+    }
+
+    /** Scalingo reports a custom certificate by subject and notAfter: both equal means this certificate is on. */
+    static boolean carries(Domain domain, X509Certificate leaf) {
+        return domain.hasCustomCertificate() && domain.validity() != null
+                && PemBundle.scalingoSubject(leaf).equals(domain.tlscert())
+                && domain.validity().toInstant().truncatedTo(ChronoUnit.SECONDS)
+                        .equals(leaf.getNotAfter().toInstant().truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private Long daysToExpiry(Domain domain) {
+        if (domain.validity() == null) {
+            return null;
+        }
+        return Duration.between(clock.instant(), domain.validity().toInstant()).toDays();
+    }
+
+    private static String describe(Domain domain) {
+        return domain.hasCustomCertificate() ? "certificate " + domain.tlscert() + " valid until " + domain.validity()
+                : "no custom certificate";
+    }
+
+}
