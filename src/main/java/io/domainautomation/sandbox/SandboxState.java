@@ -233,6 +233,13 @@ public final class SandboxState {
         return names;
     }
 
+    /** The subject of the custom certificate a domain carries, read without touching counters. */
+    public synchronized Optional<String> certificateSubject(String appName, String domainName) {
+        SandboxApp app = app(appName).orElseThrow();
+        return domainsByApp.get(app.id()).values().stream().filter(d -> d.name.equals(domainName))
+                .findFirst().map(d -> d.tlscertSubject);
+    }
+
     // --- secrets manager ------------------------------------------------------------------------------------------
 
     public synchronized void putSecret(String name, String secretString, Map<String, String> tags) {
@@ -240,6 +247,10 @@ public final class SandboxState {
         SandboxSecret old = secrets.get(name);
         secrets.put(name, new SandboxSecret(old == null ? arn : old.arn(), name, secretString, newId(),
                 Map.copyOf(tags), old == null ? now() : old.createdAt(), List.of("AWSCURRENT")));
+    }
+
+    public synchronized void clearSecrets() {
+        secrets.clear();
     }
 
     synchronized Optional<SandboxSecret> secret(String idOrArn) {
