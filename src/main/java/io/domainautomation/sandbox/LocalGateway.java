@@ -29,6 +29,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import io.domainautomation.functions.LinkOnSignup;
+import io.domainautomation.functions.RotateCertFromSecretsManager;
 import io.domainautomation.functions.SetCanonical;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
@@ -38,7 +39,8 @@ import io.quarkus.runtime.StartupEvent;
  * {@code ./mvnw quarkus:dev} (a Lambda runs one). Like API Gateway, it turns
  * {@code GET|PUT|DELETE /apps/{app}/canonical-domain} into HTTP API v2 events for set-canonical; like an SQS
  * event source, it hands {@code POST /link-on-signup} bodies to link-on-signup one record at a time and answers
- * with the partial batch response. {@code POST /set-canonical} is a direct invocation. Dev and test only.
+ * with the partial batch response. {@code POST /set-canonical} and {@code POST /rotate-cert-from-secrets-manager}
+ * are direct invocations. Dev and test only.
  */
 @ApplicationScoped
 @IfBuildProfile(anyOf = { "dev", "test" })
@@ -56,6 +58,9 @@ public class LocalGateway {
 
     @Inject
     SetCanonical setCanonical;
+
+    @Inject
+    RotateCertFromSecretsManager rotateCert;
 
     void start(@Observes StartupEvent startup, @ConfigProperty(name = "local-gateway.port", defaultValue = "8080") int port) {
         try {
@@ -96,6 +101,8 @@ public class LocalGateway {
                 send(exchange, 200, linkBatch(body).toString());
             } else if (method.equals("POST") && path.equals("/set-canonical")) {
                 send(exchange, 200, setCanonical.setCanonical(parseOrText(body)).toString());
+            } else if (method.equals("POST") && path.equals("/rotate-cert-from-secrets-manager")) {
+                send(exchange, 200, json.writeValueAsString(rotateCert.rotateCertFromSecretsManager(parseOrText(body))));
             } else {
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 send(exchange, 404, "{\"error\":\"no local route " + method + " " + path

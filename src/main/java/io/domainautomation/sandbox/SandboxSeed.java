@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +15,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Loads a fixture into the sandbox: {@code {"apiTokens": [...], "apps": [{"name": "...", "domains": [{"name":
  * "...", "canonical": false, "letsencrypt_status": "created", "created_days_ago": 3}]}], "secrets": [{"name":
- * "...", "secretString": "...", "tags": {...}}]}}.
+ * "...", "secretString": "...", "tags": {...}}]}}. A secret may say {@code "generateCertificateFor": ["host", ...]}
+ * instead of a secretString: a self-signed certificate and key are then made at start-up, so no key material is
+ * ever committed.
  */
 public final class SandboxSeed {
     private SandboxSeed() {
@@ -44,7 +48,13 @@ public final class SandboxSeed {
         for (JsonNode secret : seed.path("secrets")) {
             Map<String, String> tags = new HashMap<>();
             secret.path("tags").fields().forEachRemaining(tag -> tags.put(tag.getKey(), tag.getValue().asText()));
-            state.putSecret(secret.path("name").asText(), secret.path("secretString").asText(), tags);
+            String secretString = secret.path("secretString").asText();
+            if (secret.path("generateCertificateFor").isArray()) {
+                List<String> names = new ArrayList<>();
+                secret.get("generateCertificateFor").forEach(n -> names.add(n.asText()));
+                secretString = SelfSignedCertificates.secretString(names, Duration.ofDays(secret.path("validDays").asLong(90)));
+            }
+            state.putSecret(secret.path("name").asText(), secretString, tags);
         }
     }
 }

@@ -72,6 +72,13 @@ class LocalGatewayTest {
     }
 
     @Test
+    void rotateCertOverLocalHttp() throws Exception {
+        HttpResponse<String> report = send("POST", "/rotate-cert-from-secrets-manager", "{\"scope\":\"all\",\"dryRun\":true}");
+        assertEquals(200, report.statusCode());
+        assertTrue(report.body().startsWith("{\"trigger\":\"schedule\",\"dryRun\":true"), report.body());
+    }
+
+    @Test
     void unknownLocalRoutesSaySo() throws Exception {
         HttpResponse<String> unknown = send("GET", "/nothing-here", null);
         assertEquals(404, unknown.statusCode());
