@@ -2,6 +2,7 @@ package io.domainautomation.functions;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 
@@ -11,6 +12,7 @@ import io.domainautomation.aws.DeadLetterQueue;
 import io.domainautomation.logic.DomainLinker;
 import io.domainautomation.logic.InvalidInput;
 import io.domainautomation.logic.OnboardingRequest;
+import io.domainautomation.logic.tls.CertificateAttachment;
 import io.domainautomation.scalingo.ScalingoException;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
@@ -33,6 +35,9 @@ public class LinkOnSignup {
     @Inject
     DeadLetterQueue deadLetters;
 
+    @Inject
+    CertificateAttachment certificates;
+
     @Funq(NAME)
     public Uni<Void> linkOnSignup(SQSMessage message) {
         return Uni.createFrom().item(() -> {
@@ -50,17 +55,18 @@ public class LinkOnSignup {
             reject(message, null, null, invalid.field(), invalid.getMessage());
             return;
         }
-        if (request.tlsSecretId().isPresent()) {
-            reject(message, request.app(), request.domain().ascii(), "tlsSecretId",
-                    "tlsSecretId is not supported yet: link without it and let rotate-cert-from-secrets-manager attach the certificate");
-            return;
-        }
         try {
-            DomainLinker.Result result = linker.link(request.app(), request.domain(), request.canonical(), request.letsencrypt());
+            Optional<CertificateAttachment.Checked> certificate = request.tlsSecretId().isEmpty() ? Optional.empty()
+                    : Optional.of(certificates.forDomain(request.tlsSecretId().get(), request.domain().ascii()));
+            DomainLinker.Result result = linker.link(request.app(), request.domain(), request.canonical(),
+                    request.letsencrypt(), certificate);
             LOG.info(fields(messageId, request.app(), request.domain().ascii(),
                     result.outcome() == DomainLinker.Outcome.LINKED ? "linked" : "already-linked", result.detail()));
         } catch (InvalidInput refused) {
             reject(message, request.app(), request.domain().ascii(), refused.field(), refused.getMessage());
+        } catch (CertificateAttachment.Unavailable e) {
+            LOG.warn(fields(messageId, request.app(), request.domain().ascii(), "retry", e.getMessage()));
+            throw new RetryLater(e.getMessage());
         } catch (ScalingoException e) {
             if (e.isPermanent() && !e.isUnauthorized()) {
                 String reason = e.isNotFound() ? "unknown app " + request.app() + " (" + e.getMessage() + ")" : e.getMessage();

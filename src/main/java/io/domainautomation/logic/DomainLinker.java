@@ -1,9 +1,11 @@
 package io.domainautomation.logic;
 
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.domainautomation.logic.tls.CertificateAttachment;
 import io.domainautomation.scalingo.Domain;
 import io.domainautomation.scalingo.DomainChanges;
 import io.domainautomation.scalingo.ScalingoClient;
@@ -36,29 +38,49 @@ public class DomainLinker {
      * @throws ScalingoException when Scalingo refuses (permanent) or stays unavailable (transient)
      * @throws InvalidInput when the app is at its domain limit
      */
-    public Result link(String app, Hostname domain, boolean canonical, boolean letsencrypt) throws InvalidInput {
+    public Result link(String app, Hostname domain, boolean canonical, boolean letsencrypt,
+            Optional<CertificateAttachment.Checked> certificate) throws InvalidInput {
         synchronized (stripes[Math.floorMod((app + "|" + domain.ascii()).hashCode(), stripes.length)]) {
             List<Domain> current = scalingo.listDomains(app);
             LinkPlan plan = LinkPlan.decide(current, domain, canonical);
             switch (plan.action()) {
                 case NOTHING:
-                    return new Result(Outcome.ALREADY_LINKED, plan.existing().get(), plan.reason());
                 case MAKE_CANONICAL:
-                    Domain updated = scalingo.updateDomain(app, plan.existing().get().id(), DomainChanges.canonical(true));
-                    return new Result(Outcome.ALREADY_LINKED, updated, "linked already; made canonical");
+                    return completeExisting(app, plan, canonical, certificate);
                 case REFUSE:
                     throw new InvalidInput("domain", plan.reason());
                 default:
-                    return linkNew(app, domain, canonical, letsencrypt);
+                    return linkNew(app, domain, canonical, letsencrypt, certificate);
             }
         }
     }
 
-    private Result linkNew(String app, Hostname domain, boolean canonical, boolean letsencrypt) {
+    /** A linked domain gets, in one PATCH, what the message asks and it lacks: canonical, the certificate. */
+    private Result completeExisting(String app, LinkPlan plan, boolean canonical,
+            Optional<CertificateAttachment.Checked> certificate) {
+        Domain existing = plan.existing().get();
+        boolean makeCanonical = canonical && !existing.isCanonical();
+        boolean attach = certificate.isPresent() && !CertificateAttachment.carries(existing, certificate.get().leaf());
+        if (!makeCanonical && !attach) {
+            return new Result(Outcome.ALREADY_LINKED, existing, plan.reason());
+        }
+        DomainChanges changes = new DomainChanges(null, attach ? certificate.get().chainPem() : null,
+                attach ? certificate.get().privateKeyPem() : null, makeCanonical ? Boolean.TRUE : null, null);
+        Domain updated = scalingo.updateDomain(app, existing.id(), changes);
+        return new Result(Outcome.ALREADY_LINKED, updated, "linked already; " + (makeCanonical ? "made canonical" : "")
+                + (makeCanonical && attach ? " and " : "") + (attach ? "certificate attached" : ""));
+    }
+
+    private Result linkNew(String app, Hostname domain, boolean canonical, boolean letsencrypt,
+            Optional<CertificateAttachment.Checked> certificate) {
         Domain linked;
         try {
-            linked = scalingo.linkDomain(app, DomainChanges.link(domain.ascii(), canonical ? Boolean.TRUE : null,
-                    letsencrypt ? null : Boolean.FALSE));
+            DomainChanges link = DomainChanges.link(domain.ascii(), canonical ? Boolean.TRUE : null,
+                    letsencrypt ? null : Boolean.FALSE);
+            if (certificate.isPresent()) {
+                link = link.withCertificate(certificate.get().chainPem(), certificate.get().privateKeyPem());
+            }
+            linked = scalingo.linkDomain(app, link);
         } catch (ScalingoException e) {
             if (e.status() == 422 && e.fieldErrors().containsKey("name")) {
                 // Another container may have linked the same message a moment ago: that is success, not an error.

@@ -244,6 +244,41 @@ class LinkOnSignupTest {
         assertTrue(sandbox.counter("fault.domains.list") + sandbox.counter("fault.domains.link") > 0, "faults were injected");
     }
 
+    @Test
+    void aCertificateFromSecretsManagerIsAttachedAtLinkTime() {
+        var keys = io.domainautomation.testsupport.TestCertificates.rsa(2048);
+        String domain = "tls." + app + ".example";
+        var issued = io.domainautomation.testsupport.TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain),
+                Instant.now().minus(Duration.ofDays(1)), Duration.ofDays(90));
+        ObjectNode secret = JSON.createObjectNode();
+        secret.put("certificate", issued.certificatePem());
+        secret.put("privateKey", issued.privateKeyPem());
+        sandbox.putSecret("certs/" + app, secret.toString(), Map.of("scalingo:app", app));
+        ObjectNode body = JSON.createObjectNode();
+        body.put("app", app);
+        body.put("domain", domain);
+        body.put("tlsSecretId", "certs/" + app);
+
+        assertEquals(List.of(), invoke(Message.of(body.toString())));
+        assertEquals(java.util.Optional.of("/CN=" + domain), sandbox.certificateSubject(app, domain));
+        assertEquals(1, sandbox.counter("domains.link"), "the POST carried the certificate");
+        assertEquals(0, sandbox.counter("domains.update"));
+
+        sandbox.clearCounters();
+        assertEquals(List.of(), invoke(Message.of(body.toString())));
+        assertEquals(0, sandbox.counter("domains.update"), "redelivered: the domain carries it already");
+
+        Message wrongHost = Message.of(body.put("domain", "other." + app + ".example").toString());
+        Message missing = Message.of(body.put("tlsSecretId", "certs/nothing-here").toString());
+        assertEquals(List.of(), invoke(wrongHost, missing));
+        Map<String, QueuedMessage> dead = deadLettersBySourceId();
+        assertTrue(dead.get(wrongHost.messageId()).attributes().get("failure-reason").startsWith("certificate check wrong-host failed"));
+        assertEquals("tlsSecretId", dead.get(wrongHost.messageId()).attributes().get("failed-field"));
+        assertEquals("secret certs/nothing-here: ResourceNotFoundException",
+                dead.get(missing.messageId()).attributes().get("failure-reason"));
+        assertEquals(Map.of(domain, false), sandbox.domainNames(app), "nothing linked without its certificate");
+    }
+
     private List<String> invoke(Message... messages) {
         String reply = given().contentType("application/json").body(SqsEvents.event(List.of(messages)))
                 .when().post().then().statusCode(200).extract().asString();

@@ -3,7 +3,6 @@ package io.domainautomation.logic.rotation;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,7 @@ import io.domainautomation.aws.CertificateSecrets.ManagedSecret;
 import io.domainautomation.aws.CertificateSecrets.Material;
 import io.domainautomation.logic.rotation.RotationReport.Entry;
 import io.domainautomation.logic.rotation.RotationReport.Outcome;
+import io.domainautomation.logic.tls.CertificateAttachment;
 import io.domainautomation.logic.tls.CertificateChecks;
 import io.domainautomation.logic.tls.CertificateIdentity;
 import io.domainautomation.logic.tls.CertificateProblem;
@@ -131,7 +131,7 @@ public class CertificateRotation {
                         daysToExpiry(domain.get())));
                 continue;
             }
-            if (carries(domain.get(), leaf)) {
+            if (CertificateAttachment.carries(domain.get(), leaf)) {
                 report.add(new Entry(secret.name(), app, target, Outcome.UNCHANGED, null, "the domain carries this certificate",
                         identity, daysToExpiry(domain.get())));
                 continue;
@@ -149,21 +149,13 @@ public class CertificateRotation {
             CertificateIdentity identity, RotationReport report) {
         try {
             Domain updated = scalingo.updateDomain(app, domain.id(),
-                    DomainChanges.certificate(PemChain.encode(chain), material.privateKeyPem()));
+                    DomainChanges.certificate(CertificateAttachment.encode(chain), material.privateKeyPem()));
             report.add(new Entry(secret.name(), app, domain.name(), Outcome.ROTATED, null,
                     "replaced " + describe(domain), identity, daysToExpiry(updated)));
         } catch (ScalingoException e) {
             report.add(new Entry(secret.name(), app, domain.name(), e.isTransient() ? Outcome.FAILED : Outcome.REJECTED,
                     e.isTransient() ? null : "scalingo-refused", e.getMessage(), identity, daysToExpiry(domain)));
         }
-    }
-
-    /** Scalingo reports a custom certificate by subject and notAfter: both equal means this certificate is on. */
-    static boolean carries(Domain domain, X509Certificate leaf) {
-        return domain.hasCustomCertificate() && domain.validity() != null
-                && PemBundle.scalingoSubject(leaf).equals(domain.tlscert())
-                && domain.validity().toInstant().truncatedTo(ChronoUnit.SECONDS)
-                        .equals(leaf.getNotAfter().toInstant().truncatedTo(ChronoUnit.SECONDS));
     }
 
     private Long daysToExpiry(Domain domain) {

@@ -1,0 +1,105 @@
+package io.domainautomation.logic.tls;
+
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.domainautomation.aws.AwsErrors;
+import io.domainautomation.aws.CertificateSecrets;
+import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.scalingo.Domain;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * A certificate from a Secrets Manager secret, checked and ready to send with a link or an update; and whether a
+ * domain already carries it. Shared by link-on-signup ({@code tlsSecretId}) and the rotation.
+ */
+@ApplicationScoped
+public class CertificateAttachment {
+
+    /** The checked chain (in order, PEM) and key, and the leaf. {@code toString} never prints the key. */
+    public record Checked(String chainPem, String privateKeyPem, X509Certificate leaf) {
+        @Override
+        public String toString() {
+            return "Checked[leaf=" + PemBundle.scalingoSubject(leaf) + ", privateKey=<redacted>]";
+        }
+    }
+
+    /** Secrets Manager did not answer usefully this time (throttled, unavailable): worth trying again later. */
+    public static final class Unavailable extends Exception {
+        public Unavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final CertificateSecrets secrets;
+    private final Duration minValidity;
+    private final Clock clock = Clock.systemUTC();
+
+    CertificateAttachment(CertificateSecrets secrets,
+            @ConfigProperty(name = "rotation.min-validity", defaultValue = "7d") Duration minValidity) {
+        this.secrets = secrets;
+        this.minValidity = minValidity;
+    }
+
+    /**
+     * @throws InvalidInput (field {@code tlsSecretId}) when the secret is missing, forbidden, malformed, or its
+     *         certificate fails a check for this domain
+     * @throws Unavailable when Secrets Manager failed transiently
+     */
+    public Checked forDomain(String secretId, String domain) throws InvalidInput, Unavailable {
+        CertificateSecrets.Material material;
+        try {
+            material = secrets.read(secretId);
+        } catch (CertificateSecrets.UnusableSecret e) {
+            throw new InvalidInput("tlsSecretId", "secret " + secretId + ": " + e.getMessage());
+        } catch (SdkException e) {
+            String code = AwsErrors.code(e);
+            if (e instanceof AwsServiceException service && service.statusCode() >= 400 && service.statusCode() < 500
+                    && !code.contains("Throttl")) {
+                throw new InvalidInput("tlsSecretId", "secret " + secretId + ": " + code);
+            }
+            throw new Unavailable("Secrets Manager: " + code);
+        }
+        try {
+            PemBundle bundle = PemBundle.parse(material.certificatePem(), material.privateKeyPem());
+            List<X509Certificate> chain = CertificateChecks.validate(bundle, clock.instant(), minValidity);
+            CertificateChecks.coversDomain(chain.get(0), domain);
+            return new Checked(encode(chain), material.privateKeyPem(), chain.get(0));
+        } catch (CertificateProblem e) {
+            throw new InvalidInput("tlsSecretId", "certificate check " + e.check() + " failed: " + e.getMessage());
+        }
+    }
+
+    /** Scalingo reports a custom certificate by subject and expiry: both equal means this certificate is on. */
+    public static boolean carries(Domain domain, X509Certificate leaf) {
+        return domain.hasCustomCertificate() && domain.validity() != null
+                && PemBundle.scalingoSubject(leaf).equals(domain.tlscert())
+                && domain.validity().toInstant().truncatedTo(ChronoUnit.SECONDS)
+                        .equals(leaf.getNotAfter().toInstant().truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /** A chain back to PEM, in the order given (leaf first). */
+    public static String encode(List<X509Certificate> chain) {
+        StringBuilder pem = new StringBuilder();
+        Base64.Encoder encoder = Base64.getMimeEncoder(64, "\n".getBytes());
+        for (X509Certificate certificate : chain) {
+            try {
+                pem.append("-----BEGIN CERTIFICATE-----\n").append(encoder.encodeToString(certificate.getEncoded()))
+                        .append("\n-----END CERTIFICATE-----\n");
+            } catch (CertificateEncodingException e) {
+                throw new IllegalStateException("a parsed certificate could not be encoded again", e);
+            }
+        }
+        return pem.toString();
+    }
+}
