@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.domainautomation.functions.CleanupStale;
 import io.domainautomation.functions.LinkOnSignup;
 import io.domainautomation.functions.RotateCertFromSecretsManager;
 import io.domainautomation.functions.SetCanonical;
@@ -39,8 +40,8 @@ import io.quarkus.runtime.StartupEvent;
  * {@code ./mvnw quarkus:dev} (a Lambda runs one). Like API Gateway, it turns
  * {@code GET|PUT|DELETE /apps/{app}/canonical-domain} into HTTP API v2 events for set-canonical; like an SQS
  * event source, it hands {@code POST /link-on-signup} bodies to link-on-signup one record at a time and answers
- * with the partial batch response. {@code POST /set-canonical} and {@code POST /rotate-cert-from-secrets-manager}
- * are direct invocations. Dev and test only.
+ * with the partial batch response. {@code POST /set-canonical}, {@code POST /rotate-cert-from-secrets-manager} and
+ * {@code POST /cleanup-stale} are direct invocations. Dev and test only.
  */
 @ApplicationScoped
 @IfBuildProfile(anyOf = { "dev", "test" })
@@ -62,7 +63,11 @@ public class LocalGateway {
     @Inject
     RotateCertFromSecretsManager rotateCert;
 
+    @Inject
+    CleanupStale cleanupStale;
+
     void start(@Observes StartupEvent startup, @ConfigProperty(name = "local-gateway.port", defaultValue = "8080") int port) {
+        SandboxServer.noDelay();
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         } catch (IOException e) {
@@ -101,6 +106,8 @@ public class LocalGateway {
                 send(exchange, 200, linkBatch(body).toString());
             } else if (method.equals("POST") && path.equals("/set-canonical")) {
                 send(exchange, 200, setCanonical.setCanonical(parseOrText(body)).toString());
+            } else if (method.equals("POST") && path.equals("/cleanup-stale")) {
+                send(exchange, 200, cleanupStale.cleanupStale(parseOrText(body)).toString());
             } else if (method.equals("POST") && path.equals("/rotate-cert-from-secrets-manager")) {
                 send(exchange, 200, json.writeValueAsString(rotateCert.rotateCertFromSecretsManager(parseOrText(body))));
             } else {

@@ -25,6 +25,7 @@ public final class SandboxFaults {
     private Integer retryAfterSeconds;
     private final java.util.Set<String> failingApps = new java.util.HashSet<>();
     private boolean sqsUnavailable;
+    private final java.util.Map<String, java.util.Deque<Integer>> cannedStatuses = new java.util.HashMap<>();
     private Random random = new Random(42);
 
     public synchronized void reset() {
@@ -36,6 +37,7 @@ public final class SandboxFaults {
         retryAfterSeconds = null;
         failingApps.clear();
         sqsUnavailable = false;
+        cannedStatuses.clear();
         random = new Random(42);
     }
 
@@ -90,6 +92,17 @@ public final class SandboxFaults {
 
     synchronized boolean sqsUnavailable() {
         return sqsUnavailable;
+    }
+
+    /** The next request of this operation (e.g. {@code domains.unlink}) is answered with this status, not carried out. */
+    public synchronized SandboxFaults answerNext(String operation, int status) {
+        cannedStatuses.computeIfAbsent(operation, k -> new java.util.ArrayDeque<>()).addLast(status);
+        return this;
+    }
+
+    synchronized Integer cannedStatus(String operation) {
+        java.util.Deque<Integer> statuses = cannedStatuses.get(operation);
+        return statuses == null ? null : statuses.pollFirst();
     }
 
     synchronized Integer retryAfterSeconds() {

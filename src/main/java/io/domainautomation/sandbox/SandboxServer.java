@@ -25,6 +25,18 @@ public final class SandboxServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SandboxServer.class);
 
+    static {
+        noDelay();
+    }
+
+    /**
+     * The JDK server writes headers and body apart; with Nagle's algorithm on, the body then waits for the
+     * client's delayed ACK, some 40 ms a reply. Read once, before the first server is made.
+     */
+    static void noDelay() {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final SandboxState state;
     private final HttpServer server;
     private final ExecutorService workers;
@@ -73,7 +85,10 @@ public final class SandboxServer implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             Reply reply;
-            if (path.startsWith("/_sandbox/")) {
+            if (path.startsWith("/2015-03-31/functions/")) {
+                reply = lambdaInvoke(path, exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type"),
+                        exchange.getRequestHeaders().getFirst("Authorization"), readBody(exchange));
+            } else if (path.startsWith("/_sandbox/")) {
                 reply = control.handle(exchange.getRequestMethod(), path, readBody(exchange));
             } else if (String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target")).startsWith("AmazonSQS.")) {
                 reply = sqs.handle(exchange.getRequestHeaders().getFirst("X-Amz-Target"),
@@ -104,6 +119,21 @@ public final class SandboxServer implements AutoCloseable {
             LOG.error("sandbox: unexpected failure", bug);
             throw bug;
         }
+    }
+
+    /** Lambda's Invoke (REST-JSON): asynchronous invocations are recorded for the test or benchmark to run. */
+    private Reply lambdaInvoke(String path, String invocationType, String authorization, String body) {
+        if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 ")) {
+            return new Reply(403, Reply.JSON, "{\"message\":\"Missing Authentication Token\"}", java.util.Map.of());
+        }
+        String[] parts = path.split("/");
+        if (parts.length != 5 || !parts[4].equals("invocations") || !"Event".equals(invocationType)) {
+            return new Reply(400, Reply.JSON, "{\"Type\":\"User\",\"message\":\"the sandbox takes asynchronous invocations only\"}",
+                    java.util.Map.of("x-amzn-ErrorType", "InvalidRequestContentException"));
+        }
+        state.count("lambda.Invoke");
+        state.recordInvocation(parts[3], body);
+        return Reply.empty(202);
     }
 
     private static String readBody(HttpExchange exchange) throws IOException {

@@ -81,6 +81,7 @@ public final class SandboxState {
         rateWindows.clear();
         secrets.clear();
         queues.clear();
+        invocations.clear();
         counters.clear();
         requestLog.clear();
         faults.reset();
@@ -285,6 +286,20 @@ public final class SandboxState {
 
     public synchronized void clearQueues() {
         queues.clear();
+        invocations.clear();
+    }
+
+    // --- lambda ----------------------------------------------------------------------------------------------------
+
+    private final Deque<String[]> invocations = new ArrayDeque<>();
+
+    synchronized void recordInvocation(String function, String payload) {
+        invocations.addLast(new String[] { function, payload });
+    }
+
+    /** The oldest asynchronous invocation not yet taken, as {function, payload}; null when none. */
+    public synchronized String[] takeInvocation() {
+        return invocations.pollFirst();
     }
 
     // --- counters and log -----------------------------------------------------------------------------------------

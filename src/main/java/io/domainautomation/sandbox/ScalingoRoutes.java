@@ -57,6 +57,12 @@ final class ScalingoRoutes {
         if (operation.equals("unknown")) {
             return Reply.json(404, "{\"error\":\"not found\"}");
         }
+        Integer canned = state.faults.cannedStatus(operation);
+        if (canned != null) {
+            state.count("fault." + operation);
+            return Reply.json(canned, canned == 404 ? "{\"resource\":\"domain\",\"error\":\"not found\"}"
+                    : "{\"error\":\"sandbox: canned reply\"}");
+        }
         if (parts.length > 3 && state.faults.appFails(parts[3])) {
             state.count("fault." + operation);
             return serverError(503);

@@ -79,6 +79,13 @@ class LocalGatewayTest {
     }
 
     @Test
+    void cleanupOverLocalHttpIsADryRunByDefault() throws Exception {
+        HttpResponse<String> report = send("POST", "/cleanup-stale", "{}");
+        assertEquals(200, report.statusCode());
+        assertTrue(report.body().contains("\"dryRun\":true"), report.body());
+    }
+
+    @Test
     void unknownLocalRoutesSaySo() throws Exception {
         HttpResponse<String> unknown = send("GET", "/nothing-here", null);
         assertEquals(404, unknown.statusCode());

@@ -1,0 +1,176 @@
+package io.domainautomation.logic.cleanup;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.domainautomation.logic.Hostname;
+import io.domainautomation.scalingo.App;
+import io.domainautomation.scalingo.Domain;
+import io.domainautomation.scalingo.ScalingoClient;
+import io.domainautomation.scalingo.ScalingoException;
+
+/**
+ * Scans apps in name order within a time budget, plans the removal of stale domains, and, once the whole scan is
+ * done, removes what the caps allow (re-checking each domain first). A scan that cannot finish in one invocation
+ * stops between two apps and says where to resume.
+ */
+@ApplicationScoped
+public class CleanupScan {
+
+    /** What one invocation ended with: the state, and whether the scan is complete. */
+    public record Step(ScanState state, boolean done, List<ScanState.Planned> removed) {
+    }
+
+    static final int ATTEMPTS_PER_APP = 3;
+
+    private final ScalingoClient scalingo;
+    private final DnsProbe dns;
+    private final CleanupConfig config;
+    private final Clock clock = Clock.systemUTC();
+
+    CleanupScan(ScalingoClient scalingo, DnsProbe dns, CleanupConfig config) {
+        this.scalingo = scalingo;
+        this.dns = dns;
+        this.config = config;
+    }
+
+    public ScanState start(boolean dryRun) {
+        ScanState state = new ScanState();
+        state.scanId = UUID.randomUUID().toString();
+        state.startedAt = clock.instant().toString();
+        state.dryRun = dryRun;
+        return state;
+    }
+
+    public Step run(ScanState state, Duration budget) {
+        long started = System.nanoTime();
+        long deadline = started + budget.toNanos();
+        long slowestApp = 0;
+        state.invocations++;
+        List<App> apps = scalingo.listApps().stream()
+                .filter(a -> StaleRules.inScope(a.name(), config.appsAllowList().orElse(List.of()), config.appsPrefix().orElse(null)))
+                .filter(a -> state.lastApp == null || a.name().compareTo(state.lastApp) > 0)
+                .sorted(Comparator.comparing(App::name)).toList();
+        for (App app : apps) {
+            long now = System.nanoTime();
+            // Stop early enough that even the slowest app seen so far would end within the budget.
+            if (now + 2 * slowestApp > deadline) {
+                return new Step(state, false, List.of());
+            }
+            try {
+                scanApp(app, state);
+            } catch (ScalingoException e) {
+                if (e.isTransient() && ++state.failuresAtNextApp < ATTEMPTS_PER_APP) {
+                    state.error("app " + app.name() + ": " + e.getMessage() + " (will be scanned again)");
+                    return new Step(state, false, List.of());
+                }
+                state.error("app " + app.name() + " skipped: " + e.getMessage());
+            }
+            state.lastApp = app.name();
+            state.failuresAtNextApp = 0;
+            slowestApp = Math.max(slowestApp, System.nanoTime() - now);
+        }
+        return new Step(state, true, finish(state));
+    }
+
+    private void scanApp(App app, ScanState state) {
+        List<Domain> domains = scalingo.listDomains(app.name());
+        String appHost = hostOf(app.baseUrl());
+        DnsVerdict.Evidence appEvidence = null;
+        Instant now = clock.instant();
+        List<String> protectedPatterns = config.protectedPatterns().orElse(List.of());
+        for (Domain domain : domains) {
+            state.domainsExamined++;
+            boolean canonical = domain.isCanonical();
+            boolean isProtected = StaleRules.isProtected(domain.name(), protectedPatterns);
+            DnsVerdict verdict = DnsVerdict.UNKNOWN;
+            if (!canonical && !isProtected) {
+                if (appEvidence == null) {
+                    appEvidence = dns.resolve(appHost);
+                }
+                verdict = DnsVerdict.decide(dns.resolve(domain.name()), appEvidence, appHost, Hostname.PLATFORM_DOMAINS);
+            }
+            DomainVerdict decision = DomainVerdict.decide(canonical, isProtected,
+                    StaleRules.neverValidated(domain, now, config.gracePeriod()), verdict);
+            decision.rules().forEach(rule -> state.candidatesByRule.merge(rule, 1, Integer::sum));
+            if (decision.removable()) {
+                state.plannedTotal++;
+                if (state.planned.size() <= config.maxRemovalsPerRun()) {
+                    state.planned.add(new ScanState.Planned(app.name(), domain.id(), domain.name(), decision.rules()));
+                }
+            } else if (decision.keptBecause() != null && (decision.stale() || canonical || isProtected)) {
+                state.keep(app.name(), domain.name(), decision.keptBecause());
+            }
+        }
+        state.appsScanned++;
+    }
+
+    /** The whole scan is done: apply the caps, then remove (unless dry run) what is still stale on a second look. */
+    private List<ScanState.Planned> finish(ScanState state) {
+        RemovalCaps.Split split = RemovalCaps.apply(state.planned, state.plannedTotal, config.maxRemovalsPerRun(),
+                config.maxRemovalsPerApp());
+        split.capped().forEach(p -> state.keep(p.app(), p.domain(), "cap"));
+        if (split.reason() != null) {
+            state.error("cap: " + split.reason());
+        }
+        if (state.dryRun) {
+            split.allowed().forEach(p -> state.keep(p.app(), p.domain(), "dry-run"));
+            return List.of();
+        }
+        Map<String, List<Domain>> current = new HashMap<>();
+        Map<String, String> appHosts = new HashMap<>();
+        List<ScanState.Planned> removed = new java.util.ArrayList<>();
+        for (ScanState.Planned planned : split.allowed()) {
+            try {
+                List<Domain> domains = current.computeIfAbsent(planned.app(), scalingo::listDomains);
+                Domain domain = domains.stream().filter(d -> d.id().equals(planned.domainId())).findFirst().orElse(null);
+                if (domain == null) {
+                    removed.add(planned); // gone since the scan: the goal is met
+                    continue;
+                }
+                String appHost = appHosts.computeIfAbsent(planned.app(), name -> hostOf(scalingo.getApp(name).baseUrl()));
+                DomainVerdict again = DomainVerdict.decide(domain.isCanonical(),
+                        StaleRules.isProtected(domain.name(), config.protectedPatterns().orElse(List.of())),
+                        StaleRules.neverValidated(domain, clock.instant(), config.gracePeriod()),
+                        DnsVerdict.decide(dns.resolve(domain.name()), dns.resolve(appHost), appHost, Hostname.PLATFORM_DOMAINS));
+                if (!again.removable()) {
+                    state.keep(planned.app(), planned.domain(), "changed-since-scan");
+                    continue;
+                }
+                unlink(planned);
+                removed.add(planned);
+            } catch (ScalingoException e) {
+                state.error("remove " + planned.domain() + " of " + planned.app() + ": " + e.getMessage());
+            }
+        }
+        return removed;
+    }
+
+    private void unlink(ScanState.Planned planned) {
+        try {
+            scalingo.unlinkDomain(planned.app(), planned.domainId());
+        } catch (ScalingoException e) {
+            if (!e.isNotFound()) {
+                throw e;
+            }
+            // Already gone: that is what was wanted.
+        }
+    }
+
+    static String hostOf(String baseUrl) {
+        if (baseUrl == null) {
+            return "";
+        }
+        String host = baseUrl.replaceFirst("^[a-z]+://", "");
+        int slash = host.indexOf('/');
+        return slash < 0 ? host : host.substring(0, slash);
+    }
+}

@@ -1,0 +1,132 @@
+package io.domainautomation.testsupport;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * A small authoritative DNS server on loopback UDP, built on dnsjava's message classes: answers A, AAAA and CNAME
+ * (following CNAME chains within its zone), NXDOMAIN for unknown names. Tests set its records.
+ */
+public final class TestDnsServer implements AutoCloseable {
+
+    private final DatagramSocket socket;
+    private final Map<String, String> cnames = new ConcurrentHashMap<>();
+    private final Map<String, List<InetAddress>> addresses = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public TestDnsServer(int port) throws SocketException {
+        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        thread = new Thread(this::serve, "test-dns");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    public void clear() {
+        cnames.clear();
+        addresses.clear();
+    }
+
+    public TestDnsServer cname(String name, String target) {
+        cnames.put(key(name), key(target));
+        return this;
+    }
+
+    public TestDnsServer address(String name, String... ips) {
+        List<InetAddress> list = new ArrayList<>();
+        for (String ip : ips) {
+            try {
+                list.add(InetAddress.getByName(ip));
+            } catch (IOException e) {
+                throw new IllegalArgumentException(ip, e);
+            }
+        }
+        addresses.put(key(name), list);
+        return this;
+    }
+
+    private static String key(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".") ? lower : lower + ".";
+    }
+
+    private void serve() {
+        byte[] buffer = new byte[512];
+        while (running) {
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            try {
+                socket.receive(packet);
+                Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+                byte[] answer = answer(query).toWire(512);
+                socket.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
+            } catch (IOException e) {
+                if (!running) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private Message answer(Message query) throws IOException {
+        Message response = new Message(query.getHeader().getID());
+        response.getHeader().setFlag(Flags.QR);
+        response.getHeader().setFlag(Flags.AA);
+        Record question = query.getQuestion();
+        response.addRecord(question, Section.QUESTION);
+        String name = key(question.getName().toString());
+        boolean known = false;
+        for (int hops = 0; hops < 8; hops++) {
+            String target = cnames.get(name);
+            if (target == null) {
+                break;
+            }
+            known = true;
+            response.addRecord(new CNAMERecord(Name.fromString(name), DClass.IN, 60, Name.fromString(target)), Section.ANSWER);
+            name = target;
+        }
+        List<InetAddress> ips = addresses.get(name);
+        if (ips != null) {
+            known = true;
+            for (InetAddress ip : ips) {
+                if (question.getType() == Type.A && ip.getAddress().length == 4) {
+                    response.addRecord(new ARecord(Name.fromString(name), DClass.IN, 60, ip), Section.ANSWER);
+                } else if (question.getType() == Type.AAAA && ip.getAddress().length == 16) {
+                    response.addRecord(new AAAARecord(Name.fromString(name), DClass.IN, 60, ip), Section.ANSWER);
+                }
+            }
+        }
+        response.getHeader().setRcode(known ? Rcode.NOERROR : Rcode.NXDOMAIN);
+        return response;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        socket.close();
+    }
+}
