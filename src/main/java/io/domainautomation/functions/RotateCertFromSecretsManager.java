@@ -56,6 +56,9 @@ public class RotateCertFromSecretsManager {
                         Map.of("App", entry.app(), "Domain", entry.domain()));
             }
         }
+        report.entries().stream().map(RotationReport.Entry::daysToExpiry).filter(java.util.Objects::nonNull)
+                .mapToLong(Long::longValue).min()
+                .ifPresent(min -> metrics.emit("MinCertificateDaysToExpiry", "Count", min, Map.of("Function", NAME)));
         long problems = report.entries().stream().filter(e -> e.outcome() == RotationReport.Outcome.REJECTED
                 || e.outcome() == RotationReport.Outcome.FAILED).count();
         metrics.emit("RotationProblems", "Count", problems, Map.of("Function", NAME));
