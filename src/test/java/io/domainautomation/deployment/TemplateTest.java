@@ -1,0 +1,270 @@
+package io.domainautomation.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.quarkus.funqy.Funq;
+import io.smallrye.config.ConfigMapping;
+
+/** template.yaml against the code it deploys, and against the rules the product promises. */
+class TemplateTest {
+
+    private static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+    /** Variables that configure the platform, not this code. */
+    private static final Set<String> PLATFORM_VARIABLES = Set.of("DISABLE_SIGNAL_HANDLERS", "JAVA_TOOL_OPTIONS");
+    /** Documented properties of AWS::Serverless::Function and AWS::Serverless::HttpApi (SAM specification). */
+    private static final Set<String> SAM_FUNCTION_PROPERTIES = Set.of("Architectures", "AssumeRolePolicyDocument",
+            "AutoPublishAlias", "AutoPublishAliasAllProperties", "AutoPublishCodeSha256", "CodeSigningConfigArn", "CodeUri",
+            "DeadLetterQueue", "DeploymentPreference", "Description", "Environment", "EphemeralStorage", "EventInvokeConfig",
+            "Events", "FileSystemConfigs", "FunctionName", "FunctionUrlConfig", "Handler", "ImageConfig", "ImageUri",
+            "InlineCode", "KmsKeyArn", "Layers", "LoggingConfig", "MemorySize", "PackageType", "PermissionsBoundary",
+            "Policies", "PropagateTags", "ProvisionedConcurrencyConfig", "RecursiveLoop", "ReservedConcurrentExecutions",
+            "Role", "RolePath", "Runtime", "RuntimeManagementConfig", "SnapStart", "SourceKMSKeyArn", "Tags", "Timeout",
+            "Tracing", "VersionDescription", "VersionDeletionPolicy", "VpcConfig");
+    private static final Set<String> SAM_HTTP_API_PROPERTIES = Set.of("AccessLogSettings", "Auth", "CorsConfiguration",
+            "DefaultRouteSettings", "DefinitionBody", "DefinitionUri", "Description", "DisableExecuteApiEndpoint", "Domain",
+            "FailOnWarnings", "Name", "PropagateTags", "RouteSettings", "StageName", "StageVariables", "Tags");
+
+    private static JsonNode template;
+    private static Map<String, JsonNode> functions;
+
+    @BeforeAll
+    static void read() throws IOException {
+        template = new ObjectMapper(new YAMLFactory()).readTree(new File("template.yaml"));
+        functions = new HashMap<>();
+        template.get("Resources").fields().forEachRemaining(r -> {
+            if (r.getValue().path("Type").asText().equals("AWS::Serverless::Function")) {
+                functions.put(r.getKey(), r.getValue().get("Properties"));
+            }
+        });
+    }
+
+    @Test
+    void everyExportNamesAnExistingFunqyFunctionAndAllFourAreDeployed() throws Exception {
+        Set<String> funqs = funqyFunctions();
+        assertEquals(Set.of("link-on-signup", "rotate-cert-from-secrets-manager", "set-canonical", "cleanup-stale"), funqs);
+        Set<String> exported = new HashSet<>();
+        functions.forEach((name, properties) -> {
+            String export = properties.path("Environment").path("Variables").path("QUARKUS_FUNQY_EXPORT").asText();
+            assertTrue(funqs.contains(export), name + " exports " + export + ", which is no @Funq");
+            exported.add(export);
+        });
+        assertEquals(funqs, exported);
+    }
+
+    @Test
+    void theHandlerIsFunqysStreamHandlerAndExists() throws Exception {
+        JsonNode globals = template.path("Globals").path("Function");
+        assertEquals(HANDLER, globals.path("Handler").asText());
+        assertEquals("java21", globals.path("Runtime").asText());
+        assertEquals("target/function.zip", globals.path("CodeUri").asText());
+        functions.values().forEach(f -> assertTrue(f.path("Handler").isMissingNode(), "no function overrides the handler"));
+        Class<?> handler = Class.forName(HANDLER.split("::")[0]);
+        assertTrue(Stream.of(handler.getMethods()).anyMatch(m -> m.getName().equals("handleRequest")));
+        assertEquals("PublishedVersions", globals.path("SnapStart").path("ApplyOn").asText());
+        assertEquals("live", globals.path("AutoPublishAlias").asText());
+        assertEquals("JSON", globals.path("LoggingConfig").path("LogFormat").asText());
+    }
+
+    @Test
+    void everyVariableSetIsAPropertyTheCodeReadsAndTheRequiredOnesAreSet() throws Exception {
+        Set<String> known = knownEnvironmentNames();
+        Map<String, String> globals = variables(template.path("Globals").path("Function"));
+        for (Map.Entry<String, JsonNode> function : functions.entrySet()) {
+            Map<String, String> all = new HashMap<>(globals);
+            all.putAll(variables(function.getValue()));
+            for (String variable : all.keySet()) {
+                assertTrue(known.contains(variable) || PLATFORM_VARIABLES.contains(variable),
+                        function.getKey() + " sets " + variable + ", which no configuration property of the code reads");
+            }
+            assertTrue(all.containsKey("SCALINGO_API_TOKEN_SECRET_ID"), function.getKey() + " needs the token secret");
+            assertFalse(all.containsKey("SCALINGO_API_TOKEN"), "the token itself is never an environment value");
+        }
+        assertTrue(variables(functions.get("LinkOnSignupFunction")).containsKey("DEAD_LETTER_QUEUE_URL"));
+        assertTrue(variables(functions.get("CleanupStaleFunction")).containsKey("CLEANUP_DRY_RUN"));
+    }
+
+    @Test
+    void theQueueRulesHold() {
+        JsonNode resources = template.get("Resources");
+        JsonNode queue = resources.get("OnboardingQueue").get("Properties");
+        int functionTimeout = functions.get("LinkOnSignupFunction").get("Timeout").asInt();
+        assertTrue(queue.get("VisibilityTimeout").asInt() >= 6 * functionTimeout, "visibility timeout at least 6x the timeout");
+        assertTrue(queue.get("RedrivePolicy").get("maxReceiveCount").asInt() >= 5);
+        JsonNode event = functions.get("LinkOnSignupFunction").get("Events").get("Onboarding").get("Properties");
+        assertEquals("ReportBatchItemFailures", event.get("FunctionResponseTypes").get(0).asText());
+        assertTrue(event.get("BatchSize").asInt() <= 10);
+    }
+
+    @Test
+    void togetherTheFunctionsStayWithinScalingosRateLimit() {
+        int total = 0;
+        for (Map.Entry<String, JsonNode> function : functions.entrySet()) {
+            JsonNode properties = function.getValue();
+            int concurrency = properties.has("ReservedConcurrentExecutions") ? properties.get("ReservedConcurrentExecutions").asInt()
+                    : properties.path("Events").path("Onboarding").path("Properties").path("ScalingConfig").path("MaximumConcurrency").asInt(0);
+            assertTrue(concurrency > 0, function.getKey() + " has bounded concurrency");
+            total += concurrency * Integer.parseInt(variables(properties).get("SCALINGO_RATE_LIMIT_REQUESTS"));
+        }
+        assertTrue(total <= 60, "all containers together may send " + total + " requests a minute");
+    }
+
+    @Test
+    void noStatementGrantsEverythingOnSecretsManager() {
+        functions.forEach((name, properties) -> properties.path("Policies").forEach(policy -> policy.path("Statement").forEach(statement -> {
+            List<String> actions = texts(statement.get("Action"));
+            List<String> resources = texts(statement.get("Resource"));
+            assertFalse(actions.stream().anyMatch(a -> a.equals("*") || a.endsWith(":*")), name + " grants a wildcard action");
+            if (resources.contains("*")) {
+                assertEquals(List.of("secretsmanager:ListSecrets"), actions,
+                        name + ": only ListSecrets, which has no resource-level permission, may use *");
+            }
+        })));
+    }
+
+    @Test
+    void guardsAreOnByDefault() {
+        assertEquals("true", template.get("Parameters").get("CleanupDryRun").get("Default").asText());
+        assertEquals(1, functions.get("CleanupStaleFunction").get("ReservedConcurrentExecutions").asInt());
+        JsonNode api = template.get("Resources").get("CanonicalHttpApi").get("Properties");
+        assertEquals("AWS_IAM", api.get("Auth").get("DefaultAuthorizer").asText());
+        functions.get("SetCanonicalFunction").get("Events").forEach(e -> {
+            assertEquals("HttpApi", e.get("Type").asText());
+            assertEquals("2.0", e.get("Properties").get("PayloadFormatVersion").asText());
+        });
+    }
+
+    @Test
+    void samResourcesUseOnlyDocumentedProperties() {
+        template.get("Resources").fields().forEachRemaining(r -> {
+            String type = r.getValue().path("Type").asText();
+            Set<String> allowed = type.equals("AWS::Serverless::Function") ? SAM_FUNCTION_PROPERTIES
+                    : type.equals("AWS::Serverless::HttpApi") ? SAM_HTTP_API_PROPERTIES : null;
+            if (allowed != null) {
+                r.getValue().path("Properties").fieldNames().forEachRemaining(p ->
+                        assertTrue(allowed.contains(p), r.getKey() + ": " + p + " is no documented property of " + type));
+            }
+        });
+        template.path("Globals").path("Function").fieldNames().forEachRemaining(p -> assertTrue(SAM_FUNCTION_PROPERTIES.contains(p), p));
+    }
+
+    @Test
+    void theOutputsAreThere() {
+        Set<String> outputs = new HashSet<>();
+        template.get("Outputs").fieldNames().forEachRemaining(outputs::add);
+        assertEquals(Set.of("OnboardingQueueUrl", "DeadLetterQueueUrl", "HttpApiUrl"), outputs);
+    }
+
+    private static Map<String, String> variables(JsonNode properties) {
+        Map<String, String> variables = new HashMap<>();
+        properties.path("Environment").path("Variables").fields()
+                .forEachRemaining(v -> variables.put(v.getKey(), v.getValue().asText()));
+        return variables;
+    }
+
+    private static List<String> texts(JsonNode node) {
+        List<String> texts = new ArrayList<>();
+        if (node == null) {
+            return texts;
+        }
+        if (node.isArray()) {
+            node.forEach(n -> texts.add(n.asText()));
+        } else {
+            texts.add(node.asText());
+        }
+        return texts;
+    }
+
+    private static List<Class<?>> applicationClasses() throws IOException {
+        Path root = Path.of("target/classes");
+        List<Class<?>> classes = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root.resolve("io/domainautomation"))) {
+            for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+                String name = root.relativize(file).toString().replace(File.separatorChar, '.').replaceAll("\\.class$", "");
+                try {
+                    classes.add(Class.forName(name, false, TemplateTest.class.getClassLoader()));
+                } catch (ClassNotFoundException | NoClassDefFoundError skipped) {
+                    // generated or optional classes
+                }
+            }
+        }
+        return classes;
+    }
+
+    private static Set<String> funqyFunctions() throws IOException {
+        Set<String> names = new HashSet<>();
+        for (Class<?> type : applicationClasses()) {
+            for (Method method : type.getDeclaredMethods()) {
+                Funq funq = method.getAnnotation(Funq.class);
+                if (funq != null) {
+                    names.add(funq.value().isEmpty() ? method.getName() : funq.value());
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Every property the code reads (@ConfigProperty, @ConfigMapping), in environment-variable form. */
+    private static Set<String> knownEnvironmentNames() throws IOException {
+        Set<String> properties = new HashSet<>(Set.of("quarkus.funqy.export"));
+        for (Class<?> type : applicationClasses()) {
+            ConfigMapping mapping = type.getAnnotation(ConfigMapping.class);
+            if (mapping != null) {
+                collectMapping(mapping.prefix(), type, properties);
+            }
+            for (var field : type.getDeclaredFields()) {
+                ConfigProperty property = field.getAnnotation(ConfigProperty.class);
+                if (property != null) {
+                    properties.add(property.name());
+                }
+            }
+            for (var constructor : type.getDeclaredConstructors()) {
+                for (Parameter parameter : constructor.getParameters()) {
+                    ConfigProperty property = parameter.getAnnotation(ConfigProperty.class);
+                    if (property != null) {
+                        properties.add(property.name());
+                    }
+                }
+            }
+        }
+        Set<String> environment = new HashSet<>();
+        properties.forEach(p -> environment.add(p.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT)));
+        return environment;
+    }
+
+    private static void collectMapping(String prefix, Class<?> type, Set<String> properties) {
+        for (Method method : type.getDeclaredMethods()) {
+            String name = prefix + "." + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+            if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() == type) {
+                collectMapping(name, method.getReturnType(), properties);
+            } else {
+                properties.add(name);
+            }
+        }
+    }
+}
