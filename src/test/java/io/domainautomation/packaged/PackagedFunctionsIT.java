@@ -1,0 +1,182 @@
+package io.domainautomation.packaged;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.domainautomation.sandbox.HttpApiEvents;
+import io.domainautomation.sandbox.SandboxServer;
+import io.domainautomation.sandbox.SandboxState;
+import io.domainautomation.testsupport.LocalRuntimeApi;
+import io.domainautomation.testsupport.PackagedFunction;
+import io.domainautomation.testsupport.SqsEvents;
+import io.domainautomation.testsupport.SqsEvents.Message;
+import io.domainautomation.testsupport.TestCertificates;
+import io.domainautomation.testsupport.TestDnsServer;
+
+/**
+ * What template.yaml deploys, target/function.zip in the prod profile, started as Lambda starts it (runtime
+ * interface client, handler string, local Runtime API), once per function, each with its real trigger event,
+ * against the sandbox as its own server. No sandbox inside the artifact: it is a separate process here.
+ */
+class PackagedFunctionsIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "tk-us-packaged-test-token";
+    private static SandboxState sandbox;
+    private static SandboxServer server;
+    private static TestDnsServer dns;
+    private static Path taskRoot;
+    private static final List<String> logs = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path zip = Path.of(System.getProperty("packaged.function.zip", "target/function.zip"));
+        assertTrue(Files.exists(zip), "the packaged artifact exists: " + zip);
+        taskRoot = PackagedFunction.extract(zip, Path.of("target/packaged-function"));
+        sandbox = new SandboxState();
+        sandbox.rateLimit(1000, Duration.ofMinutes(1));
+        sandbox.addApiToken(TOKEN);
+        sandbox.putSecret("scalingo/api-token", "{\"token\":\"" + TOKEN + "\"}", Map.of());
+        sandbox.addApp("acme");
+        sandbox.seedDomain("acme", "www.acme.example", Instant.now(), "created", false);
+        sandbox.seedDomain("acme", "old.acme.example", Instant.now().minus(Duration.ofDays(60)), "pending_dns", false);
+        server = SandboxServer.start(sandbox, 0);
+        dns = new TestDnsServer(0);
+        dns.cname("www.acme.example", "acme.osc-fr1.scalingo.io").address("acme.osc-fr1.scalingo.io", "10.0.0.1");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        dns.close();
+        List<String> secrets = new ArrayList<>(sandbox.issuedBearers());
+        secrets.add(TOKEN);
+        for (String log : logs) {
+            for (String secret : secrets) {
+                assertFalse(log.contains(secret), "a secret in the packaged function's output");
+            }
+        }
+    }
+
+    private static Map<String, String> environment(String export) {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_FUNQY_EXPORT", export);
+        env.put("SCALINGO_API_URL", server.url());
+        env.put("SCALINGO_AUTH_URL", server.url());
+        env.put("SCALINGO_API_TOKEN_SECRET_ID", "scalingo/api-token");
+        env.put("AWS_ENDPOINT_OVERRIDE", server.url());
+        env.put("AWS_ACCESS_KEY_ID", "AKIDLOCALTESTING");
+        env.put("AWS_SECRET_ACCESS_KEY", "local-testing-secret");
+        env.put("AWS_LAMBDA_FUNCTION_NAME", export);
+        return env;
+    }
+
+    private static JsonNode run(String export, Map<String, String> extra, String... events) throws Exception {
+        List<JsonNode> answers = runAll(export, extra, events);
+        return answers.get(answers.size() - 1);
+    }
+
+    private static List<JsonNode> runAll(String export, Map<String, String> extra, String... events) throws Exception {
+        Map<String, String> env = environment(export);
+        env.putAll(extra);
+        Path log = Path.of("target/packaged-" + export + ".log");
+        List<JsonNode> answers = new ArrayList<>();
+        try (LocalRuntimeApi runtime = new LocalRuntimeApi();
+                PackagedFunction function = PackagedFunction.start(taskRoot, runtime.address(), env, log,
+                        List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
+            for (String event : events) {
+                LocalRuntimeApi.Answer answer = runtime.invoke(event, Duration.ofSeconds(60));
+                assertFalse(answer.error(), export + " answered an error: " + answer.body() + "\n" + function.log());
+                answers.add(JSON.readTree(answer.body()));
+            }
+            logs.add(function.log());
+            assertFalse(function.log().contains("Scalingo sandbox listening"), "no sandbox inside the deployed artifact");
+        }
+        return answers;
+    }
+
+    @Test
+    void linkOnSignupWithAnSqsBatchAndAnSnsWrappedRecord() throws Exception {
+        ObjectNode sns = JSON.createObjectNode();
+        sns.put("Type", "Notification");
+        sns.put("MessageId", "5d2f1b1e-0000-4000-8000-000000000001");
+        sns.put("TopicArn", "arn:aws:sns:eu-west-3:000000000000:customer-onboarding");
+        sns.put("Message", SqsEvents.onboarding("acme", "sns.acme.example"));
+        Message bad = Message.of("{\"app\": \"acme\"}");
+        String dlq = server.url() + "/000000000000/link-on-signup-dlq";
+
+        JsonNode answer = run("link-on-signup", Map.of("DEAD_LETTER_QUEUE_URL", dlq),
+                SqsEvents.event(Message.of(SqsEvents.onboarding("acme", "new.acme.example")), Message.of(sns.toString()), bad));
+
+        assertEquals("{\"batchItemFailures\":[]}", answer.toString());
+        assertTrue(sandbox.domainNames("acme").containsKey("new.acme.example"));
+        assertTrue(sandbox.domainNames("acme").containsKey("sns.acme.example"));
+        assertEquals("domain is required", sandbox.queue(dlq).get(0).attributes().get("failure-reason"));
+    }
+
+    @Test
+    void setCanonicalWithAnApiGatewayV2Request() throws Exception {
+        JsonNode answer = run("set-canonical", Map.of(),
+                HttpApiEvents.request("PUT", "/apps/acme/canonical-domain", "{\"domain\":\"www.acme.example\"}"));
+        assertEquals(200, answer.get("statusCode").asInt(), answer.toString());
+        assertTrue(JSON.readTree(answer.get("body").asText()).get("canonical").asBoolean());
+        assertEquals(Boolean.TRUE, sandbox.domainNames("acme").get("www.acme.example"));
+    }
+
+    @Test
+    void rotationWithASecretChangeEventThenTheDailySchedule() throws Exception {
+        var issued = TestCertificates.selfSigned(TestCertificates.rsa(2048), "CN=www.acme.example", List.of("www.acme.example"),
+                Instant.now().minus(Duration.ofDays(1)), Duration.ofDays(90));
+        ObjectNode secret = JSON.createObjectNode();
+        secret.put("certificate", issued.certificatePem());
+        secret.put("privateKey", issued.privateKeyPem());
+        sandbox.putSecret("scalingo-certs/acme-www", secret.toString(), Map.of("scalingo:app", "acme", "scalingo:domains", "www.acme.example"));
+        String changed = """
+                {"version":"0","id":"1","detail-type":"AWS API Call via CloudTrail","source":"aws.secretsmanager",
+                 "account":"000000000000","time":"2026-11-26T10:00:00Z","region":"eu-west-3","resources":[],
+                 "detail":{"eventSource":"secretsmanager.amazonaws.com","eventName":"PutSecretValue",
+                   "requestParameters":{"secretId":"scalingo-certs/acme-www"},"responseElements":null}}""";
+        String daily = "{\"scope\": \"all\"}";
+
+        List<JsonNode> answers = runAll("rotate-cert-from-secrets-manager",
+                Map.of("ROTATION_SECRET_NAME_PREFIX", "scalingo-certs/"), changed, daily);
+
+        assertEquals("rotated", answers.get(0).get("entries").get(0).get("outcome").asText(), answers.get(0).toString());
+        assertEquals("unchanged", answers.get(1).get("entries").get(0).get("outcome").asText(), answers.get(1).toString());
+        assertEquals(Optional.of("/CN=www.acme.example"), sandbox.certificateSubject("acme", "www.acme.example"));
+        String key = issued.privateKeyPem().split("\n")[3];
+        logs.forEach(l -> assertFalse(l.contains(key), "no private key in the output"));
+    }
+
+    @Test
+    void cleanupWithTheScheduledEventIsADryRun() throws Exception {
+        String scheduled = """
+                {"version":"0","id":"2","detail-type":"Scheduled Event","source":"aws.scheduler","account":"000000000000",
+                 "time":"2026-11-26T06:00:00Z","region":"eu-west-3","resources":[],"detail":{}}""";
+        JsonNode answer = run("cleanup-stale", Map.of("CLEANUP_DNS_RESOLVER", "127.0.0.1:" + dns.port(), "CLEANUP_DNS_TIMEOUT", "1s"),
+                scheduled);
+        assertTrue(answer.get("done").asBoolean(), answer.toString());
+        assertTrue(answer.get("dryRun").asBoolean());
+        assertTrue(answer.get("appsScanned").asInt() >= 1);
+        assertTrue(sandbox.domainNames("acme").containsKey("old.acme.example"), "a dry run removed nothing");
+    }
+}

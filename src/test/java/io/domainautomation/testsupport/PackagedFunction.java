@@ -1,0 +1,124 @@
+package io.domainautomation.testsupport;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * The deployed artifact started the way Lambda's managed Java runtime starts it: target/function.zip extracted
+ * (classes at the root, jars under lib/), the AWS runtime interface client as main class, the handler string as
+ * its argument, and AWS_LAMBDA_RUNTIME_API naming a local Runtime API.
+ */
+public final class PackagedFunction implements AutoCloseable {
+
+    public static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+    private static final String RUNTIME_CLIENT_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+
+    private final Process process;
+    private final Path log;
+
+    private PackagedFunction(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Extracts the zip once per directory; returns the task root. */
+    public static synchronized Path extract(Path zip, Path into) throws IOException {
+        Path marker = into.resolve(".extracted-" + Files.getLastModifiedTime(zip).toMillis());
+        if (Files.exists(marker)) {
+            return into;
+        }
+        if (Files.exists(into)) {
+            try (var walk = Files.walk(into)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+        Files.createDirectories(into);
+        try (ZipFile archive = new ZipFile(zip.toFile())) {
+            for (ZipEntry entry : java.util.Collections.list(archive.entries())) {
+                Path target = into.resolve(entry.getName()).normalize();
+                if (!target.startsWith(into)) {
+                    throw new IOException("zip entry outside the target: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    try (InputStream in = archive.getInputStream(entry)) {
+                        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+        Files.createFile(marker);
+        return into;
+    }
+
+    /** The runtime interface client and what it needs, taken from this JVM's (test) classpath. */
+    public static String runtimeClientClasspath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> entry.contains("aws-lambda-java-runtime-interface-client")
+                        || entry.contains("aws-lambda-java-serialization") || entry.contains("aws-lambda-java-core"))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    public static PackagedFunction start(Path taskRoot, String runtimeApi, Map<String, String> environment, Path log,
+            List<String> jvmOptions) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(taskRoot + File.pathSeparator + taskRoot.resolve("lib") + File.separator + "*"
+                + File.pathSeparator + runtimeClientClasspath());
+        command.add(RUNTIME_CLIENT_MAIN);
+        command.add(HANDLER);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().clear();
+        builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        builder.environment().put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
+        builder.environment().put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        builder.environment().put("_HANDLER", HANDLER);
+        builder.environment().put("AWS_REGION", "eu-west-3");
+        builder.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
+        builder.environment().put("DISABLE_SIGNAL_HANDLERS", "true");
+        builder.environment().putAll(environment);
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(log.toFile());
+        return new PackagedFunction(builder.start(), log);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
