@@ -1,6 +1,5 @@
 package io.domainautomation.functions;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.domainautomation.sandbox.SandboxRecords.QueuedMessage;
 import io.domainautomation.sandbox.SandboxState;
+import io.domainautomation.testsupport.LambdaPath;
 import io.domainautomation.testsupport.LogCapture;
 import io.domainautomation.testsupport.SqsEvents;
 import io.domainautomation.testsupport.SqsEvents.Message;
@@ -280,17 +280,11 @@ class LinkOnSignupTest {
     }
 
     private List<String> invoke(Message... messages) {
-        String reply = given().contentType("application/json").body(SqsEvents.event(List.of(messages)))
-                .when().post().then().statusCode(200).extract().asString();
-        try {
-            JsonNode root = JSON.readTree(reply);
-            List<String> ids = new ArrayList<>();
-            root.path("batchItemFailures").forEach(f -> ids.add(f.get("itemIdentifier").asText()));
-            assertTrue(root.has("batchItemFailures"), "a partial batch response: " + reply);
-            return ids;
-        } catch (Exception e) {
-            throw new AssertionError("not a batch response: " + reply, e);
-        }
+        JsonNode root = LambdaPath.invoke(SqsEvents.event(List.of(messages)));
+        assertTrue(root.has("batchItemFailures"), "a partial batch response: " + root);
+        List<String> ids = new ArrayList<>();
+        root.path("batchItemFailures").forEach(f -> ids.add(f.get("itemIdentifier").asText()));
+        return ids;
     }
 
     private Map<String, QueuedMessage> deadLettersBySourceId() {

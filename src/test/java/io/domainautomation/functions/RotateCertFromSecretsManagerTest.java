@@ -1,6 +1,5 @@
 package io.domainautomation.functions;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,6 +34,7 @@ import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.LogCapture;
 import io.domainautomation.testsupport.TestCertificates;
 import io.domainautomation.testsupport.TestCertificates.Issued;
+import io.domainautomation.testsupport.LambdaPath;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -303,13 +303,7 @@ class RotateCertFromSecretsManagerTest {
         return report.get("entries").get(0);
     }
 
-    private JsonNode invoke(String event) {
-        String reply = given().contentType("application/json").body(event).when().post().then().statusCode(200)
-                .extract().asString();
-        try {
-            return JSON.readTree(reply);
-        } catch (Exception e) {
-            throw new AssertionError(reply, e);
-        }
+    private static JsonNode invoke(String event) {
+        return LambdaPath.invoke(event);
     }
 }

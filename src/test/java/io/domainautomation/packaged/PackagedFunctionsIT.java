@@ -78,14 +78,7 @@ class PackagedFunctionsIT {
     }
 
     private static Map<String, String> environment(String export) {
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_FUNQY_EXPORT", export);
-        env.put("SCALINGO_API_URL", server.url());
-        env.put("SCALINGO_AUTH_URL", server.url());
-        env.put("SCALINGO_API_TOKEN_SECRET_ID", "scalingo/api-token");
-        env.put("AWS_ENDPOINT_OVERRIDE", server.url());
-        env.put("AWS_ACCESS_KEY_ID", "AKIDLOCALTESTING");
-        env.put("AWS_SECRET_ACCESS_KEY", "local-testing-secret");
+        Map<String, String> env = PackagedFunction.againstSandbox(server.url(), export);
         env.put("AWS_LAMBDA_FUNCTION_NAME", export);
         return env;
     }

@@ -64,12 +64,32 @@ public final class PackagedFunction implements AutoCloseable {
         return into;
     }
 
-    /** The runtime interface client and what it needs, taken from this JVM's (test) classpath. */
+    /**
+     * The runtime interface client and what it needs (its utils-lite too: an artifact without the AWS SDK lacks it),
+     * taken from this JVM's (test) classpath. The function's own jars come first.
+     */
     public static String runtimeClientClasspath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> entry.contains("aws-lambda-java-runtime-interface-client")
-                        || entry.contains("aws-lambda-java-serialization") || entry.contains("aws-lambda-java-core"))
+                        || entry.contains("aws-lambda-java-serialization") || entry.contains("aws-lambda-java-core")
+                        || entry.contains("utils-lite"))
                 .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /**
+     * The environment of a deployed function pointed at a sandbox: its export, the Scalingo and AWS endpoints, the
+     * token secret (named {@code scalingo/api-token}) and credentials in the environment, as Lambda provides them.
+     */
+    public static Map<String, String> againstSandbox(String sandboxUrl, String export) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("QUARKUS_FUNQY_EXPORT", export);
+        env.put("SCALINGO_API_URL", sandboxUrl);
+        env.put("SCALINGO_AUTH_URL", sandboxUrl);
+        env.put("SCALINGO_API_TOKEN_SECRET_ID", "scalingo/api-token");
+        env.put("AWS_ENDPOINT_OVERRIDE", sandboxUrl);
+        env.put("AWS_ACCESS_KEY_ID", "AKIDLOCALSANDBOX");
+        env.put("AWS_SECRET_ACCESS_KEY", "local-sandbox-secret");
+        return env;
     }
 
     public static PackagedFunction start(Path taskRoot, String runtimeApi, Map<String, String> environment, Path log,
@@ -103,6 +123,16 @@ public final class PackagedFunction implements AutoCloseable {
 
     public String log() throws IOException {
         return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** As a crash or an out-of-memory kill would: no shutdown, no answer. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public boolean alive() {

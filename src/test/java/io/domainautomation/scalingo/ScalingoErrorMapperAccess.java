@@ -1,0 +1,13 @@
+package io.domainautomation.scalingo;
+
+import jakarta.ws.rs.core.MediaType;
+
+/** Lets tests outside this package feed replies to the error mapper. */
+public final class ScalingoErrorMapperAccess {
+    private ScalingoErrorMapperAccess() {
+    }
+
+    public static ScalingoException fromReply(int status, String body, MediaType mediaType) {
+        return ScalingoErrorMapper.fromReply(status, body, mediaType, null);
+    }
+}
