@@ -219,33 +219,36 @@ final class ScalingoRoutes {
         if (name.endsWith(".scalingo.io")) {
             return unprocessable("name", "cannot be a subdomain of scalingo.io");
         }
-        if (state.domainNamed(name).isPresent()) {
-            return unprocessable("name", "has already been taken");
-        }
-        Collection<SandboxDomain> existing = state.domains(app);
-        if (existing.size() >= SandboxState.DOMAIN_LIMIT) {
-            return unprocessable("app", "has reached the limit of " + SandboxState.DOMAIN_LIMIT + " custom domains");
-        }
         Optional<Certificate> certificate;
         try {
             certificate = certificate(fields);
         } catch (Unprocessable e) {
             return e.reply;
         }
-        SandboxDomain domain = state.putDomain(app, name, state.now());
-        certificate.ifPresent(c -> c.applyTo(domain));
-        domain.letsencryptEnabled = !fields.has("letsencrypt_enabled") || fields.get("letsencrypt_enabled").asBoolean(true);
-        if (domain.letsencryptEnabled) {
-            domain.letsencryptStatus = name.startsWith("*.") ? "dns_required" : "new";
-            if (name.startsWith("*.")) {
-                domain.acmeDnsFqdn = "_acme-challenge." + name.substring(2);
-                domain.acmeDnsValue = SandboxState.newId();
+        // One check-and-insert, like the platform's uniqueness constraint: concurrent links of a name cannot both win.
+        synchronized (state) {
+            if (state.domainNamed(name).isPresent()) {
+                return unprocessable("name", "has already been taken");
             }
+            Collection<SandboxDomain> existing = state.domains(app);
+            if (existing.size() >= SandboxState.DOMAIN_LIMIT) {
+                return unprocessable("app", "has reached the limit of " + SandboxState.DOMAIN_LIMIT + " custom domains");
+            }
+            SandboxDomain domain = state.putDomain(app, name, state.now());
+            certificate.ifPresent(c -> c.applyTo(domain));
+            domain.letsencryptEnabled = !fields.has("letsencrypt_enabled") || fields.get("letsencrypt_enabled").asBoolean(true);
+            if (domain.letsencryptEnabled) {
+                domain.letsencryptStatus = name.startsWith("*.") ? "dns_required" : "new";
+                if (name.startsWith("*.")) {
+                    domain.acmeDnsFqdn = "_acme-challenge." + name.substring(2);
+                    domain.acmeDnsValue = SandboxState.newId();
+                }
+            }
+            if (fields.path("canonical").asBoolean(false)) {
+                state.makeCanonical(app, domain);
+            }
+            return Reply.json(201, wrap("domain", domainJson(domain)));
         }
-        if (fields.path("canonical").asBoolean(false)) {
-            state.makeCanonical(app, domain);
-        }
-        return Reply.json(201, wrap("domain", domainJson(domain)));
     }
 
     private Reply update(SandboxApp app, SandboxDomain domain, String body) {

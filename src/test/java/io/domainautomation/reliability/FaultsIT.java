@@ -314,6 +314,69 @@ class FaultsIT {
 
     @Test
     @Order(3)
+    void everyRecordDeliveredTwiceAndToTwoConcurrentInvocations() throws Exception {
+        sandbox.faults().reset();
+        sandbox.rateLimit(600, Duration.ofSeconds(1));
+        for (int i = 0; i < 4; i++) {
+            sandbox.addApp("dup-" + i);
+        }
+        List<SqsEvents.Message> records = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            records.add(SqsEvents.Message.of(SqsEvents.onboarding("dup-" + (i % 4), "d" + i + ".dup.example")));
+        }
+        List<SqsEvents.Message> twice = new ArrayList<>(records);
+        twice.addAll(records); // the same messages again, within the same batch, as an at-least-once queue may do
+        String dlq = server.url() + "/000000000000/onboarding-dlq";
+        int deadBefore = sandbox.queue(dlq).size();
+        sandbox.clearCounters();
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (LocalRuntimeApi first = new LocalRuntimeApi(); LocalRuntimeApi second = new LocalRuntimeApi();
+                PackagedFunction a = PackagedFunction.start(taskRoot, first.address(), environment("link-on-signup"),
+                        Path.of("target/reliability-duplicates-a.log"), LAMBDA_JVM);
+                PackagedFunction b = PackagedFunction.start(taskRoot, second.address(), environment("link-on-signup"),
+                        Path.of("target/reliability-duplicates-b.log"), LAMBDA_JVM)) {
+            // Both containers start, then get the same batches at the same moment.
+            first.invoke(SqsEvents.event(SqsEvents.Message.of(SqsEvents.onboarding("dup-0", "warm-a.dup.example"))), Duration.ofSeconds(60));
+            second.invoke(SqsEvents.event(SqsEvents.Message.of(SqsEvents.onboarding("dup-1", "warm-b.dup.example"))), Duration.ofSeconds(60));
+            sandbox.clearCounters();
+            List<Thread> threads = new ArrayList<>();
+            for (LocalRuntimeApi runtime : List.of(first, second)) {
+                Thread thread = new Thread(() -> {
+                    try {
+                        JsonNode answer = JSON.readTree(runtime.invoke(SqsEvents.event(twice), Duration.ofSeconds(60)).body());
+                        answer.path("batchItemFailures").forEach(f -> failures.add(f.toString()));
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                });
+                threads.add(thread);
+                thread.start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+        long linkPosts = sandbox.requestLog().stream().filter(r -> r.operation().equals("domains.link") && r.status() == 201).count();
+        int linked = 0;
+        for (int i = 0; i < 4; i++) {
+            linked += (int) sandbox.domainNames("dup-" + i).keySet().stream().filter(n -> n.matches("d[0-9]\\.dup\\.example")).count();
+        }
+        int newDead = sandbox.queue(dlq).size() - deadBefore;
+        assertEquals(List.of(), failures, "no record failed");
+        assertEquals(10, linked, "every domain linked");
+        assertEquals(10, linkPosts, "each linked by exactly one successful POST");
+        assertEquals(0, newDead, "no duplicate was taken for an error");
+        sections.put("duplicates", String.format("## Duplicates%n%n"
+                + "10 onboarding messages, each twice in one batch of 20, delivered at the same moment to two packaged containers\n"
+                + "(so every record is processed four times, twice concurrently across processes).%n%n"
+                + "| figure | result | target |%n|---|---|---|%n| duplicate side effects (successful link POSTs - domains) | %d | 0 |%n"
+                + "| errors (records failed or dead-lettered) | %d | 0 |%n| Scalingo 422 \"name taken\" met and recognised as success | %d | - |%n%n",
+                linkPosts - linked, failures.size() + newDead,
+                sandbox.requestLog().stream().filter(r -> r.operation().equals("domains.link") && r.status() == 422).count()));
+    }
+
+    @Test
+    @Order(4)
     void noSecretInAnythingTheRunPrinted() throws IOException {
         List<Path> files = new ArrayList<>();
         for (String dir : List.of("target/surefire-reports", "target")) {
