@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The one error type of the Scalingo client. {@code status} is the HTTP status, or 0 when no reply arrived
@@ -12,8 +11,6 @@ import java.util.Set;
  * are the per-field messages of a 422. Messages never carry a token, a bearer or key material.
  */
 public class ScalingoException extends RuntimeException {
-
-    private static final Set<Integer> PERMANENT = Set.of(400, 401, 402, 403, 404, 405, 409, 410, 413, 422);
 
     private final int status;
     private final String operation;
@@ -75,8 +72,9 @@ public class ScalingoException extends RuntimeException {
         return status == 0 || status == 408 || status == 429 || status >= 500;
     }
 
+    /** 400, 401 (after a fresh exchange), 402, 403, 404, 409, 422, ...: retrying the same request cannot help. */
     public boolean isPermanent() {
-        return !isTransient() && (PERMANENT.contains(status) || status >= 400);
+        return !isTransient() && status >= 400;
     }
 
     public boolean isNotFound() {
