@@ -84,33 +84,36 @@ public class CleanupScan {
     private void scanApp(App app, ScanState state) {
         List<Domain> domains = scalingo.listDomains(app.name());
         String appHost = hostOf(app.baseUrl());
-        DnsVerdict.Evidence appEvidence = null;
+        Map<String, DnsVerdict.Evidence> appEvidence = new HashMap<>(1);
         Instant now = clock.instant();
-        List<String> protectedPatterns = config.protectedPatterns().orElse(List.of());
         for (Domain domain : domains) {
             state.domainsExamined++;
-            boolean canonical = domain.isCanonical();
-            boolean isProtected = StaleRules.isProtected(domain.name(), protectedPatterns);
-            DnsVerdict verdict = DnsVerdict.UNKNOWN;
-            if (!canonical && !isProtected) {
-                if (appEvidence == null) {
-                    appEvidence = dns.resolve(appHost);
-                }
-                verdict = DnsVerdict.decide(dns.resolve(domain.name()), appEvidence, appHost, Hostname.PLATFORM_DOMAINS);
-            }
-            DomainVerdict decision = DomainVerdict.decide(canonical, isProtected,
-                    StaleRules.neverValidated(domain, now, config.gracePeriod()), verdict);
+            DomainVerdict decision = decide(domain, appHost, appEvidence, now);
             decision.rules().forEach(rule -> state.candidatesByRule.merge(rule, 1, Integer::sum));
             if (decision.removable()) {
                 state.plannedTotal++;
                 if (state.planned.size() <= config.maxRemovalsPerRun()) {
-                    state.planned.add(new ScanState.Planned(app.name(), domain.id(), domain.name(), decision.rules()));
+                    state.planned.add(new ScanState.Planned(app.name(), appHost, domain.id(), domain.name(), decision.rules()));
                 }
-            } else if (decision.keptBecause() != null && (decision.stale() || canonical || isProtected)) {
+            } else if (decision.keptBecause() != null) {
                 state.keep(app.name(), domain.name(), decision.keptBecause());
             }
         }
         state.appsScanned++;
+    }
+
+    /**
+     * The verdict on one domain, at scan time and again just before removal. The app host's DNS is resolved once
+     * per app, and only when a domain needs it (canonical and protected domains need no DNS).
+     */
+    private DomainVerdict decide(Domain domain, String appHost, Map<String, DnsVerdict.Evidence> appEvidence, Instant now) {
+        boolean canonical = domain.isCanonical();
+        boolean isProtected = StaleRules.isProtected(domain.name(), config.protectedPatterns().orElse(List.of()));
+        DnsVerdict dnsVerdict = canonical || isProtected ? DnsVerdict.UNKNOWN
+                : DnsVerdict.decide(dns.resolve(domain.name()), appEvidence.computeIfAbsent(appHost, dns::resolve), appHost,
+                        Hostname.PLATFORM_DOMAINS);
+        return DomainVerdict.decide(canonical, isProtected, StaleRules.neverValidated(domain, now, config.gracePeriod()),
+                dnsVerdict);
     }
 
     /** The whole scan is done: apply the caps, then remove (unless dry run) what is still stale on a second look. */
@@ -126,7 +129,7 @@ public class CleanupScan {
             return List.of();
         }
         Map<String, List<Domain>> current = new HashMap<>();
-        Map<String, String> appHosts = new HashMap<>();
+        Map<String, DnsVerdict.Evidence> appEvidence = new HashMap<>();
         List<ScanState.Planned> removed = new java.util.ArrayList<>();
         for (ScanState.Planned planned : split.allowed()) {
             try {
@@ -136,12 +139,7 @@ public class CleanupScan {
                     removed.add(planned); // gone since the scan: the goal is met
                     continue;
                 }
-                String appHost = appHosts.computeIfAbsent(planned.app(), name -> hostOf(scalingo.getApp(name).baseUrl()));
-                DomainVerdict again = DomainVerdict.decide(domain.isCanonical(),
-                        StaleRules.isProtected(domain.name(), config.protectedPatterns().orElse(List.of())),
-                        StaleRules.neverValidated(domain, clock.instant(), config.gracePeriod()),
-                        DnsVerdict.decide(dns.resolve(domain.name()), dns.resolve(appHost), appHost, Hostname.PLATFORM_DOMAINS));
-                if (!again.removable()) {
+                if (!decide(domain, planned.appHost(), appEvidence, clock.instant()).removable()) {
                     state.keep(planned.app(), planned.domain(), "changed-since-scan");
                     continue;
                 }

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class ScanState {
 
-    /** One domain the scan plans to remove, with the rules that made it stale. */
-    public record Planned(String app, String domainId, String domain, List<String> rules) {
+    /** One domain the scan plans to remove, with the rules that made it stale and its app's platform host. */
+    public record Planned(String app, String appHost, String domainId, String domain, List<String> rules) {
     }
 
     /** One domain kept although stale, with why. */

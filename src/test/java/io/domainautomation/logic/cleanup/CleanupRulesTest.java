@@ -97,10 +97,10 @@ class CleanupRulesTest {
 
     @Test
     void caps() {
-        ScanState.Planned a1 = new ScanState.Planned("a", "1", "a1.example", List.of("dns-gone"));
-        ScanState.Planned a2 = new ScanState.Planned("a", "2", "a2.example", List.of("dns-gone"));
-        ScanState.Planned a3 = new ScanState.Planned("a", "3", "a3.example", List.of("dns-gone"));
-        ScanState.Planned b1 = new ScanState.Planned("b", "4", "b1.example", List.of("dns-gone"));
+        ScanState.Planned a1 = new ScanState.Planned("a", "a.osc-fr1.scalingo.io", "1", "a1.example", List.of("dns-gone"));
+        ScanState.Planned a2 = new ScanState.Planned("a", "a.osc-fr1.scalingo.io", "2", "a2.example", List.of("dns-gone"));
+        ScanState.Planned a3 = new ScanState.Planned("a", "a.osc-fr1.scalingo.io", "3", "a3.example", List.of("dns-gone"));
+        ScanState.Planned b1 = new ScanState.Planned("b", "b.osc-fr1.scalingo.io", "4", "b1.example", List.of("dns-gone"));
         RemovalCaps.Split within = RemovalCaps.apply(List.of(a1, a2, b1), 3, 10, 2);
         assertEquals(List.of(a1, a2, b1), within.allowed());
         RemovalCaps.Split perApp = RemovalCaps.apply(List.of(a1, a2, a3, b1), 4, 10, 2);
