@@ -332,28 +332,29 @@ class FaultsIT {
         List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (LocalRuntimeApi first = new LocalRuntimeApi(); LocalRuntimeApi second = new LocalRuntimeApi();
                 PackagedFunction a = PackagedFunction.start(taskRoot, first.address(), environment("link-on-signup"),
-                        Path.of("target/reliability-duplicates-a.log"), LAMBDA_JVM);
-                PackagedFunction b = PackagedFunction.start(taskRoot, second.address(), environment("link-on-signup"),
-                        Path.of("target/reliability-duplicates-b.log"), LAMBDA_JVM)) {
-            // Both containers start, then get the same batches at the same moment.
+                        Path.of("target/reliability-duplicates-a.log"), LAMBDA_JVM)) {
+            // The containers start one after the other (see PackagedFunction), then get the same batches at the same moment.
             first.invoke(SqsEvents.event(SqsEvents.Message.of(SqsEvents.onboarding("dup-0", "warm-a.dup.example"))), Duration.ofSeconds(60));
-            second.invoke(SqsEvents.event(SqsEvents.Message.of(SqsEvents.onboarding("dup-1", "warm-b.dup.example"))), Duration.ofSeconds(60));
-            sandbox.clearCounters();
-            List<Thread> threads = new ArrayList<>();
-            for (LocalRuntimeApi runtime : List.of(first, second)) {
-                Thread thread = new Thread(() -> {
-                    try {
-                        JsonNode answer = JSON.readTree(runtime.invoke(SqsEvents.event(twice), Duration.ofSeconds(60)).body());
-                        answer.path("batchItemFailures").forEach(f -> failures.add(f.toString()));
-                    } catch (Exception e) {
-                        failures.add(e.toString());
-                    }
-                });
-                threads.add(thread);
-                thread.start();
-            }
-            for (Thread thread : threads) {
-                thread.join();
+            try (PackagedFunction b = PackagedFunction.start(taskRoot, second.address(), environment("link-on-signup"),
+                    Path.of("target/reliability-duplicates-b.log"), LAMBDA_JVM)) {
+                second.invoke(SqsEvents.event(SqsEvents.Message.of(SqsEvents.onboarding("dup-1", "warm-b.dup.example"))), Duration.ofSeconds(60));
+                sandbox.clearCounters();
+                List<Thread> threads = new ArrayList<>();
+                for (LocalRuntimeApi runtime : List.of(first, second)) {
+                    Thread thread = new Thread(() -> {
+                        try {
+                            JsonNode answer = JSON.readTree(runtime.invoke(SqsEvents.event(twice), Duration.ofSeconds(60)).body());
+                            answer.path("batchItemFailures").forEach(f -> failures.add(f.toString()));
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                    });
+                    threads.add(thread);
+                    thread.start();
+                }
+                for (Thread thread : threads) {
+                    thread.join();
+                }
             }
         }
         long linkPosts = sandbox.requestLog().stream().filter(r -> r.operation().equals("domains.link") && r.status() == 201).count();

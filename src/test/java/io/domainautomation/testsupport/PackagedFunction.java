@@ -17,7 +17,9 @@ import java.util.zip.ZipFile;
 /**
  * The deployed artifact started the way Lambda's managed Java runtime starts it: target/function.zip extracted
  * (classes at the root, jars under lib/), the AWS runtime interface client as main class, the handler string as
- * its argument, and AWS_LAMBDA_RUNTIME_API naming a local Runtime API.
+ * its argument, and AWS_LAMBDA_RUNTIME_API naming a local Runtime API. Start them one at a time: the runtime
+ * interface client unpacks its native library to a fixed path under /tmp (each Lambda sandbox has its own /tmp),
+ * and two starting at once can load a file the other is still writing (seen here: SIGBUS in the dynamic loader).
  */
 public final class PackagedFunction implements AutoCloseable {
 
