@@ -1,11 +1,14 @@
 package io.domainautomation.aws;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -18,7 +21,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * AWS SDK v2 clients, each built on first use only (they cost cold start), with the light URL-connection HTTP
- * client and the Lambda's environment credentials.
+ * client and the Lambda's credentials.
  */
 @ApplicationScoped
 public class AwsClients {
@@ -50,11 +53,24 @@ public class AwsClients {
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
         AwsCredentialsProvider credentials = config.localCredentials()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create("local-access-key", "local-secret-key"))
-                : EnvironmentVariableCredentialsProvider.create();
+                : lambdaCredentials(System.getenv());
         builder.httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials);
         config.endpointOverride().ifPresent(builder::endpointOverride);
         return builder;
+    }
+
+    /**
+     * Without SnapStart, Lambda puts the role's credentials in the environment. With SnapStart it does not: a
+     * snapshot would carry them past their expiry, so it offers them at a local container-credentials endpoint
+     * instead, which this provider asks again before they expire (after a restore too). Only these two sources: the
+     * SDK's whole default chain costs cold start for nothing here.
+     */
+    static AwsCredentialsProvider lambdaCredentials(Map<String, String> environment) {
+        if (environment.containsKey("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+            return ContainerCredentialsProvider.builder().build();
+        }
+        return EnvironmentVariableCredentialsProvider.create();
     }
 }

@@ -6,8 +6,13 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
@@ -36,6 +41,10 @@ public final class SandboxServer implements AutoCloseable {
     static void noDelay() {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
+
+    /** Where the sandbox serves container credentials: point AWS_CONTAINER_CREDENTIALS_FULL_URI at it. */
+    public static final String CONTAINER_CREDENTIALS_PATH = "/_aws/container-credentials";
+    private static final Pattern SIGV4_CREDENTIAL = Pattern.compile("^AWS4-HMAC-SHA256 Credential=([A-Z0-9]+)/");
 
     private final SandboxState state;
     private final HttpServer server;
@@ -85,7 +94,10 @@ public final class SandboxServer implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             Reply reply;
-            if (path.startsWith("/2015-03-31/functions/")) {
+            recordSigningKey(exchange.getRequestHeaders().getFirst("Authorization"));
+            if (path.equals(CONTAINER_CREDENTIALS_PATH)) {
+                reply = containerCredentials(exchange.getRequestHeaders().getFirst("Authorization"));
+            } else if (path.startsWith("/2015-03-31/functions/")) {
                 reply = lambdaInvoke(path, exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type"),
                         exchange.getRequestHeaders().getFirst("Authorization"), readBody(exchange));
             } else if (path.startsWith("/_sandbox/")) {
@@ -118,6 +130,28 @@ public final class SandboxServer implements AutoCloseable {
         } catch (RuntimeException bug) {
             LOG.error("sandbox: unexpected failure", bug);
             throw bug;
+        }
+    }
+
+    /**
+     * Role credentials as a container-credentials endpoint serves them (what Lambda offers SnapStart functions through
+     * AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN), valid for an hour.
+     */
+    private Reply containerCredentials(String authorization) {
+        String expected = state.containerAuthorization();
+        if (expected == null || !expected.equals(authorization)) {
+            return new Reply(403, Reply.JSON, "{\"message\":\"invalid authorization token\"}", java.util.Map.of());
+        }
+        state.count("credentials.container");
+        String expiration = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS).toString();
+        return Reply.json(200, "{\"AccessKeyId\":\"" + SandboxState.CONTAINER_ACCESS_KEY + "\",\"SecretAccessKey\":\"sandbox-container-secret\","
+                + "\"Token\":\"sandbox-session-token\",\"Expiration\":\"" + expiration + "\"}");
+    }
+
+    private void recordSigningKey(String authorization) {
+        Matcher credential = authorization == null ? null : SIGV4_CREDENTIAL.matcher(authorization);
+        if (credential != null && credential.find()) {
+            state.recordSigningKey(credential.group(1));
         }
     }
 

@@ -91,6 +91,11 @@ public final class SandboxState {
         apiTokens.add(token);
     }
 
+    /** As a user revoking a token on the dashboard: exchanges with it fail with 401 from now on. */
+    public synchronized void revokeApiToken(String token) {
+        apiTokens.remove(token);
+    }
+
     public synchronized void bearerLifetime(Duration lifetime) {
         bearerLifetime = lifetime;
     }
@@ -264,6 +269,32 @@ public final class SandboxState {
 
     synchronized List<SandboxSecret> secrets() {
         return new ArrayList<>(secrets.values());
+    }
+
+    // --- aws credentials -------------------------------------------------------------------------------------------
+
+    /** The access key the container-credentials endpoint issues; requests signed with it came through that endpoint. */
+    public static final String CONTAINER_ACCESS_KEY = "ASIASANDBOXCONTAINER";
+
+    private volatile String containerAuthorization;
+    private final Set<String> signingKeys = ConcurrentHashMap.newKeySet();
+
+    /** Serve role credentials at the container-credentials endpoint to callers presenting this authorization token. */
+    public void containerCredentials(String authorizationToken) {
+        containerAuthorization = authorizationToken;
+    }
+
+    String containerAuthorization() {
+        return containerAuthorization;
+    }
+
+    void recordSigningKey(String accessKeyId) {
+        signingKeys.add(accessKeyId);
+    }
+
+    /** The access key ids seen in SigV4-signed requests. */
+    public Set<String> signingKeys() {
+        return Set.copyOf(signingKeys);
     }
 
     // --- sqs ------------------------------------------------------------------------------------------------------

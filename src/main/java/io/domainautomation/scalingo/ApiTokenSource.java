@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Where the long-lived Scalingo API token comes from: a Secrets Manager secret when one is configured (read once
- * per container, then cached), else {@code SCALINGO_API_TOKEN}. The token is never logged nor put in an error.
+ * per container, then cached, and read again when Scalingo refuses it), else {@code SCALINGO_API_TOKEN}. The token is never logged nor put in an error.
  */
 @ApplicationScoped
 public class ApiTokenSource {
@@ -38,6 +38,22 @@ public class ApiTokenSource {
             }
         }
         return known;
+    }
+
+    /**
+     * After Scalingo refused the token: reads the secret again, in case the token was rotated there. True when it
+     * now holds a different token (then in use); false when there is no secret or it still holds the refused one.
+     */
+    public synchronized boolean reloadAfterRefusal() {
+        if (config.apiTokenSecretId().isEmpty()) {
+            return false;
+        }
+        String current = load();
+        if (current.equals(token)) {
+            return false;
+        }
+        token = current;
+        return true;
     }
 
     private String load() {

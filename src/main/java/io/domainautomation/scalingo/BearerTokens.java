@@ -53,9 +53,21 @@ public class BearerTokens {
         }
     }
 
+    /** A token rotated in its secret is picked up here: the old one is refused, the secret is read again, once. */
     private Bearer exchange(Instant now) {
+        try {
+            return exchange(apiToken.apiToken(), now);
+        } catch (ScalingoException refused) {
+            if (refused.status() == 401 && apiToken.reloadAfterRefusal()) {
+                return exchange(apiToken.apiToken(), now);
+            }
+            throw refused;
+        }
+    }
+
+    private Bearer exchange(String token, Instant now) {
         String basic = "Basic " + Base64.getEncoder()
-                .encodeToString((":" + apiToken.apiToken()).getBytes(StandardCharsets.UTF_8));
+                .encodeToString((":" + token).getBytes(StandardCharsets.UTF_8));
         String jwt;
         try {
             jwt = auth.exchange(basic).token();

@@ -1,10 +1,10 @@
 package io.domainautomation.scalingo;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -24,6 +24,12 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class ScalingoClient {
+
+    /**
+     * Not ThreadLocalRandom: its seed would be in a SnapStart snapshot, so every container restored from it would
+     * draw the same delays and retry in step. SecureRandom draws from the system after a restore.
+     */
+    private static final SecureRandom JITTER = new SecureRandom();
 
     private static final Logger LOG = Logger.getLogger(ScalingoClient.class);
 
@@ -167,7 +173,7 @@ public class ScalingoClient {
         long ceiling = Math.min(retry.maxBackoff().toMillis(),
                 retry.initialBackoff().toMillis() << Math.min(attemptsMade - 1, 20));
         long floor = ceiling / 2;
-        return Duration.ofMillis(floor + ThreadLocalRandom.current().nextLong(ceiling - floor + 1));
+        return Duration.ofMillis(floor + JITTER.nextLong(ceiling - floor + 1));
     }
 
     private static boolean isTransient(Throwable failure) {

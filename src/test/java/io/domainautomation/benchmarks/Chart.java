@@ -18,13 +18,13 @@ final class Chart {
     record Group(String label, List<Double> values) {
     }
 
-    private static final Color[] COLOURS = { new Color(0x4C78A8), new Color(0xF58518), new Color(0x54A24B) };
+    private static final Color[] COLOURS = { new Color(0x4C78A8), new Color(0xF58518), new Color(0x54A24B), new Color(0xB279A2) };
 
     private Chart() {
     }
 
     static void bars(Path file, String title, String unit, List<String> series, List<Group> groups) throws IOException {
-        int width = 900;
+        int width = 1000;
         int height = 480;
         int left = 80;
         int bottom = 90;
@@ -66,11 +66,12 @@ final class Chart {
         }
         g.setStroke(new BasicStroke(1));
         g.drawLine(left, top + plotHeight, left + plotWidth, top + plotHeight);
+        int legendStep = plotWidth / Math.max(1, series.size());
         for (int s = 0; s < series.size(); s++) {
             g.setColor(COLOURS[s % COLOURS.length]);
-            g.fillRect(left + s * 220, height - 40, 14, 14);
+            g.fillRect(left + s * legendStep, height - 40, 14, 14);
             g.setColor(Color.BLACK);
-            g.drawString(series.get(s), left + s * 220 + 20, height - 28);
+            g.drawString(series.get(s), left + s * legendStep + 20, height - 28);
         }
         g.dispose();
         ImageIO.write(image, "png", file.toFile());

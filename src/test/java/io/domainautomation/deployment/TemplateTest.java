@@ -148,6 +148,20 @@ class TemplateTest {
     }
 
     @Test
+    void everyFunctionMayReadAndDescribeTheTokenSecretWhichThePrimingDescribes() {
+        assertEquals(4, functions.size());
+        functions.forEach((name, properties) -> {
+            List<String> actions = new ArrayList<>();
+            properties.path("Policies").forEach(policy -> policy.path("Statement").forEach(statement -> {
+                if (texts(statement.get("Resource")).contains("ScalingoApiTokenSecretArn")) {
+                    actions.addAll(texts(statement.get("Action")));
+                }
+            }));
+            assertEquals(Set.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"), Set.copyOf(actions), name);
+        });
+    }
+
+    @Test
     void guardsAreOnByDefault() {
         assertEquals("true", template.get("Parameters").get("CleanupDryRun").get("Default").asText());
         assertEquals(1, functions.get("CleanupStaleFunction").get("ReservedConcurrentExecutions").asInt());

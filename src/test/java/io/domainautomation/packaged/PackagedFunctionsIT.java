@@ -172,4 +172,69 @@ class PackagedFunctionsIT {
         assertTrue(answer.get("appsScanned").asInt() >= 1);
         assertTrue(sandbox.domainNames("acme").containsKey("old.acme.example"), "a dry run removed nothing");
     }
+
+    @Test
+    void onDemandInitReadsTheTokenAndExchangesABearerBeforeTheFirstEvent() throws Exception {
+        sandbox.clearCounters();
+        Path log = Path.of("target/packaged-on-demand-init.log");
+        try (LocalRuntimeApi runtime = new LocalRuntimeApi();
+                PackagedFunction function = PackagedFunction.start(taskRoot, runtime.address(), environment("set-canonical"), log,
+                        List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
+            runtime.firstPoll().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            awaitCounter("auth.exchange", 1, function);
+            assertEquals(1, sandbox.counter("secretsmanager.GetSecretValue"), "the token read once, in the init phase");
+
+            LocalRuntimeApi.Answer answer = runtime.invoke(HttpApiEvents.request("GET", "/apps/acme/canonical-domain", null),
+                    Duration.ofSeconds(60));
+
+            assertFalse(answer.error(), answer.body());
+            assertEquals(1, sandbox.counter("auth.exchange"), "the first invocation used the bearer of the init phase");
+            assertEquals(1, sandbox.counter("secretsmanager.GetSecretValue"));
+            logs.add(function.log());
+        }
+    }
+
+    @Test
+    void snapStartSnapshotHoldsNoSecretAndTheFunctionUsesContainerCredentialsAfterRestore() throws Exception {
+        String authorizationToken = "sandbox-container-authorization-" + java.util.UUID.randomUUID();
+        sandbox.containerCredentials(authorizationToken);
+        sandbox.clearCounters();
+        Map<String, String> env = environment("link-on-signup");
+        // As Lambda configures a SnapStart function: no keys in the environment, a container-credentials endpoint.
+        env.remove("AWS_ACCESS_KEY_ID");
+        env.remove("AWS_SECRET_ACCESS_KEY");
+        env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + server.port() + SandboxServer.CONTAINER_CREDENTIALS_PATH);
+        env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", authorizationToken);
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+        Path log = Path.of("target/packaged-snap-start.log");
+        try (LocalRuntimeApi runtime = new LocalRuntimeApi();
+                PackagedFunction function = PackagedFunction.start(taskRoot, runtime.address(), env, log,
+                        List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
+            runtime.snapshotPoint().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            Map<String, Integer> atSnapshot = sandbox.counters();
+            assertEquals(1, atSnapshot.getOrDefault("secretsmanager.DescribeSecret", 0), "primed before the snapshot: " + atSnapshot);
+            assertEquals(0, atSnapshot.getOrDefault("secretsmanager.GetSecretValue", 0), "no token in the snapshot: " + atSnapshot);
+            assertEquals(0, atSnapshot.getOrDefault("auth.exchange", 0), "no bearer in the snapshot: " + atSnapshot);
+
+            runtime.restore();
+            LocalRuntimeApi.Answer answer = runtime.invoke(
+                    SqsEvents.event(Message.of(SqsEvents.onboarding("acme", "restored.acme.example"))), Duration.ofSeconds(60));
+
+            assertEquals("{\"batchItemFailures\":[]}", answer.body());
+            assertTrue(sandbox.domainNames("acme").containsKey("restored.acme.example"));
+            assertEquals(1, sandbox.counter("auth.exchange"), "one bearer, after the restore");
+            assertTrue(sandbox.counter("credentials.container") >= 1);
+            assertTrue(sandbox.signingKeys().contains(SandboxState.CONTAINER_ACCESS_KEY), "signed with the container credentials");
+            assertTrue(function.log().contains("restored from a SnapStart snapshot"), function.log());
+            assertFalse(function.log().contains(authorizationToken), "the container authorization token is not logged");
+            logs.add(function.log());
+        }
+    }
+
+    private static void awaitCounter(String counter, int expected, PackagedFunction function) throws Exception {
+        for (int i = 0; i < 100 && sandbox.counter(counter) < expected; i++) {
+            Thread.sleep(100);
+        }
+        assertEquals(expected, sandbox.counter(counter), counter + "\n" + function.log());
+    }
 }

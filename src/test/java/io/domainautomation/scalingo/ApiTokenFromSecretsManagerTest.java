@@ -2,6 +2,7 @@ package io.domainautomation.scalingo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.reflect.Proxy;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.Test;
 
 import io.domainautomation.sandbox.SandboxState;
@@ -36,6 +38,10 @@ class ApiTokenFromSecretsManagerTest {
 
     @Inject
     ScalingoClient client;
+
+    @Inject
+    @RestClient
+    AuthApi auth;
 
     @Inject
     SandboxState sandbox;
@@ -65,6 +71,31 @@ class ApiTokenFromSecretsManagerTest {
                 () -> new ApiTokenSource(withSecretId("scalingo/locked"), secretsManager).apiToken());
         assertEquals("Cannot read the Scalingo API token secret scalingo/locked: AccessDeniedException", denied.getMessage());
         assertFalse(denied.getMessage().contains("tk-us-locked"));
+    }
+
+    @Test
+    void aTokenRotatedInItsSecretIsReadAgainWhenScalingoRefusesTheOldOne() {
+        sandbox.addApiToken("tk-us-rotating-old");
+        sandbox.putSecret("scalingo/rotating", "tk-us-rotating-old", Map.of());
+        BearerTokens bearers = new BearerTokens(auth, new ApiTokenSource(withSecretId("scalingo/rotating"), secretsManager), config);
+        String first = bearers.authorization();
+        int reads = sandbox.counter("secretsmanager.GetSecretValue");
+
+        sandbox.revokeApiToken("tk-us-rotating-old");
+        sandbox.addApiToken("tk-us-rotating-new");
+        sandbox.putSecret("scalingo/rotating", "tk-us-rotating-new", Map.of());
+        bearers.reject(first);
+        String second = bearers.authorization();
+
+        assertNotEquals(first, second);
+        assertEquals(reads + 1, sandbox.counter("secretsmanager.GetSecretValue"), "the secret was read again, once");
+
+        sandbox.revokeApiToken("tk-us-rotating-new");
+        bearers.reject(second);
+        ScalingoException refused = assertThrows(ScalingoException.class, bearers::authorization);
+        assertEquals(401, refused.status());
+        assertEquals(reads + 2, sandbox.counter("secretsmanager.GetSecretValue"), "one more read, then the refusal stands");
+        assertFalse(refused.getMessage().contains("tk-us-rotating"));
     }
 
     private ScalingoConfig withSecretId(String secretId) {

@@ -37,6 +37,8 @@ public final class LocalRuntimeApi implements AutoCloseable {
     private final BlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
     private final CompletableFuture<Long> firstPoll = new CompletableFuture<>();
+    private final CompletableFuture<Long> snapshotPoint = new CompletableFuture<>();
+    private final CompletableFuture<Void> restored = new CompletableFuture<>();
     private volatile String initError;
 
     public LocalRuntimeApi() throws IOException {
@@ -70,6 +72,20 @@ public final class LocalRuntimeApi implements AutoCloseable {
         return firstPoll;
     }
 
+    /**
+     * With AWS_LAMBDA_INITIALIZATION_TYPE=snap-start the runtime runs its beforeCheckpoint hooks, then asks
+     * {@code /restore/next}, where Lambda takes the snapshot and answers once it has restored one. This completes
+     * when the runtime asks (the point of the snapshot).
+     */
+    public CompletableFuture<Long> snapshotPoint() {
+        return snapshotPoint;
+    }
+
+    /** Answers {@code /restore/next}, as Lambda does after restoring a snapshot: the runtime runs its afterRestore hooks. */
+    public void restore() {
+        restored.complete(null);
+    }
+
     public String initError() {
         return initError;
     }
@@ -81,7 +97,11 @@ public final class LocalRuntimeApi implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            if (path.endsWith("/invocation/next")) {
+            if (path.endsWith("/restore/next")) {
+                snapshotPoint.complete(System.nanoTime());
+                restored.join();
+                reply(exchange, 200, "");
+            } else if (path.endsWith("/invocation/next")) {
                 firstPoll.complete(System.nanoTime());
                 Invocation next;
                 try {
@@ -98,7 +118,7 @@ public final class LocalRuntimeApi implements AutoCloseable {
                 exchange.getResponseHeaders().set("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 reply(exchange, 200, next.event());
-            } else if (path.endsWith("/init/error")) {
+            } else if (path.endsWith("/init/error") || path.endsWith("/restore/error")) {
                 initError = body;
                 reply(exchange, 202, "{}");
             } else if (path.contains("/invocation/")) {
@@ -125,6 +145,7 @@ public final class LocalRuntimeApi implements AutoCloseable {
 
     @Override
     public void close() {
+        restored.complete(null);
         server.stop(0);
     }
 }

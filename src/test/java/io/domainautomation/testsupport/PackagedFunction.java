@@ -25,6 +25,11 @@ public final class PackagedFunction implements AutoCloseable {
 
     public static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
     private static final String RUNTIME_CLIENT_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    /**
+     * Routes org.crac's global context (the function's SnapStart hooks) to the runtime interface client's own CRaC
+     * context, which runs beforeCheckpoint before asking /restore/next and afterRestore once answered.
+     */
+    private static final String CRAC_HOOKS = "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac";
 
     private final Process process;
     private final Path log;
@@ -99,6 +104,7 @@ public final class PackagedFunction implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        command.add(CRAC_HOOKS);
         command.add("-cp");
         command.add(taskRoot + File.pathSeparator + taskRoot.resolve("lib") + File.separator + "*"
                 + File.pathSeparator + runtimeClientClasspath());
@@ -113,6 +119,7 @@ public final class PackagedFunction implements AutoCloseable {
         builder.environment().put("AWS_REGION", "eu-west-3");
         builder.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
         builder.environment().put("DISABLE_SIGNAL_HANDLERS", "true");
+        builder.environment().put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
         builder.environment().putAll(environment);
         builder.redirectErrorStream(true);
         builder.redirectOutput(log.toFile());

@@ -1,0 +1,136 @@
+package io.domainautomation.functions;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.domainautomation.scalingo.BearerTokens;
+import io.domainautomation.scalingo.DomainChanges;
+import io.domainautomation.scalingo.Envelopes;
+import io.domainautomation.scalingo.ScalingoConfig;
+import io.quarkus.runtime.StartupEvent;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * Moves work off a container's first invocation into Lambda's init phase (quarkus.snapstart.full-warmup starts the
+ * application there). Outside Lambda (no {@code AWS_LAMBDA_INITIALIZATION_TYPE}) it does nothing.
+ * <ul>
+ * <li>Every initialization: warm up what a first invocation loads and links (Jackson on the Scalingo types, the
+ * AWS SDK's request path through a DescribeSecret of the token secret), without a secret or a Scalingo call.</li>
+ * <li>On demand: also read the token and exchange a bearer, in the background while the runtime asks for the first
+ * event, so they overlap instead of adding up.</li>
+ * <li>SnapStart: the warm-up runs before the snapshot; the token and the bearer are fetched only after a restore
+ * (a snapshot must hold no secret, and a bearer in it would be stale), through the CRaC restore hook.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class ColdStartPriming implements Resource {
+
+    private static final Logger LOG = Logger.getLogger(ColdStartPriming.class);
+    private static final String SAMPLE_DOMAINS = """
+            {"domains":[{"id":"5c8a1b2f3d4e5f6a7b8c9d0e","app_id":"5c8a1b2f3d4e5f6a7b8c9d0f","name":"www.example.com",
+            "created_at":"2026-01-01T00:00:00.000Z","ssl":false,"validity":null,"canonical":false,
+            "letsencrypt_enabled":true,"letsencrypt_status":"pending_dns","acme_dns_fqdn":null,"acme_dns_value":null,
+            "acme_dns_error":null,"acme_challenge_error":null}]}""";
+    private static final String SAMPLE_APP = """
+            {"app":{"id":"5c8a1b2f3d4e5f6a7b8c9d0f","name":"example","region":"osc-fr1",
+            "url":"https://example.osc-fr1.scalingo.io","created_at":"2026-01-01T00:00:00.000Z"}}""";
+
+    /** How Lambda started this execution environment ({@code AWS_LAMBDA_INITIALIZATION_TYPE}). */
+    enum Initialization {
+        OUTSIDE_LAMBDA, ON_DEMAND, SNAP_START;
+
+        static Initialization of(String value) {
+            if (value == null || value.isBlank()) {
+                return OUTSIDE_LAMBDA;
+            }
+            return "snap-start".equals(value) ? SNAP_START : ON_DEMAND;
+        }
+    }
+
+    private final ObjectMapper json;
+    private final BearerTokens bearers;
+    private final ScalingoConfig scalingo;
+    private final Instance<SecretsManagerClient> secretsManager;
+
+    ColdStartPriming(ObjectMapper json, BearerTokens bearers, ScalingoConfig scalingo,
+            Instance<SecretsManagerClient> secretsManager) {
+        this.json = json;
+        this.bearers = bearers;
+        this.scalingo = scalingo;
+        this.secretsManager = secretsManager;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        prime(Initialization.of(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE")));
+    }
+
+    void prime(Initialization initialization) {
+        switch (initialization) {
+            case OUTSIDE_LAMBDA -> {
+            }
+            case SNAP_START -> {
+                warmUp();
+                Core.getGlobalContext().register(this);
+            }
+            case ON_DEMAND -> inBackground(() -> {
+                warmUp();
+                fetchCredentials();
+            });
+        }
+    }
+
+    /** Loads and links what a first invocation uses; reads no secret and calls no Scalingo API: snapshot-safe. */
+    void warmUp() {
+        try {
+            json.readValue(SAMPLE_DOMAINS, Envelopes.DomainList.class);
+            json.readValue(SAMPLE_APP, Envelopes.AppEnvelope.class);
+            json.writeValueAsString(new Envelopes.DomainWrite(DomainChanges.link("www.example.com", true, true)));
+        } catch (JsonProcessingException e) {
+            LOG.warnf("cold-start priming: the Scalingo types did not round-trip: %s", e.getOriginalMessage());
+        }
+        scalingo.apiTokenSecretId().ifPresent(secretId -> {
+            try {
+                secretsManager.get().describeSecret(r -> r.secretId(secretId));
+            } catch (SdkException e) {
+                LOG.warnf("cold-start priming: cannot describe the Scalingo API token secret %s (%s); the first "
+                        + "invocation will say why if it cannot read it", secretId, e.getClass().getSimpleName());
+            }
+        });
+    }
+
+    /** Reads the API token and exchanges it for a bearer, so the first invocation finds both cached. */
+    void fetchCredentials() {
+        try {
+            bearers.authorization();
+        } catch (RuntimeException e) {
+            LOG.warnf("cold-start priming: no bearer yet (%s); the first invocation tries again", e.getMessage());
+        }
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        // The warm-up already ran in the init phase, which ends with the snapshot.
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        LOG.info("restored from a SnapStart snapshot: fetching the Scalingo token and a bearer in the background");
+        inBackground(this::fetchCredentials);
+    }
+
+    private static void inBackground(Runnable work) {
+        Thread thread = new Thread(work, "cold-start-priming");
+        thread.setDaemon(true);
+        thread.start();
+    }
+}
