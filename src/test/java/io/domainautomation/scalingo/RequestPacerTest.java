@@ -13,20 +13,37 @@ class RequestPacerTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     @Test
-    void requestsAreSpacedByPeriodPlusGuardOverRequests() {
-        RequestPacer pacer = new RequestPacer(60, Duration.ofSeconds(60), Duration.ofSeconds(1));
-        long spacing = Duration.ofSeconds(61).toNanos() / 60;
+    void anIdlePacerLetsTheWholeBudgetGoAtOnceThenWaitsForTheWindow() {
+        RequestPacer pacer = new RequestPacer(3, Duration.ofSeconds(60), Duration.ofSeconds(1));
         assertEquals(0, pacer.reserve(0));
-        assertEquals(spacing, pacer.reserve(0), "a second caller at once waits one spacing");
-        assertEquals(2 * spacing, pacer.reserve(0));
+        assertEquals(0, pacer.reserve(0));
+        assertEquals(0, pacer.reserve(SECOND));
+        assertEquals(61 * SECOND - 2 * SECOND, pacer.reserve(2 * SECOND), "the fourth waits until the first leaves the window");
+        assertEquals(61 * SECOND - 2 * SECOND, pacer.reserve(2 * SECOND), "the fifth goes with it: the second left too");
+        assertEquals(62 * SECOND - 2 * SECOND, pacer.reserve(2 * SECOND));
     }
 
     @Test
-    void anIdlePacerDoesNotBankCredit() {
+    void anIdlePacerBanksNoMoreThanOneBudget() {
         RequestPacer pacer = new RequestPacer(10, Duration.ofSeconds(1), Duration.ZERO);
-        assertEquals(0, pacer.reserve(0));
-        assertEquals(0, pacer.reserve(10 * SECOND), "after a long pause the next request goes at once");
-        assertEquals(SECOND / 10, pacer.reserve(10 * SECOND), "but the one after it is spaced again, no burst");
+        for (int i = 0; i < 10; i++) {
+            assertEquals(0, pacer.reserve(0));
+        }
+        long later = 100 * SECOND;
+        for (int i = 0; i < 10; i++) {
+            assertEquals(0, pacer.reserve(later), "after a long pause a whole budget goes at once");
+        }
+        assertEquals(SECOND, pacer.reserve(later), "but not more");
+    }
+
+    @Test
+    void aCallerNeverStartsBeforeAnEarlierOne() {
+        RequestPacer pacer = new RequestPacer(2, Duration.ofSeconds(1), Duration.ZERO);
+        pacer.reserve(0);
+        pacer.reserve(0);
+        long third = pacer.reserve(0);
+        assertEquals(SECOND, third);
+        assertEquals(SECOND - SECOND / 2, pacer.reserve(SECOND / 2), "a caller arriving later waits for the third's start");
     }
 
     @Test
@@ -34,7 +51,8 @@ class RequestPacerTest {
         RequestPacer pacer = new RequestPacer(60, Duration.ofSeconds(60), Duration.ofSeconds(1));
         long[] sendTimes = new long[300];
         for (int i = 0; i < sendTimes.length; i++) {
-            sendTimes[i] = pacer.reserve(0);
+            long now = (i % 7) * SECOND / 3;
+            sendTimes[i] = now + pacer.reserve(now);
         }
         for (int i = 60; i < sendTimes.length; i++) {
             long span = sendTimes[i] - sendTimes[i - 60];
