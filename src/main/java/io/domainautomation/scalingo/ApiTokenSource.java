@@ -12,7 +12,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Where the long-lived Scalingo API token comes from: a Secrets Manager secret when one is configured (read once
- * per container, then cached, and read again when Scalingo refuses it), else {@code SCALINGO_API_TOKEN}. The token is never logged nor put in an error.
+ * per container, then cached, and read again when Scalingo refuses it), else {@code SCALINGO_API_TOKEN}. The token
+ * is never logged nor put in an error.
  */
 @ApplicationScoped
 public class ApiTokenSource {
@@ -42,13 +43,19 @@ public class ApiTokenSource {
 
     /**
      * After Scalingo refused the token: reads the secret again, in case the token was rotated there. True when it
-     * now holds a different token (then in use); false when there is no secret or it still holds the refused one.
+     * now holds a different token (then in use); false when there is no secret, it cannot be read now (the refusal
+     * is the error to report), or it still holds the refused token.
      */
     public synchronized boolean reloadAfterRefusal() {
         if (config.apiTokenSecretId().isEmpty()) {
             return false;
         }
-        String current = load();
+        String current;
+        try {
+            current = load();
+        } catch (IllegalStateException unreadable) {
+            return false;
+        }
         if (current.equals(token)) {
             return false;
         }

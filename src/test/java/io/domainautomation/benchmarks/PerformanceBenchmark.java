@@ -127,11 +127,13 @@ class PerformanceBenchmark {
         String cdsOutcome = trainClassDataSharing(events.get("link-on-signup"));
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
         Map<String, List<Double>> quarkusStart = new LinkedHashMap<>();
+        Map<String, List<Double>> initDone = new LinkedHashMap<>();
         Map<String, List<Double>> snapshotAt = new LinkedHashMap<>();
         Map<String, List<Double>> restored = new LinkedHashMap<>();
         events.keySet().forEach(k -> {
             seconds.put(k, new ArrayList<>());
             quarkusStart.put(k, new ArrayList<>());
+            initDone.put(k, new ArrayList<>());
             snapshotAt.put(k, new ArrayList<>());
             restored.put(k, new ArrayList<>());
         });
@@ -150,6 +152,7 @@ class PerformanceBenchmark {
                         PackagedFunction function = PackagedFunction.start(root, runtime.address(), env, log, LAMBDA_JVM)) {
                     LocalRuntimeApi.Answer answer = runtime.invoke(event.getValue(), Duration.ofSeconds(60));
                     seconds.get(name).add((System.nanoTime() - begin) / 1e9);
+                    initDone.get(name).add((runtime.firstPoll().get() - begin) / 1e9);
                     assertAnswered(name, answer, function);
                     Matcher matcher = started.matcher(function.log());
                     if (matcher.find()) {
@@ -178,14 +181,14 @@ class PerformanceBenchmark {
                 .append("the Scalingo calls). \"Quarkus start\" is what the application logs as its own start-up (in the init phase:\n")
                 .append("`quarkus.snapstart.full-warmup`). The functions prime in the init phase (`ColdStartPriming`: warm-up, and on\n")
                 .append("demand the token and the bearer in the background). Target: at most 1.3x the baseline.\n\n")
-                .append("| function | median (s) | min (s) | max (s) | Quarkus start, median (s) | ratio to baseline | target | met |\n")
-                .append("|---|---|---|---|---|---|---|---|\n");
+                .append("| function | median (s) | min (s) | max (s) | Quarkus start, median (s) | init done, median (s) | ratio to baseline | target | met |\n")
+                .append("|---|---|---|---|---|---|---|---|---|\n");
         List<Chart.Group> groups = new ArrayList<>();
         seconds.forEach((name, values) -> {
             double median = median(values);
             double ratio = median / base;
-            md.append(String.format("| %s | %.2f | %.2f | %.2f | %.2f | %.2f | 1.30 | %s |%n", name, median, min(values), max(values),
-                    quarkusStart.get(name).isEmpty() ? 0 : median(quarkusStart.get(name)), ratio,
+            md.append(String.format("| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | 1.30 | %s |%n", name, median, min(values),
+                    max(values), quarkusStart.get(name).isEmpty() ? 0 : median(quarkusStart.get(name)), median(initDone.get(name)), ratio,
                     name.startsWith("baseline") ? "-" : ratio <= 1.3 ? "yes" : "no"));
             groups.add(new Chart.Group(name.replace("-from-secrets-manager", "").replace(" (echo)", ""),
                     List.of(median, base, median(restored.get(name)), baseRestored)));
@@ -194,13 +197,20 @@ class PerformanceBenchmark {
         double linkStart = median(quarkusStart.get("link-on-signup"));
         double baseStart = median(quarkusStart.get("baseline (echo)"));
         md.append("\n![cold start](src/benchmark/results/cold-start.png)\n\n");
+        double linkInit = median(initDone.get("link-on-signup"));
+        double baseInit = median(initDone.get("baseline (echo)"));
         md.append(String.format("**Where the time goes, measured above.** link-on-signup answers after %.2f s against the baseline's %.2f s.%n"
-                + "Quarkus' own start-up takes %.2f s against %.2f s: the REST client (Vert.x), Jackson, the AWS SDK and the%n"
-                + "application's beans against Funqy alone, and the SnapStart class preloading. That start-up alone is above 1.3x the%n"
-                + "baseline's whole cold start (%.2f s), so no priming can meet the target on this path with the extensions the%n"
-                + "functions need; the remaining %.2f s (against %.2f s) are the JVM launch and the first invocation, which the%n"
-                + "baseline does not have (token read, bearer exchange, the Scalingo calls), partly overlapped by the priming.%n%n",
-                linkMedian, base, linkStart, baseStart, 1.3 * base, linkMedian - linkStart, base - baseStart));
+                + "\"Init done\" is when the runtime first asks for an event: the JVM launch, then Quarkus' start-up (%.2f s against%n"
+                + "%.2f s: the REST client and Vert.x, Jackson, the AWS SDK, the application's beans, and the SnapStart class%n"
+                + "preloading), after %.2f s against %.2f s. %s The remaining %.2f s (against %.2f s) are the first invocation: the%n"
+                + "token read, the bearer exchange and the Scalingo calls, which the baseline does not have, partly done ahead by the%n"
+                + "priming in the background.%n%n",
+                linkMedian, base, linkStart, baseStart, linkInit, baseInit,
+                linkInit > 1.3 * base ? String.format("That init alone is beyond 1.3x the baseline's whole cold start (%.2f s),%n"
+                        + "before any event is handled, so no priming can meet the target on this path with the extensions the%n"
+                        + "functions are built on.", 1.3 * base)
+                        : String.format("1.3x the baseline's whole cold start is %.2f s.", 1.3 * base),
+                linkMedian - linkInit, base - baseInit));
         md.append("### SnapStart (how template.yaml deploys)\n\n")
                 .append("Started with `AWS_LAMBDA_INITIALIZATION_TYPE=snap-start` and container credentials, as Lambda does for a SnapStart\n")
                 .append("version. The runtime interface client runs the init phase (start-up and priming: no secret, no Scalingo call),\n")
@@ -357,7 +367,9 @@ class PerformanceBenchmark {
             sections.put("throughput", String.format("## 3. Throughput at the rate limit%n%n"
                     + "A backlog of %d onboarding messages (new domains: 2 requests each) in batches of 10, one container, the sandbox\n"
                     + "at 60 requests per minute and 50 ms latency, **time scaled by %d** (60 requests per %d ms; the client's budget\n"
-                    + "and guard scaled the same). Target: at least 95 %% of the limit, zero 429, every message linked.%n%n"
+                    + "and guard scaled the same). Target: at least 95 %% of the limit, zero 429, every message linked. The rate is\n"
+                    + "requests over the time from the first to the last; it can pass 100 %% because the limiter lets an idle container\n"
+                    + "start with its whole budget at once (60 requests), while no window of one period ever holds more than 60.%n%n"
                     + "| figure | result | target | met |%n|---|---|---|---|%n"
                     + "| sustained request rate | %.2f req/s of %.2f (%.1f %%) | >= 95 %% | %s |%n"
                     + "| 429 replies | %d | 0 | %s |%n| messages linked | %d of %d | all | %s |%n| wall time | %.1f s (%.1f min unscaled) | - | - |%n%n",
