@@ -96,6 +96,10 @@ class ApiTokenFromSecretsManagerTest {
         assertEquals(401, refused.status());
         assertEquals(reads + 2, sandbox.counter("secretsmanager.GetSecretValue"), "one more read, then the refusal stands");
         assertFalse(refused.getMessage().contains("tk-us-rotating"));
+
+        sandbox.putSecret("scalingo/rotating", "tk-us-rotating-newer", Map.of("sandbox:access", "denied"));
+        ScalingoException stillRefused = assertThrows(ScalingoException.class, bearers::authorization);
+        assertEquals(401, stillRefused.status(), "a secret that cannot be read leaves the refusal as the error");
     }
 
     private ScalingoConfig withSecretId(String secretId) {
