@@ -24,12 +24,12 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * Moves work off a container's first invocation into Lambda's init phase (quarkus.snapstart.full-warmup starts the
  * application there). Outside Lambda (no {@code AWS_LAMBDA_INITIALIZATION_TYPE}) it does nothing.
  * <ul>
- * <li>Every initialization: warm up what a first invocation loads and links (Jackson on the Scalingo types, the
- * AWS SDK's request path through a DescribeSecret of the token secret), without a secret or a Scalingo call.</li>
- * <li>On demand: also read the token and exchange a bearer, in the background while the runtime asks for the first
- * event, so they overlap instead of adding up.</li>
- * <li>SnapStart: the warm-up runs before the snapshot; the token and the bearer are fetched only after a restore
- * (a snapshot must hold no secret, and a bearer in it would be stale), through the CRaC restore hook.</li>
+ * <li>On demand: warm Jackson on the Scalingo types, then read the token and exchange a bearer (which warms the
+ * AWS SDK and the REST client on the way), in the background while the runtime asks for the first event, so they
+ * overlap instead of adding up.</li>
+ * <li>SnapStart: before the snapshot, warm Jackson and the AWS SDK's request path through a DescribeSecret of the
+ * token secret (metadata only): a snapshot must hold no secret, and a bearer in it would be stale. The token and
+ * the bearer are fetched after a restore, through the CRaC restore hook.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -79,18 +79,19 @@ public class ColdStartPriming implements Resource {
             case OUTSIDE_LAMBDA -> {
             }
             case SNAP_START -> {
-                warmUp();
+                warmJackson();
+                warmSecretsManager();
                 Core.getGlobalContext().register(this);
             }
             case ON_DEMAND -> inBackground(() -> {
-                warmUp();
+                warmJackson();
                 fetchCredentials();
             });
         }
     }
 
-    /** Loads and links what a first invocation uses; reads no secret and calls no Scalingo API: snapshot-safe. */
-    void warmUp() {
+    /** Builds Jackson's (de)serializers for the Scalingo types, as the first Scalingo reply would. */
+    void warmJackson() {
         try {
             json.readValue(SAMPLE_DOMAINS, Envelopes.DomainList.class);
             json.readValue(SAMPLE_APP, Envelopes.AppEnvelope.class);
@@ -98,6 +99,10 @@ public class ColdStartPriming implements Resource {
         } catch (JsonProcessingException e) {
             LOG.warnf("cold-start priming: the Scalingo types did not round-trip: %s", e.getOriginalMessage());
         }
+    }
+
+    /** The AWS SDK's whole request path (client, signing, HTTP, JSON), on the token secret's metadata: no value read. */
+    void warmSecretsManager() {
         scalingo.apiTokenSecretId().ifPresent(secretId -> {
             try {
                 secretsManager.get().describeSecret(r -> r.secretId(secretId));

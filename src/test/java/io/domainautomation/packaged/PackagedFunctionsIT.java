@@ -183,6 +183,7 @@ class PackagedFunctionsIT {
             runtime.firstPoll().get(60, java.util.concurrent.TimeUnit.SECONDS);
             awaitCounter("auth.exchange", 1, function);
             assertEquals(1, sandbox.counter("secretsmanager.GetSecretValue"), "the token read once, in the init phase");
+            assertEquals(0, sandbox.counter("secretsmanager.DescribeSecret"), "reading the token warmed the SDK already");
 
             LocalRuntimeApi.Answer answer = runtime.invoke(HttpApiEvents.request("GET", "/apps/acme/canonical-domain", null),
                     Duration.ofSeconds(60));
