@@ -7,7 +7,6 @@ import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 
@@ -21,6 +20,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.domainautomation.logic.tls.PemBundle;
 
 /** Self-signed certificates made when the local sandbox starts, for seeded certificate secrets. Dev only. */
 final class SelfSignedCertificates {
@@ -40,16 +41,11 @@ final class SelfSignedCertificates {
                     .map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
             byte[] certificate = builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded();
             ObjectNode secret = new ObjectMapper().createObjectNode();
-            secret.put("certificate", pem("CERTIFICATE", certificate));
-            secret.put("privateKey", pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+            secret.put("certificate", PemBundle.armour("CERTIFICATE", certificate));
+            secret.put("privateKey", PemBundle.armour("PRIVATE KEY", keys.getPrivate().getEncoded()));
             return secret.toString();
         } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
             throw new IllegalStateException("cannot make a self-signed certificate for the sandbox seed", e);
         }
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 }

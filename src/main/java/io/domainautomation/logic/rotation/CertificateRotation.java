@@ -11,8 +11,6 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.domainautomation.aws.AwsErrors;
 import io.domainautomation.aws.CertificateSecrets;
 import io.domainautomation.aws.CertificateSecrets.ManagedSecret;
@@ -24,7 +22,6 @@ import io.domainautomation.logic.tls.CertificateChecks;
 import io.domainautomation.logic.tls.CertificateIdentity;
 import io.domainautomation.logic.tls.CertificateProblem;
 import io.domainautomation.logic.tls.HostnameMatch;
-import io.domainautomation.logic.tls.PemBundle;
 import io.domainautomation.scalingo.Domain;
 import io.domainautomation.scalingo.DomainChanges;
 import io.domainautomation.scalingo.ScalingoClient;
@@ -39,15 +36,14 @@ import software.amazon.awssdk.core.exception.SdkException;
 public class CertificateRotation {
 
     private final CertificateSecrets secrets;
+    private final CertificateAttachment attachment;
     private final ScalingoClient scalingo;
-    private final Duration minValidity;
     private final Clock clock = Clock.systemUTC();
 
-    CertificateRotation(CertificateSecrets secrets, ScalingoClient scalingo,
-            @ConfigProperty(name = "rotation.min-validity", defaultValue = "7d") Duration minValidity) {
+    CertificateRotation(CertificateSecrets secrets, CertificateAttachment attachment, ScalingoClient scalingo) {
         this.secrets = secrets;
+        this.attachment = attachment;
         this.scalingo = scalingo;
-        this.minValidity = minValidity;
     }
 
     public RotationReport run(RotationTrigger trigger) {
@@ -84,12 +80,10 @@ public class CertificateRotation {
         String app = secret.app().get();
         String declared = secret.domains().map(d -> String.join(" ", d)).orElse("*");
         List<X509Certificate> chain;
-        PemBundle bundle;
         Material material;
         try {
             material = secrets.read(secret.arn());
-            bundle = PemBundle.parse(material.certificatePem(), material.privateKeyPem());
-            chain = CertificateChecks.validate(bundle, clock.instant(), minValidity);
+            chain = attachment.checkedChain(material);
         } catch (SdkException e) {
             report.add(new Entry(secret.name(), app, declared, Outcome.FAILED, "secrets-manager",
                     "Secrets Manager: " + AwsErrors.code(e), null, null));

@@ -5,7 +5,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,13 +70,21 @@ public class CertificateAttachment {
             throw new Unavailable("Secrets Manager: " + code);
         }
         try {
-            PemBundle bundle = PemBundle.parse(material.certificatePem(), material.privateKeyPem());
-            List<X509Certificate> chain = CertificateChecks.validate(bundle, clock.instant(), minValidity);
+            List<X509Certificate> chain = checkedChain(material);
             CertificateChecks.coversDomain(chain.get(0), domain);
             return new Checked(encode(chain), material.privateKeyPem(), chain.get(0));
         } catch (CertificateProblem e) {
             throw new InvalidInput("tlsSecretId", "certificate check " + e.check() + " failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * A secret's certificate and key, parsed and checked (key match, validity with the minimum left, chain order,
+     * key strength): the chain in order, leaf first. Which domains it covers is the caller's check.
+     */
+    public List<X509Certificate> checkedChain(CertificateSecrets.Material material) throws CertificateProblem {
+        PemBundle bundle = PemBundle.parse(material.certificatePem(), material.privateKeyPem());
+        return CertificateChecks.validate(bundle, clock.instant(), minValidity);
     }
 
     /** Scalingo reports a custom certificate by subject and expiry: both equal means this certificate is on. */
@@ -91,11 +98,9 @@ public class CertificateAttachment {
     /** A chain back to PEM, in the order given (leaf first). */
     public static String encode(List<X509Certificate> chain) {
         StringBuilder pem = new StringBuilder();
-        Base64.Encoder encoder = Base64.getMimeEncoder(64, "\n".getBytes());
         for (X509Certificate certificate : chain) {
             try {
-                pem.append("-----BEGIN CERTIFICATE-----\n").append(encoder.encodeToString(certificate.getEncoded()))
-                        .append("\n-----END CERTIFICATE-----\n");
+                pem.append(PemBundle.armour("CERTIFICATE", certificate.getEncoded()));
             } catch (CertificateEncodingException e) {
                 throw new IllegalStateException("a parsed certificate could not be encoded again", e);
             }

@@ -2,6 +2,8 @@ package io.domainautomation.logic.tls;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -26,6 +28,8 @@ import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
  * A PEM certificate chain and its private key, parsed with BouncyCastle: PKCS#1 RSA, PKCS#8 and SEC1 EC keys;
@@ -151,6 +155,17 @@ public final class PemBundle {
         } catch (GeneralSecurityException e) {
             return false;
         }
+    }
+
+    /** DER bytes in PEM armour of the given type ("CERTIFICATE", ...), written by BouncyCastle. */
+    public static String armour(String type, byte[] der) {
+        StringWriter out = new StringWriter();
+        try (PemWriter writer = new PemWriter(out)) {
+            writer.writeObject(new PemObject(type, der));
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing PEM to memory failed", e);
+        }
+        return out.toString();
     }
 
     /** The subject the way Scalingo reports it: {@code /C=FR/ST=Some-State/O=Example/CN=example.com}. */
