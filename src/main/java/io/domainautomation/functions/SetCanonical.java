@@ -82,9 +82,7 @@ public class SetCanonical {
                 throw new InvalidInput("body", "expected {\"app\": \"...\", \"domain\": \"...\"}");
             }
             String app = AppName.parse("app", event.path("app").isTextual() ? event.get("app").asText() : null);
-            ObjectNode fields = event.deepCopy();
-            fields.remove("app");
-            return put(app, CanonicalRequest.fromFields(fields, Set.of("domain", "link")), "direct-invoke", requestId);
+            return put(app, CanonicalRequest.fromFields(event, DIRECT_FIELDS), "direct-invoke", requestId);
         } catch (InvalidInput invalid) {
             return badRequest(invalid);
         } catch (ScalingoException e) {

@@ -207,6 +207,11 @@ class SetCanonicalTest {
         JsonNode invalid = invoke("{\"app\":\"" + app + "\",\"domain\":\"not a host\"}");
         assertEquals(400, invalid.get("statusCode").asInt());
         assertEquals("domain", invalid.get("field").asText());
+
+        JsonNode unknown = invoke("{\"app\":\"" + app + "\",\"domain\":\"shop." + app + ".example\",\"canonical\":true}");
+        assertEquals(400, unknown.get("statusCode").asInt());
+        assertEquals("canonical", unknown.get("field").asText());
+        assertTrue(unknown.get("error").asText().endsWith("allowed: app, domain, link"), unknown.toString());
     }
 
     record HttpReply(int status, JsonNode headers, JsonNode body, String raw) {
