@@ -1,5 +1,6 @@
 package io.domainautomation.deployment;
 
+import io.domainautomation.testsupport.ProjectFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,7 +56,7 @@ class TemplateTest {
 
     @BeforeAll
     static void read() throws IOException {
-        template = new ObjectMapper(new YAMLFactory()).readTree(new File("template.yaml"));
+        template = new ObjectMapper(new YAMLFactory()).readTree(ProjectFiles.at("template.yaml").toFile());
         functions = new HashMap<>();
         template.get("Resources").fields().forEachRemaining(r -> {
             if (r.getValue().path("Type").asText().equals("AWS::Serverless::Function")) {

@@ -21,8 +21,6 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.domainautomation.logic.tls.PemBundle;
-
 /** Self-signed certificates made when the local sandbox starts, for seeded certificate secrets. Dev only. */
 final class SelfSignedCertificates {
     private SelfSignedCertificates() {
@@ -41,8 +39,8 @@ final class SelfSignedCertificates {
                     .map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
             byte[] certificate = builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded();
             ObjectNode secret = new ObjectMapper().createObjectNode();
-            secret.put("certificate", PemBundle.armour("CERTIFICATE", certificate));
-            secret.put("privateKey", PemBundle.armour("PRIVATE KEY", keys.getPrivate().getEncoded()));
+            secret.put("certificate", SandboxPem.armour("CERTIFICATE", certificate));
+            secret.put("privateKey", SandboxPem.armour("PRIVATE KEY", keys.getPrivate().getEncoded()));
             return secret.toString();
         } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
             throw new IllegalStateException("cannot make a self-signed certificate for the sandbox seed", e);

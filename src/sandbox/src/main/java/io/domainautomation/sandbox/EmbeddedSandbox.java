@@ -9,15 +9,13 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Starts the sandbox inside the application in the dev and test profiles. The bean does not exist in a prod
- * build, so the deployed Lambda never starts it.
+ * Starts the sandbox inside the application wherever this module is on the class path: dev mode and tests, where
+ * it is a {@code provided} dependency. The deployed artifact does not contain it.
  */
 @ApplicationScoped
-@IfBuildProfile(anyOf = { "dev", "test" })
 public class EmbeddedSandbox {
 
     private final SandboxState state = new SandboxState();

@@ -14,8 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -28,7 +26,7 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class SandboxServer implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(SandboxServer.class);
+    private static final System.Logger LOG = System.getLogger(SandboxServer.class.getName());
 
     static {
         noDelay();
@@ -74,7 +72,7 @@ public final class SandboxServer implements AutoCloseable {
     public static SandboxServer start(SandboxState state, int port) throws IOException {
         SandboxServer sandbox = new SandboxServer(state, port);
         sandbox.server.start();
-        LOG.infof("Scalingo sandbox listening on http://localhost:%d", sandbox.port());
+        LOG.log(System.Logger.Level.INFO, "Scalingo sandbox listening on http://localhost:" + sandbox.port());
         return sandbox;
     }
 
@@ -126,9 +124,9 @@ public final class SandboxServer implements AutoCloseable {
                 }
             }
         } catch (IOException clientWentAway) {
-            LOG.debugf("sandbox: client went away: %s", clientWentAway.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "sandbox: client went away: " + clientWentAway.getMessage());
         } catch (RuntimeException bug) {
-            LOG.error("sandbox: unexpected failure", bug);
+            LOG.log(System.Logger.Level.ERROR, "sandbox: unexpected failure", bug);
             throw bug;
         }
     }

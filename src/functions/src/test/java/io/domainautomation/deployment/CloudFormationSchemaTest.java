@@ -1,5 +1,6 @@
 package io.domainautomation.deployment;
 
+import io.domainautomation.testsupport.ProjectFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 class CloudFormationSchemaTest {
 
     static final String SPEC_PACKAGE = "@aws-cdk/aws-service-spec@0.1.216";
-    static final Path SPEC_DIR = Path.of("target/cfn-spec");
+    static final Path SPEC_DIR = ProjectFiles.at("target/cfn-spec");
     static final Path DB = SPEC_DIR.resolve("node_modules/@aws-cdk/aws-service-spec/db.json.gz");
 
     private static final Map<String, JsonNode> resources = new HashMap<>();
@@ -51,7 +52,7 @@ class CloudFormationSchemaTest {
         }
         db.path("schema").path("resource").path("entities").forEach(r -> resources.put(r.path("cloudFormationType").asText(), r));
         db.path("schema").path("typeDefinition").path("entities").forEach(t -> types.put(t.path("$id").asText(), t));
-        template = new ObjectMapper(new YAMLFactory()).readTree(new File("template.yaml"));
+        template = new ObjectMapper(new YAMLFactory()).readTree(ProjectFiles.at("template.yaml").toFile());
     }
 
     private static void install() {

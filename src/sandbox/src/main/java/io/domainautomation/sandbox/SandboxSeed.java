@@ -23,6 +23,16 @@ public final class SandboxSeed {
     private SandboxSeed() {
     }
 
+    /** A seed file on disk, as {@code java -jar scalingo-sandbox.jar --seed FILE} takes it. */
+    public static void load(SandboxState state, java.nio.file.Path file) {
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            apply(state, new ObjectMapper().readTree(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException("sandbox seed " + file + " cannot be read as JSON", e);
+        }
+    }
+
+    /** A seed on the class path (dev mode's {@code sandbox/dev-seed.json}). */
     public static void load(SandboxState state, String resource) {
         try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
             if (in == null) {

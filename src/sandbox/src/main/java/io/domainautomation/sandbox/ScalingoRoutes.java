@@ -17,8 +17,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
-import io.domainautomation.logic.tls.CertificateProblem;
-import io.domainautomation.logic.tls.PemBundle;
 import io.domainautomation.sandbox.SandboxRecords.LoggedRequest;
 import io.domainautomation.sandbox.SandboxRecords.SandboxApp;
 import io.domainautomation.sandbox.SandboxRecords.SandboxDomain;
@@ -316,20 +314,20 @@ final class ScalingoRoutes {
         }
         X509Certificate leaf;
         try {
-            leaf = PemBundle.parseCertificates(fields.get("tlscert").asText()).get(0);
-        } catch (CertificateProblem e) {
+            leaf = SandboxPem.leaf(fields.get("tlscert").asText());
+        } catch (SandboxPem.Refused e) {
             throw new Unprocessable(unprocessable("tlscert", "is invalid: " + e.getMessage()));
         }
         PrivateKey key;
         try {
-            key = PemBundle.parsePrivateKey(fields.get("tlskey").asText());
-        } catch (CertificateProblem e) {
+            key = SandboxPem.privateKey(fields.get("tlskey").asText());
+        } catch (SandboxPem.Refused e) {
             throw new Unprocessable(unprocessable("tlskey", "is invalid: " + e.getMessage()));
         }
-        if (!PemBundle.keyMatches(key, leaf.getPublicKey())) {
+        if (!SandboxPem.belongTogether(key, leaf.getPublicKey())) {
             throw new Unprocessable(unprocessable("tlskey", "does not match the certificate"));
         }
-        return Optional.of(new Certificate(PemBundle.scalingoSubject(leaf), PemBundle.scalingoKeyDescription(key),
+        return Optional.of(new Certificate(SandboxPem.subject(leaf), SandboxPem.keyDescription(key),
                 leaf.getNotAfter().toInstant()));
     }
 
