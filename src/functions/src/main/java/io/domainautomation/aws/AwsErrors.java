@@ -1,14 +1,38 @@
 package io.domainautomation.aws;
 
+import java.util.Set;
+
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
-/** Names an AWS failure by its error code (AccessDeniedException, ...), never by a message that could quote input. */
+/**
+ * The one place where the AWS SDK's exceptions become the project's own {@link AwsFailure}: named by AWS' error code
+ * (never by a message that could quote input), and classified once, for every caller, as worth trying again later
+ * (no reply, throttling, a 5xx) or not (access denied, not found, invalid request: retrying cannot help).
+ */
 public final class AwsErrors {
+
+    private static final Set<String> THROTTLING = Set.of("ThrottlingException", "Throttling", "TooManyRequestsException",
+            "RequestLimitExceeded", "ProvisionedThroughputExceededException", "RequestThrottled",
+            "RequestThrottledException", "SlowDown", "LimitExceededException");
+
     private AwsErrors() {
     }
 
-    public static String code(SdkException e) {
+    /** {@code action} says what was being done, e.g. "read secret scalingo/acme" or "Secrets Manager ListSecrets". */
+    public static AwsFailure failure(String action, SdkException e) {
+        String code = code(e);
+        boolean isTransient = !(e instanceof AwsServiceException service) || service.statusCode() >= 500
+                || service.statusCode() == 429 || THROTTLING.contains(code) || service.isThrottlingException();
+        AwsFailure.Kind kind = isTransient ? AwsFailure.Kind.TRANSIENT
+                : code.contains("NotFound") ? AwsFailure.Kind.NOT_FOUND
+                : code.contains("AccessDenied") || code.contains("Unauthorized") || code.contains("Forbidden")
+                        ? AwsFailure.Kind.DENIED
+                        : AwsFailure.Kind.REFUSED;
+        return new AwsFailure(action, code, kind, e);
+    }
+
+    static String code(SdkException e) {
         if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
                 && service.awsErrorDetails().errorCode() != null) {
             return service.awsErrorDetails().errorCode();

@@ -11,11 +11,10 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.Filter;
 import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
@@ -23,10 +22,12 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /**
  * The certificate secrets in Secrets Manager. A secret is managed when it carries the tag {@code scalingo:app}
- * (the app's name or ID) and, when {@code ROTATION_SECRET_NAME_PREFIX} is set, its name starts with that prefix.
+ * (the app's name or ID) and, when the caller gives a name prefix ({@code ROTATION_SECRET_NAME_PREFIX}), its name
+ * starts with it.
  * The optional tag {@code scalingo:domains} lists the domains it serves, separated by spaces; without it, the
  * secret serves every domain of the app its certificate covers. The {@code SecretString} is JSON:
  * {@code {"certificate": "<PEM chain, leaf first>", "privateKey": "<PEM key>"}}; always the AWSCURRENT version.
+ * Every failed call is an {@link AwsFailure}.
  */
 @ApplicationScoped
 public class CertificateSecrets {
@@ -58,28 +59,35 @@ public class CertificateSecrets {
     }
 
     private final Instance<SecretsManagerClient> secretsManager;
-    private final Optional<String> namePrefix;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
 
-    CertificateSecrets(Instance<SecretsManagerClient> secretsManager,
-            @ConfigProperty(name = "rotation.secret-name-prefix") Optional<String> namePrefix) {
+    CertificateSecrets(Instance<SecretsManagerClient> secretsManager, ObjectMapper json) {
         this.secretsManager = secretsManager;
-        this.namePrefix = namePrefix.filter(p -> !p.isBlank());
+        this.json = json;
     }
 
     /** Every managed secret, across ListSecrets pages. */
-    public List<ManagedSecret> listManaged() {
+    public List<ManagedSecret> listManaged(Optional<String> namePrefix) {
         List<Filter> filters = new ArrayList<>();
         filters.add(Filter.builder().key(FilterNameStringType.TAG_KEY).values(APP_TAG).build());
         namePrefix.ifPresent(prefix -> filters.add(Filter.builder().key(FilterNameStringType.NAME).values(prefix).build()));
         List<ManagedSecret> secrets = new ArrayList<>();
-        secretsManager.get().listSecretsPaginator(r -> r.filters(filters).maxResults(100))
-                .forEach(page -> page.secretList().forEach(entry -> secrets.add(toManaged(entry.arn(), entry.name(), entry.tags()))));
+        try {
+            secretsManager.get().listSecretsPaginator(r -> r.filters(filters).maxResults(100))
+                    .forEach(page -> page.secretList().forEach(entry -> secrets.add(toManaged(entry.arn(), entry.name(), entry.tags()))));
+        } catch (SdkException e) {
+            throw AwsErrors.failure("Secrets Manager ListSecrets", e);
+        }
         return secrets.stream().filter(ManagedSecret::managed).collect(Collectors.toList());
     }
 
-    public ManagedSecret describe(String secretId) {
-        var description = secretsManager.get().describeSecret(r -> r.secretId(secretId));
+    public ManagedSecret describe(String secretId, Optional<String> namePrefix) {
+        software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse description;
+        try {
+            description = secretsManager.get().describeSecret(r -> r.secretId(secretId));
+        } catch (SdkException e) {
+            throw AwsErrors.failure("Secrets Manager DescribeSecret", e);
+        }
         ManagedSecret secret = toManaged(description.arn(), description.name(), description.tags());
         if (namePrefix.isPresent() && !secret.name().startsWith(namePrefix.get())) {
             return new ManagedSecret(secret.arn(), secret.name(), Optional.empty(), Optional.empty());
@@ -88,8 +96,13 @@ public class CertificateSecrets {
     }
 
     public Material read(String secretId) throws UnusableSecret {
-        String secretString = secretsManager.get()
-                .getSecretValue(r -> r.secretId(secretId).versionStage("AWSCURRENT")).secretString();
+        String secretString;
+        try {
+            secretString = secretsManager.get()
+                    .getSecretValue(r -> r.secretId(secretId).versionStage("AWSCURRENT")).secretString();
+        } catch (SdkException e) {
+            throw AwsErrors.failure("Secrets Manager GetSecretValue", e);
+        }
         if (secretString == null || secretString.isBlank()) {
             throw new UnusableSecret("the secret has no SecretString");
         }

@@ -37,7 +37,7 @@ public class Continuation {
             lambda.get().invoke(r -> r.functionName(target.get()).invocationType(InvocationType.EVENT)
                     .payload(SdkBytes.fromUtf8String(payloadJson)));
         } catch (SdkException e) {
-            throw new IllegalStateException("cannot hand the scan on to " + target.get() + ": " + AwsErrors.code(e), e);
+            throw AwsErrors.failure("hand the scan on to " + target.get() + " (Lambda Invoke)", e);
         }
         return target;
     }

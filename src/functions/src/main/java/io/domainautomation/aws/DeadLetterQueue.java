@@ -30,10 +30,6 @@ public class DeadLetterQueue {
         this.sqs = sqs;
     }
 
-    public boolean configured() {
-        return queueUrl.isPresent();
-    }
-
     /**
      * @throws DeadLetterFailure when the queue is not configured or SQS refuses: the caller must then let the
      *         message be redelivered instead of acknowledging it.
@@ -52,7 +48,7 @@ public class DeadLetterQueue {
                     .messageBody(body == null || body.isEmpty() ? "<empty>" : body)
                     .messageAttributes(attributes));
         } catch (SdkException e) {
-            throw new DeadLetterFailure("the dead-letter queue refused the message: " + AwsErrors.code(e));
+            throw new DeadLetterFailure("the dead-letter queue refused the message: " + AwsErrors.failure("SQS SendMessage", e).code());
         }
     }
 

@@ -19,10 +19,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public class EmbeddedMetrics {
 
     public static final String NAMESPACE = "ScalingoDomainAutomation";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
     private volatile PrintStream out = System.out;
+
+    EmbeddedMetrics(ObjectMapper json) {
+        this.json = json;
+    }
 
     /** Tests read the lines here. */
     public void redirect(PrintStream stream) {
@@ -41,7 +45,7 @@ public class EmbeddedMetrics {
         document.putAll(dimensions);
         document.put(metric, value);
         try {
-            out.println(JSON.writeValueAsString(document));
+            out.println(json.writeValueAsString(document));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -2,7 +2,6 @@ package io.domainautomation.functions;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 
 import org.crac.Context;
 import org.crac.Core;
@@ -12,13 +11,11 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.domainautomation.aws.ScalingoApiToken;
 import io.domainautomation.scalingo.BearerTokens;
 import io.domainautomation.scalingo.DomainChanges;
 import io.domainautomation.scalingo.Envelopes;
-import io.domainautomation.scalingo.ScalingoConfig;
 import io.quarkus.runtime.StartupEvent;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Moves work off a container's first invocation into Lambda's init phase (quarkus.snapstart.full-warmup starts the
@@ -59,15 +56,12 @@ public class ColdStartPriming implements Resource {
 
     private final ObjectMapper json;
     private final BearerTokens bearers;
-    private final ScalingoConfig scalingo;
-    private final Instance<SecretsManagerClient> secretsManager;
+    private final ScalingoApiToken apiToken;
 
-    ColdStartPriming(ObjectMapper json, BearerTokens bearers, ScalingoConfig scalingo,
-            Instance<SecretsManagerClient> secretsManager) {
+    ColdStartPriming(ObjectMapper json, BearerTokens bearers, ScalingoApiToken apiToken) {
         this.json = json;
         this.bearers = bearers;
-        this.scalingo = scalingo;
-        this.secretsManager = secretsManager;
+        this.apiToken = apiToken;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -80,7 +74,7 @@ public class ColdStartPriming implements Resource {
             }
             case SNAP_START -> {
                 warmJackson();
-                warmSecretsManager();
+                apiToken.describeSecret();
                 Core.getGlobalContext().register(this);
             }
             case ON_DEMAND -> inBackground(() -> {
@@ -99,18 +93,6 @@ public class ColdStartPriming implements Resource {
         } catch (JsonProcessingException e) {
             LOG.warnf("cold-start priming: the Scalingo types did not round-trip: %s", e.getOriginalMessage());
         }
-    }
-
-    /** The AWS SDK's whole request path (client, signing, HTTP, JSON), on the token secret's metadata: no value read. */
-    void warmSecretsManager() {
-        scalingo.apiTokenSecretId().ifPresent(secretId -> {
-            try {
-                secretsManager.get().describeSecret(r -> r.secretId(secretId));
-            } catch (SdkException e) {
-                LOG.warnf("cold-start priming: cannot describe the Scalingo API token secret %s (%s); the first "
-                        + "invocation will say why if it cannot read it", secretId, e.getClass().getSimpleName());
-            }
-        });
     }
 
     /** Reads the API token and exchanges it for a bearer, so the first invocation finds both cached. */

@@ -7,11 +7,13 @@ import java.util.Optional;
 import jakarta.inject.Inject;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.domainautomation.aws.DeadLetterQueue;
+import io.domainautomation.functions.trigger.OnboardingMessages;
 import io.domainautomation.logic.DomainLinker;
 import io.domainautomation.logic.InvalidInput;
-import io.domainautomation.logic.OnboardingRequest;
+import io.domainautomation.logic.LinkRequest;
 import io.domainautomation.logic.tls.CertificateAttachment;
 import io.domainautomation.scalingo.ScalingoException;
 import io.quarkus.funqy.Funq;
@@ -27,7 +29,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 public class LinkOnSignup {
 
     static final String NAME = "link-on-signup";
-    private static final OutcomeLog LOG = new OutcomeLog(NAME);
 
     @Inject
     DomainLinker linker;
@@ -37,6 +38,12 @@ public class LinkOnSignup {
 
     @Inject
     CertificateAttachment certificates;
+
+    @Inject
+    OutcomeLog log;
+
+    @Inject
+    ObjectMapper json;
 
     @Funq(NAME)
     public Uni<Void> linkOnSignup(SQSMessage message) {
@@ -48,32 +55,33 @@ public class LinkOnSignup {
 
     void handle(SQSMessage message) {
         String messageId = message.getMessageId();
-        OnboardingRequest request;
+        LinkRequest request;
         try {
-            request = OnboardingRequest.parse(message.getBody());
+            request = OnboardingMessages.parse(json, message.getBody());
         } catch (InvalidInput invalid) {
             reject(message, null, null, invalid.field(), invalid.getMessage());
             return;
         }
+        String domain = request.domain().ascii();
         try {
             Optional<CertificateAttachment.Checked> certificate = request.tlsSecretId().isEmpty() ? Optional.empty()
-                    : Optional.of(certificates.forDomain(request.tlsSecretId().get(), request.domain().ascii()));
+                    : Optional.of(certificates.forDomain(request.tlsSecretId().get(), domain));
             DomainLinker.Result result = linker.link(request.app(), request.domain(), request.canonical(),
                     request.letsencrypt(), certificate);
-            LOG.info(fields(messageId, request.app(), request.domain().ascii(),
+            log.info(NAME, fields(messageId, request.app(), domain,
                     result.outcome() == DomainLinker.Outcome.LINKED ? "linked" : "already-linked", result.detail()));
         } catch (InvalidInput refused) {
-            reject(message, request.app(), request.domain().ascii(), refused.field(), refused.getMessage());
+            reject(message, request.app(), domain, refused.field(), refused.getMessage());
         } catch (CertificateAttachment.Unavailable e) {
-            LOG.warn(fields(messageId, request.app(), request.domain().ascii(), "retry", e.getMessage()));
+            log.warn(NAME, fields(messageId, request.app(), domain, "retry", e.getMessage()));
             throw new RetryLater(e.getMessage());
         } catch (ScalingoException e) {
             if (e.isPermanent() && !e.isUnauthorized()) {
                 String reason = e.isNotFound() ? "unknown app " + request.app() + " (" + e.getMessage() + ")" : e.getMessage();
-                reject(message, request.app(), request.domain().ascii(), e.isNotFound() ? "app" : "scalingo", reason);
+                reject(message, request.app(), domain, e.isNotFound() ? "app" : "scalingo", reason);
             } else {
                 // Unavailable Scalingo, or a token the API refuses: the message is fine, the moment is not.
-                LOG.warn(fields(messageId, request.app(), request.domain().ascii(), "retry", e.getMessage()));
+                log.warn(NAME, fields(messageId, request.app(), domain, "retry", e.getMessage()));
                 throw new RetryLater(e.getMessage());
             }
         }
@@ -83,16 +91,15 @@ public class LinkOnSignup {
         try {
             deadLetters.send(NAME, message.getMessageId(), message.getBody(), field, reason);
         } catch (DeadLetterQueue.DeadLetterFailure unsent) {
-            LOG.warn(fields(message.getMessageId(), app, domain, "retry",
+            log.warn(NAME, fields(message.getMessageId(), app, domain, "retry",
                     "rejected (" + reason + ") but " + unsent.getMessage() + "; left for SQS redrive"));
             throw new RetryLater(reason);
         }
-        LOG.warn(fields(message.getMessageId(), app, domain, "rejected", reason));
+        log.warn(NAME, fields(message.getMessageId(), app, domain, "rejected", reason));
     }
 
     private static Map<String, Object> fields(String messageId, String app, String domain, String outcome, String reason) {
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("function", NAME);
         fields.put("messageId", messageId);
         fields.put("app", app);
         fields.put("domain", domain);

@@ -3,34 +3,42 @@ package io.domainautomation.functions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** One structured JSON line per outcome, so logs can be queried by field. Callers pass no secrets. */
-public final class OutcomeLog {
+/**
+ * One structured JSON line per outcome, so logs can be queried by field; the logger is named after the function
+ * ({@code io.domainautomation.link-on-signup}, ...). Callers pass no secrets.
+ */
+@ApplicationScoped
+public class OutcomeLog {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final Logger logger;
+    private final ObjectMapper json;
 
-    public OutcomeLog(String function) {
-        this.logger = Logger.getLogger("io.domainautomation." + function);
+    OutcomeLog(ObjectMapper json) {
+        this.json = json;
     }
 
-    public void info(Map<String, ?> fields) {
-        logger.info(line(fields));
+    public void info(String function, Map<String, ?> fields) {
+        Logger.getLogger("io.domainautomation." + function).info(line(function, fields));
     }
 
-    public void warn(Map<String, ?> fields) {
-        logger.warn(line(fields));
+    public void warn(String function, Map<String, ?> fields) {
+        Logger.getLogger("io.domainautomation." + function).warn(line(function, fields));
     }
 
-    public static String line(Map<String, ?> fields) {
+    private String line(String function, Map<String, ?> fields) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("function", function);
+        line.putAll(fields);
         try {
-            return JSON.writeValueAsString(new LinkedHashMap<>(fields));
+            return json.writeValueAsString(line);
         } catch (JsonProcessingException e) {
-            return "{\"outcome\":\"unloggable\"}";
+            return "{\"function\":\"" + function + "\",\"outcome\":\"unloggable\"}";
         }
     }
 }

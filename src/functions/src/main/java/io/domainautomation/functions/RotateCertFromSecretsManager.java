@@ -5,15 +5,15 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.domainautomation.aws.EmbeddedMetrics;
+import io.domainautomation.functions.trigger.RotationTriggers;
 import io.domainautomation.logic.InvalidInput;
 import io.domainautomation.logic.rotation.CertificateRotation;
+import io.domainautomation.logic.rotation.RotationConfig;
 import io.domainautomation.logic.rotation.RotationReport;
-import io.domainautomation.logic.rotation.RotationTrigger;
+import io.domainautomation.logic.rotation.RotationScope;
 import io.quarkus.funqy.Funq;
 
 /**
@@ -24,7 +24,6 @@ import io.quarkus.funqy.Funq;
 public class RotateCertFromSecretsManager {
 
     static final String NAME = "rotate-cert-from-secrets-manager";
-    private static final OutcomeLog LOG = new OutcomeLog(NAME);
 
     @Inject
     CertificateRotation rotation;
@@ -32,18 +31,20 @@ public class RotateCertFromSecretsManager {
     @Inject
     EmbeddedMetrics metrics;
 
-    @ConfigProperty(name = "rotation.dry-run", defaultValue = "false")
-    boolean dryRunByDefault;
+    @Inject
+    RotationConfig config;
+
+    @Inject
+    OutcomeLog log;
 
     @Funq(NAME)
     public RotationReport rotateCertFromSecretsManager(JsonNode event) {
-        RotationTrigger trigger;
+        RotationScope trigger;
         try {
-            trigger = RotationTrigger.parse(event, dryRunByDefault);
+            trigger = RotationTriggers.parse(event, config.dryRun());
         } catch (InvalidInput invalid) {
-            RotationReport refused = new RotationReport("invalid", true);
-            refused.add(new RotationReport.Entry(null, null, null, RotationReport.Outcome.REJECTED, "trigger",
-                    invalid.getMessage(), null, null));
+            RotationReport refused = RotationReport.builder("invalid", true).add(new RotationReport.Entry(null, null,
+                    null, RotationReport.Outcome.REJECTED, "trigger", invalid.getMessage(), null, null)).build();
             log(refused);
             metrics.emit("RotationProblems", "Count", 1, Map.of("Function", NAME));
             return refused;
@@ -66,17 +67,16 @@ public class RotateCertFromSecretsManager {
         return report;
     }
 
-    private static void log(RotationReport report) {
+    private void log(RotationReport report) {
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("function", NAME);
         summary.put("trigger", report.trigger());
         summary.put("dryRun", report.dryRun());
         summary.put("totals", report.totals());
         summary.put("entries", report.entries());
         if (report.hasProblems()) {
-            LOG.warn(summary);
+            log.warn(NAME, summary);
         } else {
-            LOG.info(summary);
+            log.info(NAME, summary);
         }
     }
 }

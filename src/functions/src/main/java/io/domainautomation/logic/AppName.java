@@ -16,7 +16,7 @@ public final class AppName {
         }
         String app = raw.strip();
         if (!APP.matcher(app).matches()) {
-            throw new InvalidInput(field, field + " \"" + (app.length() <= 64 ? app : app.substring(0, 64) + "...")
+            throw new InvalidInput(field, field + " \"" + InvalidInput.shown(app)
                     + "\" is not a Scalingo app name or ID (lower-case letters, digits and hyphens, at most 63)");
         }
         return app;

@@ -24,7 +24,7 @@ public record CanonicalPlan(Action action, Optional<Domain> target, Optional<Dom
 
     public static CanonicalPlan set(List<Domain> domains, Hostname domain, boolean linkIfMissing) {
         Optional<Domain> previous = current(domains);
-        Optional<Domain> target = domains.stream().filter(d -> domain.ascii().equalsIgnoreCase(d.name())).findFirst();
+        Optional<Domain> target = Domain.named(domains, domain.ascii());
         if (target.isEmpty()) {
             return new CanonicalPlan(linkIfMissing ? Action.LINK : Action.NOT_LINKED, Optional.empty(), previous);
         }

@@ -84,8 +84,7 @@ public class DomainLinker {
         } catch (ScalingoException e) {
             if (e.status() == 422 && e.fieldErrors().containsKey("name")) {
                 // Another container may have linked the same message a moment ago: that is success, not an error.
-                Domain mine = scalingo.listDomains(app).stream().filter(d -> domain.ascii().equalsIgnoreCase(d.name()))
-                        .findFirst().orElseThrow(() -> e);
+                Domain mine = Domain.named(scalingo.listDomains(app), domain.ascii()).orElseThrow(() -> e);
                 return new Result(Outcome.ALREADY_LINKED, mine, "linked concurrently by another delivery");
             }
             throw e;

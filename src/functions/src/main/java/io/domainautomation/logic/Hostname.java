@@ -21,10 +21,6 @@ public record Hostname(String ascii) {
     private static final Pattern ALL_DIGITS = Pattern.compile("[0-9]+");
     private static final int MAX_LENGTH = 253;
 
-    public boolean isWildcard() {
-        return ascii.startsWith("*.");
-    }
-
     @Override
     public String toString() {
         return ascii;

@@ -13,4 +13,9 @@ public class InvalidInput extends Exception {
     public String field() {
         return field;
     }
+
+    /** As much of the input as an error message may show: never more than 64 characters of it. */
+    public static String shown(String input) {
+        return input.length() <= 64 ? input : input.substring(0, 64) + "...";
+    }
 }

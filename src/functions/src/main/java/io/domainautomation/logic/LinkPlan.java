@@ -17,17 +17,16 @@ public record LinkPlan(Action action, Optional<Domain> existing, String reason) 
     public static final int DOMAIN_LIMIT = 20;
 
     public static LinkPlan decide(List<Domain> current, Hostname domain, boolean canonical) {
-        int domainLimit = DOMAIN_LIMIT;
-        Optional<Domain> existing = current.stream().filter(d -> domain.ascii().equalsIgnoreCase(d.name())).findFirst();
+        Optional<Domain> existing = Domain.named(current, domain.ascii());
         if (existing.isPresent()) {
             if (canonical && !existing.get().isCanonical()) {
                 return new LinkPlan(Action.MAKE_CANONICAL, existing, "linked already, not canonical yet");
             }
             return new LinkPlan(Action.NOTHING, existing, "linked already");
         }
-        if (current.size() >= domainLimit) {
+        if (current.size() >= DOMAIN_LIMIT) {
             return new LinkPlan(Action.REFUSE, Optional.empty(),
-                    "the app has " + current.size() + " custom domains, Scalingo's limit is " + domainLimit);
+                    "the app has " + current.size() + " custom domains, Scalingo's limit is " + DOMAIN_LIMIT);
         }
         return new LinkPlan(Action.LINK, Optional.empty(), "not linked yet");
     }

@@ -1,105 +1,37 @@
 package io.domainautomation.scalingo;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.domainautomation.aws.AwsErrors;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-
 /**
- * Where the long-lived Scalingo API token comes from: a Secrets Manager secret when one is configured (read once
- * per container, then cached, and read again when Scalingo refuses it), else {@code SCALINGO_API_TOKEN}. The token
- * is never logged nor put in an error.
+ * Where the long-lived Scalingo API token comes from. The client knows nothing of where it is kept: deployed, an
+ * AWS Secrets Manager secret (io.domainautomation.aws supplies that source); locally, {@code SCALINGO_API_TOKEN}.
+ * A token is never logged nor put in an error.
  */
-@ApplicationScoped
-public class ApiTokenSource {
-
-    private final ScalingoConfig config;
-    private final Instance<SecretsManagerClient> secretsManager;
-    private final ObjectMapper json = new ObjectMapper();
-    private volatile String token;
-
-    ApiTokenSource(ScalingoConfig config, Instance<SecretsManagerClient> secretsManager) {
-        this.config = config;
-        this.secretsManager = secretsManager;
-    }
-
-    public String apiToken() {
-        String known = token;
-        if (known == null) {
-            synchronized (this) {
-                if (token == null) {
-                    token = load();
-                }
-                known = token;
-            }
-        }
-        return known;
-    }
+public interface ApiTokenSource {
 
     /**
-     * After Scalingo refused the token: reads the secret again, in case the token was rotated there. True when it
-     * now holds a different token (then in use); false when there is no secret, it cannot be read now (the refusal
-     * is the error to report), or it still holds the refused token.
+     * @throws IllegalStateException when no token can be had, with the reason (never the token)
      */
-    public synchronized boolean reloadAfterRefusal() {
-        if (config.apiTokenSecretId().isEmpty()) {
-            return false;
-        }
-        String current;
-        try {
-            current = load();
-        } catch (IllegalStateException unreadable) {
-            return false;
-        }
-        if (current.equals(token)) {
-            return false;
-        }
-        token = current;
-        return true;
-    }
+    String apiToken();
 
-    private String load() {
-        if (config.apiTokenSecretId().isPresent()) {
-            return fromSecret(config.apiTokenSecretId().get());
-        }
-        return config.apiToken().filter(t -> !t.isBlank()).map(String::trim)
-                .orElseThrow(() -> new IllegalStateException(
-                        "No Scalingo API token: set SCALINGO_API_TOKEN, or SCALINGO_API_TOKEN_SECRET_ID to a Secrets Manager secret"));
-    }
+    /**
+     * After Scalingo refused the token: looks again, in case it was rotated where it is kept. True when a different
+     * token is now in use; false when there is nothing to look at again, or the same token is still there.
+     */
+    boolean reloadAfterRefusal();
 
-    private String fromSecret(String secretId) {
-        String secretString;
-        try {
-            secretString = secretsManager.get().getSecretValue(r -> r.secretId(secretId)).secretString();
-        } catch (SdkException e) {
-            throw new IllegalStateException("Cannot read the Scalingo API token secret " + secretId + ": "
-                    + AwsErrors.code(e), e);
-        }
-        if (secretString == null || secretString.isBlank()) {
-            throw new IllegalStateException("The Scalingo API token secret " + secretId + " has no SecretString");
-        }
-        String trimmed = secretString.trim();
-        if (!trimmed.startsWith("{")) {
-            return trimmed;
-        }
-        try {
-            JsonNode fields = json.readTree(trimmed);
-            JsonNode value = fields.path("token");
-            if (!value.isTextual() || value.asText().isBlank()) {
-                value = fields.path("SCALINGO_API_TOKEN");
+    /** The token given in the configuration ({@code SCALINGO_API_TOKEN}), for local runs. */
+    static ApiTokenSource configured(ScalingoConfig config) {
+        return new ApiTokenSource() {
+            @Override
+            public String apiToken() {
+                return config.apiToken().filter(t -> !t.isBlank()).map(String::trim)
+                        .orElseThrow(() -> new IllegalStateException("No Scalingo API token: set SCALINGO_API_TOKEN, "
+                                + "or SCALINGO_API_TOKEN_SECRET_ID to a Secrets Manager secret"));
             }
-            if (!value.isTextual() || value.asText().isBlank()) {
-                throw new IllegalStateException("The Scalingo API token secret " + secretId
-                        + " is JSON without a \"token\" field");
+
+            @Override
+            public boolean reloadAfterRefusal() {
+                return false;
             }
-            return value.asText().trim();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("The Scalingo API token secret " + secretId + " is neither a token nor valid JSON");
-        }
+        };
     }
 }

@@ -27,13 +27,17 @@ public class BearerTokens {
     private final AuthApi auth;
     private final ApiTokenSource apiToken;
     private final Duration refreshBefore;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
+    private final ScalingoErrorMapper errors;
     private final Clock clock = Clock.systemUTC();
     private Bearer current;
 
-    BearerTokens(@RestClient AuthApi auth, ApiTokenSource apiToken, ScalingoConfig config) {
+    BearerTokens(@RestClient AuthApi auth, ApiTokenSource apiToken, ScalingoConfig config, ObjectMapper json,
+            ScalingoErrorMapper errors) {
+        this.errors = errors;
         this.auth = auth;
         this.apiToken = apiToken;
+        this.json = json;
         this.refreshBefore = config.bearerRefreshBefore();
     }
 
@@ -74,11 +78,10 @@ public class BearerTokens {
         } catch (ScalingoException e) {
             throw e.during("token exchange");
         } catch (RuntimeException e) {
-            throw ScalingoClient.translate("token exchange", e);
+            throw errors.translate("token exchange", e);
         }
         if (jwt == null || jwt.isBlank()) {
-            throw new ScalingoException(502, "token exchange", java.util.List.of("reply without a token"),
-                    java.util.Map.of(), null, null, null);
+            throw ScalingoException.malformedReply("token exchange", "reply without a token");
         }
         return new Bearer("Bearer " + jwt, expiry(jwt, now));
     }

@@ -1,6 +1,8 @@
 package io.domainautomation.scalingo;
 
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -32,6 +34,11 @@ public record Domain(
         @JsonProperty("acme_dns_value") String acmeDnsValue,
         @JsonProperty("acme_dns_error") JsonNode acmeDnsError,
         @JsonProperty("acme_challenge_error") JsonNode acmeChallengeError) {
+
+    /** The domain of that name among an app's domains; names compare without regard to case, as DNS does. */
+    public static Optional<Domain> named(List<Domain> domains, String name) {
+        return domains.stream().filter(d -> name.equalsIgnoreCase(d.name())).findFirst();
+    }
 
     public boolean isCanonical() {
         return Boolean.TRUE.equals(canonical);

@@ -25,11 +25,6 @@ public interface DomainsApi {
     @GET
     Envelopes.DomainList list(@HeaderParam("Authorization") String bearer, @PathParam("app") String app);
 
-    @GET
-    @Path("/{id}")
-    Envelopes.DomainEnvelope show(@HeaderParam("Authorization") String bearer, @PathParam("app") String app,
-            @PathParam("id") String id);
-
     @POST
     Envelopes.DomainEnvelope link(@HeaderParam("Authorization") String bearer, @PathParam("app") String app,
             Envelopes.DomainWrite body);

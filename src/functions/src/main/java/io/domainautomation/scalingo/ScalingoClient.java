@@ -5,17 +5,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.WebApplicationException;
 
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
-
-import io.smallrye.mutiny.Uni;
 
 /**
  * The one entry point to the Scalingo API for every function: bearer handling, the client-side rate budget,
@@ -37,14 +34,16 @@ public class ScalingoClient {
     private final DomainsApi domains;
     private final BearerTokens bearer;
     private final RequestPacer pacer;
+    private final ScalingoErrorMapper errors;
     private final ScalingoConfig.Retry retry;
 
     ScalingoClient(@RestClient AppsApi apps, @RestClient DomainsApi domains, BearerTokens bearer, RequestPacer pacer,
-            ScalingoConfig config) {
+            ScalingoErrorMapper errors, ScalingoConfig config) {
         this.apps = apps;
         this.domains = domains;
         this.bearer = bearer;
         this.pacer = pacer;
+        this.errors = errors;
         this.retry = config.retry();
     }
 
@@ -77,10 +76,6 @@ public class ScalingoClient {
         return reply.domains() == null ? List.of() : reply.domains();
     }
 
-    public Domain getDomain(String app, String domainId) {
-        return call("show domain", attempt -> send(auth -> domains.show(auth, app, domainId))).domain();
-    }
-
     /**
      * Links a domain. A POST whose reply was lost may have been applied, so before any retry the app's domains are
      * listed and an existing domain of that name is returned instead of linking it twice.
@@ -88,8 +83,7 @@ public class ScalingoClient {
     public Domain linkDomain(String app, DomainChanges link) {
         return call("link domain", attempt -> {
             if (attempt > 1) {
-                Optional<Domain> existing = listOnce(app).stream()
-                        .filter(d -> link.name().equalsIgnoreCase(d.name())).findFirst();
+                Optional<Domain> existing = Domain.named(listOnce(app), link.name());
                 if (existing.isPresent()) {
                     return existing.get();
                 }
@@ -121,7 +115,7 @@ public class ScalingoClient {
         try {
             return request.apply(authorization);
         } catch (RuntimeException first) {
-            ScalingoException error = translate(null, first);
+            ScalingoException error = errors.translate(null, first);
             if (!error.isUnauthorized()) {
                 throw error;
             }
@@ -131,38 +125,45 @@ public class ScalingoClient {
             try {
                 return request.apply(renewed);
             } catch (RuntimeException second) {
-                throw translate(null, second);
+                throw errors.translate(null, second);
             }
         }
     }
 
+    /**
+     * Runs one operation: transient failures are tried again after a pause, until {@code retry.max-attempts} or until
+     * the next pause would end past {@code retry.max-total}; permanent failures at once.
+     */
     private <T> T call(String operation, IntFunction<T> attemptNumbered) {
-        AtomicInteger attempts = new AtomicInteger();
         long deadline = System.nanoTime() + retry.maxTotal().toNanos();
-        return Uni.createFrom().item(() -> {
+        for (int attempt = 1;; attempt++) {
+            ScalingoException failure;
             try {
-                return attemptNumbered.apply(attempts.incrementAndGet());
+                return attemptNumbered.apply(attempt);
             } catch (RuntimeException e) {
-                throw translate(operation, e);
+                failure = errors.translate(operation, e);
             }
-        })
-                .onFailure(ScalingoClient::isTransient).retry().when(failures -> failures.onItem()
-                        .transformToUniAndConcatenate(failure -> pauseOrGiveUp(operation, (ScalingoException) failure,
-                                attempts.get(), deadline)))
-                .await().indefinitely();
+            if (!failure.isTransient()) {
+                throw failure;
+            }
+            Duration pause = backoff(failure, attempt);
+            if (attempt >= retry.maxAttempts() || System.nanoTime() + pause.toNanos() > deadline) {
+                LOG.warnf("Scalingo %s: giving up after %d attempts: %s", operation, attempt, failure.getMessage());
+                throw failure;
+            }
+            LOG.debugf("Scalingo %s: attempt %d failed (%s), retrying in %d ms", operation, attempt,
+                    failure.getMessage(), pause.toMillis());
+            sleep(pause);
+        }
     }
 
-    private Uni<Long> pauseOrGiveUp(String operation, ScalingoException failure, int attemptsMade, long deadline) {
-        Duration pause = backoff(failure, attemptsMade);
-        boolean outOfTime = System.nanoTime() + pause.toNanos() > deadline;
-        if (attemptsMade >= retry.maxAttempts() || outOfTime) {
-            LOG.warnf("Scalingo %s: giving up after %d attempts: %s", operation, attemptsMade, failure.getMessage());
-            return Uni.createFrom().failure(failure);
+    private static void sleep(Duration pause) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(pause.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ScalingoException.transport("retry pause", e);
         }
-        LOG.debugf("Scalingo %s: attempt %d failed (%s), retrying in %d ms", operation, attemptsMade,
-                failure.getMessage(), pause.toMillis());
-        // Mutiny refuses a zero delay, and "Retry-After: 0" means at once.
-        return Uni.createFrom().item((long) attemptsMade).onItem().delayIt().by(pause.isZero() ? Duration.ofMillis(1) : pause);
     }
 
     /** Full-jitter exponential backoff, or the server's {@code Retry-After} when it sends one. */
@@ -174,31 +175,5 @@ public class ScalingoClient {
                 retry.initialBackoff().toMillis() << Math.min(attemptsMade - 1, 20));
         long floor = ceiling / 2;
         return Duration.ofMillis(floor + JITTER.nextLong(ceiling - floor + 1));
-    }
-
-    private static boolean isTransient(Throwable failure) {
-        return failure instanceof ScalingoException e && e.isTransient();
-    }
-
-    /** Maps whatever the REST client threw to a {@link ScalingoException}. */
-    static ScalingoException translate(String operation, Throwable thrown) {
-        for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof ScalingoException e) {
-                return operation == null ? e : e.during(operation);
-            }
-        }
-        if (thrown instanceof WebApplicationException web && web.getResponse() != null) {
-            return new ScalingoErrorMapper().toThrowable(web.getResponse()).during(operation == null ? "call" : operation);
-        }
-        // No usable reply: connection refused or reset, timeout, or a body cut short (ProcessingException).
-        return ScalingoException.transport(operation, rootCause(thrown));
-    }
-
-    private static Throwable rootCause(Throwable thrown) {
-        Throwable root = thrown;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
     }
 }

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -19,14 +21,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Turns every error reply of Scalingo into a {@link ScalingoException}: the documented JSON bodies
- * ({@code error}, {@code errors} per field, {@code resource}), the plain-text 429 {@code Retry later}, and anything
- * else (HTML error pages, empty or truncated bodies) described without being trusted.
+ * The one place where Scalingo's failures become {@link ScalingoException}s: every error reply (the documented JSON
+ * bodies, {@code error}, {@code errors} per field, {@code resource}; the plain-text 429 {@code Retry later}; anything
+ * else, HTML error pages, empty or truncated bodies, described without being trusted) and every failure without a
+ * usable reply. The REST client gets this bean as its provider.
  */
+@Singleton
 public class ScalingoErrorMapper implements ResponseExceptionMapper<ScalingoException> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_TEXT = 200;
+
+    private final ObjectMapper json;
+
+    ScalingoErrorMapper(ObjectMapper json) {
+        this.json = json;
+    }
 
     @Override
     public ScalingoException toThrowable(Response response) {
@@ -34,12 +43,29 @@ public class ScalingoErrorMapper implements ResponseExceptionMapper<ScalingoExce
         return fromReply(response.getStatus(), body, response.getMediaType(), response.getHeaderString("Retry-After"));
     }
 
+    /** Whatever the REST client threw, as a {@link ScalingoException} labelled with the operation (if known). */
+    ScalingoException translate(String operation, Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof ScalingoException e) {
+                return operation == null ? e : e.during(operation);
+            }
+        }
+        if (thrown instanceof WebApplicationException web && web.getResponse() != null) {
+            return toThrowable(web.getResponse()).during(operation == null ? "call" : operation);
+        }
+        Throwable root = thrown;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return ScalingoException.transport(operation, root);
+    }
+
     @Override
     public boolean handles(int status, jakarta.ws.rs.core.MultivaluedMap<String, Object> headers) {
         return status >= 400;
     }
 
-    static ScalingoException fromReply(int status, String body, MediaType mediaType, String retryAfterHeader) {
+    ScalingoException fromReply(int status, String body, MediaType mediaType, String retryAfterHeader) {
         List<String> messages = new ArrayList<>();
         Map<String, List<String>> fieldErrors = new LinkedHashMap<>();
         String resource = null;
@@ -68,7 +94,7 @@ public class ScalingoErrorMapper implements ResponseExceptionMapper<ScalingoExce
         } else {
             messages.add(shorten(body.strip()));
         }
-        return new ScalingoException(status, null, messages, fieldErrors, resource, parseRetryAfter(retryAfterHeader), null);
+        return ScalingoException.reply(status, messages, fieldErrors, resource, parseRetryAfter(retryAfterHeader));
     }
 
     static Duration parseRetryAfter(String header) {
@@ -102,12 +128,12 @@ public class ScalingoErrorMapper implements ResponseExceptionMapper<ScalingoExce
         }
     }
 
-    private static JsonNode parseJson(String body) {
+    private JsonNode parseJson(String body) {
         if (body == null || body.isBlank()) {
             return null;
         }
         try {
-            return JSON.readTree(body);
+            return json.readTree(body);
         } catch (JsonProcessingException notJson) {
             return null;
         }

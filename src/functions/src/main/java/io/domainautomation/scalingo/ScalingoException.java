@@ -19,7 +19,7 @@ public class ScalingoException extends RuntimeException {
     private final String resource;
     private final Duration retryAfter;
 
-    public ScalingoException(int status, String operation, List<String> messages, Map<String, List<String>> fieldErrors,
+    private ScalingoException(int status, String operation, List<String> messages, Map<String, List<String>> fieldErrors,
             String resource, Duration retryAfter, Throwable cause) {
         super(describe(status, operation, messages, fieldErrors, resource), cause, false, cause != null);
         this.status = status;
@@ -30,9 +30,26 @@ public class ScalingoException extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
+    /** An error reply of the API, as {@link ScalingoErrorMapper} read it. */
+    public static ScalingoException reply(int status, List<String> messages, Map<String, List<String>> fieldErrors,
+            String resource, Duration retryAfter) {
+        return new ScalingoException(status, null, messages, fieldErrors, resource, retryAfter, null);
+    }
+
+    /** A status with Scalingo's messages and nothing else. */
+    public static ScalingoException reply(int status, String... messages) {
+        return reply(status, List.of(messages), Map.of(), null, null);
+    }
+
+    /** No usable reply: refused or reset connection, timeout, a body cut short. */
     public static ScalingoException transport(String operation, Throwable cause) {
         String reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         return new ScalingoException(0, operation, List.of(reason), Map.of(), null, null, cause);
+    }
+
+    /** A reply that says success but lacks what it must carry: the API misbehaved. */
+    public static ScalingoException malformedReply(String operation, String what) {
+        return new ScalingoException(502, operation, List.of(what), Map.of(), null, null, null);
     }
 
     /** The same error, labelled with the client operation that met it (the mapper only knows the reply). */

@@ -101,7 +101,7 @@ class PerformanceBenchmark {
         server.close();
         dns.close();
         StringBuilder md = new StringBuilder("# Benchmarks\n\n");
-        md.append("Measured by `./mvnw -B verify -Pbenchmark` (`src/test/java/io/domainautomation/benchmarks/`), which packages\n")
+        md.append("Measured by `./mvnw -B verify -Pbenchmark` (`src/functions/src/test/java/io/domainautomation/benchmarks/`), which packages\n")
                 .append("the artifact, starts it the way Lambda's Java runtime does (runtime interface client, handler string,\n")
                 .append("a local Runtime API) against the sandbox as a separate server, and measures each figure side by side with\n")
                 .append("its baseline in the same run. Regenerate this file with that command.\n\n");

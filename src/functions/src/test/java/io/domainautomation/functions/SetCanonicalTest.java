@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.domainautomation.sandbox.SandboxState;
@@ -212,6 +213,25 @@ class SetCanonicalTest {
         assertEquals(400, unknown.get("statusCode").asInt());
         assertEquals("canonical", unknown.get("field").asText());
         assertTrue(unknown.get("error").asText().endsWith("allowed: app, domain, link"), unknown.toString());
+    }
+
+    @Test
+    void aMalformedPercentEscapeInThePathIsABadRequest() throws Exception {
+        ObjectNode event = (ObjectNode) JSON.readTree(HttpApiEvents.request("GET", "/apps/%zz/canonical-domain", null));
+        event.remove("pathParameters");
+        JsonNode response = invoke(event.toString());
+        assertEquals(400, response.get("statusCode").asInt(), response.toString());
+        assertEquals("app", JSON.readTree(response.get("body").asText()).get("field").asText());
+    }
+
+    @Test
+    void theResponseIsTheHttpApiEnvelopeWithoutNullFields() {
+        HttpReply reply = http("GET", "/apps/" + app + "/canonical-domain", null);
+        JsonNode response = invoke(HttpApiEvents.request("GET", "/apps/" + app + "/canonical-domain", null));
+        assertEquals(reply.status(), response.get("statusCode").asInt());
+        assertEquals("application/json", response.get("headers").get("content-type").asText());
+        assertFalse(response.get("isBase64Encoded").asBoolean());
+        response.fields().forEachRemaining(field -> assertFalse(field.getValue().isNull(), field.getKey() + " is null"));
     }
 
     record HttpReply(int status, JsonNode headers, JsonNode body, String raw) {

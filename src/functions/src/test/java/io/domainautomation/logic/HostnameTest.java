@@ -29,9 +29,8 @@ class HostnameTest {
     }
 
     @Test
-    void aWildcardIsRecognised() throws InvalidInput {
-        assertTrue(Hostname.parse("*.example.com").isWildcard());
-        assertFalse(Hostname.parse("www.example.com").isWildcard());
+    void aWildcardKeepsItsLeftmostLabel() throws InvalidInput {
+        assertEquals("*.example.com", Hostname.parse("*.Example.COM.").ascii());
     }
 
     @ParameterizedTest(name = "{0}")

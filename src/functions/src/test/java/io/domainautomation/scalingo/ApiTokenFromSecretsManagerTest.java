@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.lang.reflect.Proxy;
 import java.util.Map;
-import java.util.Optional;
 
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -19,7 +16,7 @@ import io.domainautomation.sandbox.SandboxState;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import io.domainautomation.aws.ScalingoApiToken;
 
 /** Deployed, the API token comes from Secrets Manager: read with the real AWS SDK, once per container. */
 @QuarkusTest
@@ -50,7 +47,13 @@ class ApiTokenFromSecretsManagerTest {
     ScalingoConfig config;
 
     @Inject
-    Instance<SecretsManagerClient> secretsManager;
+    ScalingoApiToken apiTokens;
+
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+
+    @Inject
+    ScalingoErrorMapper errors;
 
     @Test
     void theTokenIsReadFromTheSecretOnceAndUsed() {
@@ -64,11 +67,11 @@ class ApiTokenFromSecretsManagerTest {
     @Test
     void aMissingOrForbiddenSecretIsAClearErrorWithoutTheSecret() {
         IllegalStateException missing = assertThrows(IllegalStateException.class,
-                () -> new ApiTokenSource(withSecretId("scalingo/nope"), secretsManager).apiToken());
+                () -> apiTokens.fromSecret("scalingo/nope").apiToken());
         assertEquals("Cannot read the Scalingo API token secret scalingo/nope: ResourceNotFoundException", missing.getMessage());
 
         IllegalStateException denied = assertThrows(IllegalStateException.class,
-                () -> new ApiTokenSource(withSecretId("scalingo/locked"), secretsManager).apiToken());
+                () -> apiTokens.fromSecret("scalingo/locked").apiToken());
         assertEquals("Cannot read the Scalingo API token secret scalingo/locked: AccessDeniedException", denied.getMessage());
         assertFalse(denied.getMessage().contains("tk-us-locked"));
     }
@@ -77,7 +80,7 @@ class ApiTokenFromSecretsManagerTest {
     void aTokenRotatedInItsSecretIsReadAgainWhenScalingoRefusesTheOldOne() {
         sandbox.addApiToken("tk-us-rotating-old");
         sandbox.putSecret("scalingo/rotating", "tk-us-rotating-old", Map.of());
-        BearerTokens bearers = new BearerTokens(auth, new ApiTokenSource(withSecretId("scalingo/rotating"), secretsManager), config);
+        BearerTokens bearers = new BearerTokens(auth, apiTokens.fromSecret("scalingo/rotating"), config, json, errors);
         String first = bearers.authorization();
         int reads = sandbox.counter("secretsmanager.GetSecretValue");
 
@@ -100,11 +103,5 @@ class ApiTokenFromSecretsManagerTest {
         sandbox.putSecret("scalingo/rotating", "tk-us-rotating-newer", Map.of("sandbox:access", "denied"));
         ScalingoException stillRefused = assertThrows(ScalingoException.class, bearers::authorization);
         assertEquals(401, stillRefused.status(), "a secret that cannot be read leaves the refusal as the error");
-    }
-
-    private ScalingoConfig withSecretId(String secretId) {
-        return (ScalingoConfig) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { ScalingoConfig.class },
-                (proxy, method, args) -> method.getName().equals("apiTokenSecretId") ? Optional.of(secretId)
-                        : method.invoke(config, args));
     }
 }

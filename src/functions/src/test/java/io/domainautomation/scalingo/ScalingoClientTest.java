@@ -48,6 +48,12 @@ class ScalingoClientTest {
     ScalingoConfig config;
 
     @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+
+    @Inject
+    ScalingoErrorMapper errors;
+
+    @Inject
     @RestClient
     AuthApi auth;
 
@@ -117,7 +123,8 @@ class ScalingoClientTest {
         assertEquals("new", linked.letsencryptStatus());
         assertNotNull(linked.createdAt());
 
-        assertEquals(linked.id(), client.getDomain(app, linked.id()).id());
+        assertEquals(linked.id(), Domain.named(client.listDomains(app), "WWW.example.test").orElseThrow().id(),
+                "found by name whatever the case");
         assertEquals(List.of("www.example.test"), client.listDomains(app).stream().map(Domain::name).toList());
 
         Domain canonical = client.updateDomain(app, linked.id(), DomainChanges.canonical(true));
@@ -274,7 +281,7 @@ class ScalingoClientTest {
 
     @Test
     void concurrentCallersShareOneTokenExchange() throws Exception {
-        BearerTokens fresh = new BearerTokens(auth, apiToken, config);
+        BearerTokens fresh = new BearerTokens(auth, apiToken, config, json, errors);
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Callable<String>> callers = new ArrayList<>();
@@ -295,13 +302,13 @@ class ScalingoClientTest {
     @Test
     void aBearerIsExchangedAgainWhenFewerThanFiveMinutesAreLeft() {
         sandbox.bearerLifetime(Duration.ofMinutes(30));
-        BearerTokens longLived = new BearerTokens(auth, apiToken, config);
+        BearerTokens longLived = new BearerTokens(auth, apiToken, config, json, errors);
         longLived.authorization();
         longLived.authorization();
         assertEquals(1, sandbox.counter("auth.exchange"), "a bearer with 30 minutes left is reused");
 
         sandbox.bearerLifetime(Duration.ofMinutes(4));
-        BearerTokens shortLived = new BearerTokens(auth, apiToken, config);
+        BearerTokens shortLived = new BearerTokens(auth, apiToken, config, json, errors);
         shortLived.authorization();
         shortLived.authorization();
         assertEquals(3, sandbox.counter("auth.exchange"), "a bearer with under 5 minutes left is exchanged again");
@@ -310,13 +317,18 @@ class ScalingoClientTest {
 
     @Test
     void aRefusedApiTokenIsAPermanent401() {
-        ApiTokenSource wrong = new ApiTokenSource(config, null) {
+        ApiTokenSource wrong = new ApiTokenSource() {
             @Override
             public String apiToken() {
                 return "tk-us-not-a-known-token";
             }
+
+            @Override
+            public boolean reloadAfterRefusal() {
+                return false;
+            }
         };
-        ScalingoException error = assertThrows(ScalingoException.class, () -> new BearerTokens(auth, wrong, config).authorization());
+        ScalingoException error = assertThrows(ScalingoException.class, () -> new BearerTokens(auth, wrong, config, json, errors).authorization());
         assertEquals(401, error.status());
         assertTrue(error.isPermanent());
         assertEquals("token exchange", error.operation());
@@ -326,8 +338,8 @@ class ScalingoClientTest {
     @Test
     void theClientKeepsToItsRateBudgetSoTheSandboxNeverAnswers429() {
         sandbox.rateLimit(10, Duration.ofSeconds(1));
-        ScalingoClient paced = new ScalingoClient(appsApi, domainsApi, new BearerTokens(auth, apiToken, config),
-                new RequestPacer(10, Duration.ofSeconds(1), Duration.ofMillis(100)), config);
+        ScalingoClient paced = new ScalingoClient(appsApi, domainsApi, new BearerTokens(auth, apiToken, config, json, errors),
+                new RequestPacer(10, Duration.ofSeconds(1), Duration.ofMillis(100)), errors, config);
         for (int i = 0; i < 25; i++) {
             paced.listDomains(app);
         }

@@ -21,9 +21,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Every error body Scalingo documents, and the ones it does not, become one clear {@link ScalingoException}. */
 class ScalingoErrorMapperTest {
 
+    private static final ScalingoErrorMapper MAPPER = new ScalingoErrorMapper(new com.fasterxml.jackson.databind.ObjectMapper());
+
     @Test
     void fieldErrorsOfA422AreKeptPerField() {
-        ScalingoException e = ScalingoErrorMapper.fromReply(422,
+        ScalingoException e = MAPPER.fromReply(422,
                 "{\"errors\":{\"name\":[\"has already been taken\"],\"tlscert\":[\"is invalid\",\"is expired\"]}}",
                 MediaType.APPLICATION_JSON_TYPE, null);
         assertEquals(Map.of("name", List.of("has already been taken"), "tlscert", List.of("is invalid", "is expired")),
@@ -34,7 +36,7 @@ class ScalingoErrorMapperTest {
 
     @Test
     void a404NamesTheMissingResource() {
-        ScalingoException e = ScalingoErrorMapper.fromReply(404, "{\"resource\":\"app\",\"error\":\"not found\"}",
+        ScalingoException e = MAPPER.fromReply(404, "{\"resource\":\"app\",\"error\":\"not found\"}",
                 MediaType.APPLICATION_JSON_TYPE, null);
         assertEquals(Optional.of("app"), e.resource());
         assertEquals(List.of("not found"), e.messages());
@@ -43,8 +45,8 @@ class ScalingoErrorMapperTest {
 
     @Test
     void both429BodiesAreAcceptedAndTransient() {
-        ScalingoException plain = ScalingoErrorMapper.fromReply(429, "Retry later", MediaType.TEXT_PLAIN_TYPE, null);
-        ScalingoException json = ScalingoErrorMapper.fromReply(429, "{\"error\":\"too many requests\",\"code\":\"rate_limited\"}",
+        ScalingoException plain = MAPPER.fromReply(429, "Retry later", MediaType.TEXT_PLAIN_TYPE, null);
+        ScalingoException json = MAPPER.fromReply(429, "{\"error\":\"too many requests\",\"code\":\"rate_limited\"}",
                 MediaType.APPLICATION_JSON_TYPE, null);
         assertEquals(List.of("Retry later"), plain.messages());
         assertEquals(List.of("too many requests"), json.messages());
@@ -54,28 +56,28 @@ class ScalingoErrorMapperTest {
 
     @Test
     void htmlEmptyAndTruncatedBodiesAreDescribedNotEchoed() {
-        ScalingoException html = ScalingoErrorMapper.fromReply(502, "<!DOCTYPE html><html><body>Bad gateway</body></html>",
+        ScalingoException html = MAPPER.fromReply(502, "<!DOCTYPE html><html><body>Bad gateway</body></html>",
                 MediaType.TEXT_HTML_TYPE, null);
         assertTrue(html.messages().get(0).startsWith("non-JSON reply (text/html"), html.messages().toString());
         assertFalse(html.getMessage().contains("<html>"));
 
-        ScalingoException empty = ScalingoErrorMapper.fromReply(503, "", null, null);
+        ScalingoException empty = MAPPER.fromReply(503, "", null, null);
         assertEquals(List.of("empty reply body"), empty.messages());
 
-        ScalingoException truncated = ScalingoErrorMapper.fromReply(500, "{\"error\":\"inter", MediaType.APPLICATION_JSON_TYPE, null);
+        ScalingoException truncated = MAPPER.fromReply(500, "{\"error\":\"inter", MediaType.APPLICATION_JSON_TYPE, null);
         assertEquals(List.of("{\"error\":\"inter"), truncated.messages());
         assertTrue(truncated.isTransient());
     }
 
     @Test
     void unrecognisedJsonIsSaidToBeUnrecognised() {
-        ScalingoException e = ScalingoErrorMapper.fromReply(400, "{\"surprise\":true}", MediaType.APPLICATION_JSON_TYPE, null);
+        ScalingoException e = MAPPER.fromReply(400, "{\"surprise\":true}", MediaType.APPLICATION_JSON_TYPE, null);
         assertEquals(List.of("unrecognised JSON error body"), e.messages());
     }
 
     @Test
     void aVeryLongPlainBodyIsShortened() {
-        ScalingoException e = ScalingoErrorMapper.fromReply(500, "x".repeat(5000), MediaType.TEXT_PLAIN_TYPE, null);
+        ScalingoException e = MAPPER.fromReply(500, "x".repeat(5000), MediaType.TEXT_PLAIN_TYPE, null);
         assertTrue(e.getMessage().length() < 400, "message length " + e.getMessage().length());
     }
 
@@ -87,7 +89,7 @@ class ScalingoErrorMapperTest {
         assertTrue(fromDate.compareTo(Duration.ofSeconds(8)) >= 0 && fromDate.compareTo(Duration.ofSeconds(11)) <= 0, fromDate.toString());
         assertEquals(null, ScalingoErrorMapper.parseRetryAfter("soon"));
         assertEquals(null, ScalingoErrorMapper.parseRetryAfter(null));
-        ScalingoException e = ScalingoErrorMapper.fromReply(429, "Retry later", MediaType.TEXT_PLAIN_TYPE, "3");
+        ScalingoException e = MAPPER.fromReply(429, "Retry later", MediaType.TEXT_PLAIN_TYPE, "3");
         assertEquals(Optional.of(Duration.ofSeconds(3)), e.retryAfter());
     }
 
@@ -95,7 +97,7 @@ class ScalingoErrorMapperTest {
     @CsvSource({ "400,false", "401,false", "402,false", "403,false", "404,false", "409,false", "422,false",
             "429,true", "500,true", "502,true", "503,true", "504,true", "0,true" })
     void permanentAndTransientAreTold(int status, boolean transientExpected) {
-        ScalingoException e = new ScalingoException(status, "op", List.of("x"), Map.of(), null, null, null);
+        ScalingoException e = ScalingoException.reply(status, "x");
         assertEquals(transientExpected, e.isTransient());
         assertEquals(!transientExpected, e.isPermanent());
     }

@@ -28,6 +28,7 @@ import jakarta.enterprise.inject.spi.BeanManager;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -130,7 +131,7 @@ public class LocalGateway {
     }
 
     /** The body is an SQS event ({@code Records}) or one bare message; each record runs like Lambda runs it. */
-    private ObjectNode linkBatch(String body) {
+    private JsonNode linkBatch(String body) {
         List<ObjectNode> records = new ArrayList<>();
         JsonNode parsed = parseOrText(body);
         if (parsed.isObject() && parsed.path("Records").isArray()) {
@@ -140,16 +141,15 @@ public class LocalGateway {
         } else {
             records.add(message(UUID.randomUUID().toString(), body));
         }
-        ObjectNode response = json.createObjectNode();
-        var failures = response.putArray("batchItemFailures");
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (ObjectNode record : records) {
             try {
                 invoke(LINK_ON_SIGNUP, record);
             } catch (RuntimeException failed) {
-                failures.addObject().put("itemIdentifier", record.get("messageId").asText());
+                failures.add(new SQSBatchResponse.BatchItemFailure(record.get("messageId").asText()));
             }
         }
-        return response;
+        return json.valueToTree(new SQSBatchResponse(failures));
     }
 
     /** One SQS record as Lambda's event source delivers it. */

@@ -40,14 +40,4 @@ public interface CleanupConfig {
 
     /** The Lambda function that continues a scan: this function itself, from AWS_LAMBDA_FUNCTION_NAME. */
     Optional<String> continuationFunction();
-
-    Dns dns();
-
-    interface Dns {
-        /** host or host:port of the resolver to ask; the system's resolver when absent. */
-        Optional<String> resolver();
-
-        @WithDefault("3s")
-        Duration timeout();
-    }
 }

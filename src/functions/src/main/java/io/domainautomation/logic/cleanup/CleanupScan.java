@@ -11,6 +11,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.domainautomation.dns.DnsAnswer;
+import io.domainautomation.dns.DnsProbe;
 import io.domainautomation.logic.Hostname;
 import io.domainautomation.scalingo.App;
 import io.domainautomation.scalingo.Domain;
@@ -43,93 +45,86 @@ public class CleanupScan {
     }
 
     public ScanState start(boolean dryRun) {
-        ScanState state = new ScanState();
-        state.scanId = UUID.randomUUID().toString();
-        state.startedAt = clock.instant().toString();
-        state.dryRun = dryRun;
-        return state;
+        return ScanState.start(UUID.randomUUID().toString(), clock.instant().toString(), dryRun);
     }
 
-    public Step run(ScanState state, Duration budget) {
+    public Step run(ScanState from, Duration budget) {
         long started = System.nanoTime();
         long deadline = started + budget.toNanos();
         long slowestApp = 0;
-        state.invocations++;
+        ScanState.Builder state = from.toBuilder().invocationStarted();
+        String resumeAfter = from.lastApp();
         List<App> apps = scalingo.listApps().stream()
                 .filter(a -> StaleRules.inScope(a.name(), config.appsAllowList().orElse(List.of()), config.appsPrefix().orElse(null)))
-                .filter(a -> state.lastApp == null || a.name().compareTo(state.lastApp) > 0)
+                .filter(a -> resumeAfter == null || a.name().compareTo(resumeAfter) > 0)
                 .sorted(Comparator.comparing(App::name)).toList();
         for (App app : apps) {
             long now = System.nanoTime();
             // Stop early enough that even the slowest app seen so far would end within the budget.
             if (now + 2 * slowestApp > deadline) {
-                return new Step(state, false, List.of());
+                return new Step(state.build(), false, List.of());
             }
             try {
                 scanApp(app, state);
+                state.appScanned(app.name());
             } catch (ScalingoException e) {
-                if (e.isTransient() && ++state.failuresAtNextApp < ATTEMPTS_PER_APP) {
+                if (e.isTransient() && state.failedAtNextApp() < ATTEMPTS_PER_APP) {
                     state.error("app " + app.name() + ": " + e.getMessage() + " (will be scanned again)");
-                    return new Step(state, false, List.of());
+                    return new Step(state.build(), false, List.of());
                 }
-                state.error("app " + app.name() + " skipped: " + e.getMessage());
+                state.error("app " + app.name() + " skipped: " + e.getMessage()).appDone(app.name());
             }
-            state.lastApp = app.name();
-            state.failuresAtNextApp = 0;
             slowestApp = Math.max(slowestApp, System.nanoTime() - now);
         }
-        return new Step(state, true, finish(state));
+        List<ScanState.Planned> removed = finish(state);
+        return new Step(state.build(), true, removed);
     }
 
-    private void scanApp(App app, ScanState state) {
+    private void scanApp(App app, ScanState.Builder state) {
         List<Domain> domains = scalingo.listDomains(app.name());
         String appHost = hostOf(app.baseUrl());
-        Map<String, DnsVerdict.Evidence> appEvidence = new HashMap<>(1);
+        Map<String, DnsAnswer> appAnswers = new HashMap<>(1);
         Instant now = clock.instant();
         for (Domain domain : domains) {
-            state.domainsExamined++;
-            DomainVerdict decision = decide(domain, appHost, appEvidence, now);
-            decision.rules().forEach(rule -> state.candidatesByRule.merge(rule, 1, Integer::sum));
+            DomainVerdict decision = decide(domain, appHost, appAnswers, now);
+            state.domainExamined(decision.rules());
             if (decision.removable()) {
-                state.plannedTotal++;
-                if (state.planned.size() <= config.maxRemovalsPerRun()) {
-                    state.planned.add(new ScanState.Planned(app.name(), appHost, domain.id(), domain.name(), decision.rules()));
-                }
+                state.plan(new ScanState.Planned(app.name(), appHost, domain.id(), domain.name(), decision.rules()),
+                        config.maxRemovalsPerRun());
             } else if (decision.keptBecause() != null) {
                 state.keep(app.name(), domain.name(), decision.keptBecause());
             }
         }
-        state.appsScanned++;
     }
 
     /**
      * The verdict on one domain, at scan time and again just before removal. The app host's DNS is resolved once
      * per app, and only when a domain needs it (canonical and protected domains need no DNS).
      */
-    private DomainVerdict decide(Domain domain, String appHost, Map<String, DnsVerdict.Evidence> appEvidence, Instant now) {
+    private DomainVerdict decide(Domain domain, String appHost, Map<String, DnsAnswer> appAnswers, Instant now) {
         boolean canonical = domain.isCanonical();
         boolean isProtected = StaleRules.isProtected(domain.name(), config.protectedPatterns().orElse(List.of()));
         DnsVerdict dnsVerdict = canonical || isProtected ? DnsVerdict.UNKNOWN
-                : DnsVerdict.decide(dns.resolve(domain.name()), appEvidence.computeIfAbsent(appHost, dns::resolve), appHost,
+                : DnsVerdict.decide(dns.resolve(domain.name()), appAnswers.computeIfAbsent(appHost, dns::resolve), appHost,
                         Hostname.PLATFORM_DOMAINS);
         return DomainVerdict.decide(canonical, isProtected, StaleRules.neverValidated(domain, now, config.gracePeriod()),
                 dnsVerdict);
     }
 
     /** The whole scan is done: apply the caps, then remove (unless dry run) what is still stale on a second look. */
-    private List<ScanState.Planned> finish(ScanState state) {
-        RemovalCaps.Split split = RemovalCaps.apply(state.planned, state.plannedTotal, config.maxRemovalsPerRun(),
+    private List<ScanState.Planned> finish(ScanState.Builder state) {
+        RemovalCaps.Split split = RemovalCaps.apply(state.planned(), state.plannedTotal(), config.maxRemovalsPerRun(),
                 config.maxRemovalsPerApp());
         split.capped().forEach(p -> state.keep(p.app(), p.domain(), "cap"));
         if (split.reason() != null) {
             state.error("cap: " + split.reason());
         }
-        if (state.dryRun) {
+        if (state.dryRun()) {
             split.allowed().forEach(p -> state.keep(p.app(), p.domain(), "dry-run"));
             return List.of();
         }
         Map<String, List<Domain>> current = new HashMap<>();
-        Map<String, DnsVerdict.Evidence> appEvidence = new HashMap<>();
+        Map<String, DnsAnswer> appAnswers = new HashMap<>();
         List<ScanState.Planned> removed = new java.util.ArrayList<>();
         for (ScanState.Planned planned : split.allowed()) {
             try {
@@ -139,7 +134,7 @@ public class CleanupScan {
                     removed.add(planned); // gone since the scan: the goal is met
                     continue;
                 }
-                if (!decide(domain, planned.appHost(), appEvidence, clock.instant()).removable()) {
+                if (!decide(domain, planned.appHost(), appAnswers, clock.instant()).removable()) {
                     state.keep(planned.app(), planned.domain(), "changed-since-scan");
                     continue;
                 }

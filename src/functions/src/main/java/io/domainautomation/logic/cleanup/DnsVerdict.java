@@ -1,9 +1,9 @@
 package io.domainautomation.logic.cleanup;
 
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+
+import io.domainautomation.dns.DnsAnswer;
 
 /**
  * Where a hostname's DNS points, decided from what was resolved: still at the platform (a CNAME chain reaching
@@ -13,11 +13,7 @@ import java.util.Set;
 public enum DnsVerdict {
     ACTIVE, GONE, UNKNOWN;
 
-    /** What a lookup found: the CNAME chain (names traversed, in order), the addresses, and whether it failed. */
-    public record Evidence(List<String> cnameChain, Set<InetAddress> addresses, boolean failed) {
-    }
-
-    public static DnsVerdict decide(Evidence domain, Evidence appHost, String appHostName, List<String> platformDomains) {
+    public static DnsVerdict decide(DnsAnswer domain, DnsAnswer appHost, String appHostName, List<String> platformDomains) {
         if (domain.failed()) {
             return UNKNOWN;
         }

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.domainautomation.aws.AwsErrors;
+import io.domainautomation.aws.AwsFailure;
 import io.domainautomation.aws.CertificateSecrets;
 import io.domainautomation.aws.CertificateSecrets.ManagedSecret;
 import io.domainautomation.aws.CertificateSecrets.Material;
@@ -26,7 +26,6 @@ import io.domainautomation.scalingo.Domain;
 import io.domainautomation.scalingo.DomainChanges;
 import io.domainautomation.scalingo.ScalingoClient;
 import io.domainautomation.scalingo.ScalingoException;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Keeps each domain's custom certificate equal to its secret's: reads the secret, checks it, and uploads it only
@@ -38,30 +37,33 @@ public class CertificateRotation {
     private final CertificateSecrets secrets;
     private final CertificateAttachment attachment;
     private final ScalingoClient scalingo;
+    private final Optional<String> namePrefix;
     private final Clock clock = Clock.systemUTC();
 
-    CertificateRotation(CertificateSecrets secrets, CertificateAttachment attachment, ScalingoClient scalingo) {
+    CertificateRotation(CertificateSecrets secrets, CertificateAttachment attachment, ScalingoClient scalingo,
+            RotationConfig config) {
         this.secrets = secrets;
         this.attachment = attachment;
         this.scalingo = scalingo;
+        this.namePrefix = config.secretNamePrefix().filter(p -> !p.isBlank());
     }
 
-    public RotationReport run(RotationTrigger trigger) {
-        RotationReport report = new RotationReport(trigger.source(), trigger.dryRun());
+    public RotationReport run(RotationScope trigger) {
+        RotationReport.Builder report = RotationReport.builder(trigger.source(), trigger.dryRun());
         List<ManagedSecret> managed;
         try {
             managed = switch (trigger.scope()) {
-                case ALL -> secrets.listManaged();
-                case SECRET -> List.of(secrets.describe(trigger.secretId().get()));
-                case DOMAIN -> secrets.listManaged().stream()
+                case ALL -> secrets.listManaged(namePrefix);
+                case SECRET -> List.of(secrets.describe(trigger.secretId().get(), namePrefix));
+                case DOMAIN -> secrets.listManaged(namePrefix).stream()
                         .filter(s -> s.app().get().equals(trigger.app().get()))
                         .filter(s -> s.domains().map(d -> d.contains(trigger.domain().get().ascii())).orElse(true))
                         .collect(Collectors.toList());
             };
-        } catch (SdkException e) {
-            report.add(new Entry(trigger.secretId().orElse("*"), trigger.app().orElse(null), null, Outcome.FAILED,
-                    "secrets-manager", "Secrets Manager: " + AwsErrors.code(e), null, null));
-            return report;
+        } catch (AwsFailure e) {
+            report.add(new Entry(trigger.secretId().orElse("*"), trigger.app().orElse(null), null, outcome(e),
+                    "secrets-manager", "Secrets Manager: " + e.code(), null, null));
+            return report.build();
         }
         Map<String, List<Domain>> domainsByApp = new HashMap<>();
         for (ManagedSecret secret : managed) {
@@ -72,11 +74,16 @@ public class CertificateRotation {
             }
             rotate(secret, trigger.domain().map(h -> h.ascii()), trigger.dryRun(), domainsByApp, report);
         }
-        return report;
+        return report.build();
+    }
+
+    /** Worth another run later (failed), or a problem someone must fix (rejected). */
+    private static Outcome outcome(AwsFailure e) {
+        return e.isTransient() ? Outcome.FAILED : Outcome.REJECTED;
     }
 
     private void rotate(ManagedSecret secret, Optional<String> onlyDomain, boolean dryRun,
-            Map<String, List<Domain>> domainsByApp, RotationReport report) {
+            Map<String, List<Domain>> domainsByApp, RotationReport.Builder report) {
         String app = secret.app().get();
         String declared = secret.domains().map(d -> String.join(" ", d)).orElse("*");
         List<X509Certificate> chain;
@@ -84,9 +91,8 @@ public class CertificateRotation {
         try {
             material = secrets.read(secret.arn());
             chain = attachment.checkedChain(material);
-        } catch (SdkException e) {
-            report.add(new Entry(secret.name(), app, declared, Outcome.FAILED, "secrets-manager",
-                    "Secrets Manager: " + AwsErrors.code(e), null, null));
+        } catch (AwsFailure e) {
+            report.add(new Entry(secret.name(), app, declared, outcome(e), "secrets-manager", "Secrets Manager: " + e.code(), null, null));
             return;
         } catch (CertificateSecrets.UnusableSecret e) {
             report.add(new Entry(secret.name(), app, declared, Outcome.REJECTED, "secret-format", e.getMessage(), null, null));
@@ -112,7 +118,7 @@ public class CertificateRotation {
             if (onlyDomain.isPresent() && !onlyDomain.get().equals(target)) {
                 continue;
             }
-            Optional<Domain> domain = linked.stream().filter(d -> d.name().equalsIgnoreCase(target)).findFirst();
+            Optional<Domain> domain = Domain.named(linked, target);
             if (domain.isEmpty()) {
                 report.add(new Entry(secret.name(), app, target, Outcome.NOT_LINKED,
                         null, "the domain is not linked to the app; it is not created", identity, null));
@@ -140,7 +146,7 @@ public class CertificateRotation {
     }
 
     private void upload(ManagedSecret secret, String app, Domain domain, List<X509Certificate> chain, Material material,
-            CertificateIdentity identity, RotationReport report) {
+            CertificateIdentity identity, RotationReport.Builder report) {
         try {
             Domain updated = scalingo.updateDomain(app, domain.id(),
                     DomainChanges.certificate(CertificateAttachment.encode(chain), material.privateKeyPem()));

@@ -6,10 +6,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 import io.domainautomation.logic.tls.CertificateIdentity;
 
-/** What a rotation run did, per domain. Names certificates by subject, serial and fingerprint; never keys. */
+/**
+ * What a rotation run did, per domain, immutable. Names certificates by subject, serial and fingerprint; never keys.
+ */
 public record RotationReport(String trigger, boolean dryRun, List<Entry> entries) {
 
     public enum Outcome {
@@ -22,7 +25,7 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
             this.label = label;
         }
 
-        @com.fasterxml.jackson.annotation.JsonValue
+        @JsonValue
         public String label() {
             return label;
         }
@@ -33,12 +36,12 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
             CertificateIdentity certificate, Long daysToExpiry) {
     }
 
-    public RotationReport(String trigger, boolean dryRun) {
-        this(trigger, dryRun, new ArrayList<>());
+    public RotationReport {
+        entries = List.copyOf(entries);
     }
 
-    public void add(Entry entry) {
-        entries.add(entry);
+    public static Builder builder(String trigger, boolean dryRun) {
+        return new Builder(trigger, dryRun);
     }
 
     public Map<String, Integer> totals() {
@@ -49,5 +52,26 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
 
     public boolean hasProblems() {
         return entries.stream().anyMatch(e -> e.outcome() == Outcome.REJECTED || e.outcome() == Outcome.FAILED);
+    }
+
+    /** Entries as a run finds them. */
+    public static final class Builder {
+        private final String trigger;
+        private final boolean dryRun;
+        private final List<Entry> entries = new ArrayList<>();
+
+        private Builder(String trigger, boolean dryRun) {
+            this.trigger = trigger;
+            this.dryRun = dryRun;
+        }
+
+        public Builder add(Entry entry) {
+            entries.add(entry);
+            return this;
+        }
+
+        public RotationReport build() {
+            return new RotationReport(trigger, dryRun, entries);
+        }
     }
 }

@@ -9,14 +9,11 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import io.domainautomation.aws.AwsErrors;
+import io.domainautomation.aws.AwsFailure;
 import io.domainautomation.aws.CertificateSecrets;
 import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.logic.rotation.RotationConfig;
 import io.domainautomation.scalingo.Domain;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * A certificate from a Secrets Manager secret, checked and ready to send with a link or an update; and whether a
@@ -44,10 +41,9 @@ public class CertificateAttachment {
     private final Duration minValidity;
     private final Clock clock = Clock.systemUTC();
 
-    CertificateAttachment(CertificateSecrets secrets,
-            @ConfigProperty(name = "rotation.min-validity", defaultValue = "7d") Duration minValidity) {
+    CertificateAttachment(CertificateSecrets secrets, RotationConfig config) {
         this.secrets = secrets;
-        this.minValidity = minValidity;
+        this.minValidity = config.minValidity();
     }
 
     /**
@@ -61,13 +57,11 @@ public class CertificateAttachment {
             material = secrets.read(secretId);
         } catch (CertificateSecrets.UnusableSecret e) {
             throw new InvalidInput("tlsSecretId", "secret " + secretId + ": " + e.getMessage());
-        } catch (SdkException e) {
-            String code = AwsErrors.code(e);
-            if (e instanceof AwsServiceException service && service.statusCode() >= 400 && service.statusCode() < 500
-                    && !code.contains("Throttl")) {
-                throw new InvalidInput("tlsSecretId", "secret " + secretId + ": " + code);
+        } catch (AwsFailure e) {
+            if (e.isTransient()) {
+                throw new Unavailable("Secrets Manager: " + e.code());
             }
-            throw new Unavailable("Secrets Manager: " + code);
+            throw new InvalidInput("tlsSecretId", "secret " + secretId + ": " + e.code());
         }
         try {
             List<X509Certificate> chain = checkedChain(material);

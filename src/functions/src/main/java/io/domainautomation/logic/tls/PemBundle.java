@@ -12,8 +12,6 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECKey;
-import java.security.interfaces.RSAKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,11 +125,7 @@ public final class PemBundle {
         }
     }
 
-    /** True when the private key belongs to the leaf's public key: proven by a signature, for RSA and EC alike. */
-    public boolean keyMatchesLeaf() {
-        return keyMatches(privateKey, leaf().getPublicKey());
-    }
-
+    /** True when the private key belongs to the public key: proven by a signature, for RSA and EC alike. */
     public static boolean keyMatches(PrivateKey privateKey, PublicKey publicKey) {
         String algorithm = switch (privateKey.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
@@ -179,14 +173,6 @@ public final class PemBundle {
                     .append('=').append(attribute.getValue().toString());
         }
         return subject.toString();
-    }
-
-    /** The key description the way Scalingo reports it: {@code RSA private key - 2048 bytes}. */
-    public static String scalingoKeyDescription(PrivateKey key) {
-        int bits = key instanceof RSAKey rsa ? rsa.getModulus().bitLength()
-                : key instanceof ECKey ec ? ec.getParams().getCurve().getField().getFieldSize() : 0;
-        String type = key instanceof ECKey ? "EC" : key.getAlgorithm();
-        return type + " private key - " + bits + " bytes";
     }
 
     private static String kind(Object item) {

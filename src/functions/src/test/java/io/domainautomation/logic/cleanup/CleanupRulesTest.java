@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+
+import io.domainautomation.dns.DnsAnswer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -64,18 +66,18 @@ class CleanupRulesTest {
     void dnsVerdicts() throws Exception {
         InetAddress platform = InetAddress.getByName("10.0.0.1");
         InetAddress elsewhere = InetAddress.getByName("192.0.2.7");
-        DnsVerdict.Evidence app = new DnsVerdict.Evidence(List.of("my-app.osc-fr1.scalingo.io"), Set.of(platform), false);
+        DnsAnswer app = new DnsAnswer(List.of("my-app.osc-fr1.scalingo.io"), Set.of(platform), false);
         List<String> platforms = List.of("scalingo.io");
         String host = "my-app.osc-fr1.scalingo.io";
-        assertEquals(DnsVerdict.ACTIVE, DnsVerdict.decide(new DnsVerdict.Evidence(List.of("d.example", host), Set.of(platform), false), app, host, platforms));
-        assertEquals(DnsVerdict.ACTIVE, DnsVerdict.decide(new DnsVerdict.Evidence(List.of("d.example", "other-app.osc-fr1.scalingo.io"), Set.of(), false), app, host, platforms),
+        assertEquals(DnsVerdict.ACTIVE, DnsVerdict.decide(new DnsAnswer(List.of("d.example", host), Set.of(platform), false), app, host, platforms));
+        assertEquals(DnsVerdict.ACTIVE, DnsVerdict.decide(new DnsAnswer(List.of("d.example", "other-app.osc-fr1.scalingo.io"), Set.of(), false), app, host, platforms),
                 "a CNAME into the platform is active even for another app: unlinking would leave it claimable");
-        assertEquals(DnsVerdict.ACTIVE, DnsVerdict.decide(new DnsVerdict.Evidence(List.of("d.example"), Set.of(platform), false), app, host, platforms));
-        assertEquals(DnsVerdict.GONE, DnsVerdict.decide(new DnsVerdict.Evidence(List.of(), Set.of(), false), app, host, platforms));
-        assertEquals(DnsVerdict.GONE, DnsVerdict.decide(new DnsVerdict.Evidence(List.of("d.example"), Set.of(elsewhere), false), app, host, platforms));
-        assertEquals(DnsVerdict.UNKNOWN, DnsVerdict.decide(new DnsVerdict.Evidence(List.of(), Set.of(), true), app, host, platforms));
-        assertEquals(DnsVerdict.UNKNOWN, DnsVerdict.decide(new DnsVerdict.Evidence(List.of("d.example"), Set.of(elsewhere), false),
-                new DnsVerdict.Evidence(List.of(), Set.of(), true), host, platforms), "without the app's addresses, no verdict");
+        assertEquals(DnsVerdict.ACTIVE, DnsVerdict.decide(new DnsAnswer(List.of("d.example"), Set.of(platform), false), app, host, platforms));
+        assertEquals(DnsVerdict.GONE, DnsVerdict.decide(new DnsAnswer(List.of(), Set.of(), false), app, host, platforms));
+        assertEquals(DnsVerdict.GONE, DnsVerdict.decide(new DnsAnswer(List.of("d.example"), Set.of(elsewhere), false), app, host, platforms));
+        assertEquals(DnsVerdict.UNKNOWN, DnsVerdict.decide(new DnsAnswer(List.of(), Set.of(), true), app, host, platforms));
+        assertEquals(DnsVerdict.UNKNOWN, DnsVerdict.decide(new DnsAnswer(List.of("d.example"), Set.of(elsewhere), false),
+                new DnsAnswer(List.of(), Set.of(), true), host, platforms), "without the app's addresses, no verdict");
     }
 
     @Test

@@ -63,7 +63,7 @@ class CertificateChecksTest {
         assertTrue(sec1.contains("BEGIN EC PRIVATE KEY"));
         Issued ecLeaf = leaf(ec, NOW.minus(Duration.ofDays(1)), Duration.ofDays(30), "ec.example");
         PemBundle bundle = bundle(ecLeaf.certificatePem(), sec1);
-        assertTrue(bundle.keyMatchesLeaf());
+        assertTrue(PemBundle.keyMatches(bundle.privateKey(), bundle.leaf().getPublicKey()));
         CertificateChecks.validate(bundle, NOW, SEVEN_DAYS);
     }
 

@@ -1,4 +1,4 @@
-package io.domainautomation.logic.cleanup;
+package io.domainautomation.dns;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -26,15 +26,15 @@ public class DnsProbe {
 
     private final Resolver resolver;
 
-    DnsProbe(CleanupConfig config) {
+    DnsProbe(DnsConfig config) {
         this.resolver = resolver(config);
     }
 
-    private static Resolver resolver(CleanupConfig config) {
+    private static Resolver resolver(DnsConfig config) {
         try {
             Resolver chosen;
-            if (config.dns().resolver().isPresent()) {
-                String[] hostPort = config.dns().resolver().get().split(":");
+            if (config.resolver().isPresent()) {
+                String[] hostPort = config.resolver().get().split(":");
                 SimpleResolver simple = new SimpleResolver(hostPort[0]);
                 if (hostPort.length > 1) {
                     simple.setPort(Integer.parseInt(hostPort[1]));
@@ -43,15 +43,15 @@ public class DnsProbe {
             } else {
                 chosen = new ExtendedResolver();
             }
-            chosen.setTimeout(config.dns().timeout());
+            chosen.setTimeout(config.timeout());
             return chosen;
         } catch (UnknownHostException e) {
-            throw new IllegalStateException("cleanup.dns.resolver is not a usable host: " + e.getMessage(), e);
+            throw new IllegalStateException("cleanup.dns.resolver (CLEANUP_DNS_RESOLVER) is not a usable host: " + e.getMessage(), e);
         }
     }
 
     /** A wildcard domain is probed through one name it covers. */
-    public DnsVerdict.Evidence resolve(String hostname) {
+    public DnsAnswer resolve(String hostname) {
         String probed = hostname.startsWith("*.") ? "stale-check-probe." + hostname.substring(2) : hostname;
         List<String> chain = new ArrayList<>();
         Set<InetAddress> addresses = new HashSet<>();
@@ -61,7 +61,7 @@ public class DnsProbe {
             try {
                 lookup = new Lookup(Name.fromString(probed.endsWith(".") ? probed : probed + "."), type);
             } catch (TextParseException e) {
-                return new DnsVerdict.Evidence(List.of(), Set.of(), true);
+                return new DnsAnswer(List.of(), Set.of(), true);
             }
             lookup.setResolver(resolver);
             lookup.setCache(null);
@@ -87,7 +87,7 @@ public class DnsProbe {
                 }
             }
         }
-        return new DnsVerdict.Evidence(chain, addresses, failed);
+        return new DnsAnswer(chain, addresses, failed);
     }
 
     private static void addName(List<String> chain, Name name) {

@@ -1,4 +1,4 @@
-package io.domainautomation.logic;
+package io.domainautomation.functions.trigger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,11 +14,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-class OnboardingRequestTest {
+import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.logic.LinkRequest;
+
+/** Onboarding messages as the SQS queue delivers them, plain or inside an SNS notification. */
+class OnboardingMessagesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void defaultsApply() throws InvalidInput {
-        OnboardingRequest request = OnboardingRequest.parse("{\"app\":\"shop-prod\",\"domain\":\"WWW.Shop.Example.\"}");
+        LinkRequest request = OnboardingMessages.parse(JSON, "{\"app\":\"shop-prod\",\"domain\":\"WWW.Shop.Example.\"}");
         assertEquals("shop-prod", request.app());
         assertEquals("www.shop.example", request.domain().ascii());
         assertFalse(request.canonical());
@@ -28,7 +34,7 @@ class OnboardingRequestTest {
 
     @Test
     void everyFieldIsRead() throws InvalidInput {
-        OnboardingRequest request = OnboardingRequest.parse("""
+        LinkRequest request = OnboardingMessages.parse(JSON, """
                 {"app":"shop-prod","domain":"shop.example","canonical":true,"letsencrypt":false,
                  "tlsSecretId":"arn:aws:secretsmanager:eu-west-3:123456789012:secret:certs/shop-AbCdEf"}""");
         assertTrue(request.canonical());
@@ -44,7 +50,7 @@ class OnboardingRequestTest {
         sns.put("TopicArn", "arn:aws:sns:eu-west-3:123456789012:customer-onboarding");
         sns.put("Message", "{\"app\":\"blog\",\"domain\":\"blog.example.org\",\"canonical\":true}");
         sns.put("Timestamp", "2026-11-26T10:00:00.000Z");
-        OnboardingRequest request = OnboardingRequest.parse(sns.toString());
+        LinkRequest request = OnboardingMessages.parse(JSON, sns.toString());
         assertEquals("blog", request.app());
         assertEquals("blog.example.org", request.domain().ascii());
         assertTrue(request.canonical());
@@ -70,15 +76,15 @@ class OnboardingRequestTest {
             "{\"app\":\"shop\",\"domain\":\"https://a.example\"}|domain|without a scheme",
             "{\"Type\":\"Notification\",\"TopicArn\":\"arn\",\"Message\":\"nope\"}|body|SNS Message is not valid JSON" })
     void rejectedWithTheFieldAndReason(String body, String field, String reason) {
-        InvalidInput error = assertThrows(InvalidInput.class, () -> OnboardingRequest.parse(body));
+        InvalidInput error = assertThrows(InvalidInput.class, () -> OnboardingMessages.parse(JSON, body));
         assertEquals(field, error.field());
         assertTrue(error.getMessage().contains(reason), "\"" + error.getMessage() + "\" should say " + reason);
     }
 
     @Test
     void aHugeBodyIsRejectedBeforeParsing() {
-        String huge = "{\"app\":\"shop\",\"domain\":\"" + "a".repeat(OnboardingRequest.MAX_BODY_CHARS) + "\"}";
-        InvalidInput error = assertThrows(InvalidInput.class, () -> OnboardingRequest.parse(huge));
-        assertTrue(error.getMessage().contains("at most " + OnboardingRequest.MAX_BODY_CHARS), error.getMessage());
+        String huge = "{\"app\":\"shop\",\"domain\":\"" + "a".repeat(OnboardingMessages.MAX_BODY_CHARS) + "\"}";
+        InvalidInput error = assertThrows(InvalidInput.class, () -> OnboardingMessages.parse(JSON, huge));
+        assertTrue(error.getMessage().contains("at most " + OnboardingMessages.MAX_BODY_CHARS), error.getMessage());
     }
 }

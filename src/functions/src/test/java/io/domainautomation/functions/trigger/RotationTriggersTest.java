@@ -1,4 +1,4 @@
-package io.domainautomation.logic.rotation;
+package io.domainautomation.functions.trigger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,9 +13,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.logic.rotation.RotationScope;
 
 /** Triggers as AWS delivers them: EventBridge events from CloudTrail, scheduled events, Scheduler inputs. */
-class RotationTriggerTest {
+class RotationTriggersTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String SECRET_ARN = "arn:aws:secretsmanager:eu-west-3:111122223333:secret:scalingo-certs/shop-AbCdEf";
@@ -34,15 +35,15 @@ class RotationTriggerTest {
                 """.formatted(eventName, requestParameters, additional);
     }
 
-    private static RotationTrigger parse(String json) throws Exception {
-        return RotationTrigger.parse(JSON.readTree(json), false);
+    private static RotationScope parse(String json) throws Exception {
+        return RotationTriggers.parse(JSON.readTree(json), false);
     }
 
     @Test
     void putSecretValueChecksThatSecretOnly() throws Exception {
-        RotationTrigger trigger = parse(cloudTrailEvent("PutSecretValue",
+        RotationScope trigger = parse(cloudTrailEvent("PutSecretValue",
                 "{\"secretId\":\"" + SECRET_ARN + "\",\"clientRequestToken\":\"tok\"}", "null"));
-        assertEquals(RotationTrigger.Scope.SECRET, trigger.scope());
+        assertEquals(RotationScope.Scope.SECRET, trigger.scope());
         assertEquals(Optional.of(SECRET_ARN), trigger.secretId());
         assertEquals("secret-change:PutSecretValue", trigger.source());
     }
@@ -60,7 +61,7 @@ class RotationTriggerTest {
                    "requestParameters":null,"responseElements":null,
                    "additionalEventData":{"SecretId":"%s"},"eventType":"AwsServiceEvent"}}
                 """.formatted(SECRET_ARN);
-        RotationTrigger trigger = parse(rotation);
+        RotationScope trigger = parse(rotation);
         assertEquals(Optional.of(SECRET_ARN), trigger.secretId());
         assertEquals("secret-change:RotationSucceeded", trigger.source());
     }
@@ -71,20 +72,20 @@ class RotationTriggerTest {
                 {"version":"0","id":"53dc4d37","detail-type":"Scheduled Event","source":"aws.events","account":"111122223333",
                  "time":"2026-11-26T06:00:00Z","region":"eu-west-3","resources":["arn:aws:events:eu-west-3:111122223333:rule/daily"],"detail":{}}
                 """;
-        assertEquals(RotationTrigger.Scope.ALL, parse(scheduledRule).scope());
-        assertEquals(RotationTrigger.Scope.ALL, parse("{\"scope\":\"all\"}").scope());
+        assertEquals(RotationScope.Scope.ALL, parse(scheduledRule).scope());
+        assertEquals(RotationScope.Scope.ALL, parse("{\"scope\":\"all\"}").scope());
         assertTrue(parse("{\"scope\":\"all\",\"dryRun\":true}").dryRun());
     }
 
     @Test
     void manualInvocations() throws Exception {
         assertEquals(Optional.of("scalingo-certs/shop"), parse("{\"secretId\":\"scalingo-certs/shop\"}").secretId());
-        RotationTrigger byDomain = parse("{\"app\":\"shop-prod\",\"domain\":\"WWW.shop.example.\",\"dryRun\":true}");
-        assertEquals(RotationTrigger.Scope.DOMAIN, byDomain.scope());
+        RotationScope byDomain = parse("{\"app\":\"shop-prod\",\"domain\":\"WWW.shop.example.\",\"dryRun\":true}");
+        assertEquals(RotationScope.Scope.DOMAIN, byDomain.scope());
         assertEquals("www.shop.example", byDomain.domain().get().ascii());
         assertTrue(byDomain.dryRun());
         assertFalse(parse("{\"secretId\":\"x\"}").dryRun());
-        assertTrue(RotationTrigger.parse(JSON.readTree("{\"secretId\":\"x\"}"), true).dryRun(), "the configured default applies");
+        assertTrue(RotationTriggers.parse(JSON.readTree("{\"secretId\":\"x\"}"), true).dryRun(), "the configured default applies");
     }
 
     @Test
@@ -100,7 +101,7 @@ class RotationTriggerTest {
             throw new AssertionError(e);
         }
         JsonNode event = noSecret;
-        InvalidInput error = assertThrows(InvalidInput.class, () -> RotationTrigger.parse(event, false));
+        InvalidInput error = assertThrows(InvalidInput.class, () -> RotationTriggers.parse(event, false));
         assertEquals("detail", error.field());
     }
 }

@@ -1,0 +1,92 @@
+package io.domainautomation.functions.trigger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.domainautomation.logic.InvalidInput;
+
+/**
+ * API Gateway HTTP API (payload format 2.0) events and responses, in the types of {@code aws-lambda-java-events}:
+ * what a route needs from a request (method, path, body, the IAM caller the gateway authenticated) and the response
+ * envelope API Gateway expects.
+ */
+public final class HttpApi {
+
+    private HttpApi() {
+    }
+
+    /** HTTP API v2 events carry {@code requestContext.http}; a direct invocation does not. */
+    public static boolean isHttpApiEvent(JsonNode event) {
+        return event != null && event.path("requestContext").path("http").isObject();
+    }
+
+    public static APIGatewayV2HTTPEvent event(ObjectMapper json, JsonNode event) {
+        return json.convertValue(event, APIGatewayV2HTTPEvent.class);
+    }
+
+    public static String method(APIGatewayV2HTTPEvent event) {
+        var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
+        return http == null || http.getMethod() == null ? "" : http.getMethod().toUpperCase(Locale.ROOT);
+    }
+
+    public static String path(APIGatewayV2HTTPEvent event) {
+        if (event.getRawPath() != null) {
+            return event.getRawPath();
+        }
+        var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
+        return http == null || http.getPath() == null ? "" : http.getPath();
+    }
+
+    public static Optional<String> pathParameter(APIGatewayV2HTTPEvent event, String name) {
+        return Optional.ofNullable(event.getPathParameters()).map(parameters -> parameters.get(name));
+    }
+
+    /** The body as text, decoded when the gateway sent it base64-encoded. */
+    public static String body(APIGatewayV2HTTPEvent event) throws InvalidInput {
+        String body = event.getBody();
+        if (body == null || !event.getIsBase64Encoded()) {
+            return body;
+        }
+        try {
+            return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notBase64) {
+            throw new InvalidInput("body", "the request body is marked base64-encoded but is not base64");
+        }
+    }
+
+    public static Optional<String> requestId(APIGatewayV2HTTPEvent event) {
+        return Optional.ofNullable(event.getRequestContext()).map(APIGatewayV2HTTPEvent.RequestContext::getRequestId);
+    }
+
+    /** The IAM principal API Gateway authenticated (the route uses IAM authorisation), or {@code unauthenticated}. */
+    public static String caller(APIGatewayV2HTTPEvent event) {
+        var context = event.getRequestContext();
+        var iam = context == null || context.getAuthorizer() == null ? null : context.getAuthorizer().getIam();
+        if (iam == null) {
+            return "unauthenticated";
+        }
+        return iam.getUserArn() != null ? iam.getUserArn() : iam.getCallerId() != null ? iam.getCallerId() : "unauthenticated";
+    }
+
+    /** A JSON response, as the JSON API Gateway reads (absent fields left out rather than sent as null). */
+    public static ObjectNode response(ObjectMapper json, int status, JsonNode body, Map<String, String> headers) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("content-type", "application/json");
+        all.putAll(headers);
+        APIGatewayV2HTTPResponse response = APIGatewayV2HTTPResponse.builder().withStatusCode(status).withHeaders(all)
+                .withBody(body.toString()).withIsBase64Encoded(false).build();
+        ObjectNode node = json.valueToTree(response);
+        node.properties().removeIf(field -> field.getValue().isNull());
+        return node;
+    }
+}

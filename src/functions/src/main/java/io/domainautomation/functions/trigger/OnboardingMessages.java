@@ -1,0 +1,54 @@
+package io.domainautomation.functions.trigger;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.domainautomation.logic.AppName;
+import io.domainautomation.logic.Hostname;
+import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.logic.LinkRequest;
+
+/**
+ * The body of an onboarding SQS message: {@code {"app": "...", "domain": "...", "canonical": false, "letsencrypt":
+ * true, "tlsSecretId": "..."}} (schema: {@code src/main/resources/schemas/onboarding-message.schema.json}), also
+ * accepted inside an SNS notification envelope (an SNS topic with an SQS subscription without raw delivery).
+ */
+public final class OnboardingMessages {
+
+    public static final int MAX_BODY_CHARS = 16 * 1024;
+    private static final Set<String> FIELDS = Set.of("app", "domain", "canonical", "letsencrypt", "tlsSecretId");
+    private static final Pattern SECRET_ID = Pattern.compile("[A-Za-z0-9/_+=.@:-]{1,2048}");
+
+    private OnboardingMessages() {
+    }
+
+    public static LinkRequest parse(ObjectMapper json, String body) throws InvalidInput {
+        JsonNode root = JsonInput.readObject(json, body, "message body", MAX_BODY_CHARS);
+        if (isSnsNotification(root)) {
+            root = JsonInput.readObject(json, root.get("Message").asText(), "SNS Message", MAX_BODY_CHARS);
+        }
+        JsonInput.onlyFields(root, FIELDS);
+        String app = AppName.parse("app", JsonInput.requiredText(root, "app"));
+        Hostname domain = Hostname.parse("domain", JsonInput.requiredText(root, "domain"));
+        boolean canonical = JsonInput.optionalBoolean(root, "canonical", false);
+        boolean letsencrypt = JsonInput.optionalBoolean(root, "letsencrypt", true);
+        Optional<String> tlsSecretId = Optional.empty();
+        if (root.has("tlsSecretId") && !root.get("tlsSecretId").isNull()) {
+            String secretId = JsonInput.requiredText(root, "tlsSecretId");
+            if (!SECRET_ID.matcher(secretId).matches()) {
+                throw new InvalidInput("tlsSecretId", "tlsSecretId is not a Secrets Manager secret name or ARN");
+            }
+            tlsSecretId = Optional.of(secretId);
+        }
+        return new LinkRequest(app, domain, canonical, letsencrypt, tlsSecretId);
+    }
+
+    private static boolean isSnsNotification(JsonNode root) {
+        return "Notification".equals(root.path("Type").asText()) && root.path("Message").isTextual()
+                && root.has("TopicArn");
+    }
+}

@@ -1,0 +1,10 @@
+package io.domainautomation.logic;
+
+import java.util.Optional;
+
+/**
+ * What link-on-signup is asked to do: link {@code domain} to {@code app}, canonical or not, with Let's Encrypt or
+ * with the certificate kept in the secret {@code tlsSecretId}.
+ */
+public record LinkRequest(String app, Hostname domain, boolean canonical, boolean letsencrypt, Optional<String> tlsSecretId) {
+}
