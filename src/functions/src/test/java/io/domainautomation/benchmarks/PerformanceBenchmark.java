@@ -56,7 +56,7 @@ class PerformanceBenchmark {
     private static final String TOKEN = "tk-us-benchmark-token";
     private static final String CONTAINER_AUTHORIZATION = "benchmark-container-authorization";
     private static final List<String> LAMBDA_JVM = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
-    private static final Path OUT = Path.of(System.getProperty("benchmark.output", "."));
+    private static final Path OUT = Path.of(System.getProperty("benchmark.output", ".")).toAbsolutePath().normalize();
     private static final Path CHARTS = OUT.resolve("src/benchmark/results");
     private static final Map<String, String> sections = new LinkedHashMap<>();
     private static SandboxState sandbox;
