@@ -14,6 +14,7 @@ import io.domainautomation.aws.Continuation;
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.JsonInput;
 import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.scalingo.ScalingoException;
 import io.domainautomation.logic.cleanup.CleanupConfig;
 import io.domainautomation.logic.cleanup.CleanupScan;
 import io.domainautomation.logic.cleanup.ScanState;
@@ -46,6 +47,9 @@ public class CleanupStale {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    InvocationDeadline deadlines;
+
     @Funq(NAME)
     public JsonNode cleanupStale(JsonNode event) {
         ScanState state;
@@ -62,7 +66,19 @@ public class CleanupStale {
                 return refused;
             }
         }
-        CleanupScan.Step step = scan.run(state, config.timeBudget());
+        CleanupScan.Step step;
+        try {
+            step = scan.run(state, config.timeBudget(), deadlines.current());
+        } catch (ScalingoException e) {
+            if (!e.isConfiguration()) {
+                throw e;
+            }
+            metrics.emit("ConfigurationErrors", "Count", 1, Map.of("Function", NAME));
+            log.warn(NAME, Map.of("outcome", "misconfigured", "reason", e.getMessage()));
+            ObjectNode refused = json.createObjectNode();
+            refused.put("error", e.getMessage());
+            return refused;
+        }
         ObjectNode report = report(step);
         if (!step.done()) {
             ObjectNode next = json.createObjectNode();

@@ -15,6 +15,7 @@ import io.domainautomation.aws.ScalingoApiToken;
 import io.domainautomation.scalingo.BearerTokens;
 import io.domainautomation.scalingo.DomainChanges;
 import io.domainautomation.scalingo.Envelopes;
+import io.domainautomation.scalingo.RequestPacer;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -57,11 +58,13 @@ public class ColdStartPriming implements Resource {
     private final ObjectMapper json;
     private final BearerTokens bearers;
     private final ScalingoApiToken apiToken;
+    private final RequestPacer pacer;
 
-    ColdStartPriming(ObjectMapper json, BearerTokens bearers, ScalingoApiToken apiToken) {
+    ColdStartPriming(ObjectMapper json, BearerTokens bearers, ScalingoApiToken apiToken, RequestPacer pacer) {
         this.json = json;
         this.bearers = bearers;
         this.apiToken = apiToken;
+        this.pacer = pacer;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -111,6 +114,8 @@ public class ColdStartPriming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
+        // Every container restored from one snapshot would otherwise share its rate window, read on another clock.
+        pacer.startFresh(System.nanoTime());
         LOG.info("restored from a SnapStart snapshot: fetching the Scalingo token and a bearer in the background");
         inBackground(this::fetchCredentials);
     }

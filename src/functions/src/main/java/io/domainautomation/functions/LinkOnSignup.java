@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.domainautomation.aws.DeadLetterQueue;
+import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.OnboardingMessages;
 import io.domainautomation.logic.DomainLinker;
 import io.domainautomation.logic.InvalidInput;
@@ -43,6 +44,12 @@ public class LinkOnSignup {
     OutcomeLog log;
 
     @Inject
+    InvocationDeadline deadlines;
+
+    @Inject
+    EmbeddedMetrics metrics;
+
+    @Inject
     ObjectMapper json;
 
     @Funq(NAME)
@@ -67,7 +74,7 @@ public class LinkOnSignup {
             Optional<CertificateAttachment.Checked> certificate = request.tlsSecretId().isEmpty() ? Optional.empty()
                     : Optional.of(certificates.forDomain(request.tlsSecretId().get(), domain));
             DomainLinker.Result result = linker.link(request.app(), request.domain(), request.canonical(),
-                    request.letsencrypt(), certificate);
+                    request.letsencrypt(), certificate, deadlines.current());
             log.info(NAME, fields(messageId, request.app(), domain,
                     result.outcome() == DomainLinker.Outcome.LINKED ? "linked" : "already-linked", result.detail()));
         } catch (InvalidInput refused) {
@@ -80,7 +87,11 @@ public class LinkOnSignup {
                 String reason = e.isNotFound() ? "unknown app " + request.app() + " (" + e.getMessage() + ")" : e.getMessage();
                 reject(message, request.app(), domain, e.isNotFound() ? "app" : "scalingo", reason);
             } else {
-                // Unavailable Scalingo, or a token the API refuses: the message is fine, the moment is not.
+                // Unavailable Scalingo, no time left in this invocation, or a token that is refused or cannot be read:
+                // the message is fine, the moment or the configuration is not.
+                if (e.isConfiguration()) {
+                    metrics.emit("ConfigurationErrors", "Count", 1, Map.of("Function", NAME));
+                }
                 log.warn(NAME, fields(messageId, request.app(), domain, "retry", e.getMessage()));
                 throw new RetryLater(e.getMessage());
             }

@@ -37,6 +37,9 @@ public class RotateCertFromSecretsManager {
     @Inject
     OutcomeLog log;
 
+    @Inject
+    InvocationDeadline deadlines;
+
     @Funq(NAME)
     public RotationReport rotateCertFromSecretsManager(JsonNode event) {
         RotationScope trigger;
@@ -49,7 +52,7 @@ public class RotateCertFromSecretsManager {
             metrics.emit("RotationProblems", "Count", 1, Map.of("Function", NAME));
             return refused;
         }
-        RotationReport report = rotation.run(trigger);
+        RotationReport report = rotation.run(trigger, deadlines.current());
         log(report);
         for (RotationReport.Entry entry : report.entries()) {
             if (entry.daysToExpiry() != null && entry.domain() != null) {
@@ -63,6 +66,10 @@ public class RotateCertFromSecretsManager {
         long problems = report.entries().stream().filter(e -> e.outcome() == RotationReport.Outcome.REJECTED
                 || e.outcome() == RotationReport.Outcome.FAILED).count();
         metrics.emit("RotationProblems", "Count", problems, Map.of("Function", NAME));
+        long misconfigured = report.entries().stream().filter(e -> "configuration".equals(e.check())).count();
+        if (misconfigured > 0) {
+            metrics.emit("ConfigurationErrors", "Count", misconfigured, Map.of("Function", NAME));
+        }
         metrics.emit("CertificatesRotated", "Count", report.totals().getOrDefault("rotated", 0), Map.of("Function", NAME));
         return report;
     }

@@ -17,12 +17,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.CanonicalRequests;
 import io.domainautomation.functions.trigger.HttpApi;
 import io.domainautomation.logic.AppName;
 import io.domainautomation.logic.CanonicalDomains;
 import io.domainautomation.logic.CanonicalRequest;
 import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.scalingo.Deadline;
 import io.domainautomation.scalingo.Domain;
 import io.domainautomation.scalingo.ScalingoException;
 import io.quarkus.funqy.Funq;
@@ -48,6 +50,12 @@ public class SetCanonical {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    InvocationDeadline deadlines;
+
+    @Inject
+    EmbeddedMetrics metrics;
+
     @Funq(NAME)
     public JsonNode setCanonical(JsonNode event) {
         if (HttpApi.isHttpApiEvent(event)) {
@@ -58,6 +66,7 @@ public class SetCanonical {
     }
 
     private RouteAnswer handleHttp(APIGatewayV2HTTPEvent request) {
+        Deadline deadline = deadlines.current();
         String requestId = HttpApi.requestId(request).orElseGet(() -> UUID.randomUUID().toString());
         String method = HttpApi.method(request);
         String path = HttpApi.path(request);
@@ -70,9 +79,9 @@ public class SetCanonical {
             String app = AppName.parse("app", HttpApi.pathParameter(request, "app").orElse(decoded(route.group(1))));
             String caller = HttpApi.caller(request);
             return switch (method) {
-                case "GET" -> get(app);
-                case "PUT" -> put(app, CanonicalRequests.fromBody(json, HttpApi.body(request)), caller, requestId);
-                case "DELETE" -> delete(app, caller, requestId);
+                case "GET" -> get(app, deadline);
+                case "PUT" -> put(app, CanonicalRequests.fromBody(json, HttpApi.body(request)), caller, requestId, deadline);
+                case "DELETE" -> delete(app, caller, requestId, deadline);
                 default -> error(405, "method " + method + " is not allowed on this route", Map.of())
                         .withHeader("Allow", "GET, PUT, DELETE");
             };
@@ -92,10 +101,11 @@ public class SetCanonical {
     }
 
     private RouteAnswer handleDirect(JsonNode event) {
+        Deadline deadline = deadlines.current();
         String requestId = UUID.randomUUID().toString();
         try {
             CanonicalRequests.Direct direct = CanonicalRequests.fromDirectInvocation(event);
-            return put(direct.app(), direct.request(), "direct-invoke", requestId);
+            return put(direct.app(), direct.request(), "direct-invoke", requestId, deadline);
         } catch (InvalidInput invalid) {
             return badRequest(invalid);
         } catch (ScalingoException e) {
@@ -103,24 +113,26 @@ public class SetCanonical {
         }
     }
 
-    private RouteAnswer get(String app) {
-        Optional<Domain> current = canonical.get(app);
+    private RouteAnswer get(String app, Deadline deadline) {
+        Optional<Domain> current = canonical.get(app, deadline);
         return current.map(d -> ok(domainJson(d)))
                 .orElseGet(() -> error(404, "app " + app + " has no canonical domain", Map.of("resource", "canonical-domain")));
     }
 
-    private RouteAnswer put(String app, CanonicalRequest request, String caller, String requestId) {
+    private RouteAnswer put(String app, CanonicalRequest request, String caller, String requestId, Deadline deadline) {
         try {
-            CanonicalDomains.Change change = canonical.set(app, request.domain(), request.link());
+            CanonicalDomains.Change change = canonical.set(app, request.domain(), request.link(), deadline);
             logChange(app, request.domain().ascii(), change, caller, requestId);
             return ok(domainJson(change.current().orElseThrow()));
         } catch (CanonicalDomains.NotLinked notLinked) {
             return error(404, notLinked.getMessage(), Map.of("resource", "domain"));
+        } catch (CanonicalDomains.TakenByAnotherApp taken) {
+            return error(409, taken.getMessage(), Map.of("field", "domain"));
         }
     }
 
-    private RouteAnswer delete(String app, String caller, String requestId) {
-        CanonicalDomains.Change change = canonical.unset(app);
+    private RouteAnswer delete(String app, String caller, String requestId, Deadline deadline) {
+        CanonicalDomains.Change change = canonical.unset(app, deadline);
         logChange(app, change.previous().map(Domain::name).orElse(null), change, caller, requestId);
         ObjectNode body = json.createObjectNode();
         body.put("app", app);
@@ -145,23 +157,53 @@ public class SetCanonical {
         return error(400, invalid.getMessage(), Map.of("field", invalid.field()));
     }
 
+    /**
+     * What Scalingo's answer means for the caller: their mistake (404, 409, 422 with Scalingo's reason), "not now"
+     * (503 with Retry-After: rate limit, or no time left in this invocation), this service's fault (500: its token or
+     * its requests are refused), or Scalingo's (502: a 5xx or no reply).
+     */
     private RouteAnswer upstreamFailure(ScalingoException e, String requestId) {
         if (e.isNotFound()) {
             String resource = e.resource().orElse("app");
             return error(404, resource + " not found", Map.of("resource", resource));
         }
+        if (e.status() == 409) {
+            return error(409, "Scalingo refused the change: " + String.join("; ", scalingoReasons(e)), Map.of("field", "domain"));
+        }
+        if (e.status() == 422) {
+            String field = e.fieldErrors().keySet().stream().findFirst().map(f -> f.equals("name") ? "domain" : f)
+                    .orElse("domain");
+            return error(422, "Scalingo refused the change: " + String.join("; ", scalingoReasons(e)), Map.of("field", field));
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("requestId", requestId);
-        fields.put("outcome", "upstream-failure");
+        fields.put("outcome", e.isConfiguration() ? "misconfigured" : "upstream-failure");
         fields.put("reason", e.getMessage());
         log.warn(NAME, fields);
-        if (e.isRateLimited()) {
-            long seconds = e.retryAfter().orElse(DEFAULT_RETRY_AFTER).toSeconds();
-            return error(503, "Scalingo's rate limit is reached; retry later", Map.of("requestId", requestId))
-                    .withHeader("Retry-After", String.valueOf(Math.max(1, seconds)));
+        if (e.isRateLimited() || e.isNotInTime()) {
+            Duration wait = e.retryAfter().orElse(DEFAULT_RETRY_AFTER);
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            String why = e.isRateLimited() ? "Scalingo's rate limit is reached" : "the rate budget has no slot in time";
+            return error(503, why + "; retry in " + seconds + " s", Map.of("requestId", requestId))
+                    .withHeader("Retry-After", String.valueOf(seconds));
+        }
+        if (e.isConfiguration() || e.isUnauthorized() || e.isPermanent()) {
+            if (e.isConfiguration()) {
+                metrics.emit("ConfigurationErrors", "Count", 1, Map.of("Function", NAME));
+            }
+            return error(500, "this service cannot use Scalingo as configured" + (e.isPermanent() && !e.isUnauthorized()
+                    ? " (Scalingo answered HTTP " + e.status() + ")" : "") + "; its operators are alerted",
+                    Map.of("requestId", requestId));
         }
         return error(502, "the Scalingo API failed (" + (e.status() == 0 ? "no reply" : "HTTP " + e.status())
                 + ")", Map.of("requestId", requestId));
+    }
+
+    /** Scalingo's own words: its messages and its per-field errors. */
+    private static java.util.List<String> scalingoReasons(ScalingoException e) {
+        java.util.List<String> reasons = new java.util.ArrayList<>(e.messages());
+        e.fieldErrors().forEach((field, errors) -> reasons.add(field + " " + String.join(", ", errors)));
+        return reasons;
     }
 
     /** Only what a caller needs; never key material (Scalingo's read form has none, but nothing is passed blindly). */

@@ -6,6 +6,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.domainautomation.logic.tls.CertificateAttachment;
+import io.domainautomation.scalingo.Deadline;
 import io.domainautomation.scalingo.Domain;
 import io.domainautomation.scalingo.DomainChanges;
 import io.domainautomation.scalingo.ScalingoClient;
@@ -39,25 +40,25 @@ public class DomainLinker {
      * @throws InvalidInput when the app is at its domain limit
      */
     public Result link(String app, Hostname domain, boolean canonical, boolean letsencrypt,
-            Optional<CertificateAttachment.Checked> certificate) throws InvalidInput {
+            Optional<CertificateAttachment.Checked> certificate, Deadline deadline) throws InvalidInput {
         synchronized (stripes[Math.floorMod((app + "|" + domain.ascii()).hashCode(), stripes.length)]) {
-            List<Domain> current = scalingo.listDomains(app);
+            List<Domain> current = scalingo.listDomains(app, deadline);
             LinkPlan plan = LinkPlan.decide(current, domain, canonical);
             switch (plan.action()) {
                 case NOTHING:
                 case MAKE_CANONICAL:
-                    return completeExisting(app, plan, canonical, certificate);
+                    return completeExisting(app, plan, canonical, certificate, deadline);
                 case REFUSE:
                     throw new InvalidInput("domain", plan.reason());
                 default:
-                    return linkNew(app, domain, canonical, letsencrypt, certificate);
+                    return linkNew(app, domain, canonical, letsencrypt, certificate, deadline);
             }
         }
     }
 
     /** A linked domain gets, in one PATCH, what the message asks and it lacks: canonical, the certificate. */
     private Result completeExisting(String app, LinkPlan plan, boolean canonical,
-            Optional<CertificateAttachment.Checked> certificate) {
+            Optional<CertificateAttachment.Checked> certificate, Deadline deadline) {
         Domain existing = plan.existing().get();
         boolean makeCanonical = canonical && !existing.isCanonical();
         boolean attach = certificate.isPresent() && !CertificateAttachment.carries(existing, certificate.get().leaf());
@@ -66,13 +67,13 @@ public class DomainLinker {
         }
         DomainChanges changes = new DomainChanges(null, attach ? certificate.get().chainPem() : null,
                 attach ? certificate.get().privateKeyPem() : null, makeCanonical ? Boolean.TRUE : null, null);
-        Domain updated = scalingo.updateDomain(app, existing.id(), changes);
+        Domain updated = scalingo.updateDomain(app, existing.id(), changes, deadline);
         return new Result(Outcome.ALREADY_LINKED, updated, "linked already; " + (makeCanonical ? "made canonical" : "")
                 + (makeCanonical && attach ? " and " : "") + (attach ? "certificate attached" : ""));
     }
 
     private Result linkNew(String app, Hostname domain, boolean canonical, boolean letsencrypt,
-            Optional<CertificateAttachment.Checked> certificate) {
+            Optional<CertificateAttachment.Checked> certificate, Deadline deadline) {
         Domain linked;
         try {
             DomainChanges link = DomainChanges.link(domain.ascii(), canonical ? Boolean.TRUE : null,
@@ -80,17 +81,17 @@ public class DomainLinker {
             if (certificate.isPresent()) {
                 link = link.withCertificate(certificate.get().chainPem(), certificate.get().privateKeyPem());
             }
-            linked = scalingo.linkDomain(app, link);
+            linked = scalingo.linkDomain(app, link, deadline);
         } catch (ScalingoException e) {
             if (e.status() == 422 && e.fieldErrors().containsKey("name")) {
                 // Another container may have linked the same message a moment ago: that is success, not an error.
-                Domain mine = Domain.named(scalingo.listDomains(app), domain.ascii()).orElseThrow(() -> e);
+                Domain mine = Domain.named(scalingo.listDomains(app, deadline), domain.ascii()).orElseThrow(() -> e);
                 return new Result(Outcome.ALREADY_LINKED, mine, "linked concurrently by another delivery");
             }
             throw e;
         }
         if (canonical && !linked.isCanonical()) {
-            linked = scalingo.updateDomain(app, linked.id(), DomainChanges.canonical(true));
+            linked = scalingo.updateDomain(app, linked.id(), DomainChanges.canonical(true), deadline);
         }
         return new Result(Outcome.LINKED, linked, "linked");
     }

@@ -1,6 +1,6 @@
 package io.domainautomation.logic;
 
-import java.net.IDN;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * A custom domain name in the form the Scalingo API gets it: trimmed, lower-cased, without trailing dot,
- * internationalised labels in ASCII (punycode), RFC 1123 labels, a wildcard only as the leftmost {@code *.} label,
- * never the platform's own hosts.
+ * internationalised names in ASCII by IDNA 2008 (UTS #46, nontransitional: {@code straße} stays {@code straße}, as
+ * {@code xn--strae-oqa}), RFC 1123 labels, a wildcard only as the leftmost {@code *.} label, never a label mixing
+ * scripts (checked on the Unicode form, also of labels given as {@code xn--}), never the platform's own hosts.
  */
 public record Hostname(String ascii) {
 
@@ -66,12 +67,11 @@ public record Hostname(String ascii) {
         if (rest.isEmpty() || rest.startsWith(".") || rest.contains("..")) {
             throw new InvalidInput(field, field + " has an empty label (\"..\" or a leading dot)");
         }
-        rejectMixedScripts(field, rest);
-        String[] labels = rest.split("\\.", -1);
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = toAscii(field, labels[i]);
-        }
-        String ascii = String.join(".", labels);
+        boolean international = rest.chars().anyMatch(c -> c >= 128)
+                || Arrays.stream(rest.split("\\.")).anyMatch(label -> label.startsWith("xn--"));
+        String ascii = international ? Idna2008.toAscii(field, rest) : rest;
+        rejectMixedScripts(field, international ? Idna2008.toUnicode(field, ascii) : rest);
+        String[] labels = ascii.split("\\.", -1);
         if (labels.length < 2) {
             throw new InvalidInput(field, field + " needs at least two labels (example.com), got \"" + ascii + "\"");
         }
@@ -100,18 +100,6 @@ public record Hostname(String ascii) {
             }
         }
         return new Hostname(full);
-    }
-
-    /** Punycode for an internationalised label; ASCII labels are left to the RFC 1123 checks. */
-    private static String toAscii(String field, String label) throws InvalidInput {
-        if (label.chars().allMatch(c -> c < 128)) {
-            return label;
-        }
-        try {
-            return IDN.toASCII(label).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInput(field, field + " label \"" + label + "\" is not a valid internationalised name");
-        }
     }
 
     /** Japanese and Korean names legitimately mix Han with kana or Hangul. */

@@ -60,12 +60,21 @@ public class BearerTokens {
     /** A token rotated in its secret is picked up here: the old one is refused, the secret is read again, once. */
     private Bearer exchange(Instant now) {
         try {
-            return exchange(apiToken.apiToken(), now);
+            return exchange(token(), now);
         } catch (ScalingoException refused) {
             if (refused.status() == 401 && apiToken.reloadAfterRefusal()) {
-                return exchange(apiToken.apiToken(), now);
+                return exchange(token(), now);
             }
             throw refused;
+        }
+    }
+
+    /** A token that cannot be had is a configuration error: retrying within the invocation cannot help. */
+    private String token() {
+        try {
+            return apiToken.apiToken();
+        } catch (IllegalStateException unusable) {
+            throw ScalingoException.configuration("read the API token", unusable.getMessage());
         }
     }
 

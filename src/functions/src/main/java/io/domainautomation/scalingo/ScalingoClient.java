@@ -48,12 +48,13 @@ public class ScalingoClient {
     }
 
     /** Every app the token sees, following {@code meta.pagination} when the API paginates. */
-    public List<App> listApps() {
+    public List<App> listApps(Deadline deadline) {
         List<App> all = new ArrayList<>();
         Integer page = null;
         do {
             Integer requested = page;
-            Envelopes.AppList reply = call("list apps", attempt -> send(auth -> apps.list(auth, requested)));
+            Envelopes.AppList reply = call("list apps", deadline, attempt -> send("list apps", deadline,
+                    auth -> apps.list(auth, requested)));
             if (reply.apps() != null) {
                 all.addAll(reply.apps());
             }
@@ -63,16 +64,16 @@ public class ScalingoClient {
         return all;
     }
 
-    public App getApp(String app) {
-        return call("show app", attempt -> send(auth -> apps.show(auth, app))).app();
+    public App getApp(String app, Deadline deadline) {
+        return call("show app", deadline, attempt -> send("show app", deadline, auth -> apps.show(auth, app))).app();
     }
 
-    public List<Domain> listDomains(String app) {
-        return call("list domains", attempt -> listOnce(app));
+    public List<Domain> listDomains(String app, Deadline deadline) {
+        return call("list domains", deadline, attempt -> listOnce(app, deadline));
     }
 
-    private List<Domain> listOnce(String app) {
-        Envelopes.DomainList reply = send(auth -> domains.list(auth, app));
+    private List<Domain> listOnce(String app, Deadline deadline) {
+        Envelopes.DomainList reply = send("list domains", deadline, auth -> domains.list(auth, app));
         return reply.domains() == null ? List.of() : reply.domains();
     }
 
@@ -80,38 +81,35 @@ public class ScalingoClient {
      * Links a domain. A POST whose reply was lost may have been applied, so before any retry the app's domains are
      * listed and an existing domain of that name is returned instead of linking it twice.
      */
-    public Domain linkDomain(String app, DomainChanges link) {
-        return call("link domain", attempt -> {
+    public Domain linkDomain(String app, DomainChanges link, Deadline deadline) {
+        return call("link domain", deadline, attempt -> {
             if (attempt > 1) {
-                Optional<Domain> existing = Domain.named(listOnce(app), link.name());
+                Optional<Domain> existing = Domain.named(listOnce(app, deadline), link.name());
                 if (existing.isPresent()) {
                     return existing.get();
                 }
             }
-            return send(auth -> domains.link(auth, app, new Envelopes.DomainWrite(link))).domain();
+            return send("link domain", deadline, auth -> domains.link(auth, app, new Envelopes.DomainWrite(link))).domain();
         });
     }
 
-    public Domain updateDomain(String app, String domainId, DomainChanges changes) {
-        return call("update domain",
-                attempt -> send(auth -> domains.update(auth, app, domainId, new Envelopes.DomainWrite(changes)))).domain();
+    public Domain updateDomain(String app, String domainId, DomainChanges changes, Deadline deadline) {
+        return call("update domain", deadline, attempt -> send("update domain", deadline,
+                auth -> domains.update(auth, app, domainId, new Envelopes.DomainWrite(changes)))).domain();
     }
 
     /** Unlinks a domain; a 404 is reported as a {@link ScalingoException} for the caller to judge. */
-    public void unlinkDomain(String app, String domainId) {
-        call("unlink domain", attempt -> {
-            send(auth -> {
-                domains.unlink(auth, app, domainId);
-                return Boolean.TRUE;
-            });
+    public void unlinkDomain(String app, String domainId, Deadline deadline) {
+        call("unlink domain", deadline, attempt -> send("unlink domain", deadline, auth -> {
+            domains.unlink(auth, app, domainId);
             return Boolean.TRUE;
-        });
+        }));
     }
 
     /** One paced request with the current bearer; a 401 gets one fresh exchange and one more try. */
-    private <T> T send(Function<String, T> request) {
+    private <T> T send(String operation, Deadline deadline, Function<String, T> request) {
         String authorization = bearer.authorization();
-        pacer.acquire();
+        pacer.acquire(deadline, operation);
         try {
             return request.apply(authorization);
         } catch (RuntimeException first) {
@@ -121,7 +119,7 @@ public class ScalingoClient {
             }
             bearer.reject(authorization);
             String renewed = bearer.authorization();
-            pacer.acquire();
+            pacer.acquire(deadline, operation);
             try {
                 return request.apply(renewed);
             } catch (RuntimeException second) {
@@ -131,11 +129,12 @@ public class ScalingoClient {
     }
 
     /**
-     * Runs one operation: transient failures are tried again after a pause, until {@code retry.max-attempts} or until
-     * the next pause would end past {@code retry.max-total}; permanent failures at once.
+     * Runs one operation: transient failures are tried again after a pause, until {@code retry.max-attempts}, or
+     * until the next pause would end past {@code retry.max-total} or the invocation's deadline; permanent failures,
+     * configuration errors and a deadline that came at once.
      */
-    private <T> T call(String operation, IntFunction<T> attemptNumbered) {
-        long deadline = System.nanoTime() + retry.maxTotal().toNanos();
+    private <T> T call(String operation, Deadline deadline, IntFunction<T> attemptNumbered) {
+        long retryUntil = Math.min(System.nanoTime() + retry.maxTotal().toNanos(), deadline.nanoTime());
         for (int attempt = 1;; attempt++) {
             ScalingoException failure;
             try {
@@ -143,11 +142,11 @@ public class ScalingoClient {
             } catch (RuntimeException e) {
                 failure = errors.translate(operation, e);
             }
-            if (!failure.isTransient()) {
+            if (!failure.isTransient() || failure.isNotInTime()) {
                 throw failure;
             }
             Duration pause = backoff(failure, attempt);
-            if (attempt >= retry.maxAttempts() || System.nanoTime() + pause.toNanos() > deadline) {
+            if (attempt >= retry.maxAttempts() || System.nanoTime() + pause.toNanos() > retryUntil) {
                 LOG.warnf("Scalingo %s: giving up after %d attempts: %s", operation, attempt, failure.getMessage());
                 throw failure;
             }

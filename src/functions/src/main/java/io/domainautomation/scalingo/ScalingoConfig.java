@@ -46,6 +46,13 @@ public interface ScalingoConfig {
         /** Added to the period when spacing requests, against network jitter; 1s in 60s costs 1.6 % of the rate. */
         @WithDefault("1s")
         Duration guard();
+
+        /**
+         * The part of its budget a new or restored process may spend at once; the rest frees one period later. Keeps
+         * many containers starting together from spending the account's limit in one burst.
+         */
+        @WithDefault("0.5")
+        double initialShare();
     }
 
     interface Retry {
@@ -59,7 +66,7 @@ public interface ScalingoConfig {
         @WithDefault("8s")
         Duration maxBackoff();
 
-        /** No retry is started once this much time has passed since the first attempt. */
+        /** No retry is started once this much time has passed since the first attempt (nor past the invocation's deadline). */
         @WithDefault("45s")
         Duration maxTotal();
     }

@@ -7,11 +7,16 @@ import java.util.Optional;
 
 /**
  * The one error type of the Scalingo client. {@code status} is the HTTP status, or 0 when no reply arrived
- * (timeout, refused or reset connection). {@code messages} are Scalingo's own error strings; {@code fieldErrors}
- * are the per-field messages of a 422. Messages never carry a token, a bearer or key material.
+ * (timeout, refused or reset connection), when the call could not be made before the invocation's deadline
+ * ({@link #isNotInTime()}), or when the client is misconfigured ({@link #isConfiguration()}). {@code messages} are
+ * Scalingo's own error strings; {@code fieldErrors} are the per-field messages of a 422. Messages never carry a
+ * token, a bearer or key material.
  */
 public class ScalingoException extends RuntimeException {
 
+    private enum Kind { REPLY, NO_REPLY, NOT_IN_TIME, CONFIGURATION }
+
+    private final Kind kind;
     private final int status;
     private final String operation;
     private final List<String> messages;
@@ -19,9 +24,10 @@ public class ScalingoException extends RuntimeException {
     private final String resource;
     private final Duration retryAfter;
 
-    private ScalingoException(int status, String operation, List<String> messages, Map<String, List<String>> fieldErrors,
-            String resource, Duration retryAfter, Throwable cause) {
-        super(describe(status, operation, messages, fieldErrors, resource), cause, false, cause != null);
+    private ScalingoException(Kind kind, int status, String operation, List<String> messages,
+            Map<String, List<String>> fieldErrors, String resource, Duration retryAfter, Throwable cause) {
+        super(describe(kind, status, operation, messages, fieldErrors, resource), cause, false, cause != null);
+        this.kind = kind;
         this.status = status;
         this.operation = operation;
         this.messages = List.copyOf(messages);
@@ -33,7 +39,7 @@ public class ScalingoException extends RuntimeException {
     /** An error reply of the API, as {@link ScalingoErrorMapper} read it. */
     public static ScalingoException reply(int status, List<String> messages, Map<String, List<String>> fieldErrors,
             String resource, Duration retryAfter) {
-        return new ScalingoException(status, null, messages, fieldErrors, resource, retryAfter, null);
+        return new ScalingoException(Kind.REPLY, status, null, messages, fieldErrors, resource, retryAfter, null);
     }
 
     /** A status with Scalingo's messages and nothing else. */
@@ -44,12 +50,24 @@ public class ScalingoException extends RuntimeException {
     /** No usable reply: refused or reset connection, timeout, a body cut short. */
     public static ScalingoException transport(String operation, Throwable cause) {
         String reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-        return new ScalingoException(0, operation, List.of(reason), Map.of(), null, null, cause);
+        return new ScalingoException(Kind.NO_REPLY, 0, operation, List.of(reason), Map.of(), null, null, cause);
+    }
+
+    /** The call could not be made before the invocation's deadline; a slot of the rate budget frees in {@code retryAfter}. */
+    public static ScalingoException notInTime(String operation, Duration retryAfter) {
+        return new ScalingoException(Kind.NOT_IN_TIME, 0, operation,
+                List.of("not before the invocation's deadline; the rate budget frees a slot in " + retryAfter.toMillis() + " ms"),
+                Map.of(), null, retryAfter, null);
+    }
+
+    /** The client cannot work as configured (the API token cannot be had): no retry can help, an operator must act. */
+    public static ScalingoException configuration(String operation, String reason) {
+        return new ScalingoException(Kind.CONFIGURATION, 0, operation, List.of(reason), Map.of(), null, null, null);
     }
 
     /** A reply that says success but lacks what it must carry: the API misbehaved. */
     public static ScalingoException malformedReply(String operation, String what) {
-        return new ScalingoException(502, operation, List.of(what), Map.of(), null, null, null);
+        return new ScalingoException(Kind.REPLY, 502, operation, List.of(what), Map.of(), null, null, null);
     }
 
     /** The same error, labelled with the client operation that met it (the mapper only knows the reply). */
@@ -57,7 +75,7 @@ public class ScalingoException extends RuntimeException {
         if (op.equals(operation)) {
             return this;
         }
-        return new ScalingoException(status, op, messages, fieldErrors, resource, retryAfter, getCause());
+        return new ScalingoException(kind, status, op, messages, fieldErrors, resource, retryAfter, getCause());
     }
 
     public int status() {
@@ -85,13 +103,26 @@ public class ScalingoException extends RuntimeException {
         return Optional.ofNullable(retryAfter);
     }
 
+    /** Worth trying again later: no reply, 408, 429, a 5xx, or not in time for this invocation. */
     public boolean isTransient() {
-        return status == 0 || status == 408 || status == 429 || status >= 500;
+        return switch (kind) {
+            case NO_REPLY, NOT_IN_TIME -> true;
+            case CONFIGURATION -> false;
+            case REPLY -> status == 408 || status == 429 || status >= 500;
+        };
     }
 
-    /** 400, 401 (after a fresh exchange), 402, 403, 404, 409, 422, ...: retrying the same request cannot help. */
+    public boolean isNotInTime() {
+        return kind == Kind.NOT_IN_TIME;
+    }
+
+    public boolean isConfiguration() {
+        return kind == Kind.CONFIGURATION;
+    }
+
+    /** Scalingo refused this request: 400, 401 (after a fresh exchange), 402, 403, 404, 409, 422... Retrying cannot help. */
     public boolean isPermanent() {
-        return !isTransient() && status >= 400;
+        return kind == Kind.REPLY && !isTransient() && status >= 400;
     }
 
     public boolean isNotFound() {
@@ -106,10 +137,15 @@ public class ScalingoException extends RuntimeException {
         return status == 401;
     }
 
-    private static String describe(int status, String operation, List<String> messages,
+    private static String describe(Kind kind, int status, String operation, List<String> messages,
             Map<String, List<String>> fieldErrors, String resource) {
         StringBuilder text = new StringBuilder("Scalingo ").append(operation == null ? "call" : operation).append(" failed: ");
-        text.append(status == 0 ? "no reply" : "HTTP " + status);
+        text.append(switch (kind) {
+            case REPLY -> "HTTP " + status;
+            case NO_REPLY -> "no reply";
+            case NOT_IN_TIME -> "not in time";
+            case CONFIGURATION -> "misconfigured";
+        });
         if (resource != null) {
             text.append(" (").append(resource).append(")");
         }

@@ -216,6 +216,38 @@ class SetCanonicalTest {
     }
 
     @Test
+    void aNameLinkedToAnotherAppIsAConflict() {
+        String other = "other-" + UUID.randomUUID().toString().substring(0, 8);
+        sandbox.addApp(other);
+        sandbox.seedDomain(other, "taken." + other + ".example", Instant.now(), "created", false);
+        HttpReply reply = http("PUT", "/apps/" + app + "/canonical-domain",
+                "{\"domain\":\"taken." + other + ".example\",\"link\":true}");
+        assertEquals(409, reply.status(), reply.raw());
+        assertEquals("domain", reply.body().get("field").asText());
+        assertTrue(reply.body().get("error").asText().contains("linked to another app"), reply.raw());
+        assertFalse(sandbox.domainNames(app).containsKey("taken." + other + ".example"));
+    }
+
+    @Test
+    void anAppAtItsDomainLimitIsAnUnprocessableRequestWithScalingosReason() {
+        for (int i = 0; i < 18; i++) {
+            sandbox.seedDomain(app, "d" + i + "." + app + ".example", Instant.now(), "created", false);
+        }
+        HttpReply reply = http("PUT", "/apps/" + app + "/canonical-domain", "{\"domain\":\"one-more." + app + ".example\",\"link\":true}");
+        assertEquals(422, reply.status(), reply.raw());
+        assertEquals("app", reply.body().get("field").asText());
+        assertTrue(reply.body().get("error").asText().contains("limit of 20"), reply.raw());
+    }
+
+    @Test
+    void scalingoFailingIsABadGatewayAndOnlyThat() {
+        sandbox.faults().failApp(app);
+        HttpReply reply = http("GET", "/apps/" + app + "/canonical-domain", null);
+        assertEquals(502, reply.status(), reply.raw());
+        assertTrue(reply.body().get("error").asText().contains("HTTP 503"), reply.raw());
+    }
+
+    @Test
     void aMalformedPercentEscapeInThePathIsABadRequest() throws Exception {
         ObjectNode event = (ObjectNode) JSON.readTree(HttpApiEvents.request("GET", "/apps/%zz/canonical-domain", null));
         event.remove("pathParameters");

@@ -1,15 +1,52 @@
 package io.domainautomation.logic;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class HostnameTest {
+
+    /** Cases from Unicode's IDNA test data and UTS #46's examples (src/test/resources/idna/idna2008-cases.txt). */
+    static Stream<Arguments> idna2008Cases() throws IOException {
+        try (InputStream in = HostnameTest.class.getResourceAsStream("/idna/idna2008-cases.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                    .map(line -> line.split(";", -1))
+                    .map(fields -> Arguments.of(fields[0].strip(), fields[1].strip(), fields[2].strip()))
+                    .toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}{2}")
+    @MethodSource("idna2008Cases")
+    void internationalNamesFollowIdna2008(String source, String expectedAscii, String refusal) {
+        if (refusal.isEmpty()) {
+            assertEquals(expectedAscii, assertDoesNotThrow(() -> Hostname.parse(source)).ascii());
+        } else {
+            InvalidInput error = assertThrows(InvalidInput.class, () -> Hostname.parse(source));
+            assertTrue(error.getMessage().contains(refusal), "\"" + error.getMessage() + "\" should name " + refusal);
+            assertEquals("domain", error.field());
+        }
+    }
+
+    @Test
+    void idna2003WouldMapTheSharpSToAnotherDomain() throws InvalidInput {
+        assertEquals("strasse.example", java.net.IDN.toASCII("straße.example"), "what IDNA 2003 does");
+        assertFalse(Hostname.parse("straße.example").ascii().equals("strasse.example"), "not what is done here");
+    }
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {

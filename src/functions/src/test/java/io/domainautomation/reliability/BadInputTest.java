@@ -114,7 +114,8 @@ class BadInputTest {
                 "https://a.example", "http://a.example/path", "a.example:8443", "a.example/", "user@a.example", "a.*.example",
                 "*a.example", "**.example", "a".repeat(64) + ".example", "abcdefghi.".repeat(30) + "com", "-a.example", "a-.example",
                 "a_b.example", "10.0.0.1", "[::1]", "localhost", "app.osc-fr1.scalingo.io", "scalingo.io", "*.scalingo.io",
-                "xn--.example", "a.example?x=1", "a.example#frag")) {
+                "xn--.example", "a.example?x=1", "a.example#frag",
+                "a\u200Db.example", "\u05D0a.example", "xn--pple-43d.example", "xn--a.example", "\u0430pple.example")) {
             ObjectNode body = JSON.createObjectNode();
             body.put("app", app);
             body.put("domain", host);

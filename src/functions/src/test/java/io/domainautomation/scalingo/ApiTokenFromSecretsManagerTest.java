@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
@@ -22,6 +23,8 @@ import io.domainautomation.aws.ScalingoApiToken;
 @QuarkusTest
 @TestProfile(ApiTokenFromSecretsManagerTest.TokenInSecretsManager.class)
 class ApiTokenFromSecretsManagerTest {
+
+    private static final Deadline NO_DEADLINE = Deadline.none();
 
     public static class TokenInSecretsManager implements QuarkusTestProfile {
         @Override
@@ -55,13 +58,45 @@ class ApiTokenFromSecretsManagerTest {
     @Inject
     ScalingoErrorMapper errors;
 
+    @Inject
+    @RestClient
+    AppsApi appsApi;
+
+    @Inject
+    @RestClient
+    DomainsApi domainsApi;
+
+    @Inject
+    RequestPacer pacer;
+
     @Test
     void theTokenIsReadFromTheSecretOnceAndUsed() {
-        assertEquals("token-from-secret", client.getApp("token-from-secret").name());
+        assertEquals("token-from-secret", client.getApp("token-from-secret", NO_DEADLINE).name());
         sandbox.expireAllBearers();
-        assertEquals("token-from-secret", client.getApp("token-from-secret").name());
+        assertEquals("token-from-secret", client.getApp("token-from-secret", NO_DEADLINE).name());
         assertEquals(2, sandbox.counter("auth.exchange"), "the bearer was exchanged twice");
         assertEquals(1, sandbox.counter("secretsmanager.GetSecretValue"), "the secret was read once");
+    }
+
+    @Test
+    void aDeniedTokenSecretIsOneConfigurationErrorNotRetried() {
+        sandbox.putSecret("scalingo/denied", "tk-us-denied-token", Map.of("sandbox:access", "denied"));
+        ScalingoClient misconfigured = new ScalingoClient(appsApi, domainsApi,
+                new BearerTokens(auth, apiTokens.fromSecret("scalingo/denied"), config, json, errors), pacer, errors, config);
+        int reads = sandbox.counter("secretsmanager.GetSecretValue");
+        int exchanges = sandbox.counter("auth.exchange");
+
+        ScalingoException error = assertThrows(ScalingoException.class,
+                () -> misconfigured.listDomains("token-from-secret", NO_DEADLINE));
+
+        assertTrue(error.isConfiguration(), error.getMessage());
+        assertFalse(error.isTransient(), "no retry can help");
+        assertFalse(error.isPermanent(), "and it is not the request's fault either");
+        assertTrue(error.getMessage().contains("scalingo/denied") && error.getMessage().contains("AccessDeniedException"),
+                error.getMessage());
+        assertFalse(error.getMessage().contains("tk-us-denied-token"));
+        assertEquals(reads + 1, sandbox.counter("secretsmanager.GetSecretValue"), "read once, not retried");
+        assertEquals(exchanges, sandbox.counter("auth.exchange"), "nothing to exchange");
     }
 
     @Test

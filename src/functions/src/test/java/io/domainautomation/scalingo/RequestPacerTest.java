@@ -61,6 +61,42 @@ class RequestPacerTest {
     }
 
     @Test
+    void aNewPacerOffersOnlyItsInitialShareAtOnce() {
+        RequestPacer pacer = new RequestPacer(10, Duration.ofSeconds(1), Duration.ZERO, 0.3);
+        pacer.startFresh(0);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0, pacer.reserve(0), "request " + i + " of the initial share");
+        }
+        assertEquals(SECOND, pacer.reserve(0), "the rest of the budget frees one window after the start");
+        pacer.startFresh(10 * SECOND);
+        assertEquals(0, pacer.reserve(10 * SECOND), "a restored process starts afresh");
+    }
+
+    @Test
+    void noSlotIsTakenPastTheLatestStartAndTheWaitIsToldInstead() {
+        RequestPacer pacer = new RequestPacer(2, Duration.ofSeconds(60), Duration.ZERO);
+        pacer.reserve(0);
+        pacer.reserve(0);
+        RequestPacer.Slot late = pacer.reserve(SECOND, 8 * SECOND);
+        assertEquals(false, late.booked());
+        assertEquals(59 * SECOND, late.waitNanos(), "a slot frees 59 s later");
+        RequestPacer.Slot again = pacer.reserve(SECOND, 8 * SECOND);
+        assertEquals(59 * SECOND, again.waitNanos(), "the refused caller took nothing");
+        assertEquals(true, pacer.reserve(SECOND, Long.MAX_VALUE).booked());
+    }
+
+    @Test
+    void acquiringPastTheDeadlineFailsAtOnceAsNotInTime() {
+        RequestPacer pacer = new RequestPacer(1, Duration.ofSeconds(60), Duration.ZERO);
+        pacer.acquire(Deadline.none(), "list domains");
+        ScalingoException late = assertThrows(ScalingoException.class,
+                () -> pacer.acquire(Deadline.after(Duration.ofSeconds(2)), "list domains"));
+        assertEquals(true, late.isNotInTime());
+        assertEquals(true, late.isTransient());
+        assertEquals(true, late.retryAfter().orElseThrow().toSeconds() >= 58, late.getMessage());
+    }
+
+    @Test
     void aZeroBudgetIsAConfigurationError() {
         assertThrows(IllegalArgumentException.class, () -> new RequestPacer(0, Duration.ofSeconds(60), Duration.ZERO));
     }

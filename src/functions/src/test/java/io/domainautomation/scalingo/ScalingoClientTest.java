@@ -35,6 +35,8 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class ScalingoClientTest {
 
+    private static final Deadline NO_DEADLINE = Deadline.none();
+
     private static LogCapture logs;
     private static final List<String> privateKeysSent = new ArrayList<>();
 
@@ -104,38 +106,38 @@ class ScalingoClientTest {
 
     @Test
     void appsAreListedAndShown() {
-        List<App> apps = client.listApps();
+        List<App> apps = client.listApps(NO_DEADLINE);
         App mine = apps.stream().filter(a -> a.name().equals(app)).findFirst().orElseThrow();
         assertEquals("https://" + app + ".osc-fr1.scalingo.io", mine.baseUrl());
-        App shown = client.getApp(app);
+        App shown = client.getApp(app, NO_DEADLINE);
         assertEquals(mine.id(), shown.id());
-        assertEquals(shown, client.getApp(mine.id()), "an app is found by ID as well as by name");
+        assertEquals(shown, client.getApp(mine.id(), NO_DEADLINE), "an app is found by ID as well as by name");
         assertEquals(1, sandbox.counter("apps.list"));
         assertEquals(2, sandbox.counter("apps.show"));
     }
 
     @Test
     void domainLifecycleLinkShowUpdateUnlink() {
-        Domain linked = client.linkDomain(app, DomainChanges.link("www.example.test", null, null));
+        Domain linked = client.linkDomain(app, DomainChanges.link("www.example.test", null, null), NO_DEADLINE);
         assertEquals("www.example.test", linked.name());
         assertFalse(linked.isCanonical());
         assertEquals(Boolean.TRUE, linked.letsencryptEnabled());
         assertEquals("new", linked.letsencryptStatus());
         assertNotNull(linked.createdAt());
 
-        assertEquals(linked.id(), Domain.named(client.listDomains(app), "WWW.example.test").orElseThrow().id(),
+        assertEquals(linked.id(), Domain.named(client.listDomains(app, NO_DEADLINE), "WWW.example.test").orElseThrow().id(),
                 "found by name whatever the case");
-        assertEquals(List.of("www.example.test"), client.listDomains(app).stream().map(Domain::name).toList());
+        assertEquals(List.of("www.example.test"), client.listDomains(app, NO_DEADLINE).stream().map(Domain::name).toList());
 
-        Domain canonical = client.updateDomain(app, linked.id(), DomainChanges.canonical(true));
+        Domain canonical = client.updateDomain(app, linked.id(), DomainChanges.canonical(true), NO_DEADLINE);
         assertTrue(canonical.isCanonical());
-        assertEquals("https://www.example.test", client.getApp(app).url(), "the app's url follows its canonical domain");
+        assertEquals("https://www.example.test", client.getApp(app, NO_DEADLINE).url(), "the app's url follows its canonical domain");
 
-        Domain noLetsEncrypt = client.updateDomain(app, linked.id(), DomainChanges.letsencrypt(false));
+        Domain noLetsEncrypt = client.updateDomain(app, linked.id(), DomainChanges.letsencrypt(false), NO_DEADLINE);
         assertEquals(Boolean.FALSE, noLetsEncrypt.letsencryptEnabled());
 
-        client.unlinkDomain(app, linked.id());
-        assertEquals(List.of(), client.listDomains(app));
+        client.unlinkDomain(app, linked.id(), NO_DEADLINE);
+        assertEquals(List.of(), client.listDomains(app, NO_DEADLINE));
         assertEquals(1, sandbox.counter("domains.link"));
         assertEquals(1, sandbox.counter("domains.unlink"));
     }
@@ -146,17 +148,17 @@ class ScalingoClientTest {
         var issued = TestCertificates.selfSigned(keys, "C=FR,ST=Some-State,O=Internet Widgits Pty Ltd,CN=cert.example.test",
                 List.of("cert.example.test"), Instant.now().minus(Duration.ofDays(1)), Duration.ofDays(90));
         privateKeysSent.add(keyBody(issued.privateKeyPem()));
-        Domain linked = client.linkDomain(app, DomainChanges.link("cert.example.test", null, null));
+        Domain linked = client.linkDomain(app, DomainChanges.link("cert.example.test", null, null), NO_DEADLINE);
 
         Domain withCert = client.updateDomain(app, linked.id(),
-                DomainChanges.certificate(issued.certificatePem(), issued.privateKeyPem()));
+                DomainChanges.certificate(issued.certificatePem(), issued.privateKeyPem()), NO_DEADLINE);
 
         assertEquals(Boolean.TRUE, withCert.ssl());
         assertEquals("/C=FR/ST=Some-State/O=Internet Widgits Pty Ltd/CN=cert.example.test", withCert.tlscert());
         assertEquals("RSA private key - 2048 bytes", withCert.tlskey());
         assertEquals(issued.certificate().getNotAfter().toInstant(), withCert.validity().toInstant());
 
-        Domain removed = client.updateDomain(app, linked.id(), DomainChanges.removeCertificate());
+        Domain removed = client.updateDomain(app, linked.id(), DomainChanges.removeCertificate(), NO_DEADLINE);
         assertEquals(Boolean.FALSE, removed.ssl());
         assertNull(removed.tlscert());
         assertNull(removed.validity());
@@ -168,10 +170,10 @@ class ScalingoClientTest {
                 List.of("mismatch.example.test"), Instant.now(), Duration.ofDays(30));
         String otherKey = TestCertificates.pkcs8(TestCertificates.ec("secp256r1").getPrivate());
         privateKeysSent.add(keyBody(otherKey));
-        Domain linked = client.linkDomain(app, DomainChanges.link("mismatch.example.test", null, null));
+        Domain linked = client.linkDomain(app, DomainChanges.link("mismatch.example.test", null, null), NO_DEADLINE);
 
         ScalingoException error = assertThrows(ScalingoException.class,
-                () -> client.updateDomain(app, linked.id(), DomainChanges.certificate(issued.certificatePem(), otherKey)));
+                () -> client.updateDomain(app, linked.id(), DomainChanges.certificate(issued.certificatePem(), otherKey), NO_DEADLINE));
 
         assertEquals(422, error.status());
         assertTrue(error.isPermanent());
@@ -182,12 +184,12 @@ class ScalingoClientTest {
 
     @Test
     void unknownAppAndDomainAre404sNamingTheResource() {
-        ScalingoException noApp = assertThrows(ScalingoException.class, () -> client.listDomains("no-such-app"));
+        ScalingoException noApp = assertThrows(ScalingoException.class, () -> client.listDomains("no-such-app", NO_DEADLINE));
         assertEquals(404, noApp.status());
         assertEquals("app", noApp.resource().orElseThrow());
         assertEquals("list domains", noApp.operation());
 
-        ScalingoException noDomain = assertThrows(ScalingoException.class, () -> client.unlinkDomain(app, "000000000000000000000000"));
+        ScalingoException noDomain = assertThrows(ScalingoException.class, () -> client.unlinkDomain(app, "000000000000000000000000", NO_DEADLINE));
         assertTrue(noDomain.isNotFound());
         assertEquals("domain", noDomain.resource().orElseThrow());
         assertEquals(1, sandbox.counter("domains.unlink"), "a 404 is not retried");
@@ -195,25 +197,25 @@ class ScalingoClientTest {
 
     @Test
     void duplicateNamesAndTheTwentyDomainLimitAre422s() {
-        client.linkDomain(app, DomainChanges.link("dup.example.test", null, null));
+        client.linkDomain(app, DomainChanges.link("dup.example.test", null, null), NO_DEADLINE);
         ScalingoException duplicate = assertThrows(ScalingoException.class,
-                () -> client.linkDomain(app, DomainChanges.link("dup.example.test", null, null)));
+                () -> client.linkDomain(app, DomainChanges.link("dup.example.test", null, null), NO_DEADLINE));
         assertEquals(List.of("has already been taken"), duplicate.fieldErrors().get("name"));
 
         for (int i = 1; i < 20; i++) {
-            client.linkDomain(app, DomainChanges.link("d" + i + ".limit.example.test", null, null));
+            client.linkDomain(app, DomainChanges.link("d" + i + ".limit.example.test", null, null), NO_DEADLINE);
         }
         ScalingoException limit = assertThrows(ScalingoException.class,
-                () -> client.linkDomain(app, DomainChanges.link("d21.limit.example.test", null, null)));
+                () -> client.linkDomain(app, DomainChanges.link("d21.limit.example.test", null, null), NO_DEADLINE));
         assertEquals(422, limit.status());
         assertTrue(limit.fieldErrors().get("app").get(0).contains("limit of 20"));
-        assertEquals(20, client.listDomains(app).size());
+        assertEquals(20, client.listDomains(app, NO_DEADLINE).size());
     }
 
     @Test
     void aRateLimitBurstIsRetriedThenSucceeds() {
         sandbox.faults().rateLimitBurst(2);
-        assertEquals(List.of(), client.listDomains(app));
+        assertEquals(List.of(), client.listDomains(app, NO_DEADLINE));
         assertEquals(2, sandbox.counter("fault.domains.list"), "two 429 replies were met");
         assertEquals(1, sandbox.counter("domains.list"), "then one success");
     }
@@ -222,7 +224,7 @@ class ScalingoClientTest {
     void retryAfterIsHonoured() {
         sandbox.faults().rateLimitBurst(1).retryAfter(1);
         long started = System.nanoTime();
-        assertEquals(List.of(), client.listDomains(app));
+        assertEquals(List.of(), client.listDomains(app, NO_DEADLINE));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         // The configured backoff is at most 200 ms in tests: only Retry-After explains a wait of a second.
         assertTrue(took.compareTo(Duration.ofMillis(950)) >= 0, "waited " + took);
@@ -232,9 +234,9 @@ class ScalingoClientTest {
     @Test
     void serverErrorsAndDroppedConnectionsAreRetriedWithinBounds() {
         sandbox.faults().failNext(2);
-        assertEquals(List.of(), client.listDomains(app));
+        assertEquals(List.of(), client.listDomains(app, NO_DEADLINE));
         sandbox.faults().dropNext(1);
-        assertEquals(List.of(), client.listDomains(app));
+        assertEquals(List.of(), client.listDomains(app, NO_DEADLINE));
         assertEquals(3, sandbox.counter("fault.domains.list"));
         assertEquals(2, sandbox.counter("domains.list"));
     }
@@ -243,7 +245,7 @@ class ScalingoClientTest {
     void persistentServerErrorsGiveUpAfterTheConfiguredAttempts() {
         sandbox.faults().failNext(1000);
         long started = System.nanoTime();
-        ScalingoException error = assertThrows(ScalingoException.class, () -> client.listDomains(app));
+        ScalingoException error = assertThrows(ScalingoException.class, () -> client.listDomains(app, NO_DEADLINE));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertTrue(error.isTransient());
         assertEquals(500, error.status());
@@ -254,7 +256,7 @@ class ScalingoClientTest {
     @Test
     void aReplySlowerThanTheReadTimeoutIsRetried() {
         sandbox.faults().slowNext(1, 3_000);
-        assertEquals(List.of(), client.listDomains(app));
+        assertEquals(List.of(), client.listDomains(app, NO_DEADLINE));
         assertEquals(1, sandbox.counter("fault.domains.list"));
         assertEquals(1, sandbox.counter("domains.list"));
     }
@@ -262,18 +264,18 @@ class ScalingoClientTest {
     @Test
     void anHtmlErrorPageIsDescribedNotTrusted() {
         sandbox.faults().htmlErrorPages("<html><body><h1>502 Bad Gateway</h1></body></html>").failNext(1000);
-        ScalingoException error = assertThrows(ScalingoException.class, () -> client.getApp(app));
+        ScalingoException error = assertThrows(ScalingoException.class, () -> client.getApp(app, NO_DEADLINE));
         assertTrue(error.messages().get(0).startsWith("non-JSON reply (text/html"), error.getMessage());
         assertFalse(error.getMessage().contains("<html>"));
     }
 
     @Test
     void anExpiredBearerIsExchangedOnceMoreAndTheCallRetried() {
-        client.listDomains(app);
+        client.listDomains(app, NO_DEADLINE);
         int exchangesBefore = sandbox.counter("auth.exchange");
         sandbox.expireAllBearers();
 
-        assertEquals(List.of(), client.listDomains(app));
+        assertEquals(List.of(), client.listDomains(app, NO_DEADLINE));
 
         assertEquals(exchangesBefore + 1, sandbox.counter("auth.exchange"));
         assertEquals(1, sandbox.counter("rejected.401"));
@@ -341,7 +343,7 @@ class ScalingoClientTest {
         ScalingoClient paced = new ScalingoClient(appsApi, domainsApi, new BearerTokens(auth, apiToken, config, json, errors),
                 new RequestPacer(10, Duration.ofSeconds(1), Duration.ofMillis(100)), errors, config);
         for (int i = 0; i < 25; i++) {
-            paced.listDomains(app);
+            paced.listDomains(app, NO_DEADLINE);
         }
         assertEquals(25, sandbox.counter("domains.list"));
         assertEquals(0, sandbox.counter("rejected.429"), "no request went over the sandbox's budget");
@@ -351,9 +353,9 @@ class ScalingoClientTest {
     void withoutTheBudgetTheSandboxRateLimitAnswers429() {
         sandbox.rateLimit(3, Duration.ofSeconds(30));
         for (int i = 0; i < 3; i++) {
-            client.listDomains(app);
+            client.listDomains(app, NO_DEADLINE);
         }
-        assertThrows(ScalingoException.class, () -> client.listDomains(app));
+        assertThrows(ScalingoException.class, () -> client.listDomains(app, NO_DEADLINE));
         assertTrue(sandbox.counter("rejected.429") >= 1);
     }
 
@@ -361,11 +363,11 @@ class ScalingoClientTest {
     void aLostLinkReplyIsNotLinkedTwice() {
         // The sandbox links the domain, then drops the connection before replying: the ambiguous failure.
         sandbox.faults().loseRepliesNext(1);
-        Domain linked = client.linkDomain(app, DomainChanges.link("lost-reply.example.test", null, null));
+        Domain linked = client.linkDomain(app, DomainChanges.link("lost-reply.example.test", null, null), NO_DEADLINE);
         assertEquals("lost-reply.example.test", linked.name());
         assertEquals(1, sandbox.counter("domains.link"), "one POST reached the sandbox");
         assertEquals(1, sandbox.counter("domains.list"), "the retry looked before linking again");
-        assertEquals(1, client.listDomains(app).size(), "and found the domain: linked once");
+        assertEquals(1, client.listDomains(app, NO_DEADLINE).size(), "and found the domain: linked once");
     }
 
     private static String keyBody(String pem) {

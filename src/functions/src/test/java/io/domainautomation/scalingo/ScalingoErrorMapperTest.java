@@ -97,7 +97,8 @@ class ScalingoErrorMapperTest {
     @CsvSource({ "400,false", "401,false", "402,false", "403,false", "404,false", "409,false", "422,false",
             "429,true", "500,true", "502,true", "503,true", "504,true", "0,true" })
     void permanentAndTransientAreTold(int status, boolean transientExpected) {
-        ScalingoException e = ScalingoException.reply(status, "x");
+        ScalingoException e = status == 0 ? ScalingoException.transport("op", new java.io.IOException("reset"))
+                : ScalingoException.reply(status, "x");
         assertEquals(transientExpected, e.isTransient());
         assertEquals(!transientExpected, e.isPermanent());
     }

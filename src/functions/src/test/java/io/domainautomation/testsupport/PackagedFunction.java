@@ -23,7 +23,7 @@ import java.util.zip.ZipFile;
  */
 public final class PackagedFunction implements AutoCloseable {
 
-    public static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+    public static final String HANDLER = "io.domainautomation.functions.LambdaHandler::handleRequest";
     private static final String RUNTIME_CLIENT_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     /**
      * Routes org.crac's global context (the function's SnapStart hooks) to the runtime interface client's own CRaC
@@ -40,7 +40,8 @@ public final class PackagedFunction implements AutoCloseable {
     }
 
     /** Extracts the zip once per directory; returns the task root. */
-    public static synchronized Path extract(Path zip, Path into) throws IOException {
+    public static synchronized Path extract(Path zip, Path taskRoot) throws IOException {
+        Path into = taskRoot.toAbsolutePath().normalize();
         Path marker = into.resolve(".extracted-" + Files.getLastModifiedTime(zip).toMillis());
         if (Files.exists(marker)) {
             return into;

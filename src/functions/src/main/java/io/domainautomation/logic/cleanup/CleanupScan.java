@@ -15,6 +15,7 @@ import io.domainautomation.dns.DnsAnswer;
 import io.domainautomation.dns.DnsProbe;
 import io.domainautomation.logic.Hostname;
 import io.domainautomation.scalingo.App;
+import io.domainautomation.scalingo.Deadline;
 import io.domainautomation.scalingo.Domain;
 import io.domainautomation.scalingo.ScalingoClient;
 import io.domainautomation.scalingo.ScalingoException;
@@ -48,13 +49,14 @@ public class CleanupScan {
         return ScanState.start(UUID.randomUUID().toString(), clock.instant().toString(), dryRun);
     }
 
-    public Step run(ScanState from, Duration budget) {
-        long started = System.nanoTime();
-        long deadline = started + budget.toNanos();
+    /** Scans until the budget or the invocation's deadline, whichever comes first, would be passed. */
+    public Step run(ScanState from, Duration budget, Deadline invocation) {
+        Deadline within = Deadline.after(budget).earliest(invocation);
+        long deadline = within.nanoTime();
         long slowestApp = 0;
         ScanState.Builder state = from.toBuilder().invocationStarted();
         String resumeAfter = from.lastApp();
-        List<App> apps = scalingo.listApps().stream()
+        List<App> apps = scalingo.listApps(within).stream()
                 .filter(a -> StaleRules.inScope(a.name(), config.appsAllowList().orElse(List.of()), config.appsPrefix().orElse(null)))
                 .filter(a -> resumeAfter == null || a.name().compareTo(resumeAfter) > 0)
                 .sorted(Comparator.comparing(App::name)).toList();
@@ -65,7 +67,7 @@ public class CleanupScan {
                 return new Step(state.build(), false, List.of());
             }
             try {
-                scanApp(app, state);
+                scanApp(app, state, within);
                 state.appScanned(app.name());
             } catch (ScalingoException e) {
                 if (e.isTransient() && state.failedAtNextApp() < ATTEMPTS_PER_APP) {
@@ -76,12 +78,12 @@ public class CleanupScan {
             }
             slowestApp = Math.max(slowestApp, System.nanoTime() - now);
         }
-        List<ScanState.Planned> removed = finish(state);
+        List<ScanState.Planned> removed = finish(state, invocation);
         return new Step(state.build(), true, removed);
     }
 
-    private void scanApp(App app, ScanState.Builder state) {
-        List<Domain> domains = scalingo.listDomains(app.name());
+    private void scanApp(App app, ScanState.Builder state, Deadline deadline) {
+        List<Domain> domains = scalingo.listDomains(app.name(), deadline);
         String appHost = hostOf(app.baseUrl());
         Map<String, DnsAnswer> appAnswers = new HashMap<>(1);
         Instant now = clock.instant();
@@ -112,7 +114,7 @@ public class CleanupScan {
     }
 
     /** The whole scan is done: apply the caps, then remove (unless dry run) what is still stale on a second look. */
-    private List<ScanState.Planned> finish(ScanState.Builder state) {
+    private List<ScanState.Planned> finish(ScanState.Builder state, Deadline deadline) {
         RemovalCaps.Split split = RemovalCaps.apply(state.planned(), state.plannedTotal(), config.maxRemovalsPerRun(),
                 config.maxRemovalsPerApp());
         split.capped().forEach(p -> state.keep(p.app(), p.domain(), "cap"));
@@ -128,7 +130,7 @@ public class CleanupScan {
         List<ScanState.Planned> removed = new java.util.ArrayList<>();
         for (ScanState.Planned planned : split.allowed()) {
             try {
-                List<Domain> domains = current.computeIfAbsent(planned.app(), scalingo::listDomains);
+                List<Domain> domains = current.computeIfAbsent(planned.app(), a -> scalingo.listDomains(a, deadline));
                 Domain domain = domains.stream().filter(d -> d.id().equals(planned.domainId())).findFirst().orElse(null);
                 if (domain == null) {
                     removed.add(planned); // gone since the scan: the goal is met
@@ -138,7 +140,7 @@ public class CleanupScan {
                     state.keep(planned.app(), planned.domain(), "changed-since-scan");
                     continue;
                 }
-                unlink(planned);
+                unlink(planned, deadline);
                 removed.add(planned);
             } catch (ScalingoException e) {
                 state.error("remove " + planned.domain() + " of " + planned.app() + ": " + e.getMessage());
@@ -147,9 +149,9 @@ public class CleanupScan {
         return removed;
     }
 
-    private void unlink(ScanState.Planned planned) {
+    private void unlink(ScanState.Planned planned, Deadline deadline) {
         try {
-            scalingo.unlinkDomain(planned.app(), planned.domainId());
+            scalingo.unlinkDomain(planned.app(), planned.domainId(), deadline);
         } catch (ScalingoException e) {
             if (!e.isNotFound()) {
                 throw e;

@@ -22,6 +22,7 @@ import io.domainautomation.logic.tls.CertificateChecks;
 import io.domainautomation.logic.tls.CertificateIdentity;
 import io.domainautomation.logic.tls.CertificateProblem;
 import io.domainautomation.logic.tls.HostnameMatch;
+import io.domainautomation.scalingo.Deadline;
 import io.domainautomation.scalingo.Domain;
 import io.domainautomation.scalingo.DomainChanges;
 import io.domainautomation.scalingo.ScalingoClient;
@@ -48,7 +49,7 @@ public class CertificateRotation {
         this.namePrefix = config.secretNamePrefix().filter(p -> !p.isBlank());
     }
 
-    public RotationReport run(RotationScope trigger) {
+    public RotationReport run(RotationScope trigger, Deadline deadline) {
         RotationReport.Builder report = RotationReport.builder(trigger.source(), trigger.dryRun());
         List<ManagedSecret> managed;
         try {
@@ -72,7 +73,7 @@ public class CertificateRotation {
                         "the secret has no " + CertificateSecrets.APP_TAG + " tag (or not the configured name prefix)", null, null));
                 continue;
             }
-            rotate(secret, trigger.domain().map(h -> h.ascii()), trigger.dryRun(), domainsByApp, report);
+            rotate(secret, trigger.domain().map(h -> h.ascii()), trigger.dryRun(), domainsByApp, report, deadline);
         }
         return report.build();
     }
@@ -83,7 +84,7 @@ public class CertificateRotation {
     }
 
     private void rotate(ManagedSecret secret, Optional<String> onlyDomain, boolean dryRun,
-            Map<String, List<Domain>> domainsByApp, RotationReport.Builder report) {
+            Map<String, List<Domain>> domainsByApp, RotationReport.Builder report, Deadline deadline) {
         String app = secret.app().get();
         String declared = secret.domains().map(d -> String.join(" ", d)).orElse("*");
         List<X509Certificate> chain;
@@ -105,11 +106,11 @@ public class CertificateRotation {
         CertificateIdentity identity = CertificateIdentity.of(leaf);
         List<Domain> linked;
         try {
-            linked = domainsByApp.computeIfAbsent(app, scalingo::listDomains);
+            linked = domainsByApp.computeIfAbsent(app, a -> scalingo.listDomains(a, deadline));
         } catch (ScalingoException e) {
             Outcome outcome = e.isTransient() ? Outcome.FAILED : Outcome.REJECTED;
-            report.add(new Entry(secret.name(), app, declared, outcome, e.isNotFound() ? "unknown-app" : "scalingo",
-                    e.getMessage(), identity, null));
+            String check = e.isConfiguration() ? "configuration" : e.isNotFound() ? "unknown-app" : "scalingo";
+            report.add(new Entry(secret.name(), app, declared, outcome, check, e.getMessage(), identity, null));
             return;
         }
         List<String> targets = secret.domains().orElseGet(() -> linked.stream().map(Domain::name)
@@ -141,20 +142,21 @@ public class CertificateRotation {
                         "dry run: the domain carries " + describe(domain.get()), identity, daysToExpiry(domain.get())));
                 continue;
             }
-            upload(secret, app, domain.get(), chain, material, identity, report);
+            upload(secret, app, domain.get(), chain, material, identity, report, deadline);
         }
     }
 
     private void upload(ManagedSecret secret, String app, Domain domain, List<X509Certificate> chain, Material material,
-            CertificateIdentity identity, RotationReport.Builder report) {
+            CertificateIdentity identity, RotationReport.Builder report, Deadline deadline) {
         try {
             Domain updated = scalingo.updateDomain(app, domain.id(),
-                    DomainChanges.certificate(CertificateAttachment.encode(chain), material.privateKeyPem()));
+                    DomainChanges.certificate(CertificateAttachment.encode(chain), material.privateKeyPem()), deadline);
             report.add(new Entry(secret.name(), app, domain.name(), Outcome.ROTATED, null,
                     "replaced " + describe(domain), identity, daysToExpiry(updated)));
         } catch (ScalingoException e) {
+            String check = e.isTransient() ? null : e.isConfiguration() ? "configuration" : "scalingo-refused";
             report.add(new Entry(secret.name(), app, domain.name(), e.isTransient() ? Outcome.FAILED : Outcome.REJECTED,
-                    e.isTransient() ? null : "scalingo-refused", e.getMessage(), identity, daysToExpiry(domain)));
+                    check, e.getMessage(), identity, daysToExpiry(domain)));
         }
     }
 

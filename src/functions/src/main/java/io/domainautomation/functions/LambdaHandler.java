@@ -1,0 +1,37 @@
+package io.domainautomation.functions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+
+import io.quarkus.funqy.lambda.FunqyStreamHandler;
+
+/**
+ * The handler template.yaml names: Funqy's own, after noting when this invocation must have answered (the Lambda
+ * context's remaining time), which Funqy does not hand to a function. A container runs one invocation at a time,
+ * so the last one noted is the current one.
+ */
+public class LambdaHandler implements RequestStreamHandler {
+
+    /** When the current invocation started, on the monotonic clock, and how long Lambda gave it then. */
+    record Invocation(long startedNanos, long remainingMillis) {
+    }
+
+    private static volatile Invocation current;
+
+    private final FunqyStreamHandler funqy = new FunqyStreamHandler();
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        current = new Invocation(System.nanoTime(), context.getRemainingTimeInMillis());
+        funqy.handleRequest(input, output, context);
+    }
+
+    /** The invocation under way, when running under Lambda's runtime (null in dev mode and tests). */
+    static Invocation current() {
+        return current;
+    }
+}
