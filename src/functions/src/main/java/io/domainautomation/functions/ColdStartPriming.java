@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.crac.Context;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.crac.Core;
 import org.crac.Resource;
 import org.jboss.logging.Logger;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.domainautomation.aws.ScalingoApiToken;
+import io.domainautomation.functions.trigger.HttpApi;
 import io.domainautomation.scalingo.BearerTokens;
 import io.domainautomation.scalingo.DomainChanges;
 import io.domainautomation.scalingo.Envelopes;
@@ -55,16 +57,30 @@ public class ColdStartPriming implements Resource {
         }
     }
 
+    private static final String SAMPLE_HTTP_API_EVENT = """
+            {"version":"2.0","routeKey":"GET /apps/{app}/canonical-domain","rawPath":"/apps/example/canonical-domain",
+            "rawQueryString":"","headers":{"accept":"application/json"},"requestContext":{"accountId":"000000000000",
+            "apiId":"example","authorizer":{"iam":{"accessKey":"AKIAEXAMPLE","accountId":"000000000000",
+            "callerId":"AIDAEXAMPLE","principalOrgId":null,"userArn":"arn:aws:iam::000000000000:user/example",
+            "userId":"AIDAEXAMPLE"}},"domainName":"example.execute-api.eu-west-3.amazonaws.com","http":{"method":"GET",
+            "path":"/apps/example/canonical-domain","protocol":"HTTP/1.1","sourceIp":"192.0.2.1","userAgent":"priming"},
+            "requestId":"priming","routeKey":"GET /apps/{app}/canonical-domain","stage":"$default",
+            "time":"01/Jan/2026:00:00:00 +0000","timeEpoch":1767225600000},"pathParameters":{"app":"example"},
+            "isBase64Encoded":false}""";
+
     private final ObjectMapper json;
     private final BearerTokens bearers;
     private final ScalingoApiToken apiToken;
     private final RequestPacer pacer;
+    private final String export;
 
-    ColdStartPriming(ObjectMapper json, BearerTokens bearers, ScalingoApiToken apiToken, RequestPacer pacer) {
+    ColdStartPriming(ObjectMapper json, BearerTokens bearers, ScalingoApiToken apiToken, RequestPacer pacer,
+            @ConfigProperty(name = "quarkus.funqy.export", defaultValue = "") String export) {
         this.json = json;
         this.bearers = bearers;
         this.apiToken = apiToken;
         this.pacer = pacer;
+        this.export = export;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -87,12 +103,19 @@ public class ColdStartPriming implements Resource {
         }
     }
 
-    /** Builds Jackson's (de)serializers for the Scalingo types, as the first Scalingo reply would. */
+    /**
+     * Builds Jackson's (de)serializers for the Scalingo types, as the first Scalingo reply would, and for set-canonical
+     * the API Gateway event and response types, as its first request would.
+     */
     void warmJackson() {
         try {
             json.readValue(SAMPLE_DOMAINS, Envelopes.DomainList.class);
             json.readValue(SAMPLE_APP, Envelopes.AppEnvelope.class);
             json.writeValueAsString(new Envelopes.DomainWrite(DomainChanges.link("www.example.com", true, true)));
+            if (export.equals(SetCanonical.NAME)) {
+                HttpApi.event(json.readTree(SAMPLE_HTTP_API_EVENT));
+                HttpApi.response(json, 200, json.createObjectNode(), java.util.Map.of());
+            }
         } catch (JsonProcessingException e) {
             LOG.warnf("cold-start priming: the Scalingo types did not round-trip: %s", e.getOriginalMessage());
         }

@@ -59,7 +59,7 @@ public class SetCanonical {
     @Funq(NAME)
     public JsonNode setCanonical(JsonNode event) {
         if (HttpApi.isHttpApiEvent(event)) {
-            RouteAnswer reply = handleHttp(HttpApi.event(json, event));
+            RouteAnswer reply = handleHttp(HttpApi.event(event));
             return HttpApi.response(json, reply.status(), reply.body(), reply.headers());
         }
         return handleDirect(event).toDirectResponse();
