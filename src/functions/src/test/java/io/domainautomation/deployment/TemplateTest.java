@@ -1,6 +1,5 @@
 package io.domainautomation.deployment;
 
-import io.domainautomation.testsupport.ProjectFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.domainautomation.testsupport.ProjectFiles;
 import io.quarkus.funqy.Funq;
 import io.smallrye.config.ConfigMapping;
 
@@ -196,7 +196,62 @@ class TemplateTest {
     void theOutputsAreThere() {
         Set<String> outputs = new HashSet<>();
         template.get("Outputs").fieldNames().forEachRemaining(outputs::add);
-        assertEquals(Set.of("OnboardingQueueUrl", "DeadLetterQueueUrl", "HttpApiUrl"), outputs);
+        assertEquals(Set.of("OnboardingQueueUrl", "DeadLetterQueueUrl", "OnboardingQueueArn", "DeadLetterQueueArn",
+                "HttpApiUrl"), outputs, "what infra/OPERATIONS.md uses");
+    }
+
+    @Test
+    void twoStacksInOneAccountAndRegionDoNotCollideOnScheduleNames() {
+        functions.forEach((name, properties) -> properties.path("Events").fields().forEachRemaining(event -> {
+            if (event.getValue().path("Type").asText().equals("ScheduleV2")) {
+                String scheduleName = event.getValue().path("Properties").path("Name").asText();
+                assertTrue(scheduleName.contains("${AWS::StackName}"), name + "'s schedule is named after the stack: " + scheduleName);
+            }
+        }));
+    }
+
+    @Test
+    void theDeadLetterQueueKeepsMessagesLongerThanTheSourceQueue() {
+        JsonNode resources = template.get("Resources");
+        int source = resources.get("OnboardingQueue").get("Properties").get("MessageRetentionPeriod").asInt();
+        int dead = resources.get("OnboardingDeadLetterQueue").get("Properties").get("MessageRetentionPeriod").asInt();
+        assertTrue(dead > source, "a redriven message keeps its first enqueue time: DLQ " + dead + " s, source " + source + " s");
+    }
+
+    @Test
+    void asynchronousFunctionsAreAlarmedOnDroppedEventsNotOnThrottles() {
+        JsonNode resources = template.get("Resources");
+        String throttles = resources.get("ThrottlesAlarm").toString();
+        String dropped = resources.get("AsyncEventsDroppedAlarm").toString();
+        for (String asynchronous : List.of("RotateCertFunction", "CleanupStaleFunction")) {
+            assertFalse(throttles.contains(asynchronous), asynchronous + "'s throttles are retried by Lambda, no failure");
+            assertTrue(dropped.contains(asynchronous) && dropped.contains("AsyncEventsDropped"));
+        }
+        for (String synchronous : List.of("LinkOnSignupFunction", "SetCanonicalFunction")) {
+            assertTrue(throttles.contains(synchronous));
+        }
+    }
+
+    @Test
+    void theExpiryAlarmIsQuietWithoutCertificatesAndARotationThatStopsIsAlarmedApart() {
+        JsonNode resources = template.get("Resources");
+        assertEquals("notBreaching", resources.get("CertificateExpiryAlarm").get("Properties").get("TreatMissingData").asText());
+        JsonNode notRun = resources.get("RotationNotRunAlarm").get("Properties");
+        assertEquals("Invocations", notRun.get("MetricName").asText());
+        assertEquals("breaching", notRun.get("TreatMissingData").asText());
+    }
+
+    @Test
+    void samconfigParameterOverridesAreAllAcceptedBySamCli() throws IOException {
+        String samconfig = java.nio.file.Files.readString(ProjectFiles.at("infra/samconfig.toml"));
+        java.util.regex.Matcher override = java.util.regex.Pattern.compile("\"([A-Za-z0-9]+)=([^\"]*)\"").matcher(samconfig);
+        int seen = 0;
+        while (override.find()) {
+            seen++;
+            assertFalse(override.group(2).isEmpty(), override.group(1) + "= has an empty value, which SAM CLI rejects");
+            assertTrue(template.get("Parameters").has(override.group(1)), override.group(1) + " is a template parameter");
+        }
+        assertTrue(seen > 0, "samconfig.toml sets parameter overrides");
     }
 
     private static Map<String, String> variables(JsonNode properties) {

@@ -286,17 +286,19 @@ class BadInputTest {
                 unclear.add(body);
             }
         }
+        // Bodies Jackson cannot read at all never reach the project's own code: one case, whatever the variant.
+        figure[0]++;
+        boolean allRefused = true;
         for (String truncated : new String[] { "{\"domains\":[{\"id\":\"a\"", "", "<html>" }) {
-            figure[0]++;
             try {
                 mapper.readValue(truncated, io.domainautomation.scalingo.Envelopes.DomainList.class);
-                figure[2]++;
+                allRefused = false;
+                unclear.add("parsed: " + truncated);
             } catch (java.io.IOException expected) {
-                figure[1]++; // the client turns this into a transient ScalingoException, retried within its bounds
-                continue;
+                // the client turns this into a transient ScalingoException, retried within its bounds
             }
-            unclear.add("parsed: " + truncated);
         }
+        figure[allRefused ? 1 : 2]++;
         figures.put("Scalingo replies", figure);
         assertEquals(List.of(), unclear);
         assertEquals(figure[0], figure[1]);
