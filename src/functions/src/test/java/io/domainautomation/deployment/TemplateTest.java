@@ -200,6 +200,36 @@ class TemplateTest {
                 "HttpApiUrl"), outputs, "what infra/OPERATIONS.md uses");
     }
 
+    /**
+     * The routes keep the app in the path, so an IAM policy can grant execute-api:Invoke on one app's routes only
+     * (the route ARN ends with METHOD/apps/APP/canonical-domain), as infra/examples/set-canonical-one-app-policy.json
+     * does; and every route is IAM-authorised.
+     */
+    @Test
+    void setCanonicalRoutesLetAPolicyGrantOneAppOnly() throws IOException {
+        Set<String> routes = new HashSet<>();
+        functions.get("SetCanonicalFunction").path("Events").forEach(event -> {
+            if (event.path("Type").asText().equals("HttpApi")) {
+                routes.add(event.path("Properties").path("Method").asText() + " " + event.path("Properties").path("Path").asText());
+            }
+        });
+        assertEquals(Set.of("GET /apps/{app}/canonical-domain", "PUT /apps/{app}/canonical-domain",
+                "DELETE /apps/{app}/canonical-domain"), routes);
+        JsonNode policy = new ObjectMapper().readTree(ProjectFiles.at("infra/examples/set-canonical-one-app-policy.json").toFile());
+        Set<String> granted = new HashSet<>();
+        policy.get("Statement").forEach(statement -> statement.get("Resource").forEach(resource -> {
+            java.util.regex.Matcher arn = java.util.regex.Pattern
+                    .compile("arn:aws:execute-api:[a-z0-9-]+:[0-9]{12}:[a-z0-9]+/[^/]+/(GET|PUT|DELETE)/apps/([a-z0-9-]+)/canonical-domain")
+                    .matcher(resource.asText());
+            assertTrue(arn.matches(), "a route ARN of one app: " + resource.asText());
+            granted.add(arn.group(1) + " /apps/{app}/canonical-domain");
+            assertEquals("shop-prod", arn.group(2));
+        }));
+        assertEquals(routes, granted, "the example grants each route, for one app");
+        assertEquals("AWS_IAM", template.get("Resources").get("CanonicalHttpApi").get("Properties").path("Auth")
+                .path("DefaultAuthorizer").asText());
+    }
+
     @Test
     void twoStacksInOneAccountAndRegionDoNotCollideOnScheduleNames() {
         functions.forEach((name, properties) -> properties.path("Events").fields().forEachRemaining(event -> {
