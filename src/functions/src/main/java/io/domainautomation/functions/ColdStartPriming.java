@@ -1,12 +1,14 @@
 package io.domainautomation.functions;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.crac.Context;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.crac.Core;
 import org.crac.Resource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -105,7 +107,7 @@ public class ColdStartPriming implements Resource {
 
     /**
      * Builds Jackson's (de)serializers for the Scalingo types, as the first Scalingo reply would, and for set-canonical
-     * the API Gateway event and response types, as its first request would.
+     * runs the HTTP API request and response path once, as its first request would.
      */
     void warmJackson() {
         try {
@@ -114,7 +116,7 @@ public class ColdStartPriming implements Resource {
             json.writeValueAsString(new Envelopes.DomainWrite(DomainChanges.link("www.example.com", true, true)));
             if (export.equals(SetCanonical.NAME)) {
                 HttpApi.event(json.readTree(SAMPLE_HTTP_API_EVENT));
-                HttpApi.response(json, 200, json.createObjectNode(), java.util.Map.of());
+                HttpApi.response(json, 200, json.createObjectNode(), Map.of());
             }
         } catch (JsonProcessingException e) {
             LOG.warnf("cold-start priming: the Scalingo types did not round-trip: %s", e.getOriginalMessage());

@@ -75,11 +75,13 @@ public class LinkOnSignup {
                     : Optional.of(certificates.forDomain(request.tlsSecretId().get(), domain));
             DomainLinker.Result result = linker.link(request.app(), request.domain(), request.canonical(),
                     request.letsencrypt(), certificate, deadlines.current());
-            log.info(NAME, fields(messageId, request.app(), domain,
-                    result.outcome() == DomainLinker.Outcome.LINKED ? "linked" : "already-linked", result.detail()));
+            boolean linked = result.outcome() == DomainLinker.Outcome.LINKED;
+            count(linked ? "DomainsLinked" : "DomainsAlreadyLinked");
+            log.info(NAME, fields(messageId, request.app(), domain, linked ? "linked" : "already-linked", result.detail()));
         } catch (InvalidInput refused) {
             reject(message, request.app(), domain, refused.field(), refused.getMessage());
         } catch (CertificateAttachment.Unavailable e) {
+            count("MessagesRetried");
             log.warn(NAME, fields(messageId, request.app(), domain, "retry", e.getMessage()));
             throw new RetryLater(e.getMessage());
         } catch (ScalingoException e) {
@@ -90,8 +92,9 @@ public class LinkOnSignup {
                 // Unavailable Scalingo, no time left in this invocation, or a token that is refused or cannot be read:
                 // the message is fine, the moment or the configuration is not.
                 if (e.isConfiguration()) {
-                    metrics.emit("ConfigurationErrors", "Count", 1, Map.of("Function", NAME));
+                    count("ConfigurationErrors");
                 }
+                count("MessagesRetried");
                 log.warn(NAME, fields(messageId, request.app(), domain, "retry", e.getMessage()));
                 throw new RetryLater(e.getMessage());
             }
@@ -102,11 +105,18 @@ public class LinkOnSignup {
         try {
             deadLetters.send(NAME, message.getMessageId(), message.getBody(), field, reason);
         } catch (DeadLetterQueue.DeadLetterFailure unsent) {
+            count("MessagesRetried");
             log.warn(NAME, fields(message.getMessageId(), app, domain, "retry",
                     "rejected (" + reason + ") but " + unsent.getMessage() + "; left for SQS redrive"));
             throw new RetryLater(reason);
         }
+        count("MessagesRejected");
         log.warn(NAME, fields(message.getMessageId(), app, domain, "rejected", reason));
+    }
+
+    /** One more record with this outcome, for the operators' dashboard (DomainsLinked, MessagesRejected, ...). */
+    private void count(String metric) {
+        metrics.emit(metric, "Count", 1, Map.of("Function", NAME));
     }
 
     private static Map<String, Object> fields(String messageId, String app, String domain, String outcome, String reason) {

@@ -3,7 +3,9 @@ package io.domainautomation.functions;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -200,8 +202,8 @@ public class SetCanonical {
     }
 
     /** Scalingo's own words: its messages and its per-field errors. */
-    private static java.util.List<String> scalingoReasons(ScalingoException e) {
-        java.util.List<String> reasons = new java.util.ArrayList<>(e.messages());
+    private static List<String> scalingoReasons(ScalingoException e) {
+        List<String> reasons = new ArrayList<>(e.messages());
         e.fieldErrors().forEach((field, errors) -> reasons.add(field + " " + String.join(", ", errors)));
         return reasons;
     }

@@ -34,11 +34,11 @@ public class BearerTokens {
 
     BearerTokens(@RestClient AuthApi auth, ApiTokenSource apiToken, ScalingoConfig config, ObjectMapper json,
             ScalingoErrorMapper errors) {
-        this.errors = errors;
         this.auth = auth;
         this.apiToken = apiToken;
-        this.json = json;
         this.refreshBefore = config.bearerRefreshBefore();
+        this.json = json;
+        this.errors = errors;
     }
 
     /** The {@code Authorization} header value for the regional API. */

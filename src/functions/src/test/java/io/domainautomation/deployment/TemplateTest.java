@@ -54,6 +54,7 @@ class TemplateTest {
             "DefaultRouteSettings", "DefinitionBody", "DefinitionUri", "Description", "DisableExecuteApiEndpoint", "Domain",
             "FailOnWarnings", "Name", "PropagateTags", "RouteSettings", "StageName", "StageVariables", "Tags");
 
+    private static final String NAMESPACE = "ScalingoDomainAutomation";
     private static JsonNode template;
     private static Map<String, JsonNode> functions;
 
@@ -197,7 +198,7 @@ class TemplateTest {
         Set<String> outputs = new HashSet<>();
         template.get("Outputs").fieldNames().forEachRemaining(outputs::add);
         assertEquals(Set.of("OnboardingQueueUrl", "DeadLetterQueueUrl", "OnboardingQueueArn", "DeadLetterQueueArn",
-                "HttpApiUrl"), outputs, "what infra/OPERATIONS.md uses");
+                "HttpApiUrl", "DashboardUrl"), outputs, "what infra/OPERATIONS.md and README use");
     }
 
     /**
@@ -228,6 +229,80 @@ class TemplateTest {
         assertEquals(routes, granted, "the example grants each route, for one app");
         assertEquals("AWS_IAM", template.get("Resources").get("CanonicalHttpApi").get("Properties").path("Auth")
                 .path("DefaultAuthorizer").asText());
+    }
+
+    /**
+     * Every custom metric on the operators' dashboard is one the code emits, in its namespace and with its dimensions
+     * (read from the sources' emit and count calls), so no widget stays empty after a rename; every function has its
+     * errors, durations and throttles.
+     */
+    @Test
+    void theDashboardShowsOnlyMetricsTheCodeEmits() throws IOException {
+        Map<String, Set<String>> emitted = emittedMetrics();
+        assertTrue(emitted.keySet().containsAll(List.of("DomainsLinked", "MessagesRejected", "CertificateDaysToExpiry",
+                "StaleDomainsRemoved", "ConfigurationErrors")), "the scan found the metrics: " + emitted);
+        String body = template.get("Resources").get("OperationsDashboard").get("Properties").get("DashboardBody").asText()
+                .replaceAll("\\$\\{([^}]+)\\}", "$1");
+        JsonNode widgets = new ObjectMapper().readTree(body).get("widgets");
+        Set<String> shown = new HashSet<>();
+        Map<String, Set<String>> lambdaMetrics = new HashMap<>();
+        for (JsonNode widget : widgets) {
+            for (JsonNode metric : widget.path("properties").path("metrics")) {
+                if (metric.get(0).isObject()) {
+                    java.util.regex.Matcher search = java.util.regex.Pattern
+                            .compile("SEARCH\\('\\{" + NAMESPACE + ",([A-Za-z,]+)\\} MetricName=\"(\\w+)\"").matcher(metric.get(0).get("expression").asText());
+                    assertTrue(search.find(), "a SEARCH of the project's namespace: " + metric);
+                    assertEquals(Set.of(search.group(1).split(",")), emitted.get(search.group(2)), search.group(2) + "'s dimensions");
+                    shown.add(search.group(2));
+                    continue;
+                }
+                String namespace = metric.get(0).asText();
+                String name = metric.get(1).asText();
+                Set<String> dimensions = new HashSet<>();
+                for (int i = 2; i + 1 < metric.size() && metric.get(i).isTextual(); i += 2) {
+                    dimensions.add(metric.get(i).asText());
+                }
+                if (namespace.equals(NAMESPACE)) {
+                    assertTrue(emitted.containsKey(name), name + " is not emitted by the code");
+                    assertEquals(emitted.get(name), dimensions, name + "'s dimensions");
+                    shown.add(name);
+                } else if (namespace.equals("AWS/Lambda")) {
+                    lambdaMetrics.computeIfAbsent(name, k -> new HashSet<>()).add(metric.get(3).asText());
+                }
+            }
+        }
+        assertTrue(shown.containsAll(List.of("DomainsLinked", "DomainsAlreadyLinked", "MessagesRejected", "MessagesRetried",
+                "MinCertificateDaysToExpiry", "CertificateDaysToExpiry", "CertificatesRotated", "RotationProblems",
+                "StaleCandidates", "StaleDomainsRemoved", "ConfigurationErrors")), "shown: " + shown);
+        for (String metric : List.of("Errors", "Duration", "Throttles")) {
+            assertEquals(4, lambdaMetrics.getOrDefault(metric, Set.of()).size(), metric + " for each of the four functions");
+        }
+    }
+
+    /** Metric name to dimension names, from the {@code metrics.emit(...)} and {@code count(...)} calls of the sources. */
+    private static Map<String, Set<String>> emittedMetrics() throws IOException {
+        Map<String, Set<String>> emitted = new HashMap<>();
+        java.util.regex.Pattern emit = java.util.regex.Pattern.compile("emit\\(\"(\\w+)\",[^;]*?Map\\.of\\(([^;]*)\\)\\);", java.util.regex.Pattern.DOTALL);
+        java.util.regex.Pattern count = java.util.regex.Pattern.compile("\\bcount\\(([^;]*?)\\);");
+        java.util.regex.Pattern literal = java.util.regex.Pattern.compile("\"(\\w+)\"");
+        try (Stream<Path> sources = Files.walk(ProjectFiles.at("src/functions/src/main/java"))) {
+            for (Path source : (Iterable<Path>) sources.filter(f -> f.toString().endsWith(".java"))::iterator) {
+                String code = Files.readString(source);
+                java.util.regex.Matcher call = emit.matcher(code);
+                while (call.find()) {
+                    Set<String> dimensions = new HashSet<>();
+                    literal.matcher(call.group(2)).results().forEach(m -> dimensions.add(m.group(1)));
+                    emitted.put(call.group(1), dimensions);
+                }
+                if (code.contains("private void count(String metric)")) {
+                    java.util.regex.Matcher counted = count.matcher(code);
+                    while (counted.find()) {
+                        literal.matcher(counted.group(1)).results().forEach(m -> emitted.put(m.group(1), Set.of("Function")));
+                    }
+                }
+            }
+        }
+        return emitted;
     }
 
     @Test

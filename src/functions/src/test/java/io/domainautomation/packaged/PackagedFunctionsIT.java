@@ -126,6 +126,32 @@ class PackagedFunctionsIT {
         assertEquals("domain is required", sandbox.queue(dlq).get(0).attributes().get("failure-reason"));
     }
 
+    /**
+     * The deadline comes from the Lambda context: with 6 s left per invocation and a budget of one request a minute,
+     * the second GET is a 503 within those seconds. Were the context ignored, the local timeout set here (10 minutes)
+     * would let it wait a minute for its slot and answer 200.
+     */
+    @Test
+    void theDeadlineIsTheLambdaContextsRemainingTime() throws Exception {
+        Map<String, String> env = environment("set-canonical");
+        env.putAll(Map.of("SCALINGO_RATE_LIMIT_REQUESTS", "1", "SCALINGO_RATE_LIMIT_INITIAL_SHARE", "1",
+                "INVOCATION_LOCAL_TIMEOUT", "600s"));
+        String get = HttpApiEvents.request("GET", "/apps/acme/canonical-domain", null);
+        try (LocalRuntimeApi runtime = new LocalRuntimeApi(Duration.ofSeconds(6));
+                PackagedFunction function = PackagedFunction.start(taskRoot, runtime.address(), env,
+                        Path.of("target/packaged-deadline.log"), List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
+            JsonNode first = JSON.readTree(runtime.invoke(get, Duration.ofSeconds(60)).body());
+            assertTrue(first.get("statusCode").asInt() < 500, first.toString());
+            long started = System.nanoTime();
+            JsonNode second = JSON.readTree(runtime.invoke(get, Duration.ofSeconds(60)).body());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertEquals(503, second.get("statusCode").asInt(), second.toString());
+            assertTrue(took.compareTo(Duration.ofSeconds(6)) < 0, "answered within the context's 6 s: " + took.toMillis() + " ms");
+            assertTrue(Integer.parseInt(second.get("headers").get("Retry-After").asText()) > 6);
+            logs.add(function.log());
+        }
+    }
+
     @Test
     void setCanonicalWithAnApiGatewayV2Request() throws Exception {
         JsonNode answer = run("set-canonical", Map.of(),

@@ -40,8 +40,15 @@ public final class LocalRuntimeApi implements AutoCloseable {
     private final CompletableFuture<Long> snapshotPoint = new CompletableFuture<>();
     private final CompletableFuture<Void> restored = new CompletableFuture<>();
     private volatile String initError;
+    private final Duration invocationTimeout;
 
     public LocalRuntimeApi() throws IOException {
+        this(Duration.ofMinutes(15));
+    }
+
+    /** @param invocationTimeout what each invocation is given, as Lambda's Lambda-Runtime-Deadline-Ms says it */
+    public LocalRuntimeApi(Duration invocationTimeout) throws IOException {
+        this.invocationTimeout = invocationTimeout;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "runtime-api");
@@ -112,7 +119,7 @@ public final class LocalRuntimeApi implements AutoCloseable {
                 }
                 inFlight.put(next.id(), next);
                 exchange.getResponseHeaders().set("Lambda-Runtime-Aws-Request-Id", next.id());
-                exchange.getResponseHeaders().set("Lambda-Runtime-Deadline-Ms", String.valueOf(System.currentTimeMillis() + 900_000));
+                exchange.getResponseHeaders().set("Lambda-Runtime-Deadline-Ms", String.valueOf(System.currentTimeMillis() + invocationTimeout.toMillis()));
                 exchange.getResponseHeaders().set("Lambda-Runtime-Invoked-Function-Arn",
                         "arn:aws:lambda:eu-west-3:000000000000:function:packaged-test");
                 exchange.getResponseHeaders().set("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");

@@ -24,6 +24,8 @@ import java.util.zip.ZipFile;
 public final class PackagedFunction implements AutoCloseable {
 
     public static final String HANDLER = "io.domainautomation.functions.LambdaHandler::handleRequest";
+    /** The handler of a bare Funqy function, such as the benchmarks' baseline. */
+    public static final String FUNQY_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
     private static final String RUNTIME_CLIENT_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     /**
      * Routes org.crac's global context (the function's SnapStart hooks) to the runtime interface client's own CRaC
@@ -110,13 +112,14 @@ public final class PackagedFunction implements AutoCloseable {
         command.add(taskRoot + File.pathSeparator + taskRoot.resolve("lib") + File.separator + "*"
                 + File.pathSeparator + runtimeClientClasspath());
         command.add(RUNTIME_CLIENT_MAIN);
-        command.add(HANDLER);
+        String handler = handlerOf(taskRoot);
+        command.add(handler);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         builder.environment().put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
         builder.environment().put("LAMBDA_TASK_ROOT", taskRoot.toString());
-        builder.environment().put("_HANDLER", HANDLER);
+        builder.environment().put("_HANDLER", handler);
         builder.environment().put("AWS_REGION", "eu-west-3");
         builder.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
         builder.environment().put("DISABLE_SIGNAL_HANDLERS", "true");
@@ -125,6 +128,11 @@ public final class PackagedFunction implements AutoCloseable {
         builder.redirectErrorStream(true);
         builder.redirectOutput(log.toFile());
         return new PackagedFunction(builder.start(), log);
+    }
+
+    /** The handler template.yaml names for this artifact; an artifact without it (the baseline) has Funqy's own. */
+    public static String handlerOf(Path taskRoot) {
+        return Files.exists(taskRoot.resolve("io/domainautomation/functions/LambdaHandler.class")) ? HANDLER : FUNQY_HANDLER;
     }
 
     public long pid() {
