@@ -189,7 +189,7 @@ public class SetCanonical {
             return error(503, why + "; retry in " + seconds + " s", Map.of("requestId", requestId))
                     .withHeader("Retry-After", String.valueOf(seconds));
         }
-        if (e.isConfiguration() || e.isUnauthorized() || e.isPermanent()) {
+        if (e.isConfiguration() || e.isPermanent()) {
             if (e.isConfiguration()) {
                 metrics.emit("ConfigurationErrors", "Count", 1, Map.of("Function", NAME));
             }

@@ -22,16 +22,12 @@ public record Deadline(long nanoTime) {
         return nanoTime == Long.MAX_VALUE;
     }
 
-    public Duration remaining() {
-        return isNone() ? Duration.ofNanos(Long.MAX_VALUE) : Duration.ofNanos(Math.max(0, nanoTime - System.nanoTime()));
-    }
-
     public Deadline earliest(Deadline other) {
         return other.nanoTime < nanoTime ? other : this;
     }
 
     @Override
     public String toString() {
-        return isNone() ? "Deadline[none]" : "Deadline[in " + remaining().toMillis() + " ms]";
+        return isNone() ? "Deadline[none]" : "Deadline[in " + Duration.ofNanos(nanoTime - System.nanoTime()).toMillis() + " ms]";
     }
 }

@@ -258,9 +258,8 @@ class SetCanonicalTest {
 
     @Test
     void theResponseIsTheHttpApiEnvelopeWithoutNullFields() {
-        HttpReply reply = http("GET", "/apps/" + app + "/canonical-domain", null);
         JsonNode response = invoke(HttpApiEvents.request("GET", "/apps/" + app + "/canonical-domain", null));
-        assertEquals(reply.status(), response.get("statusCode").asInt());
+        assertEquals(404, response.get("statusCode").asInt(), "no canonical domain yet: " + response);
         assertEquals("application/json", response.get("headers").get("content-type").asText());
         assertFalse(response.get("isBase64Encoded").asBoolean());
         response.fields().forEachRemaining(field -> assertFalse(field.getValue().isNull(), field.getKey() + " is null"));

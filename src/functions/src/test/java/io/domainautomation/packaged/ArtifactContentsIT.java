@@ -65,7 +65,7 @@ class ArtifactContentsIT {
         Path built = Path.of(System.getProperty("packaged.function.zip", "target/function.zip"));
         Path top = ProjectFiles.at("target/function.zip");
         assertTrue(Files.exists(top), "template.yaml deploys " + top);
-        assertEquals(Files.mismatch(built, top), -1L, "target/function.zip is the artifact just built");
+        assertEquals(-1L, Files.mismatch(built, top), "target/function.zip is the artifact just built");
     }
 
     @Test

@@ -86,10 +86,6 @@ public record ScanState(String scanId, String startedAt, boolean dryRun, String 
             return dryRun;
         }
 
-        public String lastApp() {
-            return lastApp;
-        }
-
         public List<Planned> planned() {
             return List.copyOf(planned);
         }
