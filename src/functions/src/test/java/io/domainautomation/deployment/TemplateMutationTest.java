@@ -56,6 +56,7 @@ class TemplateMutationTest {
             "no IAM authoriser|        EnableIamAuthorizer: true\\n|",
             "schedule retries beyond 185|MaximumRetryAttempts: 2|MaximumRetryAttempts: 500",
             "a misspelt pattern operator|$or:|$orr:",
+            "versions named without the release id|AutoPublishCodeSha256: !Ref ReleaseId|Description: versions named by the code location",
             "a function policy naming its own ARN (a cycle)|"
                     + "                - !Sub arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${AWS::StackName}-cleanup-stale\\n"
                     + "                - !Sub arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${AWS::StackName}-cleanup-stale:*\\n"

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The project's own rules for template.yaml that cfn-lint does not know: EventBridge patterns use only operators
- * EventBridge has (a misspelt one silently matches nothing), and set-canonical's HTTP API is IAM-authorised.
+ * EventBridge has (a misspelt one silently matches nothing), set-canonical's HTTP API is IAM-authorised, and every
+ * function names its versions from the ReleaseId parameter (else a parameter-only redeploy never reaches the alias).
  */
 final class TemplateRules {
 
@@ -29,6 +30,12 @@ final class TemplateRules {
                     checkPattern(resource.getKey() + "." + event.getKey(), pattern, problems);
                 }
             });
+        });
+        template.path("Resources").fields().forEachRemaining(resource -> {
+            if (resource.getValue().path("Type").asText().equals("AWS::Serverless::Function")
+                    && !resource.getValue().path("Properties").path("AutoPublishCodeSha256").asText().equals("ReleaseId")) {
+                problems.add(resource.getKey() + " does not take AutoPublishCodeSha256 from the ReleaseId parameter");
+            }
         });
         JsonNode auth = template.path("Resources").path("CanonicalHttpApi").path("Properties").path("Auth");
         if (!auth.path("DefaultAuthorizer").asText().equals("AWS_IAM") || !auth.path("EnableIamAuthorizer").asBoolean(false)) {
