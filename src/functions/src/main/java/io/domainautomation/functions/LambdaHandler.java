@@ -11,13 +11,14 @@ import io.quarkus.funqy.lambda.FunqyStreamHandler;
 
 /**
  * The handler template.yaml names: Funqy's own, after noting when this invocation must have answered (the Lambda
- * context's remaining time), which Funqy does not hand to a function. A container runs one invocation at a time,
- * so the last one noted is the current one.
+ * context's remaining time) and its request id (which outcome lines carry), neither of which Funqy hands to a
+ * function. A container runs one invocation at a time, so the last one noted is the current one, whichever thread
+ * of the worker pool asks (a thread-local logging context would not follow the work onto those threads).
  */
 public class LambdaHandler implements RequestStreamHandler {
 
-    /** When the current invocation started, on the monotonic clock, and how long Lambda gave it then. */
-    record Invocation(long startedNanos, long remainingMillis) {
+    /** The current invocation's request id, when it started on the monotonic clock, and how long Lambda gave it. */
+    record Invocation(String requestId, long startedNanos, long remainingMillis) {
     }
 
     private static volatile Invocation current;
@@ -26,7 +27,7 @@ public class LambdaHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        current = new Invocation(System.nanoTime(), context.getRemainingTimeInMillis());
+        current = new Invocation(context.getAwsRequestId(), System.nanoTime(), context.getRemainingTimeInMillis());
         funqy.handleRequest(input, output, context);
     }
 

@@ -8,15 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -64,9 +67,12 @@ class PackagedFunctionsIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         server.close();
         dns.close();
+        for (String log : logs) {
+            jsonLogRecords(log);
+        }
         List<String> secrets = new ArrayList<>(sandbox.issuedBearers());
         secrets.add(TOKEN);
         for (String log : logs) {
@@ -88,6 +94,11 @@ class PackagedFunctionsIT {
     }
 
     private static List<JsonNode> runAll(String export, Map<String, String> extra, String... events) throws Exception {
+        return runAll(export, extra, new ArrayList<>(), events);
+    }
+
+    private static List<JsonNode> runAll(String export, Map<String, String> extra, List<String> requestIds, String... events)
+            throws Exception {
         Map<String, String> env = environment(export);
         env.putAll(extra);
         Path log = Path.of("target/packaged-" + export + ".log");
@@ -99,6 +110,7 @@ class PackagedFunctionsIT {
                 LocalRuntimeApi.Answer answer = runtime.invoke(event, Duration.ofSeconds(60));
                 assertFalse(answer.error(), export + " answered an error: " + answer.body() + "\n" + function.log());
                 answers.add(JSON.readTree(answer.body()));
+                requestIds.add(answer.requestId());
             }
             logs.add(function.log());
             assertFalse(function.log().contains("Scalingo sandbox listening"), "no sandbox inside the deployed artifact");
@@ -116,13 +128,54 @@ class PackagedFunctionsIT {
         Message bad = Message.of("{\"app\": \"acme\"}");
         String dlq = server.url() + "/000000000000/link-on-signup-dlq";
 
-        JsonNode answer = run("link-on-signup", Map.of("DEAD_LETTER_QUEUE_URL", dlq),
-                SqsEvents.event(Message.of(SqsEvents.onboarding("acme", "new.acme.example")), Message.of(sns.toString()), bad));
+        List<String> requestIds = new ArrayList<>();
+        JsonNode answer = runAll("link-on-signup", Map.of("DEAD_LETTER_QUEUE_URL", dlq), requestIds,
+                SqsEvents.event(Message.of(SqsEvents.onboarding("acme", "new.acme.example")), Message.of(sns.toString()), bad)).get(0);
 
         assertEquals("{\"batchItemFailures\":[]}", answer.toString());
         assertTrue(sandbox.domainNames("acme").containsKey("new.acme.example"));
         assertTrue(sandbox.domainNames("acme").containsKey("sns.acme.example"));
         assertEquals("domain is required", sandbox.queue(dlq).get(0).attributes().get("failure-reason"));
+
+        List<JsonNode> records = jsonLogRecords(Files.readString(Path.of("target/packaged-link-on-signup.log")));
+        JsonNode linked = outcome(records, "new.acme.example");
+        assertEquals("linked", linked.path("outcome").asText(), linked.toString());
+        assertEquals("INFO", linked.path("level").asText());
+        assertEquals("io.domainautomation.link-on-signup", linked.path("logger").asText());
+        assertEquals(requestIds.get(0), linked.path("requestId").asText(), "the Lambda request id, at the top level");
+        JsonNode rejected = records.stream().filter(r -> "rejected".equals(r.path("outcome").asText())).findFirst().orElseThrow();
+        assertEquals("WARN", rejected.path("level").asText());
+        assertEquals("domain is required", rejected.path("reason").asText());
+        assertTrue(records.stream().anyMatch(r -> r.has("_aws") && r.has("DomainsLinked")), "the metrics are EMF lines");
+    }
+
+    /**
+     * Deployed, every line the function writes is one JSON object Lambda can filter by level and Logs Insights can
+     * query: log records with an RFC 3339 timestamp, a level and a logger, or Embedded Metric Format documents.
+     */
+    private static List<JsonNode> jsonLogRecords(String log) throws Exception {
+        List<JsonNode> records = new ArrayList<>();
+        for (String line : log.lines().filter(line -> !line.isBlank()).toList()) {
+            JsonNode record;
+            try {
+                record = JSON.readTree(line);
+            } catch (JsonProcessingException e) {
+                throw new AssertionError("a log line that is not JSON: " + line);
+            }
+            assertTrue(record.isObject(), line);
+            if (!record.has("_aws")) {
+                OffsetDateTime.parse(record.path("timestamp").asText());
+                assertTrue(Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL").contains(record.path("level").asText()), line);
+                assertFalse(record.path("logger").asText().isEmpty(), line);
+            }
+            records.add(record);
+        }
+        return records;
+    }
+
+    private static JsonNode outcome(List<JsonNode> records, String domain) {
+        return records.stream().filter(r -> domain.equals(r.path("domain").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no outcome line for " + domain + " in " + records));
     }
 
     /**

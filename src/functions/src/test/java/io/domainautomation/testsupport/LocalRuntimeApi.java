@@ -26,8 +26,8 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class LocalRuntimeApi implements AutoCloseable {
 
-    /** What the function answered: its body, and whether it was an error. */
-    public record Answer(String body, boolean error) {
+    /** What the function answered to the invocation with this request id: its body, and whether it was an error. */
+    public record Answer(String requestId, String body, boolean error) {
     }
 
     private record Invocation(String id, String event, CompletableFuture<Answer> answer) {
@@ -133,7 +133,7 @@ public final class LocalRuntimeApi implements AutoCloseable {
                 String id = parts[parts.length - 2];
                 Invocation invocation = inFlight.remove(id);
                 if (invocation != null) {
-                    invocation.answer().complete(new Answer(body, path.endsWith("/error")));
+                    invocation.answer().complete(new Answer(invocation.id(), body, path.endsWith("/error")));
                 }
                 reply(exchange, 202, "{}");
             } else {
