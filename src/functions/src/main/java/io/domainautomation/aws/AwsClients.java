@@ -1,6 +1,8 @@
 package io.domainautomation.aws;
 
+import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -15,6 +17,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -27,9 +30,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public class AwsClients {
 
     private final AwsConfig config;
+    private final LedgerConfig ledger;
 
-    AwsClients(AwsConfig config) {
+    AwsClients(AwsConfig config, LedgerConfig ledger) {
         this.config = config;
+        this.ledger = ledger;
     }
 
     @Produces
@@ -50,14 +55,25 @@ public class AwsClients {
         return configure(LambdaClient.builder()).build();
     }
 
+    /** The cleanup ledger's table: DynamoDB itself, or a local DynamoDB (never the sandbox, which does not speak it). */
+    @Produces
+    @Singleton
+    DynamoDbClient dynamoDb() {
+        return configure(DynamoDbClient.builder(), ledger.endpointOverride()).build();
+    }
+
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
+        return configure(builder, config.endpointOverride());
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, Optional<URI> endpoint) {
         AwsCredentialsProvider credentials = config.localCredentials()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create("local-access-key", "local-secret-key"))
                 : lambdaCredentials(System.getenv());
         builder.httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials);
-        config.endpointOverride().ifPresent(builder::endpointOverride);
+        endpoint.ifPresent(builder::endpointOverride);
         return builder;
     }
 

@@ -52,6 +52,13 @@ public final class TestDnsServer implements AutoCloseable {
         addresses.clear();
     }
 
+    /** The name no longer has any record (NXDOMAIN). */
+    public TestDnsServer remove(String name) {
+        cnames.remove(key(name));
+        addresses.remove(key(name));
+        return this;
+    }
+
     public TestDnsServer cname(String name, String target) {
         cnames.put(key(name), key(target));
         return this;

@@ -13,13 +13,15 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Starts the sandbox inside the application wherever this module is on the class path: dev mode and tests, where
- * it is a {@code provided} dependency. The deployed artifact does not contain it.
+ * it is a {@code provided} dependency; and, when configured, a local DynamoDB for the cleanup ledger. The deployed
+ * artifact contains neither.
  */
 @ApplicationScoped
 public class EmbeddedSandbox {
 
     private final SandboxState state = new SandboxState();
     private SandboxServer server;
+    private LocalDynamo dynamo;
 
     void start(@Observes StartupEvent startup, SandboxConfig config) {
         config.apiTokens().ifPresent(tokens -> tokens.forEach(state::addApiToken));
@@ -31,6 +33,7 @@ public class EmbeddedSandbox {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Scalingo sandbox on port " + config.port(), e);
         }
+        config.dynamodbPort().ifPresent(port -> dynamo = LocalDynamo.start(port, config.dynamodbTable()));
     }
 
     @Produces
@@ -43,6 +46,9 @@ public class EmbeddedSandbox {
     void stop() {
         if (server != null) {
             server.close();
+        }
+        if (dynamo != null) {
+            dynamo.close();
         }
     }
 }

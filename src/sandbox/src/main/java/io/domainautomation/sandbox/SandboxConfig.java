@@ -28,4 +28,10 @@ public interface SandboxConfig {
 
     @WithDefault("60s")
     Duration rateLimitPeriod();
+
+    /** When set, a local DynamoDB (dynalite) is started on this port with the ledger's table. */
+    Optional<Integer> dynamodbPort();
+
+    @WithDefault("scalingo-domain-ledger")
+    String dynamodbTable();
 }

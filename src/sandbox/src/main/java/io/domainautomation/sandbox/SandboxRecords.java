@@ -28,6 +28,10 @@ public final class SandboxRecords {
         String letsencryptStatus;
         String acmeDnsFqdn;
         String acmeDnsValue;
+        /** Until when the Let's Encrypt certificate is valid, when one was issued. */
+        Instant letsencryptValidity;
+        /** Scalingo refuses to unlink a domain still CNAME-ed to the app (a 404). */
+        boolean stillCnamed;
 
         SandboxDomain(String id, String appId, String name, Instant createdAt) {
             this.id = id;

@@ -14,7 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Loads a fixture into the sandbox: {@code {"apiTokens": [...], "apps": [{"name": "...", "domains": [{"name":
- * "...", "canonical": false, "letsencrypt_status": "created", "created_days_ago": 3}]}], "secrets": [{"name":
+ * "...", "canonical": false, "letsencrypt_status": "created", "created_days_ago": 3, "still_cnamed": false}]}],
+ * "secrets": [{"name":
  * "...", "secretString": "...", "tags": {...}}]}}. A secret may say {@code "generateCertificateFor": ["host", ...]}
  * instead of a secretString: a self-signed certificate and key are then made at start-up, so no key material is
  * ever committed.
@@ -53,6 +54,9 @@ public final class SandboxSeed {
                 state.seedDomain(name, domain.path("name").asText(),
                         state.now().minus(Duration.ofDays(domain.path("created_days_ago").asLong(0))),
                         domain.path("letsencrypt_status").asText("created"), domain.path("canonical").asBoolean(false));
+                if (domain.path("still_cnamed").asBoolean(false)) {
+                    state.stillCnamed(name, domain.path("name").asText(), true);
+                }
             }
         }
         for (JsonNode secret : seed.path("secrets")) {

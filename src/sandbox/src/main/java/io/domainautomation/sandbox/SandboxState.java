@@ -231,6 +231,24 @@ public final class SandboxState {
         return domain.id;
     }
 
+    /** Marks a seeded domain as still CNAME-ed to its app: its DELETE answers 404, as Scalingo's does. */
+    public synchronized void stillCnamed(String appName, String domainName, boolean still) {
+        seededDomain(appName, domainName).stillCnamed = still;
+    }
+
+    /** Gives a seeded domain a Let's Encrypt certificate valid until {@code validity} (status "created"). */
+    public synchronized void letsencryptCertificate(String appName, String domainName, Instant validity) {
+        SandboxDomain domain = seededDomain(appName, domainName);
+        domain.letsencryptStatus = "created";
+        domain.letsencryptValidity = validity;
+    }
+
+    private SandboxDomain seededDomain(String appName, String domainName) {
+        SandboxApp app = app(appName).orElseThrow(() -> new IllegalArgumentException("no sandbox app " + appName));
+        return domainsByApp.get(app.id()).values().stream().filter(d -> d.name.equals(domainName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no domain " + domainName + " of " + appName));
+    }
+
     /** The names of an app's domains, and which is canonical, read without touching counters. */
     public synchronized Map<String, Boolean> domainNames(String appName) {
         SandboxApp app = app(appName).orElseThrow();

@@ -96,6 +96,10 @@ final class ScalingoRoutes {
             case "domains.link" -> withApp(parts[3], app -> link(app, body));
             case "domains.update" -> withDomain(parts[3], parts[5], (app, d) -> update(app, d, body));
             case "domains.unlink" -> withDomain(parts[3], parts[5], (app, d) -> {
+                if (d.stillCnamed) {
+                    // Scalingo's documented answer for a domain still CNAME-ed to the app: a 404, like a missing one
+                    return Reply.json(404, "{\"resource\":\"domain\",\"error\":\"not found\"}");
+                }
                 state.removeDomain(app, d.id);
                 return Reply.empty(204);
             });
@@ -368,6 +372,9 @@ final class ScalingoRoutes {
         node.put("canonical", d.canonical);
         node.put("letsencrypt_enabled", d.letsencryptEnabled);
         node.put("letsencrypt", !d.ssl() && "created".equals(d.letsencryptStatus));
+        if (!d.ssl() && d.letsencryptValidity != null) {
+            node.put("validity", SCALINGO_TIME.format(d.letsencryptValidity));
+        }
         if (d.letsencryptStatus != null) {
             node.put("letsencrypt_status", d.letsencryptStatus);
         }

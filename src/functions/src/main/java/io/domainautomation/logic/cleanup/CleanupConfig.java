@@ -11,13 +11,27 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "cleanup")
 public interface CleanupConfig {
 
-    /** Removes nothing unless this is false or the invocation says {@code "dryRun": false}. */
+    /**
+     * Removes nothing unless this is false. Read at every invocation: switched on during a scan, it stops the scan's
+     * removals. An invocation may ask for a dry run, never for the opposite.
+     */
     @WithDefault("true")
     boolean dryRun();
 
-    /** A never-validated domain is stale only once it is older than this. */
+    /** No rule applies to a domain younger than this. */
     @WithDefault("14d")
     Duration gracePeriod();
+
+    /**
+     * A domain is removed only when seen stale, for the same reasons, on at least two scans this far apart (and
+     * still at the look right before the removal).
+     */
+    @WithDefault("7d")
+    Duration confirmAfter();
+
+    /** A scan not done after this long no longer stops another from starting, and cannot be continued. */
+    @WithDefault("24h")
+    Duration scanExpiry();
 
     /** Domains never removed: globs where {@code *} matches anything, e.g. {@code *.internal.example,www.*}. */
     Optional<List<String>> protectedPatterns();

@@ -1,13 +1,16 @@
 package io.domainautomation.logic.cleanup;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,41 +24,52 @@ import io.domainautomation.scalingo.ScalingoClient;
 import io.domainautomation.scalingo.ScalingoException;
 
 /**
- * Scans apps in name order within a time budget, plans the removal of stale domains, and, once the whole scan is
- * done, removes what the caps allow (re-checking each domain first). A scan that cannot finish in one invocation
- * stops between two apps and says where to resume.
+ * Scans apps in name order within a time budget, remembers in the ledger what it sees stale (a first sighting is a
+ * mark, a confirmed one a planned removal), and, once every app is scanned, removes what the caps allow, each after a
+ * last look, also within the budget. A scan or a removal phase that cannot finish in one invocation stops between two
+ * apps or two removals and goes on in the next.
  */
 @ApplicationScoped
 public class CleanupScan {
 
-    /** What one invocation ended with: the state, and whether the scan is complete. */
-    public record Step(ScanState state, boolean done, List<ScanState.Planned> removed) {
-    }
-
     static final int ATTEMPTS_PER_APP = 3;
+    static final String PLATFORM_REFUSED = "platform-refused";
 
     private final ScalingoClient scalingo;
     private final DnsProbe dns;
     private final CleanupConfig config;
-    private final Clock clock = Clock.systemUTC();
+    private final CleanupLedger ledger;
+    private final Clock clock;
 
-    CleanupScan(ScalingoClient scalingo, DnsProbe dns, CleanupConfig config) {
+    CleanupScan(ScalingoClient scalingo, DnsProbe dns, CleanupConfig config, CleanupLedger ledger, Clock clock) {
         this.scalingo = scalingo;
         this.dns = dns;
         this.config = config;
+        this.ledger = ledger;
+        this.clock = clock;
     }
 
-    public ScanState start(boolean dryRun) {
-        return ScanState.start(UUID.randomUUID().toString(), clock.instant().toString(), dryRun);
-    }
-
-    /** Scans until the budget or the invocation's deadline, whichever comes first, would be passed. */
-    public Step run(ScanState from, Duration budget, Deadline invocation) {
+    /** Works on the scan until the budget or the invocation's deadline, whichever comes first, would be passed. */
+    public ScanState run(ScanState from, Duration budget, Deadline invocation) {
         Deadline within = Deadline.after(budget).earliest(invocation);
+        ScanState.Builder state = from.toBuilder().invocationStarted();
+        if (config.dryRun() && !state.dryRun()) {
+            state.dryRunFromNowOn().error("dry run switched on during the scan: nothing more is removed");
+        }
+        if (state.phase() == ScanState.Phase.SCANNING && !scanApps(state, within)) {
+            return state.build();
+        }
+        if (state.phase() == ScanState.Phase.REMOVING) {
+            removeConfirmed(state, within);
+        }
+        return state.build();
+    }
+
+    /** @return true when every app is scanned */
+    private boolean scanApps(ScanState.Builder state, Deadline within) {
         long deadline = within.nanoTime();
         long slowestApp = 0;
-        ScanState.Builder state = from.toBuilder().invocationStarted();
-        String resumeAfter = from.lastApp();
+        String resumeAfter = state.lastApp();
         List<App> apps = scalingo.listApps(within).stream()
                 .filter(a -> StaleRules.inScope(a.name(), config.appsAllowList().orElse(List.of()), config.appsPrefix().orElse(null)))
                 .filter(a -> resumeAfter == null || a.name().compareTo(resumeAfter) > 0)
@@ -64,104 +78,179 @@ public class CleanupScan {
             long now = System.nanoTime();
             // Stop early enough that even the slowest app seen so far would end within the budget.
             if (now + 2 * slowestApp > deadline) {
-                return new Step(state.build(), false, List.of());
+                return false;
             }
             try {
                 scanApp(app, state, within);
                 state.appScanned(app.name());
-            } catch (ScalingoException e) {
-                if (e.isTransient() && state.failedAtNextApp() < ATTEMPTS_PER_APP) {
+            } catch (ScalingoException | CleanupLedger.Unavailable e) {
+                boolean retry = e instanceof ScalingoException s ? s.isTransient() : ((CleanupLedger.Unavailable) e).isTransient();
+                if (retry && state.failedAtNextApp() < ATTEMPTS_PER_APP) {
                     state.error("app " + app.name() + ": " + e.getMessage() + " (will be scanned again)");
-                    return new Step(state.build(), false, List.of());
+                    return false;
                 }
                 state.error("app " + app.name() + " skipped: " + e.getMessage()).appDone(app.name());
             }
             slowestApp = Math.max(slowestApp, System.nanoTime() - now);
         }
-        List<ScanState.Planned> removed = finish(state, invocation);
-        return new Step(state.build(), true, removed);
-    }
-
-    private void scanApp(App app, ScanState.Builder state, Deadline deadline) {
-        List<Domain> domains = scalingo.listDomains(app.name(), deadline);
-        String appHost = hostOf(app.baseUrl());
-        Map<String, DnsAnswer> appAnswers = new HashMap<>(1);
-        Instant now = clock.instant();
-        for (Domain domain : domains) {
-            DomainVerdict decision = decide(domain, appHost, appAnswers, now);
-            state.domainExamined(decision.rules());
-            if (decision.removable()) {
-                state.plan(new ScanState.Planned(app.name(), appHost, domain.id(), domain.name(), decision.rules()),
-                        config.maxRemovalsPerRun());
-            } else if (decision.keptBecause() != null) {
-                state.keep(app.name(), domain.name(), decision.keptBecause());
-            }
-        }
-    }
-
-    /**
-     * The verdict on one domain, at scan time and again just before removal. The app host's DNS is resolved once
-     * per app, and only when a domain needs it (canonical and protected domains need no DNS).
-     */
-    private DomainVerdict decide(Domain domain, String appHost, Map<String, DnsAnswer> appAnswers, Instant now) {
-        boolean canonical = domain.isCanonical();
-        boolean isProtected = StaleRules.isProtected(domain.name(), config.protectedPatterns().orElse(List.of()));
-        DnsVerdict dnsVerdict = canonical || isProtected ? DnsVerdict.UNKNOWN
-                : DnsVerdict.decide(dns.resolve(domain.name()), appAnswers.computeIfAbsent(appHost, dns::resolve), appHost,
-                        Hostname.PLATFORM_DOMAINS);
-        return DomainVerdict.decide(canonical, isProtected, StaleRules.neverValidated(domain, now, config.gracePeriod()),
-                dnsVerdict);
-    }
-
-    /** The whole scan is done: apply the caps, then remove (unless dry run) what is still stale on a second look. */
-    private List<ScanState.Planned> finish(ScanState.Builder state, Deadline deadline) {
         RemovalCaps.Split split = RemovalCaps.apply(state.planned(), state.plannedTotal(), config.maxRemovalsPerRun(),
                 config.maxRemovalsPerApp());
         split.capped().forEach(p -> state.keep(p.app(), p.domain(), "cap"));
         if (split.reason() != null) {
             state.error("cap: " + split.reason());
         }
+        state.removing(split.allowed());
+        return true;
+    }
+
+    private void scanApp(App app, ScanState.Builder state, Deadline deadline) {
+        List<Domain> domains = scalingo.listDomains(app.name(), deadline);
+        Map<String, StaleRecord> remembered = new HashMap<>(ledger.staleRecords(app.name()));
+        String appHost = hostOf(app.baseUrl());
+        Map<String, DnsAnswer> appAnswers = new HashMap<>(1);
+        Instant now = clock.instant();
+        for (Domain domain : domains) {
+            Look look = look(domain, appHost, appAnswers, now);
+            DomainVerdict verdict = look.verdict();
+            state.domainExamined(verdict.rules());
+            Optional<StaleRecord> previous = Optional.ofNullable(remembered.remove(domain.name()));
+            switch (verdict.effect()) {
+                case STALE -> {
+                    StaleConfirmation.Sighting sighting = StaleConfirmation.see(previous, app.name(), domain.name(),
+                            domain.id(), verdict.rules(), look.evidence(), state.scanId(), now, config.confirmAfter());
+                    ledger.remember(sighting.record());
+                    switch (sighting.status()) {
+                        case MARKED -> state.mark(new ScanState.Marked(app.name(), domain.name(), verdict.rules(),
+                                sighting.notBefore().toString()));
+                        case WAITING -> state.waiting();
+                        case CONFIRMED -> state.plan(new ScanState.Planned(app.name(), appHost, domain.id(), domain.name(),
+                                verdict.rules()), config.maxRemovalsPerRun());
+                    }
+                }
+                case HEALTHY -> {
+                    if (previous.isPresent()) {
+                        ledger.forget(app.name(), domain.name());
+                        state.cleared();
+                    }
+                    if (verdict.keptBecause() != null) {
+                        state.keep(app.name(), domain.name(), verdict.keptBecause());
+                    }
+                }
+                case UNDECIDED -> state.keep(app.name(), domain.name(), verdict.keptBecause());
+            }
+        }
+        // Records of domains the app no longer has: nothing left to confirm.
+        remembered.keySet().forEach(gone -> ledger.forget(app.name(), gone));
+    }
+
+    /** One look at a domain: the verdict, and the evidence it rests on (what the ledger and a tombstone keep). */
+    record Look(DomainVerdict verdict, Map<String, Object> evidence) {
+    }
+
+    /**
+     * The look at one domain, at scan time and again just before removal. The app host's DNS is resolved once per
+     * app, and only when a domain needs it (canonical, protected and young domains need no DNS).
+     */
+    private Look look(Domain domain, String appHost, Map<String, DnsAnswer> appAnswers, Instant now) {
+        boolean canonical = domain.isCanonical();
+        boolean isProtected = StaleRules.isProtected(domain.name(), config.protectedPatterns().orElse(List.of()));
+        boolean young = StaleRules.withinGracePeriod(domain, now, config.gracePeriod());
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        DnsVerdict dnsVerdict = DnsVerdict.UNKNOWN;
+        if (!canonical && !isProtected && !young) {
+            DnsAnswer answer = dns.resolve(domain.name());
+            DnsAnswer appAnswer = appHost.isEmpty() ? new DnsAnswer(List.of(), Set.of(), true)
+                    : appAnswers.computeIfAbsent(appHost, dns::resolve);
+            dnsVerdict = DnsVerdict.decide(answer, appAnswer, appHost, Hostname.PLATFORM_DOMAINS);
+            evidence.put("dns", appHost.isEmpty() ? "unknown: the app has no base_url" : dnsVerdict.label());
+            evidence.put("cnameChain", answer.cnameChain());
+            evidence.put("addresses", answer.addresses().stream().map(InetAddress::getHostAddress).sorted().toList());
+            evidence.put("letsencryptStatus", domain.letsencryptStatus());
+            evidence.put("validity", domain.validity() == null ? null : domain.validity().toString());
+            evidence.put("customCertificate", domain.hasCustomCertificate());
+        }
+        DomainVerdict verdict = DomainVerdict.decide(canonical, isProtected, young, StaleRules.neverValidated(domain),
+                dnsVerdict, TrafficEvidence.of(domain, now));
+        return new Look(verdict, evidence);
+    }
+
+    /** Removes (unless dry run) the confirmed domains still stale at a last look, each within the budget. */
+    private void removeConfirmed(ScanState.Builder state, Deadline deadline) {
+        List<ScanState.Planned> planned = state.planned();
         if (state.dryRun()) {
-            split.allowed().forEach(p -> state.keep(p.app(), p.domain(), "dry-run"));
-            return List.of();
+            planned.subList(state.nextRemoval(), planned.size()).forEach(p -> state.keep(p.app(), p.domain(), "dry-run"));
+            state.finished();
+            return;
         }
         Map<String, List<Domain>> current = new HashMap<>();
         Map<String, DnsAnswer> appAnswers = new HashMap<>();
-        List<ScanState.Planned> removed = new java.util.ArrayList<>();
-        for (ScanState.Planned planned : split.allowed()) {
-            try {
-                List<Domain> domains = current.computeIfAbsent(planned.app(), a -> scalingo.listDomains(a, deadline));
-                Domain domain = domains.stream().filter(d -> d.id().equals(planned.domainId())).findFirst().orElse(null);
-                if (domain == null) {
-                    removed.add(planned); // gone since the scan: the goal is met
-                    continue;
-                }
-                if (!decide(domain, planned.appHost(), appAnswers, clock.instant()).removable()) {
-                    state.keep(planned.app(), planned.domain(), "changed-since-scan");
-                    continue;
-                }
-                unlink(planned, deadline);
-                removed.add(planned);
-            } catch (ScalingoException e) {
-                state.error("remove " + planned.domain() + " of " + planned.app() + ": " + e.getMessage());
+        long slowest = 0;
+        while (state.nextRemoval() < planned.size()) {
+            long started = System.nanoTime();
+            if (started + 2 * slowest > deadline.nanoTime()) {
+                return;
             }
+            ScanState.Planned next = planned.get(state.nextRemoval());
+            try {
+                state.removalSettled(removeOne(next, state, current, appAnswers, deadline));
+            } catch (ScalingoException e) {
+                if (e.isNotInTime()) {
+                    return; // the next invocation takes it up again
+                }
+                state.error("remove " + next.domain() + " of " + next.app() + ": " + e.getMessage()).removalSettled(false);
+            } catch (CleanupLedger.Unavailable e) {
+                state.error("remove " + next.domain() + " of " + next.app() + ": " + e.getMessage()).removalSettled(false);
+            }
+            slowest = Math.max(slowest, System.nanoTime() - started);
         }
-        return removed;
+        state.finished();
     }
 
-    private void unlink(ScanState.Planned planned, Deadline deadline) {
+    /** @return whether the domain was removed */
+    private boolean removeOne(ScanState.Planned planned, ScanState.Builder state, Map<String, List<Domain>> current,
+            Map<String, DnsAnswer> appAnswers, Deadline deadline) {
+        List<Domain> domains = current.computeIfAbsent(planned.app(), a -> scalingo.listDomains(a, deadline));
+        Optional<Domain> found = domains.stream().filter(d -> d.id().equals(planned.domainId())).findFirst();
+        if (found.isEmpty()) {
+            ledger.forget(planned.app(), planned.domain());
+            state.keep(planned.app(), planned.domain(), "gone-before-removal");
+            return false;
+        }
+        Domain domain = found.get();
+        Look last = look(domain, planned.appHost(), appAnswers, clock.instant());
+        if (!last.verdict().candidate() || !last.verdict().rules().equals(planned.rules())) {
+            state.keep(planned.app(), planned.domain(), "changed-since-scan");
+            return false;
+        }
+        StaleRecord record = ledger.staleRecords(planned.app()).get(planned.domain());
+        ledger.bury(new Tombstone(planned.app(), planned.domain(), clock.instant(), state.scanId(), planned.rules(),
+                last.evidence(), domain.isCanonical(), !Boolean.FALSE.equals(domain.letsencryptEnabled()),
+                domain.hasCustomCertificate(), record == null ? null : record.firstStaleAt(),
+                record == null ? 0 : record.sightings()));
         try {
             scalingo.unlinkDomain(planned.app(), planned.domainId(), deadline);
         } catch (ScalingoException e) {
             if (!e.isNotFound()) {
+                ledger.removeTombstone(planned.app(), planned.domain());
                 throw e;
             }
-            // Already gone: that is what was wanted.
+            // Scalingo answers 404 both for a domain already gone and for one it refuses to unlink while it is still
+            // CNAME-ed to the app: only a new list tells them apart.
+            current.remove(planned.app());
+            boolean stillLinked = scalingo.listDomains(planned.app(), deadline).stream()
+                    .anyMatch(d -> d.id().equals(planned.domainId()));
+            if (stillLinked) {
+                ledger.removeTombstone(planned.app(), planned.domain());
+                state.keep(planned.app(), planned.domain(), PLATFORM_REFUSED);
+                return false;
+            }
         }
+        ledger.forget(planned.app(), planned.domain());
+        return true;
     }
 
     static String hostOf(String baseUrl) {
-        if (baseUrl == null) {
+        if (baseUrl == null || baseUrl.isBlank()) {
             return "";
         }
         String host = baseUrl.replaceFirst("^[a-z]+://", "");

@@ -20,14 +20,18 @@ public final class StaleRules {
     private StaleRules() {
     }
 
-    /**
-     * Never validated: Let's Encrypt still waits for DNS (or failed), there is no custom certificate, and the domain
-     * was created more than the grace period ago.
-     */
-    public static boolean neverValidated(Domain domain, Instant now, Duration grace) {
+    /** Never validated: Let's Encrypt still waits for DNS (or failed), and there is no custom certificate. */
+    public static boolean neverValidated(Domain domain) {
         return domain.letsencryptStatus() != null && UNVALIDATED.contains(domain.letsencryptStatus())
-                && !domain.hasCustomCertificate()
-                && domain.createdAt() != null && domain.createdAt().toInstant().plus(grace).isBefore(now);
+                && !domain.hasCustomCertificate();
+    }
+
+    /**
+     * No rule applies to a domain younger than the grace period: the customer whose domain was linked a minute ago
+     * has not set their DNS yet. A domain of unknown age counts as young.
+     */
+    public static boolean withinGracePeriod(Domain domain, Instant now, Duration grace) {
+        return domain.createdAt() == null || !domain.createdAt().toInstant().plus(grace).isBefore(now);
     }
 
     public static boolean isProtected(String domainName, List<String> patterns) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -28,22 +29,40 @@ class CleanupRulesTest {
     private static final Duration GRACE = Duration.ofDays(14);
 
     private static Domain domain(String status, boolean ssl, Instant created) {
-        return new Domain("id", "app", "d.example", created == null ? null : OffsetDateTime.ofInstant(created, ZoneOffset.UTC),
-                null, null, ssl, null, null, false, true, false, status, null, null, null, null);
+        return domain(status, ssl, created, null, false);
     }
 
-    @ParameterizedTest(name = "{0}, ssl={1}, {2} days old -> {3}")
-    @CsvSource({ "pending_dns,false,15,true", "dns_required,false,30,true", "error,false,15,true",
-            "created,false,30,false", "new,false,30,false", "pending_dns,true,30,false", "some_future_state,false,30,false" })
-    void neverValidated(String status, boolean ssl, int daysOld, boolean stale) {
-        assertEquals(stale, StaleRules.neverValidated(domain(status, ssl, NOW.minus(Duration.ofDays(daysOld))), NOW, GRACE));
+    private static Domain domain(String status, boolean ssl, Instant created, Instant validity, boolean letsencrypt) {
+        return new Domain("id", "app", "d.example", created == null ? null : OffsetDateTime.ofInstant(created, ZoneOffset.UTC),
+                null, null, ssl, null, validity == null ? null : OffsetDateTime.ofInstant(validity, ZoneOffset.UTC), false,
+                true, letsencrypt, status, null, null, null, null);
+    }
+
+    @ParameterizedTest(name = "{0}, ssl={1} -> {2}")
+    @CsvSource({ "pending_dns,false,true", "dns_required,false,true", "error,false,true", "created,false,false",
+            "new,false,false", "pending_dns,true,false", "some_future_state,false,false" })
+    void neverValidated(String status, boolean ssl, boolean stale) {
+        assertEquals(stale, StaleRules.neverValidated(domain(status, ssl, NOW.minus(Duration.ofDays(30)))));
     }
 
     @Test
     void theGracePeriodEdge() {
-        assertFalse(StaleRules.neverValidated(domain("pending_dns", false, NOW.minus(GRACE)), NOW, GRACE), "exactly the grace: kept");
-        assertTrue(StaleRules.neverValidated(domain("pending_dns", false, NOW.minus(GRACE).minusSeconds(1)), NOW, GRACE));
-        assertFalse(StaleRules.neverValidated(domain("pending_dns", false, null), NOW, GRACE), "no creation date: kept");
+        assertTrue(StaleRules.withinGracePeriod(domain("pending_dns", false, NOW.minus(GRACE)), NOW, GRACE), "exactly the grace: young");
+        assertFalse(StaleRules.withinGracePeriod(domain("pending_dns", false, NOW.minus(GRACE).minusSeconds(1)), NOW, GRACE));
+        assertTrue(StaleRules.withinGracePeriod(domain("pending_dns", false, null), NOW, GRACE), "no creation date: young");
+    }
+
+    @Test
+    void trafficEvidence() {
+        Instant future = NOW.plus(Duration.ofDays(40));
+        Instant past = NOW.minus(Duration.ofDays(1));
+        assertEquals(Optional.of(TrafficEvidence.LETSENCRYPT_VALID),
+                TrafficEvidence.of(domain("created", false, NOW.minus(GRACE.multipliedBy(3)), future, true), NOW));
+        assertEquals(Optional.of(TrafficEvidence.CUSTOM_CERTIFICATE_VALID),
+                TrafficEvidence.of(domain(null, true, NOW.minus(GRACE.multipliedBy(3)), future, false), NOW));
+        assertEquals(Optional.empty(), TrafficEvidence.of(domain("created", false, NOW.minus(GRACE.multipliedBy(3)), past, true), NOW),
+                "an expired certificate shows nothing");
+        assertEquals(Optional.empty(), TrafficEvidence.of(domain("pending_dns", false, NOW.minus(GRACE.multipliedBy(3))), NOW));
     }
 
     @Test
@@ -73,28 +92,47 @@ class CleanupRulesTest {
         assertEquals(DnsVerdict.ACTIVE, DnsVerdict.decide(new DnsAnswer(List.of("d.example", "other-app.osc-fr1.scalingo.io"), Set.of(), false), app, host, platforms),
                 "a CNAME into the platform is active even for another app: unlinking would leave it claimable");
         assertEquals(DnsVerdict.ACTIVE, DnsVerdict.decide(new DnsAnswer(List.of("d.example"), Set.of(platform), false), app, host, platforms));
-        assertEquals(DnsVerdict.GONE, DnsVerdict.decide(new DnsAnswer(List.of(), Set.of(), false), app, host, platforms));
-        assertEquals(DnsVerdict.GONE, DnsVerdict.decide(new DnsAnswer(List.of("d.example"), Set.of(elsewhere), false), app, host, platforms));
+        assertEquals(DnsVerdict.NO_RECORDS, DnsVerdict.decide(new DnsAnswer(List.of(), Set.of(), false), app, host, platforms));
+        assertEquals(DnsVerdict.ELSEWHERE, DnsVerdict.decide(new DnsAnswer(List.of("d.example"), Set.of(elsewhere), false), app, host, platforms));
+        assertEquals(DnsVerdict.ELSEWHERE, DnsVerdict.decide(new DnsAnswer(List.of("d.example", "cdn.example.net"), Set.of(), false), app, host, platforms),
+                "a CNAME elsewhere, even one that resolves to nothing, points elsewhere");
         assertEquals(DnsVerdict.UNKNOWN, DnsVerdict.decide(new DnsAnswer(List.of(), Set.of(), true), app, host, platforms));
         assertEquals(DnsVerdict.UNKNOWN, DnsVerdict.decide(new DnsAnswer(List.of("d.example"), Set.of(elsewhere), false),
                 new DnsAnswer(List.of(), Set.of(), true), host, platforms), "without the app's addresses, no verdict");
+        assertEquals(DnsVerdict.UNKNOWN, DnsVerdict.decide(new DnsAnswer(List.of(), Set.of(), false), app, "", platforms),
+                "an app without base_url: no verdict, whatever the domain resolves to");
+        assertTrue(DnsVerdict.NO_RECORDS.gone() && DnsVerdict.ELSEWHERE.gone());
+        assertFalse(DnsVerdict.ACTIVE.gone() || DnsVerdict.UNKNOWN.gone());
     }
 
     @Test
     void domainVerdicts() {
-        assertEquals("canonical", DomainVerdict.decide(true, false, true, DnsVerdict.GONE).keptBecause());
-        assertEquals("protected", DomainVerdict.decide(false, true, true, DnsVerdict.GONE).keptBecause());
-        DomainVerdict both = DomainVerdict.decide(false, false, true, DnsVerdict.GONE);
-        assertTrue(both.removable());
+        Optional<String> none = Optional.empty();
+        assertEquals("canonical", DomainVerdict.decide(true, false, false, true, DnsVerdict.NO_RECORDS, none).keptBecause());
+        assertEquals("protected", DomainVerdict.decide(false, true, false, true, DnsVerdict.NO_RECORDS, none).keptBecause());
+        DomainVerdict young = DomainVerdict.decide(false, false, true, true, DnsVerdict.NO_RECORDS, none);
+        assertFalse(young.stale(), "no rule applies within the grace period");
+        assertEquals(DomainVerdict.Effect.HEALTHY, young.effect());
+        DomainVerdict both = DomainVerdict.decide(false, false, false, true, DnsVerdict.NO_RECORDS, none);
+        assertTrue(both.candidate());
+        assertEquals(DomainVerdict.Effect.STALE, both.effect());
         assertEquals(List.of("never-validated", "dns-gone"), both.rules());
-        DomainVerdict active = DomainVerdict.decide(false, false, true, DnsVerdict.ACTIVE);
-        assertFalse(active.removable());
+        DomainVerdict active = DomainVerdict.decide(false, false, false, true, DnsVerdict.ACTIVE, none);
+        assertFalse(active.candidate());
         assertEquals("stale-but-dns-active", active.keptBecause());
-        assertEquals("dns-unknown", DomainVerdict.decide(false, false, true, DnsVerdict.UNKNOWN).keptBecause());
-        DomainVerdict healthy = DomainVerdict.decide(false, false, false, DnsVerdict.ACTIVE);
+        DomainVerdict unknown = DomainVerdict.decide(false, false, false, true, DnsVerdict.UNKNOWN, none);
+        assertEquals("dns-unknown", unknown.keptBecause());
+        assertEquals(DomainVerdict.Effect.UNDECIDED, unknown.effect(), "a resolver failure neither counts nor clears");
+        DomainVerdict blind = DomainVerdict.decide(false, false, false, false, DnsVerdict.UNKNOWN, none);
+        assertFalse(blind.stale());
+        assertEquals(DomainVerdict.Effect.UNDECIDED, blind.effect(), "no rule seen, but DNS unknown: not proof of health either");
+        DomainVerdict proxied = DomainVerdict.decide(false, false, false, false, DnsVerdict.ELSEWHERE, Optional.of(TrafficEvidence.LETSENCRYPT_VALID));
+        assertEquals("traffic:" + TrafficEvidence.LETSENCRYPT_VALID, proxied.keptBecause());
+        assertEquals(DomainVerdict.Effect.HEALTHY, proxied.effect());
+        DomainVerdict healthy = DomainVerdict.decide(false, false, false, false, DnsVerdict.ACTIVE, none);
         assertFalse(healthy.stale());
         assertNull(healthy.keptBecause());
-        assertTrue(DomainVerdict.decide(false, false, false, DnsVerdict.GONE).removable(), "DNS gone alone is stale");
+        assertTrue(DomainVerdict.decide(false, false, false, false, DnsVerdict.ELSEWHERE, none).candidate(), "DNS gone alone is stale");
     }
 
     @Test

@@ -1,0 +1,279 @@
+package io.domainautomation.aws;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.domainautomation.logic.cleanup.CleanupLedger;
+import io.domainautomation.logic.cleanup.ScanState;
+import io.domainautomation.logic.cleanup.StaleRecord;
+import io.domainautomation.logic.cleanup.Tombstone;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * The cleanup ledger in one DynamoDB table with a string partition key {@code pk} and sort key {@code sk}:
+ * <ul>
+ * <li>{@code APP#<app>} / {@code STALE#<domain>}: a domain seen stale (first and last sighting, rules, evidence, scans);
+ * <li>{@code APP#<app>} / {@code REMOVED#<domain>}: the tombstone of a removed domain;
+ * <li>{@code SCAN} / {@code RUNNING}: which scan runs, until when (the one-scan-at-a-time claim);
+ * <li>{@code SCAN#<id>} / {@code STATE}: a scan's state, its step and the lease of the invocation working on it.
+ * </ul>
+ * Every item carries {@code expiresAt} (epoch seconds), the table's TTL attribute. Single-item conditional writes only.
+ */
+@ApplicationScoped
+public class DynamoDbLedger implements CleanupLedger {
+
+    private static final String STALE = "STALE#";
+    private static final String REMOVED = "REMOVED#";
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final Instance<DynamoDbClient> dynamo;
+    private final LedgerConfig config;
+    private final ObjectMapper json;
+
+    DynamoDbLedger(Instance<DynamoDbClient> dynamo, LedgerConfig config, ObjectMapper json) {
+        this.dynamo = dynamo;
+        this.config = config;
+        this.json = json;
+    }
+
+    @Override
+    public Map<String, StaleRecord> staleRecords(String app) {
+        Map<String, StaleRecord> records = new HashMap<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            Map<String, AttributeValue> from = startKey;
+            QueryResponse page = call("query the stale records of " + app, () -> dynamo.get().query(q -> q
+                    .tableName(config.table())
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :stale)")
+                    .expressionAttributeValues(Map.of(":pk", s("APP#" + app), ":stale", s(STALE)))
+                    .exclusiveStartKey(from)));
+            for (Map<String, AttributeValue> item : page.items()) {
+                StaleRecord record = staleRecord(app, item);
+                records.put(record.domain(), record);
+            }
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        return records;
+    }
+
+    @Override
+    public void remember(StaleRecord record) {
+        Map<String, AttributeValue> item = key("APP#" + record.app(), STALE + record.domain());
+        item.put("domainId", s(record.domainId()));
+        item.put("firstStaleAt", s(record.firstStaleAt().toString()));
+        item.put("lastStaleAt", s(record.lastStaleAt().toString()));
+        item.put("rules", AttributeValue.fromL(record.rules().stream().map(DynamoDbLedger::s).toList()));
+        item.put("evidence", s(write(record.evidence())));
+        item.put("sightings", n(record.sightings()));
+        item.put("lastScanId", s(record.lastScanId()));
+        item.put("expiresAt", n(record.lastStaleAt().plus(config.staleRecordRetention()).getEpochSecond()));
+        call("remember " + record.domain() + " of " + record.app(), () -> dynamo.get().putItem(p -> p.tableName(config.table()).item(item)));
+    }
+
+    @Override
+    public void forget(String app, String domain) {
+        call("forget " + domain + " of " + app, () -> dynamo.get().deleteItem(d -> d.tableName(config.table())
+                .key(key("APP#" + app, STALE + domain))));
+    }
+
+    @Override
+    public void bury(Tombstone tombstone) {
+        Map<String, AttributeValue> item = key("APP#" + tombstone.app(), REMOVED + tombstone.domain());
+        item.put("removedAt", s(tombstone.removedAt().toString()));
+        item.put("tombstone", s(write(tombstone)));
+        item.put("expiresAt", n(tombstone.removedAt().plus(config.tombstoneRetention()).getEpochSecond()));
+        call("record the removal of " + tombstone.domain() + " of " + tombstone.app(),
+                () -> dynamo.get().putItem(p -> p.tableName(config.table()).item(item)));
+    }
+
+    @Override
+    public Optional<Tombstone> tombstone(String app, String domain) {
+        Map<String, AttributeValue> item = call("read the tombstone of " + domain + " of " + app,
+                () -> dynamo.get().getItem(g -> g.tableName(config.table()).key(key("APP#" + app, REMOVED + domain))
+                        .consistentRead(true))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(read(item.get("tombstone").s(), Tombstone.class));
+    }
+
+    @Override
+    public void removeTombstone(String app, String domain) {
+        call("remove the tombstone of " + domain + " of " + app, () -> dynamo.get().deleteItem(d -> d.tableName(config.table())
+                .key(key("APP#" + app, REMOVED + domain))));
+    }
+
+    @Override
+    public Optional<String> claimScan(String scanId, Instant now, Instant expiresAt) {
+        Map<String, AttributeValue> item = key("SCAN", "RUNNING");
+        item.put("scanId", s(scanId));
+        item.put("expiresAt", n(expiresAt.getEpochSecond()));
+        try {
+            call("claim the running scan", () -> dynamo.get().putItem(p -> p.tableName(config.table()).item(item)
+                    .conditionExpression("attribute_not_exists(pk) OR expiresAt <= :now")
+                    .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond())))));
+            return Optional.empty();
+        } catch (ConditionalCheckFailedException taken) {
+            return Optional.of(runningScan(now).orElse("another scan"));
+        }
+    }
+
+    @Override
+    public void releaseScan(String scanId) {
+        try {
+            call("release the running scan", () -> dynamo.get().deleteItem(d -> d.tableName(config.table())
+                    .key(key("SCAN", "RUNNING")).conditionExpression("scanId = :id")
+                    .expressionAttributeValues(Map.of(":id", s(scanId)))));
+        } catch (ConditionalCheckFailedException notOurs) {
+            // another scan took the place after this one's claim expired: leave it alone
+        }
+    }
+
+    @Override
+    public Optional<String> runningScan(Instant now) {
+        Map<String, AttributeValue> item = call("read the running scan", () -> dynamo.get().getItem(g -> g
+                .tableName(config.table()).key(key("SCAN", "RUNNING")).consistentRead(true))).item();
+        if (item == null || item.isEmpty() || Long.parseLong(item.get("expiresAt").n()) <= now.getEpochSecond()) {
+            return Optional.empty();
+        }
+        return Optional.of(item.get("scanId").s());
+    }
+
+    @Override
+    public void createScan(ScanState state, Instant leaseUntil, Instant expiresAt) {
+        Map<String, AttributeValue> item = key("SCAN#" + state.scanId(), "STATE");
+        item.put("state", s(write(state)));
+        item.put("step", n(state.step()));
+        item.put("leaseUntil", n(leaseUntil.getEpochSecond()));
+        item.put("expiresAt", n(expiresAt.getEpochSecond()));
+        call("store scan " + state.scanId(), () -> dynamo.get().putItem(p -> p.tableName(config.table()).item(item)
+                .conditionExpression("attribute_not_exists(pk)")));
+    }
+
+    @Override
+    public Optional<ScanState> leaseScan(String scanId, int step, Instant now, Instant leaseUntil) {
+        try {
+            Map<String, AttributeValue> item = call("lease scan " + scanId, () -> dynamo.get().updateItem(u -> u
+                    .tableName(config.table()).key(key("SCAN#" + scanId, "STATE"))
+                    .updateExpression("SET leaseUntil = :until REMOVE handedOn")
+                    .conditionExpression("step = :step AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now"
+                            + " OR handedOn = :yes)")
+                    .expressionAttributeValues(Map.of(":until", n(leaseUntil.getEpochSecond()), ":step", n(step),
+                            ":now", n(now.getEpochSecond()), ":yes", AttributeValue.fromBool(true)))
+                    .returnValues("ALL_NEW"))).attributes();
+            return Optional.of(read(item.get("state").s(), ScanState.class));
+        } catch (ConditionalCheckFailedException notThisStep) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<ScanState> leaseAbandonedScan(String scanId, Instant now, Instant leaseUntil) {
+        try {
+            Map<String, AttributeValue> item = call("take over scan " + scanId, () -> dynamo.get().updateItem(u -> u
+                    .tableName(config.table()).key(key("SCAN#" + scanId, "STATE"))
+                    .updateExpression("SET leaseUntil = :until")
+                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)")
+                    .expressionAttributeValues(Map.of(":until", n(leaseUntil.getEpochSecond()), ":now", n(now.getEpochSecond())))
+                    .returnValues("ALL_NEW"))).attributes();
+            return Optional.of(read(item.get("state").s(), ScanState.class));
+        } catch (ConditionalCheckFailedException held) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean saveScan(ScanState state, Instant handedOnUntil) {
+        try {
+            call("store scan " + state.scanId(), () -> dynamo.get().updateItem(u -> u.tableName(config.table())
+                    .key(key("SCAN#" + state.scanId(), "STATE"))
+                    .updateExpression("SET #state = :state, step = :next, leaseUntil = :until, handedOn = :yes")
+                    .conditionExpression("step = :previous")
+                    .expressionAttributeNames(Map.of("#state", "state"))
+                    .expressionAttributeValues(Map.of(":state", s(write(state)), ":next", n(state.step()),
+                            ":previous", n(state.step() - 1), ":until", n(handedOnUntil.getEpochSecond()),
+                            ":yes", AttributeValue.fromBool(true)))));
+            return true;
+        } catch (ConditionalCheckFailedException moved) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<ScanState> scan(String scanId) {
+        Map<String, AttributeValue> item = call("read scan " + scanId, () -> dynamo.get().getItem(g -> g
+                .tableName(config.table()).key(key("SCAN#" + scanId, "STATE")).consistentRead(true))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(read(item.get("state").s(), ScanState.class));
+    }
+
+    private StaleRecord staleRecord(String app, Map<String, AttributeValue> item) {
+        return new StaleRecord(app, item.get("sk").s().substring(STALE.length()), item.get("domainId").s(),
+                Instant.parse(item.get("firstStaleAt").s()), Instant.parse(item.get("lastStaleAt").s()),
+                item.get("rules").l().stream().map(AttributeValue::s).toList(), read(item.get("evidence").s(), MAP),
+                Integer.parseInt(item.get("sightings").n()), item.get("lastScanId").s());
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        Map<String, AttributeValue> key = new LinkedHashMap<>();
+        key.put("pk", s(pk));
+        key.put("sk", s(sk));
+        return key;
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    private <T> T read(String text, Class<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new Unavailable("unreadable " + type.getSimpleName() + " in the ledger", false, e);
+        }
+    }
+
+    private <T> T read(String text, TypeReference<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new Unavailable("unreadable record in the ledger", false, e);
+        }
+    }
+
+    /** Runs one DynamoDB call; a conditional check that fails is the caller's to handle, any other failure classified. */
+    private <T> T call(String action, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (ConditionalCheckFailedException conditionFailed) {
+            throw conditionFailed;
+        } catch (SdkException e) {
+            AwsFailure failure = AwsErrors.failure("ledger: " + action, e);
+            throw new Unavailable(failure.getMessage(), failure.isTransient(), failure);
+        }
+    }
+}

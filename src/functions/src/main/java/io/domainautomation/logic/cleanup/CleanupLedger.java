@@ -1,0 +1,83 @@
+package io.domainautomation.logic.cleanup;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cleanup's memory across scans (a DynamoDB table when deployed, see README "Cleanup ledger"): what was seen
+ * stale and since when, the state of each scan, which scan runs, and the tombstones of removed domains. Every write
+ * that must not race is conditional.
+ */
+public interface CleanupLedger {
+
+    /** The ledger could not be read or written; {@code isTransient} says whether trying again later can help. */
+    final class Unavailable extends RuntimeException {
+        private final boolean isTransient;
+
+        public Unavailable(String message, boolean isTransient, Throwable cause) {
+            super(message, cause, false, false);
+            this.isTransient = isTransient;
+        }
+
+        public boolean isTransient() {
+            return isTransient;
+        }
+    }
+
+    /** The stale records of one app's domains, by domain name. */
+    Map<String, StaleRecord> staleRecords(String app);
+
+    void remember(StaleRecord record);
+
+    void forget(String app, String domain);
+
+    void bury(Tombstone tombstone);
+
+    Optional<Tombstone> tombstone(String app, String domain);
+
+    void removeTombstone(String app, String domain);
+
+    /**
+     * Makes {@code scanId} the one running scan, unless another unexpired one holds that place.
+     *
+     * @return empty when claimed; otherwise the id of the scan that runs
+     */
+    Optional<String> claimScan(String scanId, Instant now, Instant expiresAt);
+
+    /** The scan ended: another may start. */
+    void releaseScan(String scanId);
+
+    /** The scan that runs now, if any (an expired claim counts as none). */
+    Optional<String> runningScan(Instant now);
+
+    /** Stores a new scan's state at step 0, leased to the invocation that started it until {@code leaseUntil}. */
+    void createScan(ScanState state, Instant leaseUntil, Instant expiresAt);
+
+    /**
+     * Leases the scan's state at {@code step} to this invocation until {@code leaseUntil}: the continuation the
+     * previous step handed on to, or anyone once the lease expired.
+     *
+     * @return the state, or empty when the scan is unknown, at another step, or leased to another invocation
+     */
+    Optional<ScanState> leaseScan(String scanId, int step, Instant now, Instant leaseUntil);
+
+    /**
+     * Leases a scan's state, at whatever step it is, when no invocation holds it (the one working on it ended without
+     * handing on: it failed, or its continuation was lost).
+     *
+     * @return the state, or empty when the scan is unknown or an invocation holds it
+     */
+    Optional<ScanState> leaseAbandonedScan(String scanId, Instant now, Instant leaseUntil);
+
+    /**
+     * Stores the state one invocation ended with (its step is the previous plus one) and hands the lease on to the
+     * continuation it sends, until {@code handedOnUntil}: the continuation of that step may lease it, nobody else.
+     *
+     * @return false when the stored state is no longer at the previous step (another invocation moved it)
+     */
+    boolean saveScan(ScanState state, Instant handedOnUntil);
+
+    /** A stored scan's state, read only (reports and tests). */
+    Optional<ScanState> scan(String scanId);
+}

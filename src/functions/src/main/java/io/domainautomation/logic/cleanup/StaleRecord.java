@@ -1,0 +1,20 @@
+package io.domainautomation.logic.cleanup;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the ledger remembers of a domain seen stale: since when, until when, by which rules, with what evidence, and
+ * on how many scans (the last one named, so a scan that looks twice counts once).
+ */
+public record StaleRecord(String app, String domain, String domainId, Instant firstStaleAt, Instant lastStaleAt,
+        List<String> rules, Map<String, Object> evidence, int sightings, String lastScanId) {
+
+    public StaleRecord {
+        rules = List.copyOf(rules);
+        evidence = evidence == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(evidence));
+    }
+}
