@@ -197,7 +197,51 @@ class TemplateTest {
         Set<String> outputs = new HashSet<>();
         template.get("Outputs").fieldNames().forEachRemaining(outputs::add);
         assertEquals(Set.of("OnboardingQueueUrl", "DeadLetterQueueUrl", "OnboardingQueueArn", "DeadLetterQueueArn",
-                "HttpApiUrl", "DashboardUrl"), outputs, "what infra/OPERATIONS.md and README use");
+                "HttpApiUrl", "DashboardUrl", "CleanupLedgerTableName"), outputs, "what infra/OPERATIONS.md and README use");
+    }
+
+    /**
+     * The ledger's table has the keys the code and the local dynalite table use, keeps its history (point-in-time
+     * recovery, retained on stack deletion), expires what no longer matters, and cleanup-stale may call on it exactly
+     * the DynamoDB operations DynamoDbLedger makes, nothing more.
+     */
+    @Test
+    void theCleanupLedgerTableAndItsPermissions() throws IOException {
+        JsonNode table = template.path("Resources").path("CleanupLedgerTable");
+        assertEquals("AWS::DynamoDB::Table", table.path("Type").asText());
+        assertEquals("Retain", table.path("DeletionPolicy").asText());
+        JsonNode properties = table.path("Properties");
+        assertEquals("PAY_PER_REQUEST", properties.path("BillingMode").asText());
+        assertEquals("[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}]",
+                properties.path("KeySchema").toString());
+        assertTrue(properties.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean());
+        assertEquals("expiresAt", properties.path("TimeToLiveSpecification").path("AttributeName").asText());
+        String sandboxTable = Files.readString(ProjectFiles.at("src/sandbox/src/main/java/io/domainautomation/sandbox/LocalDynamo.java"));
+        assertTrue(sandboxTable.contains("{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}"),
+                "dynalite's table has the same keys");
+
+        String ledger = Files.readString(ProjectFiles.at("src/functions/src/main/java/io/domainautomation/aws/DynamoDbLedger.java"));
+        Set<String> used = new HashSet<>();
+        java.util.regex.Matcher call = java.util.regex.Pattern.compile("dynamo\\.get\\(\\)\\.(\\w+)\\(").matcher(ledger);
+        while (call.find()) {
+            used.add("dynamodb:" + Character.toUpperCase(call.group(1).charAt(0)) + call.group(1).substring(1));
+        }
+        Set<String> granted = new HashSet<>();
+        JsonNode cleanup = functions.get("CleanupStaleFunction");
+        for (JsonNode policy : cleanup.path("Policies")) {
+            for (JsonNode statement : policy.path("Statement")) {
+                for (JsonNode action : statement.path("Action")) {
+                    if (action.asText().startsWith("dynamodb:")) {
+                        granted.add(action.asText());
+                        assertEquals("CleanupLedgerTable.Arn", statement.path("Resource").asText(), "only on the ledger's table");
+                    }
+                }
+            }
+        }
+        assertEquals(used, granted);
+        assertEquals("CleanupLedgerTable", cleanup.path("Environment").path("Variables").path("LEDGER_TABLE").asText());
+        functions.forEach((name, function) -> assertFalse(!name.equals("CleanupStaleFunction")
+                && function.toString().contains("dynamodb:"), name + " has no business with the ledger"));
     }
 
     /**

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.domainautomation.sandbox.HttpApiEvents;
+import io.domainautomation.sandbox.LocalDynamo;
 import io.domainautomation.sandbox.SandboxServer;
 import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.LocalRuntimeApi;
@@ -47,6 +50,7 @@ class PackagedFunctionsIT {
     private static SandboxServer server;
     private static TestDnsServer dns;
     private static Path taskRoot;
+    private static LocalDynamo dynamo;
     private static final List<String> logs = new ArrayList<>();
 
     @BeforeAll
@@ -63,6 +67,11 @@ class PackagedFunctionsIT {
         sandbox.seedDomain("acme", "old.acme.example", Instant.now().minus(Duration.ofDays(60)), "pending_dns", false);
         server = SandboxServer.start(sandbox, 0);
         dns = new TestDnsServer(0);
+        int dynamoPort;
+        try (ServerSocket free = new ServerSocket(0)) {
+            dynamoPort = free.getLocalPort();
+        }
+        dynamo = LocalDynamo.start(dynamoPort, "packaged-ledger");
         dns.cname("www.acme.example", "acme.osc-fr1.scalingo.io").address("acme.osc-fr1.scalingo.io", "10.0.0.1");
     }
 
@@ -70,6 +79,9 @@ class PackagedFunctionsIT {
     static void stop() throws Exception {
         server.close();
         dns.close();
+        if (dynamo != null) {
+            dynamo.close();
+        }
         for (String log : logs) {
             jsonLogRecords(log);
         }
@@ -243,12 +255,59 @@ class PackagedFunctionsIT {
         String scheduled = """
                 {"version":"0","id":"2","detail-type":"Scheduled Event","source":"aws.scheduler","account":"000000000000",
                  "time":"2026-11-26T06:00:00Z","region":"eu-west-3","resources":[],"detail":{}}""";
-        JsonNode answer = run("cleanup-stale", Map.of("CLEANUP_DNS_RESOLVER", "127.0.0.1:" + dns.port(), "CLEANUP_DNS_TIMEOUT", "1s"),
-                scheduled);
+        JsonNode answer = run("cleanup-stale", cleanupEnvironment(Map.of("CLEANUP_APPS_PREFIX", "acme")), scheduled);
         assertTrue(answer.get("done").asBoolean(), answer.toString());
         assertTrue(answer.get("dryRun").asBoolean());
         assertTrue(answer.get("appsScanned").asInt() >= 1);
         assertTrue(sandbox.domainNames("acme").containsKey("old.acme.example"), "a dry run removed nothing");
+    }
+
+    /**
+     * The operator switches dry run on while a scan with removals is under way (a redeploy: the continuation runs in a
+     * new process with the new configuration): the scan removes nothing more, whatever it started with.
+     */
+    @Test
+    void dryRunSwitchedOnDuringAScanStopsItsRemovals() throws Exception {
+        for (String app : List.of("switch-a", "switch-b")) {
+            sandbox.addApp(app);
+            sandbox.seedDomain(app, "gone." + app + ".example", Instant.now().minus(Duration.ofDays(30)), "pending_dns", false);
+        }
+        Map<String, String> removalsOn = cleanupEnvironment(Map.of("CLEANUP_DRY_RUN", "false", "CLEANUP_APPS_PREFIX", "switch-",
+                "CLEANUP_CONFIRM_AFTER", "0s"));
+        JsonNode first = run("cleanup-stale", removalsOn, "{}");
+        assertEquals(2, first.get("markedTotal").asInt(), first.toString());
+
+        Map<String, String> oneAppPerInvocation = new HashMap<>(removalsOn);
+        oneAppPerInvocation.put("CLEANUP_TIME_BUDGET", "1ms");
+        JsonNode started = run("cleanup-stale", oneAppPerInvocation, "{}");
+        assertFalse(started.get("done").asBoolean(), started.toString());
+        assertFalse(started.get("dryRun").asBoolean());
+        String[] continuation = sandbox.takeInvocation();
+        assertEquals(Set.of("scanId", "step"), Set.copyOf(iterable(JSON.readTree(continuation[1]).fieldNames())));
+
+        Map<String, String> switched = new HashMap<>(removalsOn);
+        switched.put("CLEANUP_DRY_RUN", "true");
+        JsonNode finished = run("cleanup-stale", switched, continuation[1]);
+        assertTrue(finished.get("done").asBoolean(), finished.toString());
+        assertTrue(finished.get("dryRun").asBoolean());
+        assertEquals(2, finished.get("plannedRemovals").asInt(), "both confirmed, neither removed: " + finished);
+        assertEquals(0, finished.get("removed").size());
+        assertTrue(finished.get("errors").toString().contains("dry run switched on"), finished.toString());
+        assertEquals(Set.of("gone.switch-a.example"), sandbox.domainNames("switch-a").keySet());
+        assertEquals(Set.of("gone.switch-b.example"), sandbox.domainNames("switch-b").keySet());
+    }
+
+    private static Map<String, String> cleanupEnvironment(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of("CLEANUP_DNS_RESOLVER", "127.0.0.1:" + dns.port(), "CLEANUP_DNS_TIMEOUT", "1s",
+                "LEDGER_ENDPOINT_OVERRIDE", dynamo.url().toString(), "LEDGER_TABLE", "packaged-ledger"));
+        env.putAll(extra);
+        return env;
+    }
+
+    private static <T> List<T> iterable(java.util.Iterator<T> items) {
+        List<T> list = new ArrayList<>();
+        items.forEachRemaining(list::add);
+        return list;
     }
 
     @Test

@@ -55,15 +55,18 @@ public final class LocalDynamo implements AutoCloseable {
 
     private void awaitListening() {
         CompletableFuture<Void> listening = new CompletableFuture<>();
+        StringBuilder output = new StringBuilder();
         Thread reader = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
                     if (line.contains("listening")) {
                         listening.complete(null);
+                    } else if (!listening.isDone() && output.length() < 2000) {
+                        output.append(line).append('\n');
                     }
                 }
-                listening.completeExceptionally(new IllegalStateException("dynalite ended before listening"));
+                listening.completeExceptionally(new IllegalStateException("dynalite ended before listening: " + output));
             } catch (IOException e) {
                 listening.completeExceptionally(e);
             }

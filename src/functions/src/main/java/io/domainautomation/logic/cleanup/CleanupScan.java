@@ -49,39 +49,43 @@ public class CleanupScan {
         this.clock = clock;
     }
 
-    /** Works on the scan until the budget or the invocation's deadline, whichever comes first, would be passed. */
+    /**
+     * Works on the scan, starting no new app or removal once the budget or the invocation's deadline, whichever
+     * comes first, would be passed by it; at least one per invocation, so every invocation makes progress. Each call
+     * keeps to the invocation's deadline.
+     */
     public ScanState run(ScanState from, Duration budget, Deadline invocation) {
-        Deadline within = Deadline.after(budget).earliest(invocation);
+        long budgetEnd = Deadline.after(budget).earliest(invocation).nanoTime();
         ScanState.Builder state = from.toBuilder().invocationStarted();
         if (config.dryRun() && !state.dryRun()) {
             state.dryRunFromNowOn().error("dry run switched on during the scan: nothing more is removed");
         }
-        if (state.phase() == ScanState.Phase.SCANNING && !scanApps(state, within)) {
+        if (state.phase() == ScanState.Phase.SCANNING && !scanApps(state, budgetEnd, invocation)) {
             return state.build();
         }
         if (state.phase() == ScanState.Phase.REMOVING) {
-            removeConfirmed(state, within);
+            removeConfirmed(state, budgetEnd, invocation);
         }
         return state.build();
     }
 
     /** @return true when every app is scanned */
-    private boolean scanApps(ScanState.Builder state, Deadline within) {
-        long deadline = within.nanoTime();
+    private boolean scanApps(ScanState.Builder state, long budgetEnd, Deadline invocation) {
         long slowestApp = 0;
+        int scanned = 0;
         String resumeAfter = state.lastApp();
-        List<App> apps = scalingo.listApps(within).stream()
+        List<App> apps = scalingo.listApps(invocation).stream()
                 .filter(a -> StaleRules.inScope(a.name(), config.appsAllowList().orElse(List.of()), config.appsPrefix().orElse(null)))
                 .filter(a -> resumeAfter == null || a.name().compareTo(resumeAfter) > 0)
                 .sorted(Comparator.comparing(App::name)).toList();
         for (App app : apps) {
             long now = System.nanoTime();
             // Stop early enough that even the slowest app seen so far would end within the budget.
-            if (now + 2 * slowestApp > deadline) {
+            if (scanned++ > 0 && now + 2 * slowestApp > budgetEnd) {
                 return false;
             }
             try {
-                scanApp(app, state, within);
+                scanApp(app, state, invocation);
                 state.appScanned(app.name());
             } catch (ScalingoException | CleanupLedger.Unavailable e) {
                 boolean retry = e instanceof ScalingoException s ? s.isTransient() : ((CleanupLedger.Unavailable) e).isTransient();
@@ -175,7 +179,7 @@ public class CleanupScan {
     }
 
     /** Removes (unless dry run) the confirmed domains still stale at a last look, each within the budget. */
-    private void removeConfirmed(ScanState.Builder state, Deadline deadline) {
+    private void removeConfirmed(ScanState.Builder state, long budgetEnd, Deadline deadline) {
         List<ScanState.Planned> planned = state.planned();
         if (state.dryRun()) {
             planned.subList(state.nextRemoval(), planned.size()).forEach(p -> state.keep(p.app(), p.domain(), "dry-run"));
@@ -185,9 +189,10 @@ public class CleanupScan {
         Map<String, List<Domain>> current = new HashMap<>();
         Map<String, DnsAnswer> appAnswers = new HashMap<>();
         long slowest = 0;
+        int attempted = 0;
         while (state.nextRemoval() < planned.size()) {
             long started = System.nanoTime();
-            if (started + 2 * slowest > deadline.nanoTime()) {
+            if (attempted++ > 0 && started + 2 * slowest > budgetEnd) {
                 return;
             }
             ScanState.Planned next = planned.get(state.nextRemoval());
