@@ -213,6 +213,14 @@ public class DynamoDbLedger implements CleanupLedger {
     }
 
     @Override
+    public void releaseLease(String scanId) {
+        call("release the lease on scan " + scanId, () -> dynamo.get().updateItem(u -> u.tableName(config.table())
+                .key(key("SCAN#" + scanId, "STATE")).updateExpression("SET leaseUntil = :zero")
+                .conditionExpression("attribute_exists(pk)")
+                .expressionAttributeValues(Map.of(":zero", n(0)))));
+    }
+
+    @Override
     public Optional<ScanState> scan(String scanId) {
         Map<String, AttributeValue> item = call("read scan " + scanId, () -> dynamo.get().getItem(g -> g
                 .tableName(config.table()).key(key("SCAN#" + scanId, "STATE")).consistentRead(true))).item();

@@ -78,6 +78,9 @@ public interface CleanupLedger {
      */
     boolean saveScan(ScanState state, Instant handedOnUntil);
 
+    /** The invocation working on the scan failed: its lease ends now, so a retry or the next start may go on. */
+    void releaseLease(String scanId);
+
     /** A stored scan's state, read only (reports and tests). */
     Optional<ScanState> scan(String scanId);
 }

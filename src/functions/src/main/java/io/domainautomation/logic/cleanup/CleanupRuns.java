@@ -77,7 +77,17 @@ public class CleanupRuns {
     }
 
     private ScanState work(ScanState state, Deadline deadline) {
-        ScanState after = scan.run(state, config.timeBudget(), deadline);
+        ScanState after;
+        try {
+            after = scan.run(state, config.timeBudget(), deadline);
+        } catch (RuntimeException e) {
+            try {
+                ledger.releaseLease(state.scanId());
+            } catch (RuntimeException unreleased) {
+                e.addSuppressed(unreleased); // the lease then ends with the invocation's own deadline
+            }
+            throw e;
+        }
         // The continuation normally starts within seconds; a lost one leaves the scan to the next scheduled start.
         if (!ledger.saveScan(after, clock.instant().plus(HAND_ON_WINDOW))) {
             throw new CleanupLedger.Unavailable("scan " + after.scanId() + " was moved on by another invocation", false, null);

@@ -218,8 +218,12 @@ public class CleanupScan {
         Optional<Domain> found = domains.stream().filter(d -> d.id().equals(planned.domainId())).findFirst();
         if (found.isEmpty()) {
             ledger.forget(planned.app(), planned.domain());
-            state.keep(planned.app(), planned.domain(), "gone-before-removal");
-            return false;
+            // This scan's own unlink, from an invocation that failed before it could record it?
+            boolean ours = ledger.tombstone(planned.app(), planned.domain()).map(t -> state.scanId().equals(t.scanId())).orElse(false);
+            if (!ours) {
+                state.keep(planned.app(), planned.domain(), "gone-before-removal");
+            }
+            return ours;
         }
         Domain domain = found.get();
         Look last = look(domain, planned.appHost(), appAnswers, clock.instant());
