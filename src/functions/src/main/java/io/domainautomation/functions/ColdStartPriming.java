@@ -1,5 +1,6 @@
 package io.domainautomation.functions;
 
+import java.time.Instant;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.domainautomation.aws.ScalingoApiToken;
 import io.domainautomation.functions.trigger.HttpApi;
+import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.scalingo.BearerTokens;
 import io.domainautomation.scalingo.DomainChanges;
 import io.domainautomation.scalingo.Envelopes;
@@ -75,14 +77,16 @@ public class ColdStartPriming implements Resource {
     private final ScalingoApiToken apiToken;
     private final RequestPacer pacer;
     private final String export;
+    private final CleanupLedger ledger;
 
     ColdStartPriming(ObjectMapper json, BearerTokens bearers, ScalingoApiToken apiToken, RequestPacer pacer,
-            @ConfigProperty(name = "quarkus.funqy.export", defaultValue = "") String export) {
+            @ConfigProperty(name = "quarkus.funqy.export", defaultValue = "") String export, CleanupLedger ledger) {
         this.json = json;
         this.bearers = bearers;
         this.apiToken = apiToken;
         this.pacer = pacer;
         this.export = export;
+        this.ledger = ledger;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -96,10 +100,12 @@ public class ColdStartPriming implements Resource {
             case SNAP_START -> {
                 warmJackson();
                 apiToken.describeSecret();
+                warmLedger();
                 Core.getGlobalContext().register(this);
             }
             case ON_DEMAND -> inBackground(() -> {
                 warmJackson();
+                warmLedger();
                 fetchCredentials();
             });
         }
@@ -120,6 +126,21 @@ public class ColdStartPriming implements Resource {
             }
         } catch (JsonProcessingException e) {
             LOG.warnf("cold-start priming: the Scalingo types did not round-trip: %s", e.getOriginalMessage());
+        }
+    }
+
+    /**
+     * cleanup-stale only: builds the DynamoDB client and runs its JSON protocol and signing once, with a read of which
+     * scan runs (no secret, nothing kept).
+     */
+    void warmLedger() {
+        if (!export.equals(CleanupStale.NAME)) {
+            return;
+        }
+        try {
+            ledger.runningScan(Instant.now());
+        } catch (RuntimeException e) {
+            LOG.warnf("cold-start priming: the cleanup ledger did not answer (%s); the first invocation tries again", e.getMessage());
         }
     }
 
