@@ -41,6 +41,8 @@ public final class LocalDynamo implements AutoCloseable {
             Process process = new ProcessBuilder("node", cli.toString(), "--port", Integer.toString(port))
                     .directory(root.toFile()).redirectErrorStream(true).start();
             LocalDynamo dynamo = new LocalDynamo(process, port);
+            // Should the application not stop cleanly, the child process must not outlive the JVM (and keep the port).
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "dynalite-stop"));
             dynamo.awaitListening();
             dynamo.createTable(table);
             return dynamo;
