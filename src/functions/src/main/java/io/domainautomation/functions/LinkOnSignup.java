@@ -72,7 +72,7 @@ public class LinkOnSignup {
         String domain = request.domain().ascii();
         try {
             Optional<CertificateAttachment.Checked> certificate = request.tlsSecretId().isEmpty() ? Optional.empty()
-                    : Optional.of(certificates.forDomain(request.tlsSecretId().get(), domain));
+                    : Optional.of(certificates.forDomain(request.tlsSecretId().get(), request.app(), domain));
             DomainLinker.Result result = linker.link(request.app(), request.domain(), request.canonical(),
                     request.letsencrypt(), certificate, deadlines.current());
             boolean linked = result.outcome() == DomainLinker.Outcome.LINKED;
@@ -80,6 +80,11 @@ public class LinkOnSignup {
             log.info(NAME, fields(messageId, request.app(), domain, linked ? "linked" : "already-linked", result.detail()));
         } catch (InvalidInput refused) {
             reject(message, request.app(), domain, refused.field(), refused.getMessage());
+        } catch (CertificateAttachment.Misconfigured e) {
+            // Retrying cannot help until someone fixes the role: the message waits in the dead-letter queue for a
+            // redrive, and the alarm on configuration errors tells them.
+            count("ConfigurationErrors");
+            reject(message, request.app(), domain, "tlsSecretId", "configuration: " + e.getMessage());
         } catch (CertificateAttachment.Unavailable e) {
             count("MessagesRetried");
             log.warn(NAME, fields(messageId, request.app(), domain, "retry", e.getMessage()));

@@ -277,6 +277,20 @@ class LinkOnSignupTest {
         assertEquals("secret certs/nothing-here: ResourceNotFoundException",
                 dead.get(missing.messageId()).attributes().get("failure-reason"));
         assertEquals(Map.of(domain, false), sandbox.domainNames(app), "nothing linked without its certificate");
+
+        // Only the app's own certificate secrets: not another customer's, not an untagged one (the API token's)
+        sandbox.putSecret("certs/someone-else", secret.toString(), Map.of("scalingo:app", "someone-else"));
+        sandbox.putSecret("scalingo/token-like", secret.toString(), Map.of());
+        Message foreign = Message.of(body.put("domain", domain).put("tlsSecretId", "certs/someone-else").toString());
+        Message untagged = Message.of(body.put("tlsSecretId", "scalingo/token-like").toString());
+        sandbox.clearCounters();
+        assertEquals(List.of(), invoke(foreign, untagged));
+        assertEquals(0, sandbox.counter("secretsmanager.GetSecretValue"), "neither secret's value was read");
+        dead = deadLettersBySourceId();
+        assertEquals("secret certs/someone-else is not a certificate secret of app " + app + ": its scalingo:app tag is \"someone-else\"",
+                dead.get(foreign.messageId()).attributes().get("failure-reason"));
+        assertEquals("secret scalingo/token-like is not a certificate secret of app " + app + ": its scalingo:app tag is missing",
+                dead.get(untagged.messageId()).attributes().get("failure-reason"));
     }
 
     private List<String> invoke(Message... messages) {

@@ -90,6 +90,21 @@ public final class TestCertificates {
         return armour("PRIVATE KEY", base64);
     }
 
+    /**
+     * What {@code openssl ecparam -name prime256v1 -genkey} writes: the curve as an {@code EC PARAMETERS} block (its
+     * OID), then the SEC1 key.
+     */
+    public static String ecParametersThenSec1(KeyPair keys) {
+        var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+        try {
+            String curve = java.util.Base64.getMimeEncoder(64, "\n".getBytes())
+                    .encodeToString(info.getPrivateKeyAlgorithm().getParameters().toASN1Primitive().getEncoded());
+            return armour("EC PARAMETERS", curve) + sec1(keys);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SEC1 ({@code BEGIN EC PRIVATE KEY}) with the named curve, the form openssl ecparam -genkey writes. */
     public static String sec1(KeyPair keys) {
         try {

@@ -63,7 +63,7 @@ public class CertificateRotation {
             };
         } catch (AwsFailure e) {
             report.add(new Entry(trigger.secretId().orElse("*"), trigger.app().orElse(null), null, outcome(e),
-                    "secrets-manager", "Secrets Manager: " + e.code(), null, null));
+                    check(e), "Secrets Manager: " + e.code(), null, null));
             return report.build();
         }
         Map<String, List<Domain>> domainsByApp = new HashMap<>();
@@ -83,6 +83,11 @@ public class CertificateRotation {
         return e.isTransient() ? Outcome.FAILED : Outcome.REJECTED;
     }
 
+    /** A role that may not read a secret is a configuration problem, as in link-on-signup: alarmed, not retried. */
+    private static String check(AwsFailure e) {
+        return e.kind() == AwsFailure.Kind.DENIED ? "configuration" : "secrets-manager";
+    }
+
     private void rotate(ManagedSecret secret, Optional<String> onlyDomain, boolean dryRun,
             Map<String, List<Domain>> domainsByApp, RotationReport.Builder report, Deadline deadline) {
         String app = secret.app().get();
@@ -93,7 +98,7 @@ public class CertificateRotation {
             material = secrets.read(secret.arn());
             chain = attachment.checkedChain(material);
         } catch (AwsFailure e) {
-            report.add(new Entry(secret.name(), app, declared, outcome(e), "secrets-manager", "Secrets Manager: " + e.code(), null, null));
+            report.add(new Entry(secret.name(), app, declared, outcome(e), check(e), "Secrets Manager: " + e.code(), null, null));
             return;
         } catch (CertificateSecrets.UnusableSecret e) {
             report.add(new Entry(secret.name(), app, declared, Outcome.REJECTED, "secret-format", e.getMessage(), null, null));

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,31 +38,61 @@ public class CertificateAttachment {
         }
     }
 
+    /**
+     * The role may not read the secret (AccessDenied): a configuration problem, the same in every function. Not
+     * retried; reported with the reason and counted as a configuration error.
+     */
+    public static final class Misconfigured extends Exception {
+        public Misconfigured(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private final CertificateSecrets secrets;
     private final Duration minValidity;
+    private final Optional<String> namePrefix;
     private final Clock clock = Clock.systemUTC();
 
     CertificateAttachment(CertificateSecrets secrets, RotationConfig config) {
         this.secrets = secrets;
         this.minValidity = config.minValidity();
+        this.namePrefix = config.secretNamePrefix().filter(p -> !p.isBlank());
     }
 
     /**
-     * @throws InvalidInput (field {@code tlsSecretId}) when the secret is missing, forbidden, malformed, or its
+     * The certificate secret a message names for its app's domain, checked: it must be a certificate secret of
+     * that app (tagged {@code scalingo:app} with the app's name, under the configured name prefix), so a message
+     * cannot have any secret the role can read (the token's, another customer's) uploaded to its domain.
+     *
+     * @throws InvalidInput (field {@code tlsSecretId}) when the secret is missing, not the app's, malformed, or its
      *         certificate fails a check for this domain
+     * @throws Misconfigured when the role may not read the secret
      * @throws Unavailable when Secrets Manager failed transiently
      */
-    public Checked forDomain(String secretId, String domain) throws InvalidInput, Unavailable {
+    public Checked forDomain(String secretId, String app, String domain) throws InvalidInput, Unavailable, Misconfigured {
         CertificateSecrets.Material material;
         try {
-            material = secrets.read(secretId);
+            CertificateSecrets.ManagedSecret secret = secrets.describe(secretId, Optional.empty());
+            if (namePrefix.isPresent() && !secret.name().startsWith(namePrefix.get())) {
+                throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId)
+                        + " is not a certificate secret: its name does not start with " + namePrefix.get());
+            }
+            if (!secret.app().map(app::equalsIgnoreCase).orElse(false)) {
+                throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId) + " is not a certificate secret of app "
+                        + app + ": its " + CertificateSecrets.APP_TAG + " tag is "
+                        + secret.app().map(a -> "\"" + a + "\"").orElse("missing"));
+            }
+            material = secrets.read(secret.arn());
         } catch (CertificateSecrets.UnusableSecret e) {
             throw new InvalidInput("tlsSecretId", "secret " + secretId + ": " + e.getMessage());
         } catch (AwsFailure e) {
             if (e.isTransient()) {
                 throw new Unavailable("Secrets Manager: " + e.code());
             }
-            throw new InvalidInput("tlsSecretId", "secret " + secretId + ": " + e.code());
+            if (e.kind() == AwsFailure.Kind.DENIED) {
+                throw new Misconfigured("the role may not read secret " + InvalidInput.shown(secretId) + " (" + e.code() + ")");
+            }
+            throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId) + ": " + e.code());
         }
         try {
             List<X509Certificate> chain = checkedChain(material);

@@ -16,10 +16,12 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
@@ -92,6 +94,10 @@ public final class PemBundle {
         Object item;
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
             item = parser.readObject();
+            // openssl ecparam -genkey writes the curve (EC PARAMETERS) before the key: the key names its curve too
+            while (item instanceof ASN1ObjectIdentifier || item instanceof X9ECParameters) {
+                item = parser.readObject();
+            }
         } catch (IOException | RuntimeException e) {
             // The exception text of a PEM parser may quote the input: only its type is kept.
             throw new CertificateProblem("unreadable-key", "the private key is not valid PEM: " + e.getClass().getSimpleName());

@@ -65,6 +65,11 @@ class CertificateChecksTest {
         PemBundle bundle = bundle(ecLeaf.certificatePem(), sec1);
         assertTrue(PemBundle.keyMatches(bundle.privateKey(), bundle.leaf().getPublicKey()));
         CertificateChecks.validate(bundle, NOW, SEVEN_DAYS);
+        String withParameters = TestCertificates.ecParametersThenSec1(ec);
+        assertTrue(withParameters.startsWith("-----BEGIN EC PARAMETERS-----"), withParameters);
+        PemBundle opensslEcparam = bundle(ecLeaf.certificatePem(), withParameters);
+        assertTrue(PemBundle.keyMatches(opensslEcparam.privateKey(), opensslEcparam.leaf().getPublicKey()),
+                "an EC PARAMETERS block before the key (openssl ecparam -genkey) is skipped");
     }
 
     @Test
