@@ -1,6 +1,7 @@
 package io.domainautomation.aws;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.Filter;
 import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /**
@@ -44,8 +46,8 @@ public class CertificateSecrets {
         }
     }
 
-    /** The PEM texts of a secret. {@code toString} never prints the key. */
-    public record Material(String certificatePem, String privateKeyPem) {
+    /** The PEM texts of a secret's current version, and which version. {@code toString} never prints the key. */
+    public record Material(String certificatePem, String privateKeyPem, String versionId, Instant versionCreated) {
         @Override
         public String toString() {
             return "Material[certificate=<" + certificatePem.length() + " chars>, privateKey=<redacted>]";
@@ -97,9 +99,10 @@ public class CertificateSecrets {
 
     public Material read(String secretId) throws UnusableSecret {
         String secretString;
+        GetSecretValueResponse value;
         try {
-            secretString = secretsManager.get()
-                    .getSecretValue(r -> r.secretId(secretId).versionStage("AWSCURRENT")).secretString();
+            value = secretsManager.get().getSecretValue(r -> r.secretId(secretId).versionStage("AWSCURRENT"));
+            secretString = value.secretString();
         } catch (SdkException e) {
             throw AwsErrors.failure("Secrets Manager GetSecretValue", e);
         }
@@ -117,7 +120,7 @@ public class CertificateSecrets {
         }
         String certificate = text(fields, CERTIFICATE_FIELD);
         String key = text(fields, PRIVATE_KEY_FIELD);
-        return new Material(certificate, key);
+        return new Material(certificate, key, value.versionId(), value.createdDate());
     }
 
     private static String text(JsonNode fields, String name) throws UnusableSecret {

@@ -1,11 +1,14 @@
 package io.domainautomation.aws;
 
+import static io.domainautomation.aws.LedgerItems.call;
+import static io.domainautomation.aws.LedgerItems.key;
+import static io.domainautomation.aws.LedgerItems.n;
+import static io.domainautomation.aws.LedgerItems.s;
+
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -14,11 +17,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.logic.cleanup.ScanState;
 import io.domainautomation.logic.cleanup.StaleRecord;
 import io.domainautomation.logic.cleanup.Tombstone;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -78,7 +81,7 @@ public class DynamoDbLedger implements CleanupLedger {
         item.put("domainId", s(record.domainId()));
         item.put("firstStaleAt", s(record.firstStaleAt().toString()));
         item.put("lastStaleAt", s(record.lastStaleAt().toString()));
-        item.put("rules", AttributeValue.fromL(record.rules().stream().map(DynamoDbLedger::s).toList()));
+        item.put("rules", AttributeValue.fromL(record.rules().stream().map(LedgerItems::s).toList()));
         item.put("evidence", s(write(record.evidence())));
         item.put("sightings", n(record.sightings()));
         item.put("lastScanId", s(record.lastScanId()));
@@ -234,21 +237,6 @@ public class DynamoDbLedger implements CleanupLedger {
                 Integer.parseInt(item.get("sightings").n()), item.get("lastScanId").s());
     }
 
-    private static Map<String, AttributeValue> key(String pk, String sk) {
-        Map<String, AttributeValue> key = new LinkedHashMap<>();
-        key.put("pk", s(pk));
-        key.put("sk", s(sk));
-        return key;
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
-    }
-
     private String write(Object value) {
         try {
             return json.writeValueAsString(value);
@@ -261,7 +249,7 @@ public class DynamoDbLedger implements CleanupLedger {
         try {
             return json.readValue(text, type);
         } catch (JsonProcessingException e) {
-            throw new Unavailable("unreadable " + type.getSimpleName() + " in the ledger", false, e);
+            throw new LedgerUnavailable("unreadable " + type.getSimpleName() + " in the ledger", false, e);
         }
     }
 
@@ -269,19 +257,7 @@ public class DynamoDbLedger implements CleanupLedger {
         try {
             return json.readValue(text, type);
         } catch (JsonProcessingException e) {
-            throw new Unavailable("unreadable record in the ledger", false, e);
-        }
-    }
-
-    /** Runs one DynamoDB call; a conditional check that fails is the caller's to handle, any other failure classified. */
-    private <T> T call(String action, Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (ConditionalCheckFailedException conditionFailed) {
-            throw conditionFailed;
-        } catch (SdkException e) {
-            AwsFailure failure = AwsErrors.failure("ledger: " + action, e);
-            throw new Unavailable(failure.getMessage(), failure.isTransient(), failure);
+            throw new LedgerUnavailable("unreadable record in the ledger", false, e);
         }
     }
 }

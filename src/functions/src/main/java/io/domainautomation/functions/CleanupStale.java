@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.aws.Continuation;
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.CleanupTriggers;
@@ -72,7 +73,7 @@ public class CleanupStale {
             return reported(outcome.state().orElseThrow());
         } catch (InvalidInput invalid) {
             return refused("rejected", invalid.getMessage(), false);
-        } catch (CleanupLedger.Unavailable e) {
+        } catch (LedgerUnavailable e) {
             if (e.isTransient()) {
                 throw e; // Lambda retries the asynchronous invocation; the scan's state is as the last invocation left it
             }

@@ -71,6 +71,7 @@ public class RotateCertFromSecretsManager {
             metrics.emit("ConfigurationErrors", "Count", misconfigured, Map.of("Function", NAME));
         }
         metrics.emit("CertificatesRotated", "Count", report.totals().getOrDefault("rotated", 0), Map.of("Function", NAME));
+        metrics.emit("RotationConflicts", "Count", report.totals().getOrDefault("conflict", 0), Map.of("Function", NAME));
         return report;
     }
 

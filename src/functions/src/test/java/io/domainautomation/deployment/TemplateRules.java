@@ -24,6 +24,10 @@ final class TemplateRules {
     static List<String> problems(JsonNode template) {
         List<String> problems = new ArrayList<>();
         template.path("Resources").fields().forEachRemaining(resource -> {
+            JsonNode rulePattern = resource.getValue().path("Properties").path("EventPattern");
+            if (resource.getValue().path("Type").asText().equals("AWS::Events::Rule") && !rulePattern.isMissingNode()) {
+                checkPattern(resource.getKey(), rulePattern, problems);
+            }
             resource.getValue().path("Properties").path("Events").fields().forEachRemaining(event -> {
                 JsonNode pattern = event.getValue().path("Properties").path("Pattern");
                 if (!pattern.isMissingNode()) {

@@ -202,8 +202,8 @@ class TemplateTest {
 
     /**
      * The ledger's table has the keys the code and the local dynalite table use, keeps its history (point-in-time
-     * recovery, retained on stack deletion), expires what no longer matters, and cleanup-stale may call on it exactly
-     * the DynamoDB operations DynamoDbLedger makes, nothing more.
+     * recovery, retained on stack deletion), expires what no longer matters, and cleanup-stale and the rotation may
+     * call on it exactly the DynamoDB operations their adapters make, nothing more, and the others nothing.
      */
     @Test
     void theCleanupLedgerTableAndItsPermissions() throws IOException {
@@ -220,27 +220,30 @@ class TemplateTest {
         assertTrue(sandboxTable.contains("{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}"),
                 "dynalite's table has the same keys");
 
-        String ledger = Files.readString(ProjectFiles.at("src/functions/src/main/java/io/domainautomation/aws/DynamoDbLedger.java"));
-        Set<String> used = new HashSet<>();
-        java.util.regex.Matcher call = java.util.regex.Pattern.compile("dynamo\\.get\\(\\)\\.(\\w+)\\(").matcher(ledger);
-        while (call.find()) {
-            used.add("dynamodb:" + Character.toUpperCase(call.group(1).charAt(0)) + call.group(1).substring(1));
-        }
-        Set<String> granted = new HashSet<>();
-        JsonNode cleanup = functions.get("CleanupStaleFunction");
-        for (JsonNode policy : cleanup.path("Policies")) {
-            for (JsonNode statement : policy.path("Statement")) {
-                for (JsonNode action : statement.path("Action")) {
-                    if (action.asText().startsWith("dynamodb:")) {
-                        granted.add(action.asText());
-                        assertEquals("CleanupLedgerTable.Arn", statement.path("Resource").asText(), "only on the ledger's table");
+        Map<String, String> adapters = Map.of("CleanupStaleFunction", "DynamoDbLedger.java", "RotateCertFunction", "DynamoDbDeployments.java");
+        for (Map.Entry<String, String> adapter : adapters.entrySet()) {
+            String code = Files.readString(ProjectFiles.at("src/functions/src/main/java/io/domainautomation/aws/" + adapter.getValue()));
+            Set<String> used = new HashSet<>();
+            java.util.regex.Matcher call = java.util.regex.Pattern.compile("dynamo\\.get\\(\\)\\s*\\.(\\w+)\\(").matcher(code);
+            while (call.find()) {
+                used.add("dynamodb:" + Character.toUpperCase(call.group(1).charAt(0)) + call.group(1).substring(1));
+            }
+            JsonNode function = functions.get(adapter.getKey());
+            Set<String> granted = new HashSet<>();
+            for (JsonNode policy : function.path("Policies")) {
+                for (JsonNode statement : policy.path("Statement")) {
+                    for (JsonNode action : statement.path("Action")) {
+                        if (action.asText().startsWith("dynamodb:")) {
+                            granted.add(action.asText());
+                            assertEquals("CleanupLedgerTable.Arn", statement.path("Resource").asText(), "only on the ledger's table");
+                        }
                     }
                 }
             }
+            assertEquals(used, granted, adapter.getKey() + " may call exactly what " + adapter.getValue() + " calls");
+            assertEquals("CleanupLedgerTable", function.path("Environment").path("Variables").path("LEDGER_TABLE").asText());
         }
-        assertEquals(used, granted);
-        assertEquals("CleanupLedgerTable", cleanup.path("Environment").path("Variables").path("LEDGER_TABLE").asText());
-        functions.forEach((name, function) -> assertFalse(!name.equals("CleanupStaleFunction")
+        functions.forEach((name, function) -> assertFalse(!adapters.containsKey(name)
                 && function.toString().contains("dynamodb:"), name + " has no business with the ledger"));
     }
 

@@ -123,6 +123,89 @@ class RotateCertFromSecretsManagerTest {
     }
 
     @Test
+    void aReKeyWithTheSameSubjectExpiryAndKeySizeIsUploadedOnceThenUnchanged() {
+        String domain = "www." + app + ".example";
+        Instant notBefore = NOW.minus(Duration.ofDays(1));
+        Issued original = TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain), notBefore, Duration.ofDays(90));
+        putSecret("certs/" + app, original, Map.of());
+        assertEquals("rotated", only(invoke("{\"secretId\":\"certs/" + app + "\"}")).get("outcome").asText());
+
+        // the key was compromised: the CA re-issues with a new key, same subject, same expiry, same key type and size
+        Issued rekeyed = TestCertificates.selfSigned(TestCertificates.rsa(2048), "CN=" + domain, List.of(domain), notBefore,
+                Duration.ofDays(90));
+        putSecret("certs/" + app, rekeyed, Map.of());
+        sandbox.clearCounters();
+        JsonNode rekey = only(invoke("{\"secretId\":\"certs/" + app + "\"}"));
+        assertEquals("rotated", rekey.get("outcome").asText(), rekey.toString());
+        assertTrue(rekey.get("reason").asText().contains("another certificate than the one deployed"), rekey.toString());
+        assertEquals(1, sandbox.counter("domains.update"));
+
+        sandbox.clearCounters();
+        JsonNode after = only(invoke("{\"secretId\":\"certs/" + app + "\"}"));
+        assertEquals("unchanged", after.get("outcome").asText(), after.toString());
+        assertEquals(rekey.get("certificate").get("sha256").asText(), after.get("certificate").get("sha256").asText());
+        assertEquals(0, sandbox.counter("domains.update"));
+    }
+
+    @Test
+    void aCertificateChangedByHandOnTheDomainIsPutBack() {
+        String domain = "www." + app + ".example";
+        putSecret("certs/" + app, issue(domain), Map.of());
+        assertEquals("rotated", only(invoke("{\"secretId\":\"certs/" + app + "\"}")).get("outcome").asText());
+        sandbox.certificateChangedByHand(app, domain, "/CN=someone-else.example", NOW.plus(Duration.ofDays(30)), "RSA private key - 4096 bytes");
+
+        sandbox.clearCounters();
+        JsonNode restored = only(invoke("{\"scope\":\"all\"}"));
+        assertEquals("rotated", restored.get("outcome").asText(), restored.toString());
+        assertTrue(restored.get("reason").asText().contains("changed since it was deployed"), restored.toString());
+        assertEquals(Optional.of("/CN=" + domain), sandbox.certificateSubject(app, domain));
+        assertEquals(1, sandbox.counter("domains.update"));
+    }
+
+    @Test
+    void twoSecretsClaimingOneDomainHaveOneStableWinner() {
+        String domain = "www." + app + ".example";
+        Issued older = TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain), NOW.minus(Duration.ofDays(30)), Duration.ofDays(60));
+        Issued newer = TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain), NOW.minus(Duration.ofDays(1)), Duration.ofDays(90));
+        putSecret("certs/" + app + "-old", older, Map.of());
+        putSecret("certs/" + app + "-new", newer, Map.of());
+
+        JsonNode first = invoke("{\"scope\":\"all\"}");
+        assertEquals(Map.of("rotated", 1, "conflict", 1), totals(first), first.toString());
+        JsonNode conflict = entry(first, "conflict");
+        assertEquals("certs/" + app + "-old", conflict.get("secret").asText());
+        assertTrue(conflict.get("reason").asText().startsWith("certs/" + app + "-new also claims this domain and wins: its certificate expires last"),
+                conflict.toString());
+        assertEquals("certs/" + app + "-new", entry(first, "rotated").get("secret").asText());
+        assertTrue(metricLines.toString().contains("\"RotationConflicts\":1.0"), metricLines.toString());
+
+        for (int run = 0; run < 2; run++) {
+            sandbox.clearCounters();
+            JsonNode again = invoke("{\"scope\":\"all\"}");
+            assertEquals(Map.of("unchanged", 1, "conflict", 1), totals(again), again.toString());
+            assertEquals(0, sandbox.counter("domains.update"), "nothing changed, nothing uploaded");
+        }
+
+        // The old secret names the domain in its scalingo:domains tag: an explicit claim beats a later expiry
+        putSecret("certs/" + app + "-old", older, Map.of("scalingo:domains", domain));
+        JsonNode explicit = invoke("{\"scope\":\"all\"}");
+        assertEquals("certs/" + app + "-old", entry(explicit, "rotated").get("secret").asText(), explicit.toString());
+        assertTrue(entry(explicit, "conflict").get("reason").asText().endsWith("its scalingo:domains tag names the domain"));
+    }
+
+    @Test
+    void theNativeSecretLabelUpdatedEventRotatesItsSecret() {
+        putSecret("certs/" + app, issue("www." + app + ".example"), Map.of());
+        String arn = sandbox.secretArn("certs/" + app).orElseThrow();
+        JsonNode report = invoke("""
+                {"version":"0","id":"%s","detail-type":"Secret Label Updated","source":"aws.secretsmanager",
+                 "account":"000000000000","time":"2026-11-26T10:00:00Z","region":"eu-west-3","resources":["%s"],
+                 "detail":{"name":"certs/%s","labelUpdated":"AWSCURRENT","versionId":"v-1"}}""".formatted(UUID.randomUUID(), arn, app));
+        assertEquals("secret-label-updated:v-1", report.get("trigger").asText());
+        assertEquals("rotated", only(report).get("outcome").asText(), report.toString());
+    }
+
+    @Test
     void aSecretChangeEventTouchesOnlyItsSecret() {
         String otherApp = app + "-other";
         sandbox.addApp(otherApp);
@@ -298,6 +381,21 @@ class RotateCertFromSecretsManagerTest {
                    "awsRegion":"eu-west-3","requestParameters":{"secretId":"%s"},"responseElements":null,
                    "eventType":"AwsApiCall"}}
                 """.formatted(UUID.randomUUID(), eventName, secretId);
+    }
+
+    private static Map<String, Integer> totals(JsonNode report) {
+        Map<String, Integer> totals = new HashMap<>();
+        report.get("entries").forEach(e -> totals.merge(e.get("outcome").asText(), 1, Integer::sum));
+        return totals;
+    }
+
+    private static JsonNode entry(JsonNode report, String outcome) {
+        for (JsonNode entry : report.get("entries")) {
+            if (outcome.equals(entry.get("outcome").asText())) {
+                return entry;
+            }
+        }
+        throw new AssertionError("no " + outcome + " entry in " + report);
     }
 
     private static JsonNode only(JsonNode report) {

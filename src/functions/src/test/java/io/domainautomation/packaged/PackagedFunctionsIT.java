@@ -97,6 +97,8 @@ class PackagedFunctionsIT {
     private static Map<String, String> environment(String export) {
         Map<String, String> env = PackagedFunction.againstSandbox(server.url(), export);
         env.put("AWS_LAMBDA_FUNCTION_NAME", export);
+        env.put("LEDGER_ENDPOINT_OVERRIDE", dynamo.url().toString());
+        env.put("LEDGER_TABLE", "packaged-ledger");
         return env;
     }
 
@@ -298,8 +300,7 @@ class PackagedFunctionsIT {
     }
 
     private static Map<String, String> cleanupEnvironment(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of("CLEANUP_DNS_RESOLVER", "127.0.0.1:" + dns.port(), "CLEANUP_DNS_TIMEOUT", "1s",
-                "LEDGER_ENDPOINT_OVERRIDE", dynamo.url().toString(), "LEDGER_TABLE", "packaged-ledger"));
+        Map<String, String> env = new HashMap<>(Map.of("CLEANUP_DNS_RESOLVER", "127.0.0.1:" + dns.port(), "CLEANUP_DNS_TIMEOUT", "1s"));
         env.putAll(extra);
         return env;
     }

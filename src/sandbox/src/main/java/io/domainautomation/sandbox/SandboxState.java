@@ -249,6 +249,15 @@ public final class SandboxState {
                 .orElseThrow(() -> new IllegalArgumentException("no domain " + domainName + " of " + appName));
     }
 
+    /** Someone changes a domain's certificate by hand (the console, the CLI): what Scalingo then reports. */
+    public synchronized void certificateChangedByHand(String appName, String domainName, String subject, Instant validity,
+            String keyDescription) {
+        SandboxDomain domain = seededDomain(appName, domainName);
+        domain.tlscertSubject = subject;
+        domain.validity = validity;
+        domain.tlskeyDescription = keyDescription;
+    }
+
     /** The names of an app's domains, and which is canonical, read without touching counters. */
     public synchronized Map<String, Boolean> domainNames(String appName) {
         SandboxApp app = app(appName).orElseThrow();
@@ -265,6 +274,11 @@ public final class SandboxState {
     }
 
     // --- secrets manager ------------------------------------------------------------------------------------------
+
+    /** A stored secret's ARN (what events name), read without touching counters. */
+    public synchronized Optional<String> secretArn(String name) {
+        return Optional.ofNullable(secrets.get(name)).map(SandboxSecret::arn);
+    }
 
     public synchronized void putSecret(String name, String secretString, Map<String, String> tags) {
         String arn = "arn:aws:secretsmanager:eu-west-3:000000000000:secret:" + name + "-" + newId().substring(0, 6);

@@ -9,8 +9,9 @@ import io.domainautomation.logic.rotation.RotationScope;
 
 /**
  * What a rotation run covers, read from whatever invoked it: a schedule (EventBridge Scheduler input or a
- * scheduled rule event) checks every managed secret; a Secrets Manager change (PutSecretValue,
- * UpdateSecretVersionStage via CloudTrail, RotationSucceeded) checks that secret only; a manual invocation names
+ * scheduled rule event) checks every managed secret; a Secrets Manager change checks that secret only, whether
+ * Secrets Manager's own {@code Secret Label Updated} event (AWSCURRENT moved to a new version; no trail needed) or
+ * a CloudTrail one (PutSecretValue, UpdateSecretVersionStage, RotationSucceeded); a manual invocation names
  * {@code secretId}, or {@code app} and {@code domain}. Any of them may say {@code "dryRun": true}.
  */
 public final class RotationTriggers {
@@ -27,6 +28,9 @@ public final class RotationTriggers {
         }
         boolean dryRun = JsonInput.optionalBoolean(event, "dryRun", dryRunByDefault);
         String detailType = event.path("detail-type").asText("");
+        if (detailType.equals("Secret Label Updated")) {
+            return labelUpdated(event, dryRun);
+        }
         if (event.path("source").asText("").equals("aws.secretsmanager") || detailType.contains("CloudTrail")) {
             return RotationScope.secret(changedSecret(event.path("detail")), dryRun,
                     "secret-change:" + event.path("detail").path("eventName").asText("unknown"));
@@ -47,6 +51,21 @@ public final class RotationTriggers {
             return RotationScope.domain(app, domain, dryRun, "manual");
         }
         throw new InvalidInput("event", "unrecognised trigger: " + EXPECTED);
+    }
+
+    /** The native event: {@code resources} holds the secret's ARN, {@code detail} its name, label and version. */
+    private static RotationScope labelUpdated(JsonNode event, boolean dryRun) throws InvalidInput {
+        String label = event.path("detail").path("labelUpdated").asText("");
+        if (!label.equals("AWSCURRENT")) {
+            throw new InvalidInput("detail.labelUpdated", "only a new AWSCURRENT version is rotated, not a move of " +
+                    (label.isEmpty() ? "an unnamed label" : InvalidInput.shown(label)));
+        }
+        JsonNode arn = event.path("resources").path(0);
+        String secret = arn.isTextual() && !arn.asText().isBlank() ? arn.asText() : event.path("detail").path("name").asText("");
+        if (secret.isBlank()) {
+            throw new InvalidInput("detail.name", "the Secret Label Updated event names no secret (resources, detail.name)");
+        }
+        return RotationScope.secret(secret, dryRun, "secret-label-updated:" + event.path("detail").path("versionId").asText("unknown"));
     }
 
     private static String changedSecret(JsonNode detail) throws InvalidInput {

@@ -11,20 +11,6 @@ import java.util.Optional;
  */
 public interface CleanupLedger {
 
-    /** The ledger could not be read or written; {@code isTransient} says whether trying again later can help. */
-    final class Unavailable extends RuntimeException {
-        private final boolean isTransient;
-
-        public Unavailable(String message, boolean isTransient, Throwable cause) {
-            super(message, cause, false, false);
-            this.isTransient = isTransient;
-        }
-
-        public boolean isTransient() {
-            return isTransient;
-        }
-    }
-
     /** The stale records of one app's domains, by domain name. */
     Map<String, StaleRecord> staleRecords(String app);
 

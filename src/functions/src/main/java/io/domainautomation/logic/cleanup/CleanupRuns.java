@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.InvalidInput;
 import io.domainautomation.scalingo.Deadline;
 import io.domainautomation.scalingo.Domain;
@@ -90,7 +91,7 @@ public class CleanupRuns {
         }
         // The continuation normally starts within seconds; a lost one leaves the scan to the next scheduled start.
         if (!ledger.saveScan(after, clock.instant().plus(HAND_ON_WINDOW))) {
-            throw new CleanupLedger.Unavailable("scan " + after.scanId() + " was moved on by another invocation", false, null);
+            throw new LedgerUnavailable("scan " + after.scanId() + " was moved on by another invocation", false, null);
         }
         if (after.done()) {
             ledger.releaseScan(after.scanId());

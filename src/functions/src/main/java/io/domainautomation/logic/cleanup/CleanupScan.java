@@ -14,6 +14,7 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.dns.DnsAnswer;
 import io.domainautomation.dns.DnsProbe;
 import io.domainautomation.logic.Hostname;
@@ -87,8 +88,8 @@ public class CleanupScan {
             try {
                 scanApp(app, state, invocation);
                 state.appScanned(app.name());
-            } catch (ScalingoException | CleanupLedger.Unavailable e) {
-                boolean retry = e instanceof ScalingoException s ? s.isTransient() : ((CleanupLedger.Unavailable) e).isTransient();
+            } catch (ScalingoException | LedgerUnavailable e) {
+                boolean retry = e instanceof ScalingoException s ? s.isTransient() : ((LedgerUnavailable) e).isTransient();
                 if (retry && state.failedAtNextApp() < ATTEMPTS_PER_APP) {
                     state.error("app " + app.name() + ": " + e.getMessage() + " (will be scanned again)");
                     return false;
@@ -203,7 +204,7 @@ public class CleanupScan {
                     return; // the next invocation takes it up again
                 }
                 state.error("remove " + next.domain() + " of " + next.app() + ": " + e.getMessage()).removalSettled(false);
-            } catch (CleanupLedger.Unavailable e) {
+            } catch (LedgerUnavailable e) {
                 state.error("remove " + next.domain() + " of " + next.app() + ": " + e.getMessage()).removalSettled(false);
             }
             slowest = Math.max(slowest, System.nanoTime() - started);

@@ -3,10 +3,12 @@ package io.domainautomation.logic.rotation;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +17,8 @@ import io.domainautomation.aws.AwsFailure;
 import io.domainautomation.aws.CertificateSecrets;
 import io.domainautomation.aws.CertificateSecrets.ManagedSecret;
 import io.domainautomation.aws.CertificateSecrets.Material;
+import io.domainautomation.logic.Hostname;
+import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.rotation.RotationReport.Entry;
 import io.domainautomation.logic.rotation.RotationReport.Outcome;
 import io.domainautomation.logic.tls.CertificateAttachment;
@@ -29,8 +33,10 @@ import io.domainautomation.scalingo.ScalingoClient;
 import io.domainautomation.scalingo.ScalingoException;
 
 /**
- * Keeps each domain's custom certificate equal to its secret's: reads the secret, checks it, and uploads it only
- * where the domain does not carry it already. One bad secret never stops the others.
+ * Keeps each domain's custom certificate equal to its secret's: reads the secrets, checks them, settles domains
+ * claimed by several (one winner, the others reported as conflicts), and uploads the winner's certificate only when
+ * it is not what the ledger says was deployed, or the domain's was changed since. One bad secret never stops the
+ * others.
  */
 @ApplicationScoped
 public class CertificateRotation {
@@ -39,23 +45,31 @@ public class CertificateRotation {
     private final CertificateAttachment attachment;
     private final ScalingoClient scalingo;
     private final Optional<String> namePrefix;
+    private final DeploymentLedger deployments;
     private final Clock clock = Clock.systemUTC();
 
     CertificateRotation(CertificateSecrets secrets, CertificateAttachment attachment, ScalingoClient scalingo,
-            RotationConfig config) {
+            RotationConfig config, DeploymentLedger deployments) {
         this.secrets = secrets;
         this.attachment = attachment;
         this.scalingo = scalingo;
+        this.deployments = deployments;
         this.namePrefix = config.secretNamePrefix().filter(p -> !p.isBlank());
     }
 
     public RotationReport run(RotationScope trigger, Deadline deadline) {
         RotationReport.Builder report = RotationReport.builder(trigger.source(), trigger.dryRun());
         List<ManagedSecret> managed;
+        Optional<String> onlySecret = Optional.empty();
         try {
             managed = switch (trigger.scope()) {
                 case ALL -> secrets.listManaged(namePrefix);
-                case SECRET -> List.of(secrets.describe(trigger.secretId().get(), namePrefix));
+                case SECRET -> {
+                    // The other secrets of its app too: one of them may claim the same domains (see ConflictResolution)
+                    ManagedSecret named = secrets.describe(trigger.secretId().get(), namePrefix);
+                    onlySecret = Optional.of(named.arn());
+                    yield named.managed() ? sameApp(named) : List.of(named);
+                }
                 case DOMAIN -> secrets.listManaged(namePrefix).stream()
                         .filter(s -> s.app().get().equals(trigger.app().get()))
                         .filter(s -> s.domains().map(d -> d.contains(trigger.domain().get().ascii())).orElse(true))
@@ -67,29 +81,52 @@ public class CertificateRotation {
             return report.build();
         }
         Map<String, List<Domain>> domainsByApp = new HashMap<>();
+        Map<String, List<Candidate>> claims = new TreeMap<>();
         for (ManagedSecret secret : managed) {
             if (!secret.managed()) {
                 report.add(new Entry(secret.name(), null, null, Outcome.REJECTED, "not-managed",
                         "the secret has no " + CertificateSecrets.APP_TAG + " tag (or not the configured name prefix)", null, null));
                 continue;
             }
-            rotate(secret, trigger.domain().map(h -> h.ascii()), trigger.dryRun(), domainsByApp, report, deadline);
+            boolean reported = onlySecret.map(secret.arn()::equals).orElse(true);
+            claim(secret, trigger.domain().map(Hostname::ascii), domainsByApp, claims, reported ? report : null, deadline);
+        }
+        for (List<Candidate> candidates : claims.values()) {
+            ConflictResolution.Outcome settled = ConflictResolution.settle(candidates.stream().map(Candidate::claim).toList());
+            Candidate winner = candidates.stream().filter(c -> c.claim() == settled.winner()).findFirst().orElseThrow();
+            for (ConflictResolution.Claim loser : settled.losers()) {
+                Candidate lost = candidates.stream().filter(c -> c.claim() == loser).findFirst().orElseThrow();
+                if (onlySecret.isEmpty() || onlySecret.get().equals(lost.secret().arn()) || onlySecret.get().equals(winner.secret().arn())) {
+                    report.add(new Entry(lost.secret().name(), lost.app(), lost.domain().name(), Outcome.CONFLICT, "conflict",
+                            winner.secret().name() + " also claims this domain and wins: " + settled.why(), lost.identity(),
+                            daysToExpiry(lost.domain())));
+                }
+            }
+            if (onlySecret.isEmpty() || onlySecret.get().equals(winner.secret().arn())) {
+                deploy(winner, trigger.dryRun(), report, deadline);
+            }
         }
         return report.build();
     }
 
-    /** Worth another run later (failed), or a problem someone must fix (rejected). */
-    private static Outcome outcome(AwsFailure e) {
-        return e.isTransient() ? Outcome.FAILED : Outcome.REJECTED;
+    private List<ManagedSecret> sameApp(ManagedSecret named) {
+        List<ManagedSecret> all = new ArrayList<>(secrets.listManaged(namePrefix).stream()
+                .filter(s -> s.app().equals(named.app())).toList());
+        if (all.stream().noneMatch(s -> s.arn().equals(named.arn()))) {
+            all.add(named);
+        }
+        return all;
     }
 
-    /** A role that may not read a secret is a configuration problem, as in link-on-signup: alarmed, not retried. */
-    private static String check(AwsFailure e) {
-        return e.kind() == AwsFailure.Kind.DENIED ? "configuration" : "secrets-manager";
+    /** One secret's checked certificate, claiming one linked domain of its app. */
+    private record Candidate(ManagedSecret secret, String app, Domain domain, List<X509Certificate> chain, Material material,
+            CertificateIdentity identity, String sha256, ConflictResolution.Claim claim) {
     }
 
-    private void rotate(ManagedSecret secret, Optional<String> onlyDomain, boolean dryRun,
-            Map<String, List<Domain>> domainsByApp, RotationReport.Builder report, Deadline deadline) {
+    /** Reads and checks one secret, and adds its claim on each linked domain it serves; problems go in the report. */
+    private void claim(ManagedSecret secret, Optional<String> onlyDomain, Map<String, List<Domain>> domainsByApp,
+            Map<String, List<Candidate>> claims, RotationReport.Builder report, Deadline deadline) {
+        RotationReport.Builder problems = report == null ? RotationReport.builder("", false) : report;
         String app = secret.app().get();
         String declared = secret.domains().map(d -> String.join(" ", d)).orElse("*");
         List<X509Certificate> chain;
@@ -98,13 +135,13 @@ public class CertificateRotation {
             material = secrets.read(secret.arn());
             chain = attachment.checkedChain(material);
         } catch (AwsFailure e) {
-            report.add(new Entry(secret.name(), app, declared, outcome(e), check(e), "Secrets Manager: " + e.code(), null, null));
+            problems.add(new Entry(secret.name(), app, declared, outcome(e), check(e), "Secrets Manager: " + e.code(), null, null));
             return;
         } catch (CertificateSecrets.UnusableSecret e) {
-            report.add(new Entry(secret.name(), app, declared, Outcome.REJECTED, "secret-format", e.getMessage(), null, null));
+            problems.add(new Entry(secret.name(), app, declared, Outcome.REJECTED, "secret-format", e.getMessage(), null, null));
             return;
         } catch (CertificateProblem e) {
-            report.add(new Entry(secret.name(), app, declared, Outcome.REJECTED, e.check(), e.getMessage(), null, null));
+            problems.add(new Entry(secret.name(), app, declared, Outcome.REJECTED, e.check(), e.getMessage(), null, null));
             return;
         }
         X509Certificate leaf = chain.get(0);
@@ -115,7 +152,7 @@ public class CertificateRotation {
         } catch (ScalingoException e) {
             Outcome outcome = e.isTransient() ? Outcome.FAILED : Outcome.REJECTED;
             String check = e.isConfiguration() ? "configuration" : e.isNotFound() ? "unknown-app" : "scalingo";
-            report.add(new Entry(secret.name(), app, declared, outcome, check, e.getMessage(), identity, null));
+            problems.add(new Entry(secret.name(), app, declared, outcome, check, e.getMessage(), identity, null));
             return;
         }
         List<String> targets = secret.domains().orElseGet(() -> linked.stream().map(Domain::name)
@@ -126,43 +163,75 @@ public class CertificateRotation {
             }
             Optional<Domain> domain = Domain.named(linked, target);
             if (domain.isEmpty()) {
-                report.add(new Entry(secret.name(), app, target, Outcome.NOT_LINKED,
+                problems.add(new Entry(secret.name(), app, target, Outcome.NOT_LINKED,
                         null, "the domain is not linked to the app; it is not created", identity, null));
                 continue;
             }
             try {
                 CertificateChecks.coversDomain(leaf, target);
             } catch (CertificateProblem e) {
-                report.add(new Entry(secret.name(), app, target, Outcome.REJECTED, e.check(), e.getMessage(), identity,
+                problems.add(new Entry(secret.name(), app, target, Outcome.REJECTED, e.check(), e.getMessage(), identity,
                         daysToExpiry(domain.get())));
                 continue;
             }
-            if (CertificateAttachment.carries(domain.get(), leaf)) {
-                report.add(new Entry(secret.name(), app, target, Outcome.UNCHANGED, null, "the domain carries this certificate",
-                        identity, daysToExpiry(domain.get())));
-                continue;
-            }
-            if (dryRun) {
-                report.add(new Entry(secret.name(), app, target, Outcome.WOULD_ROTATE, null,
-                        "dry run: the domain carries " + describe(domain.get()), identity, daysToExpiry(domain.get())));
-                continue;
-            }
-            upload(secret, app, domain.get(), chain, material, identity, report, deadline);
+            ConflictResolution.Claim claim = new ConflictResolution.Claim(secret.name(), secret.domains().isPresent(),
+                    leaf.getNotAfter().toInstant(), material.versionCreated());
+            claims.computeIfAbsent(app + " " + domain.get().name(), k -> new ArrayList<>()).add(new Candidate(secret, app,
+                    domain.get(), chain, material, identity, identity.sha256(), claim));
         }
     }
 
-    private void upload(ManagedSecret secret, String app, Domain domain, List<X509Certificate> chain, Material material,
-            CertificateIdentity identity, RotationReport.Builder report, Deadline deadline) {
+    /** The winning secret's certificate onto its domain, when the ledger and Scalingo say it is not there. */
+    private void deploy(Candidate winner, boolean dryRun, RotationReport.Builder report, Deadline deadline) {
+        Domain domain = winner.domain();
+        UploadDecision decision;
         try {
-            Domain updated = scalingo.updateDomain(app, domain.id(),
-                    DomainChanges.certificate(CertificateAttachment.encode(chain), material.privateKeyPem()), deadline);
-            report.add(new Entry(secret.name(), app, domain.name(), Outcome.ROTATED, null,
-                    "replaced " + describe(domain), identity, daysToExpiry(updated)));
+            decision = UploadDecision.decide(winner.sha256(), deployments.deployed(winner.app(), domain.name()), domain);
+        } catch (LedgerUnavailable e) {
+            report.add(new Entry(winner.secret().name(), winner.app(), domain.name(), e.isTransient() ? Outcome.FAILED : Outcome.REJECTED,
+                    e.isTransient() ? "ledger" : "configuration", e.getMessage(), winner.identity(), daysToExpiry(domain)));
+            return;
+        }
+        if (!decision.upload()) {
+            report.add(new Entry(winner.secret().name(), winner.app(), domain.name(), Outcome.UNCHANGED, null, decision.reason(),
+                    winner.identity(), daysToExpiry(domain)));
+            return;
+        }
+        if (dryRun) {
+            report.add(new Entry(winner.secret().name(), winner.app(), domain.name(), Outcome.WOULD_ROTATE, null,
+                    "dry run: " + decision.reason(), winner.identity(), daysToExpiry(domain)));
+            return;
+        }
+        Domain updated;
+        try {
+            updated = scalingo.updateDomain(winner.app(), domain.id(),
+                    DomainChanges.certificate(CertificateAttachment.encode(winner.chain()), winner.material().privateKeyPem()), deadline);
         } catch (ScalingoException e) {
             String check = e.isTransient() ? null : e.isConfiguration() ? "configuration" : "scalingo-refused";
-            report.add(new Entry(secret.name(), app, domain.name(), e.isTransient() ? Outcome.FAILED : Outcome.REJECTED,
-                    check, e.getMessage(), identity, daysToExpiry(domain)));
+            report.add(new Entry(winner.secret().name(), winner.app(), domain.name(), e.isTransient() ? Outcome.FAILED : Outcome.REJECTED,
+                    check, e.getMessage(), winner.identity(), daysToExpiry(domain)));
+            return;
         }
+        String reason = decision.reason();
+        try {
+            deployments.recordDeployed(new DeploymentLedger.Deployed(winner.app(), domain.name(), winner.sha256(),
+                    winner.secret().name(), winner.material().versionId(), clock.instant(), updated.tlscert(),
+                    updated.validity() == null ? null : updated.validity().toInstant(), updated.tlskey()));
+        } catch (LedgerUnavailable e) {
+            reason += "; not recorded in the ledger (" + e.getMessage() + "): the next run uploads it again";
+        }
+        report.add(new Entry(winner.secret().name(), winner.app(), domain.name(), Outcome.ROTATED, null, reason,
+                winner.identity(), daysToExpiry(updated)));
+    }
+
+    /** Worth another run later (failed), or a problem someone must fix (rejected). */
+    private static Outcome outcome(AwsFailure e) {
+        return e.isTransient() ? Outcome.FAILED : Outcome.REJECTED;
+    }
+
+    /** A role that may not read a secret is a configuration problem, as in link-on-signup: alarmed, not retried. */
+    private static String check(AwsFailure e) {
+        return e.kind() == AwsFailure.Kind.DENIED ? "configuration" : "secrets-manager";
     }
 
     private Long daysToExpiry(Domain domain) {

@@ -17,7 +17,7 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
 
     public enum Outcome {
         ROTATED("rotated"), WOULD_ROTATE("would-rotate"), UNCHANGED("unchanged"), REJECTED("rejected"),
-        FAILED("failed"), NOT_LINKED("not-linked");
+        FAILED("failed"), NOT_LINKED("not-linked"), CONFLICT("conflict");
 
         private final String label;
 

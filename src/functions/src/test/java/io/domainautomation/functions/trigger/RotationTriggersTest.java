@@ -39,6 +39,26 @@ class RotationTriggersTest {
         return RotationTriggers.parse(JSON.readTree(json), false);
     }
 
+    /** Secrets Manager's own event (no CloudTrail trail needed), as the shared reference gives its shape. */
+    static String secretLabelUpdated(String label) {
+        return """
+                {"version":"0","id":"1f7e2a44-9d1c-4b6e-8d5f-3a2b1c0d9e8f","detail-type":"Secret Label Updated",
+                 "source":"aws.secretsmanager","account":"111122223333","time":"2026-11-26T10:00:00Z","region":"eu-west-3",
+                 "resources":["%s"],
+                 "detail":{"name":"scalingo-certs/shop","labelUpdated":"%s","versionId":"a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"}}
+                """.formatted(SECRET_ARN, label);
+    }
+
+    @Test
+    void theNativeSecretLabelUpdatedEventChecksThatSecretOnly() throws Exception {
+        RotationScope trigger = parse(secretLabelUpdated("AWSCURRENT"));
+        assertEquals(RotationScope.Scope.SECRET, trigger.scope());
+        assertEquals(Optional.of(SECRET_ARN), trigger.secretId());
+        assertEquals("secret-label-updated:a1b2c3d4-5678-90ab-cdef-EXAMPLE11111", trigger.source());
+        InvalidInput other = assertThrows(InvalidInput.class, () -> parse(secretLabelUpdated("staging")));
+        assertTrue(other.getMessage().contains("only a new AWSCURRENT version"), other.getMessage());
+    }
+
     @Test
     void putSecretValueChecksThatSecretOnly() throws Exception {
         RotationScope trigger = parse(cloudTrailEvent("PutSecretValue",
