@@ -38,6 +38,7 @@ import io.domainautomation.testsupport.LambdaPath;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * rotate-cert-from-secrets-manager through the Lambda path, against the sandbox's Scalingo API and its Secrets
@@ -65,6 +66,9 @@ class RotateCertFromSecretsManagerTest {
 
     @Inject
     EmbeddedMetrics metrics;
+
+    @Inject
+    SecretsManagerClient secretsManager;
 
     private final ByteArrayOutputStream metricLines = new ByteArrayOutputStream();
     private String app;
@@ -203,6 +207,45 @@ class RotateCertFromSecretsManagerTest {
                  "detail":{"name":"certs/%s","labelUpdated":"AWSCURRENT","versionId":"v-1"}}""".formatted(UUID.randomUUID(), arn, app));
         assertEquals("secret-label-updated:v-1", report.get("trigger").asText());
         assertEquals("rotated", only(report).get("outcome").asText(), report.toString());
+    }
+
+    /** What a local user does with the AWS CLI, through the real AWS SDK against the sandbox's Secrets Manager. */
+    @Test
+    void aNewVersionPutThroughSecretsManagerIsRotatedWhenItBecomesCurrent() {
+        String domain = "www." + app + ".example";
+        String name = "certs/" + app + "-api";
+        Issued first = issue(domain);
+        Issued next = TestCertificates.selfSigned(TestCertificates.rsa(2048), "CN=" + domain, List.of(domain),
+                NOW.minus(Duration.ofDays(1)), Duration.ofDays(90));
+        keyLines.add(first.privateKeyPem().split("\n")[3]);
+        keyLines.add(next.privateKeyPem().split("\n")[3]);
+        secretsManager.createSecret(r -> r.name(name).secretString(secretJson(first))
+                .tags(software.amazon.awssdk.services.secretsmanager.model.Tag.builder().key("scalingo:app").value(app).build()));
+        assertEquals("rotated", only(invoke("{\"secretId\":\"" + name + "\"}")).get("outcome").asText());
+
+        String pending = secretsManager.putSecretValue(r -> r.secretId(name).secretString(secretJson(next))
+                .versionStages("AWSPENDING")).versionId();
+        assertEquals("unchanged", only(invoke("{\"secretId\":\"" + name + "\"}")).get("outcome").asText(),
+                "a pending version is not deployed");
+
+        secretsManager.updateSecretVersionStage(r -> r.secretId(name).versionStage("AWSCURRENT").moveToVersionId(pending));
+        String arn = secretsManager.describeSecret(r -> r.secretId(name)).arn();
+        JsonNode report = invoke("""
+                {"version":"0","id":"%s","detail-type":"Secret Label Updated","source":"aws.secretsmanager",
+                 "account":"000000000000","time":"2026-11-26T10:00:00Z","region":"eu-west-3","resources":["%s"],
+                 "detail":{"name":"%s","labelUpdated":"AWSCURRENT","versionId":"%s"}}""".formatted(UUID.randomUUID(), arn, name, pending));
+        JsonNode rotated = only(report);
+        assertEquals("rotated", rotated.get("outcome").asText(), report.toString());
+        assertTrue(rotated.get("reason").asText().contains("another certificate than the one deployed"), rotated.toString());
+        assertEquals(List.of("AWSPREVIOUS"), secretsManager.describeSecret(r -> r.secretId(name)).versionIdsToStages().entrySet()
+                .stream().filter(e -> !e.getKey().equals(pending)).map(e -> e.getValue().get(0)).toList());
+    }
+
+    private static String secretJson(Issued issued) {
+        ObjectNode secret = JSON.createObjectNode();
+        secret.put("certificate", issued.certificatePem());
+        secret.put("privateKey", issued.privateKeyPem());
+        return secret.toString();
     }
 
     @Test

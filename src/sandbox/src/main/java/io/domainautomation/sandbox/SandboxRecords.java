@@ -3,6 +3,7 @@ package io.domainautomation.sandbox;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What the sandbox stores. Mutable where the real platform mutates. */
 public final class SandboxRecords {
@@ -45,8 +46,33 @@ public final class SandboxRecords {
         }
     }
 
-    record SandboxSecret(String arn, String name, String secretString, String versionId, Map<String, String> tags,
-            Instant createdAt, List<String> stages) {
+    /** One version of a secret, with its staging labels (AWSCURRENT, AWSPREVIOUS, AWSPENDING, custom). */
+    record SecretVersion(String versionId, String secretString, List<String> stages, Instant createdAt) {
+    }
+
+    /** A secret: its tags and versions. What callers read by default is the AWSCURRENT version. */
+    record SandboxSecret(String arn, String name, Map<String, String> tags, Instant createdAt, List<SecretVersion> versions) {
+
+        SecretVersion current() {
+            return version(null, "AWSCURRENT").orElseThrow();
+        }
+
+        Optional<SecretVersion> version(String versionId, String stage) {
+            return versions.stream().filter(v -> (versionId == null || v.versionId().equals(versionId))
+                    && (stage == null || v.stages().contains(stage))).findFirst();
+        }
+
+        String secretString() {
+            return current().secretString();
+        }
+
+        String versionId() {
+            return current().versionId();
+        }
+
+        List<String> stages() {
+            return current().stages();
+        }
     }
 
     /** One request as the sandbox saw it; never the Authorization header nor a body. */

@@ -13,7 +13,9 @@ import io.domainautomation.sandbox.SandboxRecords.SandboxSecret;
 
 /**
  * A Secrets Manager endpoint speaking the AWS JSON 1.1 protocol ({@code X-Amz-Target: secretsmanager.*}), so the
- * real AWS SDK v2 client runs its own serialisation, signing and error parsing against it. A secret tagged
+ * real AWS SDK v2 client runs its own serialisation, signing and error parsing against it: GetSecretValue (by
+ * version id or staging label), DescribeSecret, ListSecrets, CreateSecret, PutSecretValue, TagResource and
+ * UpdateSecretVersionStage, with version ids and staging labels as Secrets Manager moves them. A secret tagged
  * {@code sandbox:access=denied} answers AccessDeniedException.
  */
 final class SecretsManagerRoutes {
@@ -40,9 +42,18 @@ final class SecretsManagerRoutes {
         String action = target.startsWith(PREFIX) ? target.substring(PREFIX.length()) : target;
         state.count("secretsmanager." + action);
         return switch (action) {
-            case "GetSecretValue" -> withSecret(request, this::secretValue);
+            case "GetSecretValue" -> withSecret(request, secret -> secretValue(secret, request));
             case "DescribeSecret" -> withSecret(request, secret -> Reply.json(200, describe(secret).toString()));
             case "ListSecrets" -> list(request);
+            case "CreateSecret" -> create(request);
+            case "PutSecretValue" -> withSecret(request, secret -> putValue(secret, request));
+            case "TagResource" -> withSecret(request, secret -> {
+                Map<String, String> tags = new java.util.HashMap<>();
+                request.path("Tags").forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
+                state.tagSecret(secret.arn(), tags);
+                return new Reply(200, AMZ_JSON, "{}", Map.of());
+            });
+            case "UpdateSecretVersionStage" -> withSecret(request, secret -> moveStage(secret, request));
             default -> error(400, "UnknownOperationException", "Unsupported operation " + action);
         };
     }
@@ -58,15 +69,70 @@ final class SecretsManagerRoutes {
                 .orElseGet(() -> error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret."));
     }
 
-    private Reply secretValue(SandboxSecret secret) {
+    private Reply secretValue(SandboxSecret secret, JsonNode request) {
+        String versionId = request.hasNonNull("VersionId") ? request.get("VersionId").asText() : null;
+        String stage = request.hasNonNull("VersionStage") ? request.get("VersionStage").asText() : versionId == null ? "AWSCURRENT" : null;
+        java.util.Optional<SandboxRecords.SecretVersion> version = secret.version(versionId, stage);
+        if (version.isEmpty()) {
+            return error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret value for staging label: " + stage);
+        }
         ObjectNode reply = json.createObjectNode();
         reply.put("ARN", secret.arn());
         reply.put("Name", secret.name());
-        reply.put("VersionId", secret.versionId());
-        reply.put("SecretString", secret.secretString());
+        reply.put("VersionId", version.get().versionId());
+        reply.put("SecretString", version.get().secretString());
         ArrayNode stages = reply.putArray("VersionStages");
-        secret.stages().forEach(stages::add);
-        reply.put("CreatedDate", secret.createdAt().getEpochSecond());
+        version.get().stages().forEach(stages::add);
+        reply.put("CreatedDate", version.get().createdAt().toEpochMilli() / 1000.0);
+        return new Reply(200, AMZ_JSON, reply.toString(), Map.of());
+    }
+
+    private Reply create(JsonNode request) {
+        String name = request.path("Name").asText("");
+        if (name.isEmpty() || !request.path("SecretString").isTextual()) {
+            return error(400, "InvalidParameterException", "Name and SecretString are required");
+        }
+        Map<String, String> tags = new java.util.HashMap<>();
+        request.path("Tags").forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
+        return state.createSecret(name, request.get("SecretString").asText(), tags)
+                .map(created -> {
+                    ObjectNode reply = json.createObjectNode();
+                    reply.put("ARN", created.arn());
+                    reply.put("Name", created.name());
+                    reply.put("VersionId", created.versionId());
+                    return new Reply(200, AMZ_JSON, reply.toString(), Map.of());
+                })
+                .orElseGet(() -> error(400, "ResourceExistsException", "The operation failed because the secret " + name + " already exists."));
+    }
+
+    private Reply putValue(SandboxSecret secret, JsonNode request) {
+        if (!request.path("SecretString").isTextual()) {
+            return error(400, "InvalidParameterException", "SecretString is required");
+        }
+        List<String> stages = new java.util.ArrayList<>();
+        request.path("VersionStages").forEach(stage -> stages.add(stage.asText()));
+        SandboxRecords.SecretVersion version = state.putSecretValue(secret.arn(), request.get("SecretString").asText(), stages);
+        ObjectNode reply = json.createObjectNode();
+        reply.put("ARN", secret.arn());
+        reply.put("Name", secret.name());
+        reply.put("VersionId", version.versionId());
+        ArrayNode labels = reply.putArray("VersionStages");
+        version.stages().forEach(labels::add);
+        return new Reply(200, AMZ_JSON, reply.toString(), Map.of());
+    }
+
+    private Reply moveStage(SandboxSecret secret, JsonNode request) {
+        String stage = request.path("VersionStage").asText("");
+        String moveTo = request.path("MoveToVersionId").asText("");
+        if (stage.isEmpty() || moveTo.isEmpty()) {
+            return error(400, "InvalidParameterException", "VersionStage and MoveToVersionId are required here");
+        }
+        if (!state.updateVersionStage(secret.arn(), stage, moveTo)) {
+            return error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret version " + moveTo);
+        }
+        ObjectNode reply = json.createObjectNode();
+        reply.put("ARN", secret.arn());
+        reply.put("Name", secret.name());
         return new Reply(200, AMZ_JSON, reply.toString(), Map.of());
     }
 
@@ -76,7 +142,8 @@ final class SecretsManagerRoutes {
         node.put("Name", secret.name());
         ArrayNode tags = node.putArray("Tags");
         secret.tags().forEach((key, value) -> tags.addObject().put("Key", key).put("Value", value));
-        node.putObject("VersionIdsToStages").set(secret.versionId(), json.valueToTree(secret.stages()));
+        ObjectNode versions = node.putObject("VersionIdsToStages");
+        secret.versions().forEach(v -> versions.set(v.versionId(), json.valueToTree(v.stages())));
         node.put("CreatedDate", secret.createdAt().getEpochSecond());
         return node;
     }
