@@ -2,11 +2,15 @@ package io.domainautomation.functions;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.domainautomation.aws.Continuation;
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.RotationTriggers;
 import io.domainautomation.logic.InvalidInput;
@@ -40,6 +44,12 @@ public class RotateCertFromSecretsManager {
     @Inject
     InvocationDeadline deadlines;
 
+    @Inject
+    Continuation continuation;
+
+    @Inject
+    ObjectMapper json;
+
     @Funq(NAME)
     public RotationReport rotateCertFromSecretsManager(JsonNode event) {
         RotationScope trigger;
@@ -48,12 +58,21 @@ public class RotateCertFromSecretsManager {
         } catch (InvalidInput invalid) {
             RotationReport refused = RotationReport.builder("invalid", true).add(new RotationReport.Entry(null, null,
                     null, RotationReport.Outcome.REJECTED, "trigger", invalid.getMessage(), null, null)).build();
-            log(refused);
+            log(refused, Optional.empty());
             metrics.emit("RotationProblems", "Count", 1, Map.of("Function", NAME));
             return refused;
         }
-        RotationReport report = rotation.run(trigger, deadlines.current());
-        log(report);
+        RotationReport report = rotation.run(trigger, config.timeBudget(), deadlines.current());
+        Optional<String> continuedBy = Optional.empty();
+        if (report.continueAfter() != null) {
+            ObjectNode next = json.createObjectNode();
+            next.put("scope", "all");
+            next.put("after", report.continueAfter());
+            next.put("dryRun", report.dryRun());
+            continuedBy = Optional.of(continuation.handOff(config.continuationFunction(), next.toString())
+                    .orElse("nobody: invoke again with " + next));
+        }
+        log(report, continuedBy);
         for (RotationReport.Entry entry : report.entries()) {
             if (entry.daysToExpiry() != null && entry.domain() != null) {
                 metrics.emit("CertificateDaysToExpiry", "Count", entry.daysToExpiry(),
@@ -75,10 +94,11 @@ public class RotateCertFromSecretsManager {
         return report;
     }
 
-    private void log(RotationReport report) {
+    private void log(RotationReport report, Optional<String> continuedBy) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("trigger", report.trigger());
         summary.put("dryRun", report.dryRun());
+        continuedBy.ifPresent(target -> summary.put("continuedBy", target));
         summary.put("totals", report.totals());
         summary.put("entries", report.entries());
         if (report.hasProblems()) {

@@ -37,7 +37,9 @@ public final class RotationTriggers {
         }
         if (detailType.equals("Scheduled Event") || event.path("schedule").asBoolean(false)
                 || "all".equals(event.path("scope").asText(null))) {
-            return RotationScope.all(dryRun, "schedule");
+            String after = JsonInput.textOrNull(event, "after");
+            return after == null ? RotationScope.all(dryRun, "schedule")
+                    : RotationScope.allAfter(after, dryRun, "schedule, continued after " + InvalidInput.shown(after));
         }
         if (event.hasNonNull("secretId")) {
             if (!event.get("secretId").isTextual() || event.get("secretId").asText().isBlank()) {

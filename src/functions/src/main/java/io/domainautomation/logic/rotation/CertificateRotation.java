@@ -57,7 +57,11 @@ public class CertificateRotation {
         this.namePrefix = config.secretNamePrefix().filter(p -> !p.isBlank());
     }
 
-    public RotationReport run(RotationScope trigger, Deadline deadline) {
+    /**
+     * Rotates what the trigger covers; the daily run stops between two apps before {@code budget} (or the
+     * invocation's deadline) would be passed, and its report says after which app the next invocation goes on.
+     */
+    public RotationReport run(RotationScope trigger, Duration budget, Deadline deadline) {
         RotationReport.Builder report = RotationReport.builder(trigger.source(), trigger.dryRun());
         List<ManagedSecret> managed;
         Optional<String> onlySecret = Optional.empty();
@@ -80,14 +84,45 @@ public class CertificateRotation {
                     check(e), "Secrets Manager: " + e.code(), null, null));
             return report.build();
         }
-        Map<String, List<Domain>> domainsByApp = new HashMap<>();
-        Map<String, List<Candidate>> claims = new TreeMap<>();
+        Map<String, List<ManagedSecret>> byApp = new TreeMap<>();
         for (ManagedSecret secret : managed) {
             if (!secret.managed()) {
                 report.add(new Entry(secret.name(), null, null, Outcome.REJECTED, "not-managed",
                         "the secret has no " + CertificateSecrets.APP_TAG + " tag (or not the configured name prefix)", null, null));
                 continue;
             }
+            byApp.computeIfAbsent(secret.app().get(), a -> new ArrayList<>()).add(secret);
+        }
+        // The daily run goes through apps in name order, each with all its secrets (conflicts are per app), and
+        // starts no new app once the budget would be passed: the rest goes to the next invocation.
+        long budgetEnd = Deadline.after(budget).earliest(deadline).nanoTime();
+        long slowest = 0;
+        int done = 0;
+        for (Map.Entry<String, List<ManagedSecret>> app : byApp.entrySet()) {
+            if (trigger.after().map(after -> app.getKey().compareTo(after) <= 0).orElse(false)) {
+                continue;
+            }
+            long started = System.nanoTime();
+            if (done++ > 0 && started + 2 * slowest > budgetEnd) {
+                report.continueAfter(lastApp(byApp, app.getKey()));
+                break;
+            }
+            rotateApp(app.getValue(), trigger, onlySecret, report, deadline);
+            slowest = Math.max(slowest, System.nanoTime() - started);
+        }
+        return report.build();
+    }
+
+    private static String lastApp(Map<String, List<ManagedSecret>> byApp, String next) {
+        return ((TreeMap<String, List<ManagedSecret>>) byApp).lowerKey(next);
+    }
+
+    /** Every secret of one app: their claims on its domains, the conflicts settled, the winners deployed. */
+    private void rotateApp(List<ManagedSecret> appSecrets, RotationScope trigger, Optional<String> onlySecret,
+            RotationReport.Builder report, Deadline deadline) {
+        Map<String, List<Domain>> domainsByApp = new HashMap<>();
+        Map<String, List<Candidate>> claims = new TreeMap<>();
+        for (ManagedSecret secret : appSecrets) {
             boolean reported = onlySecret.map(secret.arn()::equals).orElse(true);
             claim(secret, trigger.domain().map(Hostname::ascii), domainsByApp, claims, reported ? report : null, deadline);
         }
@@ -106,7 +141,6 @@ public class CertificateRotation {
                 deploy(winner, trigger.dryRun(), report, deadline);
             }
         }
-        return report.build();
     }
 
     private List<ManagedSecret> sameApp(ManagedSecret named) {

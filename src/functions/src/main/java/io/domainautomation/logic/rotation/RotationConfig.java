@@ -20,4 +20,11 @@ public interface RotationConfig {
 
     /** Only secrets whose name starts with this are managed, when set. */
     Optional<String> secretNamePrefix();
+
+    /** A daily run starts no new app after this long, and hands the rest to a new invocation (Lambda allows 5 minutes here). */
+    @WithDefault("4m")
+    Duration timeBudget();
+
+    /** The Lambda function that goes on with a daily run: this function itself, from AWS_LAMBDA_FUNCTION_NAME. */
+    Optional<String> continuationFunction();
 }

@@ -13,7 +13,8 @@ import io.domainautomation.logic.tls.CertificateIdentity;
 /**
  * What a rotation run did, per domain, immutable. Names certificates by subject, serial and fingerprint; never keys.
  */
-public record RotationReport(String trigger, boolean dryRun, List<Entry> entries) {
+public record RotationReport(String trigger, boolean dryRun, List<Entry> entries,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String continueAfter) {
 
     public enum Outcome {
         ROTATED("rotated"), WOULD_ROTATE("would-rotate"), UNCHANGED("unchanged"), REJECTED("rejected"),
@@ -59,6 +60,7 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
         private final String trigger;
         private final boolean dryRun;
         private final List<Entry> entries = new ArrayList<>();
+        private String continueAfter;
 
         private Builder(String trigger, boolean dryRun) {
             this.trigger = trigger;
@@ -70,8 +72,14 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
             return this;
         }
 
+        /** The run stopped for its time budget: the next invocation goes on with the apps after this one. */
+        public Builder continueAfter(String app) {
+            continueAfter = app;
+            return this;
+        }
+
         public RotationReport build() {
-            return new RotationReport(trigger, dryRun, entries);
+            return new RotationReport(trigger, dryRun, entries, continueAfter);
         }
     }
 }

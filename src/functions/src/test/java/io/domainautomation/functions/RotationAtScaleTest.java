@@ -1,0 +1,113 @@
+package io.domainautomation.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.domainautomation.sandbox.SandboxState;
+import io.domainautomation.testsupport.LambdaPath;
+import io.domainautomation.testsupport.TestCertificates;
+import io.domainautomation.testsupport.TestCertificates.Issued;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The daily rotation at scale, time scaled down: 1,000 managed secrets over 500 apps, a budget of 1.5 s per
+ * invocation. The run goes on from invocation to invocation (the sandbox's Lambda Invoke), checks every secret once,
+ * and no invocation runs past its budget by more than the one app it may finish.
+ */
+@QuarkusTest
+@TestProfile(RotationAtScaleTest.Budget.class)
+class RotationAtScaleTest {
+
+    public static class Budget implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "rotate-cert-from-secrets-manager",
+                    "rotation.time-budget", "1500ms",
+                    "rotation.continuation-function", "rotate-cert-from-secrets-manager",
+                    "rotation.secret-name-prefix", "scale-certs/");
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    SandboxState sandbox;
+
+    @Test
+    void aThousandSecretsOverFiveHundredAppsAreEachCheckedOnceAcrossInvocations() {
+        sandbox.faults().reset();
+        sandbox.rateLimit(1_000_000, Duration.ofMinutes(1));
+        sandbox.clearSecrets();
+        while (sandbox.takeInvocation() != null) {
+            // nothing left over from another test
+        }
+        KeyPair keys = TestCertificates.rsa(2048);
+        Instant now = Instant.now();
+        for (int a = 0; a < 500; a++) {
+            String app = String.format("scale-%03d", a);
+            sandbox.addApp(app);
+            for (int s = 0; s < 2; s++) {
+                String domain = "d" + s + "." + app + ".example";
+                sandbox.seedDomain(app, domain, now, "created", false);
+                Issued issued = TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain), now.minus(Duration.ofDays(1)),
+                        Duration.ofDays(90));
+                ObjectNode secret = JSON.createObjectNode();
+                secret.put("certificate", issued.certificatePem());
+                secret.put("privateKey", issued.privateKeyPem());
+                sandbox.putSecret("scale-certs/" + app + "/" + s, secret.toString(), Map.of("scalingo:app", app, "scalingo:domains", domain));
+            }
+        }
+        sandbox.clearCounters();
+
+        Map<String, Integer> checked = new HashMap<>();
+        List<Duration> durations = new ArrayList<>();
+        String event = "{\"scope\":\"all\"}";
+        int invocations = 0;
+        while (event != null && invocations < 100) {
+            long started = System.nanoTime();
+            JsonNode report = LambdaPath.invoke(event);
+            durations.add(Duration.ofNanos(System.nanoTime() - started));
+            invocations++;
+            report.get("entries").forEach(entry -> {
+                assertEquals("rotated", entry.get("outcome").asText(), entry.toString());
+                checked.merge(entry.get("secret").asText(), 1, Integer::sum);
+            });
+            String[] next = sandbox.takeInvocation();
+            if (report.hasNonNull("continueAfter")) {
+                assertNotNull(next, "an unfinished run handed on: " + report.get("continueAfter"));
+                assertEquals("rotate-cert-from-secrets-manager", next[0]);
+                event = next[1];
+            } else {
+                event = null;
+            }
+        }
+        assertEquals(1000, checked.size(), "every secret checked");
+        assertTrue(checked.values().stream().allMatch(count -> count == 1), "each once");
+        assertTrue(invocations >= 3, "the run took several invocations: " + invocations);
+        assertTrue(durations.stream().allMatch(d -> d.compareTo(Duration.ofMillis(1500 + 1500)) < 0),
+                "no invocation far past its budget: " + durations);
+        assertEquals(1000, sandbox.counter("domains.update"), "one upload per domain");
+        assertEquals(500, sandbox.counter("domains.list"), "one list per app");
+        assertEquals(Optional.of("/CN=d1.scale-499.example"), sandbox.certificateSubject("scale-499", "d1.scale-499.example"));
+    }
+}
