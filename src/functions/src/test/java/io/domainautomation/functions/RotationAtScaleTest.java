@@ -53,6 +53,56 @@ class RotationAtScaleTest {
     @Inject
     SandboxState sandbox;
 
+    /**
+     * A new version put while a daily run is under way: its own event deploys it, and when the run reaches its app,
+     * the ledger says it is deployed: one upload, not two.
+     */
+    @Test
+    void aNewVersionPutWhileARunIsInFlightIsDeployedOnce() {
+        sandbox.faults().reset();
+        sandbox.rateLimit(1_000_000, Duration.ofMinutes(1));
+        sandbox.clearSecrets();
+        while (sandbox.takeInvocation() != null) {
+            // nothing left over from another test
+        }
+        KeyPair keys = TestCertificates.rsa(2048);
+        Instant now = Instant.now();
+        for (String app : List.of("flight-a", "flight-b")) {
+            sandbox.addApp(app);
+            sandbox.seedDomain(app, "www." + app + ".example", now, "created", false);
+            putCertificate(app, keys, now);
+        }
+        sandbox.clearCounters();
+        sandbox.faults().latency(400);   // the first app takes the whole budget: the run hands on after it
+        JsonNode first = LambdaPath.invoke("{\"scope\":\"all\"}");
+        sandbox.faults().latency(0);
+        assertEquals("flight-a", first.get("continueAfter").asText(), first.toString());
+        String[] continuation = sandbox.takeInvocation();
+        assertNotNull(continuation);
+
+        putCertificate("flight-b", TestCertificates.rsa(2048), now);   // re-keyed while the run is in flight
+        String arn = sandbox.secretArn("scale-certs/flight-b/0").orElseThrow();
+        JsonNode event = LambdaPath.invoke("""
+                {"version":"0","id":"e","detail-type":"Secret Label Updated","source":"aws.secretsmanager","account":"0",
+                 "time":"2026-11-26T10:00:00Z","region":"eu-west-3","resources":["%s"],
+                 "detail":{"name":"scale-certs/flight-b/0","labelUpdated":"AWSCURRENT","versionId":"v2"}}""".formatted(arn));
+        assertEquals("rotated", event.get("entries").get(0).get("outcome").asText(), event.toString());
+
+        JsonNode rest = LambdaPath.invoke(continuation[1]);
+        assertEquals("unchanged", rest.get("entries").get(0).get("outcome").asText(), rest.toString());
+        assertEquals(event.get("entries").get(0).get("certificate").get("sha256"), rest.get("entries").get(0).get("certificate").get("sha256"));
+        assertEquals(2, sandbox.counter("domains.update"), "flight-a's certificate, then flight-b's new one: each once");
+    }
+
+    private void putCertificate(String app, KeyPair keys, Instant now) {
+        String domain = "www." + app + ".example";
+        Issued issued = TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain), now.minus(Duration.ofDays(1)), Duration.ofDays(90));
+        ObjectNode secret = JSON.createObjectNode();
+        secret.put("certificate", issued.certificatePem());
+        secret.put("privateKey", issued.privateKeyPem());
+        sandbox.putSecret("scale-certs/" + app + "/0", secret.toString(), Map.of("scalingo:app", app));
+    }
+
     @Test
     void aThousandSecretsOverFiveHundredAppsAreEachCheckedOnceAcrossInvocations() {
         sandbox.faults().reset();
