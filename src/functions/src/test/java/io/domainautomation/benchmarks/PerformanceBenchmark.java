@@ -487,6 +487,74 @@ class PerformanceBenchmark {
     }
 
     @Test
+    @Order(7)
+    void rotationScale() throws Exception {
+        int scale = 40;
+        long budgetMillis = 4 * 60_000 / scale;
+        java.security.KeyPair keys = TestCertificates.rsa(2048);
+        Instant now = Instant.now();
+        for (int a = 0; a < 500; a++) {
+            String app = String.format("rot-scale-%03d", a);
+            sandbox.addApp(app);
+            for (int d = 0; d < 2; d++) {
+                String domain = "d" + d + "." + app + ".example";
+                sandbox.seedDomain(app, domain, now, "created", false);
+                TestCertificates.Issued issued = TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain),
+                        now.minus(Duration.ofDays(1)), Duration.ofDays(90));
+                com.fasterxml.jackson.databind.node.ObjectNode secret = JSON.createObjectNode();
+                secret.put("certificate", issued.certificatePem());
+                secret.put("privateKey", issued.privateKeyPem());
+                sandbox.putSecret("rot-scale/" + app + "/" + d, secret.toString(), Map.of("scalingo:app", app, "scalingo:domains", domain));
+            }
+        }
+        StringBuilder md = new StringBuilder(String.format("## 7. Rotation at scale%n%n"
+                + "1,000 managed secrets over 500 apps (two domains each), the daily run handed from invocation to invocation through\n"
+                + "the sandbox's Lambda Invoke, one warm container, the ledger on dynalite. **Time scaled by %d**: 60 requests per %d ms\n"
+                + "on both sides, time budget %d ms (4 of the 5 minutes unscaled). Lower bound: the Scalingo requests at the limit (a\n"
+                + "domain list per app, an upload per changed domain). Target: every secret checked once per run, no invocation past\n"
+                + "its budget by more than the one app it finishes, the second run (nothing changed) uploads nothing.%n%n"
+                + "| run | invocations | secrets checked (once each) | uploads | Scalingo requests | total (s) | bound (s) | ratio | longest invocation (ms) | budget (ms) |%n"
+                + "|---|---|---|---|---|---|---|---|---|---|%n", scale, 60_000 / scale, budgetMillis));
+        sandbox.rateLimit(60, Duration.ofMillis(60_000 / scale));
+        Map<String, String> env = Map.of("SCALINGO_RATE_LIMIT_REQUESTS", "60", "SCALINGO_RATE_LIMIT_PERIOD", (60_000 / scale) + "ms",
+                "SCALINGO_RATE_LIMIT_GUARD", (1000 / scale) + "ms", "ROTATION_TIME_BUDGET", budgetMillis + "ms",
+                "ROTATION_SECRET_NAME_PREFIX", "rot-scale/", "ROTATION_CONTINUATION_FUNCTION", "rotate-cert-from-secrets-manager");
+        try (Warm rotation = new Warm("rotate-cert-from-secrets-manager", env)) {
+            rotation.invoke("{\"secretId\":\"rot-scale/none\"}");   // warms the clients; the secret does not exist
+            for (String run : List.of("first (every certificate new)", "second (nothing changed)")) {
+                sandbox.clearCounters();
+                Map<String, Integer> checked = new HashMap<>();
+                long started = System.nanoTime();
+                long longest = 0;
+                int invocations = 0;
+                String event = "{\"scope\":\"all\"}";
+                while (event != null) {
+                    long t = System.nanoTime();
+                    JsonNode report = rotation.invoke(event);
+                    longest = Math.max(longest, (System.nanoTime() - t) / 1_000_000);
+                    invocations++;
+                    report.get("entries").forEach(e -> checked.merge(e.get("secret").asText(), 1, Integer::sum));
+                    String[] next = sandbox.takeInvocation();
+                    event = report.hasNonNull("continueAfter") && next != null ? next[1] : null;
+                }
+                double total = (System.nanoTime() - started) / 1e9;
+                int uploads = sandbox.counter("domains.update");
+                int requests = sandbox.counter("domains.list") + uploads;
+                double bound = requests / (60.0 * scale / 60);
+                assertEquals(1000, checked.size());
+                assertTrue(checked.values().stream().allMatch(c -> c == 1));
+                md.append(String.format("| %s | %d | %d | %d | %d | %.1f | %.1f | %.3f | %d | %d |%n", run, invocations, checked.size(),
+                        uploads, requests, total, bound, total / bound, longest, budgetMillis));
+            }
+        } finally {
+            sandbox.rateLimit(0, Duration.ofMinutes(1));
+        }
+        md.append("\nEach invocation also reads the secrets of its apps (GetSecretValue), the ledger's record of each domain, and\n")
+                .append("writes it after an upload; none of these counts against Scalingo's rate limit.\n\n");
+        sections.put("rotation", md.toString());
+    }
+
+    @Test
     @Order(6)
     void overhead() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
