@@ -283,8 +283,12 @@ class LinkOnSignupTest {
         sandbox.putSecret("scalingo/token-like", secret.toString(), Map.of());
         Message foreign = Message.of(body.put("domain", domain).put("tlsSecretId", "certs/someone-else").toString());
         Message untagged = Message.of(body.put("tlsSecretId", "scalingo/token-like").toString());
+        sandbox.putSecret("certs/" + app + "-locked", secret.toString(), Map.of("scalingo:app", app, "sandbox:access", "denied"));
+        Message locked = Message.of(body.put("tlsSecretId", "certs/" + app + "-locked").toString());
         sandbox.clearCounters();
-        assertEquals(List.of(), invoke(foreign, untagged));
+        assertEquals(List.of(), invoke(foreign, untagged, locked), "a role that may not read the secret: not retried");
+        assertEquals("configuration: the role may not read secret certs/" + app + "-locked (AccessDeniedException)",
+                deadLettersBySourceId().get(locked.messageId()).attributes().get("failure-reason"));
         assertEquals(0, sandbox.counter("secretsmanager.GetSecretValue"), "neither secret's value was read");
         dead = deadLettersBySourceId();
         assertEquals("secret certs/someone-else is not a certificate secret of app " + app + ": its scalingo:app tag is \"someone-else\"",

@@ -371,11 +371,14 @@ class RotateCertFromSecretsManagerTest {
         assertEquals("Secrets Manager: AccessDeniedException", bySecret.get("certs/locked").get("reason").asText());
         assertEquals("rejected", bySecret.get("certs/locked").get("outcome").asText(),
                 "access denied needs someone to fix the permissions: another run cannot help");
+        assertEquals("configuration", bySecret.get("certs/locked").get("check").asText(), "the same policy as link-on-signup");
+        assertTrue(metricLines.toString().contains("\"ConfigurationErrors\":1.0"), metricLines.toString());
         assertEquals("rotated", bySecret.get("certs/" + app).get("outcome").asText());
 
         JsonNode missing = only(invoke("{\"secretId\":\"certs/does-not-exist\"}"));
         assertEquals("Secrets Manager: ResourceNotFoundException", missing.get("reason").asText());
         assertEquals("rejected", missing.get("outcome").asText());
+        assertEquals("secrets-manager", missing.get("check").asText());
     }
 
     @Test
