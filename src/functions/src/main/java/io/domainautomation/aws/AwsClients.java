@@ -18,6 +18,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -53,6 +54,12 @@ public class AwsClients {
     @Singleton
     LambdaClient lambda() {
         return configure(LambdaClient.builder()).build();
+    }
+
+    @Produces
+    @Singleton
+    EventBridgeClient eventBridge() {
+        return configure(EventBridgeClient.builder()).build();
     }
 
     /** The cleanup ledger's table: DynamoDB itself, or a local DynamoDB (never the sandbox, which does not speak it). */

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.domainautomation.aws.EventPublisher;
 import io.domainautomation.aws.ScalingoApiToken;
 import io.domainautomation.functions.trigger.HttpApi;
 import io.domainautomation.logic.cleanup.CleanupLedger;
@@ -78,15 +79,18 @@ public class ColdStartPriming implements Resource {
     private final RequestPacer pacer;
     private final String export;
     private final CleanupLedger ledger;
+    private final EventPublisher events;
 
     ColdStartPriming(ObjectMapper json, BearerTokens bearers, ScalingoApiToken apiToken, RequestPacer pacer,
-            @ConfigProperty(name = "quarkus.funqy.export", defaultValue = "") String export, CleanupLedger ledger) {
+            @ConfigProperty(name = "quarkus.funqy.export", defaultValue = "") String export, CleanupLedger ledger,
+            EventPublisher events) {
         this.json = json;
         this.bearers = bearers;
         this.apiToken = apiToken;
         this.pacer = pacer;
         this.export = export;
         this.ledger = ledger;
+        this.events = events;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -101,11 +105,13 @@ public class ColdStartPriming implements Resource {
                 warmJackson();
                 apiToken.describeSecret();
                 warmLedger();
+                warmEvents();
                 Core.getGlobalContext().register(this);
             }
             case ON_DEMAND -> inBackground(() -> {
                 warmJackson();
                 warmLedger();
+                warmEvents();
                 fetchCredentials();
             });
         }
@@ -141,6 +147,18 @@ public class ColdStartPriming implements Resource {
             ledger.runningScan(Instant.now());
         } catch (RuntimeException e) {
             LOG.warnf("cold-start priming: the cleanup ledger did not answer (%s); the first invocation tries again", e.getMessage());
+        }
+    }
+
+    /** link-on-signup only (the one function that publishes so far): builds the EventBridge client, sends nothing. */
+    void warmEvents() {
+        if (!export.equals(LinkOnSignup.NAME)) {
+            return;
+        }
+        try {
+            events.warm();
+        } catch (RuntimeException e) {
+            LOG.warnf("cold-start priming: the EventBridge client could not be built (%s)", e.getMessage());
         }
     }
 

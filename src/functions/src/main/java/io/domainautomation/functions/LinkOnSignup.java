@@ -1,20 +1,28 @@
 package io.domainautomation.functions;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.domainautomation.aws.DeadLetterQueue;
 import io.domainautomation.aws.EmbeddedMetrics;
+import io.domainautomation.aws.EventPublisher;
+import io.domainautomation.aws.EventsConfig;
 import io.domainautomation.functions.trigger.OnboardingMessages;
 import io.domainautomation.logic.DomainLinker;
 import io.domainautomation.logic.InvalidInput;
 import io.domainautomation.logic.LinkRequest;
+import io.domainautomation.logic.events.DnsInstructions;
+import io.domainautomation.logic.events.DomainEvent;
+import io.domainautomation.logic.events.LinkEvents;
 import io.domainautomation.logic.tls.CertificateAttachment;
 import io.domainautomation.scalingo.ScalingoException;
 import io.quarkus.funqy.Funq;
@@ -52,6 +60,15 @@ public class LinkOnSignup {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    EventPublisher events;
+
+    @Inject
+    EventsConfig eventsConfig;
+
+    @ConfigProperty(name = "scalingo.api-url")
+    String apiUrl;
+
     @Funq(NAME)
     public Uni<Void> linkOnSignup(SQSMessage message) {
         return Uni.createFrom().item(() -> {
@@ -66,7 +83,7 @@ public class LinkOnSignup {
         try {
             request = OnboardingMessages.parse(json, message.getBody());
         } catch (InvalidInput invalid) {
-            reject(message, null, null, invalid.field(), invalid.getMessage());
+            reject(message, null, null, Optional.empty(), invalid.field(), invalid.getMessage());
             return;
         }
         String domain = request.domain().ascii();
@@ -78,13 +95,16 @@ public class LinkOnSignup {
             boolean linked = result.outcome() == DomainLinker.Outcome.LINKED;
             count(linked ? "DomainsLinked" : "DomainsAlreadyLinked");
             log.info(NAME, fields(messageId, request.app(), domain, linked ? "linked" : "already-linked", result.detail()));
+            publishOrRedeliver(LinkEvents.linked(linked, request.app(), result.domain(),
+                    DnsInstructions.appHost(request.app(), apiUrl, eventsConfig.appDomain()), messageId, request.requestId()),
+                    messageId, request.app(), domain);
         } catch (InvalidInput refused) {
-            reject(message, request.app(), domain, refused.field(), refused.getMessage());
+            reject(message, request.app(), domain, request.requestId(), refused.field(), refused.getMessage());
         } catch (CertificateAttachment.Misconfigured e) {
             // Retrying cannot help until someone fixes the role: the message waits in the dead-letter queue for a
             // redrive, and the alarm on configuration errors tells them.
             count("ConfigurationErrors");
-            reject(message, request.app(), domain, "tlsSecretId", "configuration: " + e.getMessage());
+            reject(message, request.app(), domain, request.requestId(), "tlsSecretId", "configuration: " + e.getMessage());
         } catch (CertificateAttachment.Unavailable e) {
             count("MessagesRetried");
             log.warn(NAME, fields(messageId, request.app(), domain, "retry", e.getMessage()));
@@ -92,7 +112,7 @@ public class LinkOnSignup {
         } catch (ScalingoException e) {
             if (e.isPermanent() && !e.isUnauthorized()) {
                 String reason = e.isNotFound() ? "unknown app " + request.app() + " (" + e.getMessage() + ")" : e.getMessage();
-                reject(message, request.app(), domain, e.isNotFound() ? "app" : "scalingo", reason);
+                reject(message, request.app(), domain, request.requestId(), e.isNotFound() ? "app" : "scalingo", reason);
             } else {
                 // Unavailable Scalingo, no time left in this invocation, or a token that is refused or cannot be read:
                 // the message is fine, the moment or the configuration is not.
@@ -106,7 +126,7 @@ public class LinkOnSignup {
         }
     }
 
-    private void reject(SQSMessage message, String app, String domain, String field, String reason) {
+    private void reject(SQSMessage message, String app, String domain, Optional<String> requestId, String field, String reason) {
         try {
             deadLetters.send(NAME, message.getMessageId(), message.getBody(), field, reason);
         } catch (DeadLetterQueue.DeadLetterFailure unsent) {
@@ -117,6 +137,23 @@ public class LinkOnSignup {
         }
         count("MessagesRejected");
         log.warn(NAME, fields(message.getMessageId(), app, domain, "rejected", reason));
+        publishOrRedeliver(LinkEvents.rejected(app, domain, message.getMessageId(), requestId, field, reason),
+                message.getMessageId(), app, domain);
+    }
+
+    /**
+     * Publishes after the action succeeded; an event that cannot be published is never dropped: the record is
+     * delivered again (the link is idempotent, a rejection repeated, and the event keeps its id).
+     */
+    private void publishOrRedeliver(DomainEvent event, String messageId, String app, String domain) {
+        if (events.publish(List.of(event), deadlines.current()).isEmpty()) {
+            return;
+        }
+        count("EventsUnpublished");
+        count("MessagesRetried");
+        String reason = "the " + event.detailType() + " event " + event.eventId() + " could not be published; the record is delivered again";
+        log.warn(NAME, fields(messageId, app, domain, "retry", reason));
+        throw new RetryLater(reason);
     }
 
     /** One more record with this outcome, for the operators' dashboard (DomainsLinked, MessagesRejected, ...). */

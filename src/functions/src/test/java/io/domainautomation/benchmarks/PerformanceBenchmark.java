@@ -647,6 +647,7 @@ class PerformanceBenchmark {
         env.put("DEAD_LETTER_QUEUE_URL", server.url() + "/0/dlq");
         env.put("LEDGER_ENDPOINT_OVERRIDE", ledgerRequests.url().toString());
         env.put("LEDGER_TABLE", "benchmark-ledger");
+        env.put("EVENTS_BUS_NAME", "benchmark-bus");   // as deployed: link-on-signup publishes its events
         return env;
     }
 

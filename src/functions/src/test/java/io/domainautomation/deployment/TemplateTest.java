@@ -197,7 +197,7 @@ class TemplateTest {
         Set<String> outputs = new HashSet<>();
         template.get("Outputs").fieldNames().forEachRemaining(outputs::add);
         assertEquals(Set.of("OnboardingQueueUrl", "DeadLetterQueueUrl", "OnboardingQueueArn", "DeadLetterQueueArn",
-                "HttpApiUrl", "DashboardUrl", "CleanupLedgerTableName"), outputs, "what infra/OPERATIONS.md and README use");
+                "HttpApiUrl", "DashboardUrl", "CleanupLedgerTableName", "EventBusName"), outputs, "what infra/OPERATIONS.md and README use");
     }
 
     /**

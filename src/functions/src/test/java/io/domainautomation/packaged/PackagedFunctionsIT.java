@@ -99,6 +99,7 @@ class PackagedFunctionsIT {
         env.put("AWS_LAMBDA_FUNCTION_NAME", export);
         env.put("LEDGER_ENDPOINT_OVERRIDE", dynamo.url().toString());
         env.put("LEDGER_TABLE", "packaged-ledger");
+        env.put("EVENTS_BUS_NAME", "packaged-bus");
         return env;
     }
 
@@ -161,6 +162,9 @@ class PackagedFunctionsIT {
         assertEquals("WARN", rejected.path("level").asText());
         assertEquals("domain is required", rejected.path("reason").asText());
         assertTrue(records.stream().anyMatch(r -> r.has("_aws") && r.has("DomainsLinked")), "the metrics are EMF lines");
+        assertEquals(List.of("Domain Linked", "Domain Linked", "Domain Rejected"),
+                sandbox.events().stream().filter(e -> e.eventBusName().equals("packaged-bus")).map(e -> e.detailType()).sorted().toList(),
+                "the deployed artifact publishes its events (EventBridge, the real SDK)");
     }
 
     /**

@@ -25,6 +25,8 @@ final class ControlRoutes {
                 return Reply.json(200, json.valueToTree(state.counters()).toString());
             case "GET /_sandbox/queues":
                 return Reply.json(200, json.valueToTree(state.queues()).toString());
+            case "GET /_sandbox/events":
+                return Reply.json(200, events().toString());
             case "POST /_sandbox/counters/reset":
                 state.clearCounters();
                 return Reply.empty(204);
@@ -57,5 +59,20 @@ final class ControlRoutes {
             default:
                 return Reply.json(404, "{\"error\":\"unknown sandbox control route\"}");
         }
+    }
+
+    /** The events received, each detail as the JSON object it is (not the string PutEvents carried). */
+    private com.fasterxml.jackson.databind.node.ArrayNode events() {
+        com.fasterxml.jackson.databind.node.ArrayNode list = json.createArrayNode();
+        for (SandboxRecords.ReceivedEvent event : state.events()) {
+            com.fasterxml.jackson.databind.node.ObjectNode node = list.addObject();
+            node.put("id", event.eventId());
+            node.put("eventBusName", event.eventBusName());
+            node.put("source", event.source());
+            node.put("detail-type", event.detailType());
+            node.put("time", event.receivedAt().toString());
+            node.set("detail", SandboxServer.parseOrNull(json, event.detail()));
+        }
+        return list;
     }
 }

@@ -25,6 +25,7 @@ public final class SandboxFaults {
     private Integer retryAfterSeconds;
     private final java.util.Set<String> failingApps = new java.util.HashSet<>();
     private boolean sqsUnavailable;
+    private int failedEventEntries;
     private final java.util.Map<String, java.util.Deque<Integer>> cannedStatuses = new java.util.HashMap<>();
     private Random random = new Random(42);
 
@@ -37,6 +38,7 @@ public final class SandboxFaults {
         retryAfterSeconds = null;
         failingApps.clear();
         sqsUnavailable = false;
+        failedEventEntries = 0;
         cannedStatuses.clear();
         random = new Random(42);
     }
@@ -85,6 +87,21 @@ public final class SandboxFaults {
     }
 
     /** The SQS endpoint answers 500 to everything, until reset. */
+    /** The next {@code count} PutEvents entries fail (a partial failure: the others of their call succeed). */
+    public synchronized SandboxFaults failEventEntries(int count) {
+        failedEventEntries = count;
+        return this;
+    }
+
+    /** Whether the next PutEvents entry fails; counts it down. */
+    synchronized boolean drawEventEntryFailure() {
+        if (failedEventEntries > 0) {
+            failedEventEntries--;
+            return true;
+        }
+        return false;
+    }
+
     public synchronized SandboxFaults sqsUnavailable(boolean unavailable) {
         sqsUnavailable = unavailable;
         return this;

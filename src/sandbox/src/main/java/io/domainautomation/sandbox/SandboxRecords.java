@@ -46,6 +46,11 @@ public final class SandboxRecords {
         }
     }
 
+    /** An event PutEvents accepted, as EventBridge would deliver its fields. */
+    public record ReceivedEvent(String eventId, String eventBusName, String source, String detailType, String detail,
+            List<String> resources, Instant receivedAt) {
+    }
+
     /** One version of a secret, with its staging labels (AWSCURRENT, AWSPREVIOUS, AWSPENDING, custom). */
     record SecretVersion(String versionId, String secretString, List<String> stages, Instant createdAt) {
     }

@@ -50,6 +50,7 @@ public final class SandboxServer implements AutoCloseable {
     private final ScalingoRoutes scalingo;
     private final SecretsManagerRoutes secretsManager;
     private final SqsRoutes sqs;
+    private final EventBridgeRoutes eventBridge;
     private final ControlRoutes control;
 
     private SandboxServer(SandboxState state, int port) throws IOException {
@@ -59,6 +60,7 @@ public final class SandboxServer implements AutoCloseable {
         this.secretsManager = new SecretsManagerRoutes(state, json);
         this.control = new ControlRoutes(state, json);
         this.sqs = new SqsRoutes(state, json);
+        this.eventBridge = new EventBridgeRoutes(state, json);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         this.workers = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "scalingo-sandbox");
@@ -100,6 +102,9 @@ public final class SandboxServer implements AutoCloseable {
                         exchange.getRequestHeaders().getFirst("Authorization"), readBody(exchange));
             } else if (path.startsWith("/_sandbox/")) {
                 reply = control.handle(exchange.getRequestMethod(), path, readBody(exchange));
+            } else if (String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target")).startsWith("AWSEvents.")) {
+                reply = eventBridge.handle(exchange.getRequestHeaders().getFirst("X-Amz-Target"),
+                        exchange.getRequestHeaders().getFirst("Authorization"), readBody(exchange));
             } else if (String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target")).startsWith("AmazonSQS.")) {
                 reply = sqs.handle(exchange.getRequestHeaders().getFirst("X-Amz-Target"),
                         exchange.getRequestHeaders().getFirst("Authorization"), readBody(exchange));

@@ -42,6 +42,7 @@ public final class SandboxState {
     private final Map<String, Instant> bearers = new ConcurrentHashMap<>();
     private final Map<String, Deque<Long>> rateWindows = new HashMap<>();
     private final Map<String, SandboxSecret> secrets = new TreeMap<>();
+    private final List<SandboxRecords.ReceivedEvent> events = new ArrayList<>();
     private final Map<String, List<SandboxRecords.QueuedMessage>> queues = new TreeMap<>();
     private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
     private final Deque<LoggedRequest> requestLog = new ArrayDeque<>();
@@ -82,6 +83,7 @@ public final class SandboxState {
         secrets.clear();
         queues.clear();
         invocations.clear();
+        events.clear();
         counters.clear();
         requestLog.clear();
         faults.reset();
@@ -415,6 +417,19 @@ public final class SandboxState {
     /** Messages sent to a queue since the last reset, oldest first. */
     public synchronized List<SandboxRecords.QueuedMessage> queue(String queueUrl) {
         return new ArrayList<>(queues.getOrDefault(queueUrl, List.of()));
+    }
+
+    /** Every event the sandbox's EventBridge endpoint accepted, in order. */
+    public synchronized List<SandboxRecords.ReceivedEvent> events() {
+        return new ArrayList<>(events);
+    }
+
+    synchronized void receiveEvent(SandboxRecords.ReceivedEvent event) {
+        events.add(event);
+    }
+
+    public synchronized void clearEvents() {
+        events.clear();
     }
 
     /** Every queue the sandbox's SQS endpoint received messages for, with its messages. */

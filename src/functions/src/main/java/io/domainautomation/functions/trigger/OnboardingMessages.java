@@ -20,7 +20,8 @@ import io.domainautomation.logic.LinkRequest;
 public final class OnboardingMessages {
 
     public static final int MAX_BODY_CHARS = 16 * 1024;
-    private static final Set<String> FIELDS = Set.of("app", "domain", "canonical", "letsencrypt", "tlsSecretId");
+    private static final Set<String> FIELDS = Set.of("app", "domain", "canonical", "letsencrypt", "tlsSecretId", "requestId");
+    private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("^[\\x21-\\x7e]{1,128}$");
     private static final Pattern SECRET_ID = Pattern.compile("[A-Za-z0-9/_+=.@:-]{1,2048}");
 
     private OnboardingMessages() {
@@ -44,7 +45,15 @@ public final class OnboardingMessages {
             }
             tlsSecretId = Optional.of(secretId);
         }
-        return new LinkRequest(app, domain, canonical, letsencrypt, tlsSecretId);
+        Optional<String> requestId = Optional.empty();
+        if (root.has("requestId") && !root.get("requestId").isNull()) {
+            String id = JsonInput.requiredText(root, "requestId");
+            if (!REQUEST_ID.matcher(id).matches()) {
+                throw new InvalidInput("requestId", "requestId must be 1 to 128 printable ASCII characters without spaces");
+            }
+            requestId = Optional.of(id);
+        }
+        return new LinkRequest(app, domain, canonical, letsencrypt, tlsSecretId, requestId);
     }
 
     private static boolean isSnsNotification(JsonNode root) {

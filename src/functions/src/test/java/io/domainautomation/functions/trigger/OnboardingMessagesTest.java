@@ -36,7 +36,12 @@ class OnboardingMessagesTest {
     void everyFieldIsRead() throws InvalidInput {
         LinkRequest request = OnboardingMessages.parse(JSON, """
                 {"app":"shop-prod","domain":"shop.example","canonical":true,"letsencrypt":false,
-                 "tlsSecretId":"arn:aws:secretsmanager:eu-west-3:123456789012:secret:certs/shop-AbCdEf"}""");
+                 "tlsSecretId":"arn:aws:secretsmanager:eu-west-3:123456789012:secret:certs/shop-AbCdEf",
+                 "requestId":"signup-2026-11-28/0042"}""");
+        assertEquals(java.util.Optional.of("signup-2026-11-28/0042"), request.requestId());
+        InvalidInput spaced = org.junit.jupiter.api.Assertions.assertThrows(InvalidInput.class, () -> OnboardingMessages.parse(JSON,
+                "{\"app\":\"shop-prod\",\"domain\":\"shop.example\",\"requestId\":\"with space\"}"));
+        assertEquals("requestId", spaced.field());
         assertTrue(request.canonical());
         assertFalse(request.letsencrypt());
         assertEquals(Optional.of("arn:aws:secretsmanager:eu-west-3:123456789012:secret:certs/shop-AbCdEf"), request.tlsSecretId());

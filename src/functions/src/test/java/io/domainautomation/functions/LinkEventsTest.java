@@ -1,0 +1,175 @@
+package io.domainautomation.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.domainautomation.aws.EventPublisher;
+import io.domainautomation.logic.events.DomainEvent;
+import io.domainautomation.sandbox.SandboxRecords.ReceivedEvent;
+import io.domainautomation.sandbox.SandboxState;
+import io.domainautomation.scalingo.Deadline;
+import io.domainautomation.testsupport.EventSchemas;
+import io.domainautomation.testsupport.LambdaPath;
+import io.domainautomation.testsupport.ProjectFiles;
+import io.domainautomation.testsupport.SqsEvents;
+import io.domainautomation.testsupport.SqsEvents.Message;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * link-on-signup's events through the Lambda path, published with the real AWS SDK to the sandbox's EventBridge
+ * endpoint, each detail validated against its published schema (infra/events) by a JSON Schema validator.
+ */
+@QuarkusTest
+class LinkEventsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    SandboxState sandbox;
+
+    @Inject
+    EventPublisher publisher;
+
+    private String app;
+
+    @BeforeEach
+    void fresh() {
+        sandbox.faults().reset();
+        sandbox.rateLimit(100_000, Duration.ofMinutes(1));
+        app = "events-" + UUID.randomUUID().toString().substring(0, 8);
+        sandbox.addApp(app);
+        sandbox.clearEvents();
+        sandbox.clearQueues();
+        sandbox.clearCounters();
+    }
+
+    @Test
+    void aLinkedDomainIsAnnouncedOnceWithItsDnsInstructions() throws Exception {
+        String body = "{\"app\":\"" + app + "\",\"domain\":\"www." + app + ".example\",\"requestId\":\"signup-42\"}";
+        Message message = Message.of(body);
+        assertEquals(List.of(), invoke(message));
+
+        JsonNode detail = only("Domain Linked");
+        assertEquals(List.of(), EventSchemas.problems("infra/events/domain-linked.schema.json", detail));
+        assertEquals(message.messageId(), detail.at("/correlation/sqsMessageId").asText());
+        assertEquals("signup-42", detail.at("/correlation/requestId").asText());
+        assertEquals("CNAME", detail.at("/dns/records/0/type").asText());
+        assertEquals(app + ".osc-fr1.scalingo.io", detail.at("/dns/records/0/value").asText());
+        assertEquals("scalingo-domain-automation", sandbox.events().get(0).source());
+        assertEquals("scalingo-domain-automation-test", sandbox.events().get(0).eventBusName());
+
+        sandbox.clearEvents();
+        assertEquals(List.of(), invoke(message));   // SQS delivered it again
+        JsonNode again = only("Domain Already Linked");
+        assertEquals(detail.get("eventId"), again.get("eventId"), "the same message, the same event id");
+    }
+
+    @Test
+    void anApexAndAWildcardWithLetsEncryptGetTheirOwnInstructions() throws Exception {
+        assertEquals(List.of(), invoke(Message.of("{\"app\":\"" + app + "\",\"domain\":\"" + app + ".example\"}")));
+        JsonNode apex = only("Domain Linked");
+        assertEquals(List.of(), EventSchemas.problems("infra/events/domain-linked.schema.json", apex));
+        assertEquals("apex", apex.at("/dns/kind").asText());
+        assertEquals("ALIAS", apex.at("/dns/records/0/type").asText());
+
+        sandbox.clearEvents();
+        assertEquals(List.of(), invoke(Message.of("{\"app\":\"" + app + "\",\"domain\":\"*.wild." + app + ".example\"}")));
+        JsonNode wildcard = only("Domain Linked");
+        assertEquals(List.of(), EventSchemas.problems("infra/events/domain-linked.schema.json", wildcard));
+        assertEquals("wildcard", wildcard.at("/dns/kind").asText());
+        assertEquals("TXT", wildcard.at("/dns/records/1/type").asText());
+        assertEquals("_acme-challenge.wild." + app + ".example", wildcard.at("/dns/records/1/name").asText());
+        assertFalse(wildcard.at("/dns/records/1/value").asText().isEmpty());
+    }
+
+    @Test
+    void aRejectedMessageIsAnnouncedWithTheDeadLettersReason() throws Exception {
+        Message bad = Message.of("{\"app\":\"" + app + "\",\"domain\":\"not a host\"}");
+        assertEquals(List.of(), invoke(bad));
+        JsonNode rejected = only("Domain Rejected");
+        assertEquals(List.of(), EventSchemas.problems("infra/events/domain-rejected.schema.json", rejected));
+        assertEquals("domain", rejected.get("field").asText());
+        String deadLetterReason = sandbox.queues().values().iterator().next().get(0).attributes().get("failure-reason");
+        assertEquals(deadLetterReason, rejected.get("reason").asText());
+    }
+
+    @Test
+    void anEventThatCannotBePublishedBringsTheRecordBackWithoutASecondLink() throws Exception {
+        Message message = Message.of("{\"app\":\"" + app + "\",\"domain\":\"www." + app + ".example\"}");
+        sandbox.faults().failEventEntries(EventPublisher.ATTEMPTS);
+        assertEquals(List.of(message.messageId()), invoke(message), "reported for redelivery");
+        assertEquals(1, sandbox.counter("domains.link"));
+        assertEquals(List.of(), sandbox.events());
+
+        assertEquals(List.of(), invoke(message));
+        assertEquals(1, sandbox.counter("domains.link"), "the redelivery links nothing twice");
+        JsonNode published = only("Domain Already Linked");
+        assertEquals(DomainEvent.stableId("link-on-signup", message.messageId(), app, "www." + app + ".example"),
+                published.get("eventId").asText(), "the id it would have had the first time");
+    }
+
+    @Test
+    void aPartialFailureRepublishesOnlyTheFailedEntries() {
+        List<DomainEvent> events = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            events.add(new DomainEvent("Domain Linked", "id-" + i, Map.of("version", "1", "eventId", "id-" + i, "n", i)));
+        }
+        sandbox.faults().failEventEntries(2);   // two entries of the first call fail
+        assertEquals(List.of(), publisher.publish(events, Deadline.after(Duration.ofSeconds(10))));
+        assertEquals(3, sandbox.counter("events.PutEvents"), "10 + 2 entries, then the 2 that failed");
+        List<String> ids = sandbox.events().stream().map(ReceivedEvent::detail).map(LinkEventsTest::eventId).toList();
+        assertEquals(12, ids.size(), "each event accepted once: " + ids);
+        assertEquals(12, ids.stream().distinct().count());
+    }
+
+    @Test
+    void theOnboardingExamplesAndSchemaAgree() throws Exception {
+        for (String file : List.of("onboarding-message.json", "onboarding-message-canonical.json", "onboarding-message-with-certificate.json")) {
+            JsonNode example = JSON.readTree(ProjectFiles.at("infra/examples/" + file).toFile());
+            assertEquals(List.of(), EventSchemas.problems("src/functions/src/main/resources/schemas/onboarding-message.schema.json", example), file);
+        }
+        JsonNode schema = JSON.readTree(ProjectFiles.at("src/functions/src/main/resources/schemas/onboarding-message.schema.json").toFile());
+        for (JsonNode each : schema.get("examples")) {
+            assertEquals(List.of(), EventSchemas.problems("src/functions/src/main/resources/schemas/onboarding-message.schema.json", each));
+        }
+        assertFalse(EventSchemas.problems("src/functions/src/main/resources/schemas/onboarding-message.schema.json",
+                JSON.readTree("{\"app\":\"shop\",\"domain\":\"x.example\",\"extra\":1}")).isEmpty(), "the schema can fail");
+    }
+
+    private static String eventId(String detail) {
+        try {
+            return JSON.readTree(detail).get("eventId").asText();
+        } catch (Exception e) {
+            throw new AssertionError(detail, e);
+        }
+    }
+
+    private JsonNode only(String detailType) throws Exception {
+        List<ReceivedEvent> matching = sandbox.events().stream().filter(e -> e.detailType().equals(detailType)).toList();
+        assertEquals(1, matching.size(), detailType + " in " + sandbox.events());
+        return JSON.readTree(matching.get(0).detail());
+    }
+
+    private static List<String> invoke(Message... messages) {
+        JsonNode root = LambdaPath.invoke(SqsEvents.event(List.of(messages)));
+        assertTrue(root.has("batchItemFailures"), root.toString());
+        List<String> ids = new ArrayList<>();
+        root.path("batchItemFailures").forEach(f -> ids.add(f.get("itemIdentifier").asText()));
+        return ids;
+    }
+}
