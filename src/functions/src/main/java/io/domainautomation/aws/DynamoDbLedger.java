@@ -6,7 +6,9 @@ import static io.domainautomation.aws.LedgerItems.n;
 import static io.domainautomation.aws.LedgerItems.s;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,7 +32,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 /**
  * The cleanup ledger in one DynamoDB table with a string partition key {@code pk} and sort key {@code sk}:
  * <ul>
- * <li>{@code APP#<app>} / {@code STALE#<domain>}: a domain seen stale (first and last sighting, rules, evidence, scans);
+ * <li>{@code STALE} / {@code <app>#<domain>}: a domain seen stale (first and last sighting, rules, evidence, scans),
+ * all in one partition, so a scan reads them with one query per invocation, not one per app;
  * <li>{@code APP#<app>} / {@code REMOVED#<domain>}: the tombstone of a removed domain;
  * <li>{@code SCAN} / {@code RUNNING}: which scan runs, until when (the one-scan-at-a-time claim);
  * <li>{@code SCAN#<id>} / {@code STATE}: a scan's state, its step and the lease of the invocation working on it.
@@ -40,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 @ApplicationScoped
 public class DynamoDbLedger implements CleanupLedger {
 
-    private static final String STALE = "STALE#";
+    private static final String STALE = "STALE";
     private static final String REMOVED = "REMOVED#";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
@@ -58,18 +61,31 @@ public class DynamoDbLedger implements CleanupLedger {
     @Override
     public Map<String, StaleRecord> staleRecords(String app) {
         Map<String, StaleRecord> records = new HashMap<>();
+        query("query the stale records of " + app, app + "#").forEach(record -> records.put(record.domain(), record));
+        return records;
+    }
+
+    @Override
+    public Map<String, Map<String, StaleRecord>> allStaleRecords() {
+        Map<String, Map<String, StaleRecord>> byApp = new HashMap<>();
+        query("query the stale records", "").forEach(record -> byApp.computeIfAbsent(record.app(), a -> new HashMap<>())
+                .put(record.domain(), record));
+        return byApp;
+    }
+
+    /** The stale records whose sort key starts with {@code prefix}, across pages. */
+    private List<StaleRecord> query(String action, String prefix) {
+        List<StaleRecord> records = new ArrayList<>();
         Map<String, AttributeValue> startKey = null;
         do {
             Map<String, AttributeValue> from = startKey;
-            QueryResponse page = call("query the stale records of " + app, () -> dynamo.get().query(q -> q
+            QueryResponse page = call(action, () -> dynamo.get().query(q -> q
                     .tableName(config.table())
-                    .keyConditionExpression("pk = :pk AND begins_with(sk, :stale)")
-                    .expressionAttributeValues(Map.of(":pk", s("APP#" + app), ":stale", s(STALE)))
+                    .keyConditionExpression(prefix.isEmpty() ? "pk = :pk" : "pk = :pk AND begins_with(sk, :prefix)")
+                    .expressionAttributeValues(prefix.isEmpty() ? Map.of(":pk", s(STALE))
+                            : Map.of(":pk", s(STALE), ":prefix", s(prefix)))
                     .exclusiveStartKey(from)));
-            for (Map<String, AttributeValue> item : page.items()) {
-                StaleRecord record = staleRecord(app, item);
-                records.put(record.domain(), record);
-            }
+            page.items().forEach(item -> records.add(staleRecord(item)));
             startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (startKey != null);
         return records;
@@ -77,7 +93,7 @@ public class DynamoDbLedger implements CleanupLedger {
 
     @Override
     public void remember(StaleRecord record) {
-        Map<String, AttributeValue> item = key("APP#" + record.app(), STALE + record.domain());
+        Map<String, AttributeValue> item = key(STALE, record.app() + "#" + record.domain());
         item.put("domainId", s(record.domainId()));
         item.put("firstStaleAt", s(record.firstStaleAt().toString()));
         item.put("lastStaleAt", s(record.lastStaleAt().toString()));
@@ -92,7 +108,7 @@ public class DynamoDbLedger implements CleanupLedger {
     @Override
     public void forget(String app, String domain) {
         call("forget " + domain + " of " + app, () -> dynamo.get().deleteItem(d -> d.tableName(config.table())
-                .key(key("APP#" + app, STALE + domain))));
+                .key(key(STALE, app + "#" + domain))));
     }
 
     @Override
@@ -230,8 +246,10 @@ public class DynamoDbLedger implements CleanupLedger {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(read(item.get("state").s(), ScanState.class));
     }
 
-    private StaleRecord staleRecord(String app, Map<String, AttributeValue> item) {
-        return new StaleRecord(app, item.get("sk").s().substring(STALE.length()), item.get("domainId").s(),
+    private StaleRecord staleRecord(Map<String, AttributeValue> item) {
+        String sk = item.get("sk").s();
+        int separator = sk.indexOf('#');
+        return new StaleRecord(sk.substring(0, separator), sk.substring(separator + 1), item.get("domainId").s(),
                 Instant.parse(item.get("firstStaleAt").s()), Instant.parse(item.get("lastStaleAt").s()),
                 item.get("rules").l().stream().map(AttributeValue::s).toList(), read(item.get("evidence").s(), MAP),
                 Integer.parseInt(item.get("sightings").n()), item.get("lastScanId").s());

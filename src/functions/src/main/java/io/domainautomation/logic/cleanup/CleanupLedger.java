@@ -14,6 +14,9 @@ public interface CleanupLedger {
     /** The stale records of one app's domains, by domain name. */
     Map<String, StaleRecord> staleRecords(String app);
 
+    /** Every stale record, by app and domain name (one read for a whole scan invocation: they are few). */
+    Map<String, Map<String, StaleRecord>> allStaleRecords();
+
     void remember(StaleRecord record);
 
     void forget(String app, String domain);

@@ -75,6 +75,7 @@ public class CleanupScan {
         long slowestApp = 0;
         int scanned = 0;
         String resumeAfter = state.lastApp();
+        Map<String, Map<String, StaleRecord>> remembered = ledger.allStaleRecords();
         List<App> apps = scalingo.listApps(invocation).stream()
                 .filter(a -> StaleRules.inScope(a.name(), config.appsAllowList().orElse(List.of()), config.appsPrefix().orElse(null)))
                 .filter(a -> resumeAfter == null || a.name().compareTo(resumeAfter) > 0)
@@ -86,7 +87,7 @@ public class CleanupScan {
                 return false;
             }
             try {
-                scanApp(app, state, invocation);
+                scanApp(app, remembered.getOrDefault(app.name(), Map.of()), state, invocation);
                 state.appScanned(app.name());
             } catch (ScalingoException | LedgerUnavailable e) {
                 boolean retry = e instanceof ScalingoException s ? s.isTransient() : ((LedgerUnavailable) e).isTransient();
@@ -108,9 +109,9 @@ public class CleanupScan {
         return true;
     }
 
-    private void scanApp(App app, ScanState.Builder state, Deadline deadline) {
+    private void scanApp(App app, Map<String, StaleRecord> staleRecords, ScanState.Builder state, Deadline deadline) {
         List<Domain> domains = scalingo.listDomains(app.name(), deadline);
-        Map<String, StaleRecord> remembered = new HashMap<>(ledger.staleRecords(app.name()));
+        Map<String, StaleRecord> remembered = new HashMap<>(staleRecords);
         String appHost = hostOf(app.baseUrl());
         Map<String, DnsAnswer> appAnswers = new HashMap<>(1);
         Instant now = clock.instant();
