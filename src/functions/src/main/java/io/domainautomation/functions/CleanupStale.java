@@ -12,13 +12,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.aws.Continuation;
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.CleanupTriggers;
 import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.cleanup.CleanupConfig;
-import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.logic.cleanup.CleanupRuns;
 import io.domainautomation.logic.cleanup.ScanState;
 import io.domainautomation.scalingo.Deadline;

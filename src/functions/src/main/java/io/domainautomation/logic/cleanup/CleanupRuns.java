@@ -8,8 +8,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.scalingo.Deadline;
 import io.domainautomation.scalingo.Domain;
 import io.domainautomation.scalingo.DomainChanges;

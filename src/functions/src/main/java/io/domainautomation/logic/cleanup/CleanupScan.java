@@ -14,10 +14,10 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.dns.DnsAnswer;
 import io.domainautomation.dns.DnsProbe;
 import io.domainautomation.logic.Hostname;
+import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.scalingo.App;
 import io.domainautomation.scalingo.Deadline;
 import io.domainautomation.scalingo.Domain;
