@@ -501,10 +501,7 @@ class PerformanceBenchmark {
                 sandbox.seedDomain(app, domain, now, "created", false);
                 TestCertificates.Issued issued = TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain),
                         now.minus(Duration.ofDays(1)), Duration.ofDays(90));
-                com.fasterxml.jackson.databind.node.ObjectNode secret = JSON.createObjectNode();
-                secret.put("certificate", issued.certificatePem());
-                secret.put("privateKey", issued.privateKeyPem());
-                sandbox.putSecret("rot-scale/" + app + "/" + d, secret.toString(), Map.of("scalingo:app", app, "scalingo:domains", domain));
+                sandbox.putSecret("rot-scale/" + app + "/" + d, issued.secretString(), Map.of("scalingo:app", app, "scalingo:domains", domain));
             }
         }
         StringBuilder md = new StringBuilder(String.format("## 7. Rotation at scale%n%n"

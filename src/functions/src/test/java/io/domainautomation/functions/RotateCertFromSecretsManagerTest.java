@@ -219,11 +219,11 @@ class RotateCertFromSecretsManagerTest {
                 NOW.minus(Duration.ofDays(1)), Duration.ofDays(90));
         keyLines.add(first.privateKeyPem().split("\n")[3]);
         keyLines.add(next.privateKeyPem().split("\n")[3]);
-        secretsManager.createSecret(r -> r.name(name).secretString(secretJson(first))
+        secretsManager.createSecret(r -> r.name(name).secretString(first.secretString())
                 .tags(software.amazon.awssdk.services.secretsmanager.model.Tag.builder().key("scalingo:app").value(app).build()));
         assertEquals("rotated", only(invoke("{\"secretId\":\"" + name + "\"}")).get("outcome").asText());
 
-        String pending = secretsManager.putSecretValue(r -> r.secretId(name).secretString(secretJson(next))
+        String pending = secretsManager.putSecretValue(r -> r.secretId(name).secretString(next.secretString())
                 .versionStages("AWSPENDING")).versionId();
         assertEquals("unchanged", only(invoke("{\"secretId\":\"" + name + "\"}")).get("outcome").asText(),
                 "a pending version is not deployed");
@@ -239,13 +239,6 @@ class RotateCertFromSecretsManagerTest {
         assertTrue(rotated.get("reason").asText().contains("another certificate than the one deployed"), rotated.toString());
         assertEquals(List.of("AWSPREVIOUS"), secretsManager.describeSecret(r -> r.secretId(name)).versionIdsToStages().entrySet()
                 .stream().filter(e -> !e.getKey().equals(pending)).map(e -> e.getValue().get(0)).toList());
-    }
-
-    private static String secretJson(Issued issued) {
-        ObjectNode secret = JSON.createObjectNode();
-        secret.put("certificate", issued.certificatePem());
-        secret.put("privateKey", issued.privateKeyPem());
-        return secret.toString();
     }
 
     @Test

@@ -15,11 +15,10 @@ import java.util.Optional;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.LambdaPath;
@@ -48,10 +47,19 @@ class RotationAtScaleTest {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     SandboxState sandbox;
+
+    @BeforeEach
+    void fresh() {
+        sandbox.faults().reset();
+        sandbox.rateLimit(1_000_000, Duration.ofMinutes(1));
+        sandbox.clearSecrets();
+        while (sandbox.takeInvocation() != null) {
+            // nothing left over from another test
+        }
+    }
 
     /**
      * A new version put while a daily run is under way: its own event deploys it, and when the run reaches its app,
@@ -59,12 +67,6 @@ class RotationAtScaleTest {
      */
     @Test
     void aNewVersionPutWhileARunIsInFlightIsDeployedOnce() {
-        sandbox.faults().reset();
-        sandbox.rateLimit(1_000_000, Duration.ofMinutes(1));
-        sandbox.clearSecrets();
-        while (sandbox.takeInvocation() != null) {
-            // nothing left over from another test
-        }
         KeyPair keys = TestCertificates.rsa(2048);
         Instant now = Instant.now();
         for (String app : List.of("flight-a", "flight-b")) {
@@ -97,20 +99,11 @@ class RotationAtScaleTest {
     private void putCertificate(String app, KeyPair keys, Instant now) {
         String domain = "www." + app + ".example";
         Issued issued = TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain), now.minus(Duration.ofDays(1)), Duration.ofDays(90));
-        ObjectNode secret = JSON.createObjectNode();
-        secret.put("certificate", issued.certificatePem());
-        secret.put("privateKey", issued.privateKeyPem());
-        sandbox.putSecret("scale-certs/" + app + "/0", secret.toString(), Map.of("scalingo:app", app));
+        sandbox.putSecret("scale-certs/" + app + "/0", issued.secretString(), Map.of("scalingo:app", app));
     }
 
     @Test
     void aThousandSecretsOverFiveHundredAppsAreEachCheckedOnceAcrossInvocations() {
-        sandbox.faults().reset();
-        sandbox.rateLimit(1_000_000, Duration.ofMinutes(1));
-        sandbox.clearSecrets();
-        while (sandbox.takeInvocation() != null) {
-            // nothing left over from another test
-        }
         KeyPair keys = TestCertificates.rsa(2048);
         Instant now = Instant.now();
         for (int a = 0; a < 500; a++) {
@@ -121,10 +114,7 @@ class RotationAtScaleTest {
                 sandbox.seedDomain(app, domain, now, "created", false);
                 Issued issued = TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain), now.minus(Duration.ofDays(1)),
                         Duration.ofDays(90));
-                ObjectNode secret = JSON.createObjectNode();
-                secret.put("certificate", issued.certificatePem());
-                secret.put("privateKey", issued.privateKeyPem());
-                sandbox.putSecret("scale-certs/" + app + "/" + s, secret.toString(), Map.of("scalingo:app", app, "scalingo:domains", domain));
+                sandbox.putSecret("scale-certs/" + app + "/" + s, issued.secretString(), Map.of("scalingo:app", app, "scalingo:domains", domain));
             }
         }
         sandbox.clearCounters();

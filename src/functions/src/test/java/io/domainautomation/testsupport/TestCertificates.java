@@ -33,6 +33,12 @@ public final class TestCertificates {
             return pem(certificate);
         }
 
+        /** The SecretString of a certificate secret, as the rotation and link-on-signup read it. */
+        public String secretString() {
+            return new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                    .put("certificate", certificatePem()).put("privateKey", privateKeyPem()).toString();
+        }
+
         /** PKCS#8 ({@code BEGIN PRIVATE KEY}). */
         public String privateKeyPem() {
             return pkcs8(keys.getPrivate());
