@@ -14,15 +14,18 @@ import jakarta.enterprise.inject.Instance;
 import io.domainautomation.logic.rotation.DeploymentLedger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * The rotation's deployments in the ledger's table: {@code APP#<app>} / {@code CERT#<domain>}, one item per domain,
- * replaced at each deployment (no expiry: it says what a domain carries for as long as it does).
+ * replaced at each deployment (no expiry: it says what a domain carries for as long as it does); and
+ * {@code APP#<app>} / {@code NOTICE#<topic>#<domain>}: the state last announced on a topic (rejected, conflict, expiring).
  */
 @ApplicationScoped
 public class DynamoDbDeployments implements DeploymentLedger {
 
     private static final String CERT = "CERT#";
+    private static final String NOTICE = "NOTICE#";
 
     private final Instance<DynamoDbClient> dynamo;
     private final LedgerConfig config;
@@ -58,6 +61,35 @@ public class DynamoDbDeployments implements DeploymentLedger {
         item.put("keyDescription", s(deployed.keyDescription() == null ? "" : deployed.keyDescription()));
         call("record the deployment on " + deployed.domain() + " of " + deployed.app(),
                 () -> dynamo.get().putItem(p -> p.tableName(config.table()).item(item)));
+    }
+
+    @Override
+    public boolean announce(String app, String domain, String topic, String state) {
+        Map<String, AttributeValue> item = key("APP#" + app, NOTICE + topic + "#" + domain);
+        item.put("state", s(state));
+        try {
+            call("record the announcement on " + domain + " of " + app, () -> dynamo.get().putItem(p -> p
+                    .tableName(config.table()).item(item)
+                    .conditionExpression("attribute_not_exists(pk) OR #state <> :state")
+                    .expressionAttributeNames(Map.of("#state", "state"))
+                    .expressionAttributeValues(Map.of(":state", s(state)))));
+            return true;
+        } catch (ConditionalCheckFailedException alreadyAnnounced) {
+            return false;
+        }
+    }
+
+    @Override
+    public void withdraw(String app, String domain, String topic, String state) {
+        try {
+            call("withdraw the announcement on " + domain + " of " + app, () -> dynamo.get().deleteItem(d -> d
+                    .tableName(config.table()).key(key("APP#" + app, NOTICE + topic + "#" + domain))
+                    .conditionExpression("#state = :state")
+                    .expressionAttributeNames(Map.of("#state", "state"))
+                    .expressionAttributeValues(Map.of(":state", s(state)))));
+        } catch (ConditionalCheckFailedException another) {
+            // a newer state was announced meanwhile: that one stays
+        }
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {

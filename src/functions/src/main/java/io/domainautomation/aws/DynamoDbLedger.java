@@ -20,6 +20,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.domainautomation.logic.LedgerUnavailable;
+import io.domainautomation.logic.cleanup.CertificateProgress;
 import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.logic.cleanup.ScanState;
 import io.domainautomation.logic.cleanup.StaleRecord;
@@ -34,6 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * <ul>
  * <li>{@code STALE} / {@code <app>#<domain>}: a domain seen stale (first and last sighting, rules, evidence, scans),
  * all in one partition, so a scan reads them with one query per invocation, not one per app;
+ * <li>{@code LETSENCRYPT} / {@code <app>#<domain>}: a Let's Encrypt certificate awaited (status, since when, announced
+ * stuck) or recently issued, in one partition too;
  * <li>{@code APP#<app>} / {@code REMOVED#<domain>}: the tombstone of a removed domain;
  * <li>{@code SCAN} / {@code RUNNING}: which scan runs, until when (the one-scan-at-a-time claim);
  * <li>{@code SCAN#<id>} / {@code STATE}: a scan's state, its step and the lease of the invocation working on it.
@@ -44,6 +47,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 public class DynamoDbLedger implements CleanupLedger {
 
     private static final String STALE = "STALE";
+    private static final String LETSENCRYPT = "LETSENCRYPT";
     private static final String REMOVED = "REMOVED#";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
@@ -75,20 +79,25 @@ public class DynamoDbLedger implements CleanupLedger {
 
     /** The stale records whose sort key starts with {@code prefix}, across pages. */
     private List<StaleRecord> query(String action, String prefix) {
-        List<StaleRecord> records = new ArrayList<>();
+        return queryPartition(action, STALE, prefix).stream().map(this::staleRecord).toList();
+    }
+
+    /** The items of one partition whose sort key starts with {@code prefix}, across pages. */
+    private List<Map<String, AttributeValue>> queryPartition(String action, String partition, String prefix) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> startKey = null;
         do {
             Map<String, AttributeValue> from = startKey;
             QueryResponse page = call(action, () -> dynamo.get().query(q -> q
                     .tableName(config.table())
                     .keyConditionExpression(prefix.isEmpty() ? "pk = :pk" : "pk = :pk AND begins_with(sk, :prefix)")
-                    .expressionAttributeValues(prefix.isEmpty() ? Map.of(":pk", s(STALE))
-                            : Map.of(":pk", s(STALE), ":prefix", s(prefix)))
+                    .expressionAttributeValues(prefix.isEmpty() ? Map.of(":pk", s(partition))
+                            : Map.of(":pk", s(partition), ":prefix", s(prefix)))
                     .exclusiveStartKey(from)));
-            page.items().forEach(item -> records.add(staleRecord(item)));
+            items.addAll(page.items());
             startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (startKey != null);
-        return records;
+        return items;
     }
 
     @Override
@@ -109,6 +118,36 @@ public class DynamoDbLedger implements CleanupLedger {
     public void forget(String app, String domain) {
         call("forget " + domain + " of " + app, () -> dynamo.get().deleteItem(d -> d.tableName(config.table())
                 .key(key(STALE, app + "#" + domain))));
+    }
+
+    @Override
+    public Map<String, Map<String, CertificateProgress>> allCertificateProgress() {
+        Map<String, Map<String, CertificateProgress>> byApp = new HashMap<>();
+        for (Map<String, AttributeValue> item : queryPartition("query the Let's Encrypt records", LETSENCRYPT, "")) {
+            String sk = item.get("sk").s();
+            int separator = sk.indexOf('#');
+            CertificateProgress progress = new CertificateProgress(sk.substring(0, separator), sk.substring(separator + 1),
+                    item.get("status").s(), Instant.parse(item.get("since").s()), item.get("stuckAnnounced").bool());
+            byApp.computeIfAbsent(progress.app(), a -> new HashMap<>()).put(progress.domain(), progress);
+        }
+        return byApp;
+    }
+
+    @Override
+    public void rememberProgress(CertificateProgress progress) {
+        Map<String, AttributeValue> item = key(LETSENCRYPT, progress.app() + "#" + progress.domain());
+        item.put("status", s(progress.status()));
+        item.put("since", s(progress.since().toString()));
+        item.put("stuckAnnounced", AttributeValue.fromBool(progress.stuckAnnounced()));
+        item.put("expiresAt", n(Instant.now().plus(config.staleRecordRetention()).getEpochSecond()));
+        call("remember the certificate of " + progress.domain() + " of " + progress.app(),
+                () -> dynamo.get().putItem(p -> p.tableName(config.table()).item(item)));
+    }
+
+    @Override
+    public void forgetProgress(String app, String domain) {
+        call("forget the certificate of " + domain + " of " + app, () -> dynamo.get().deleteItem(d -> d
+                .tableName(config.table()).key(key(LETSENCRYPT, app + "#" + domain))));
     }
 
     @Override

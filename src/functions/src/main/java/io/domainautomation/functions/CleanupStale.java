@@ -2,6 +2,7 @@ package io.domainautomation.functions;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,8 @@ import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.cleanup.CleanupConfig;
 import io.domainautomation.logic.cleanup.CleanupRuns;
 import io.domainautomation.logic.cleanup.ScanState;
+import io.domainautomation.logic.events.CleanupEvents;
+import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.scalingo.Deadline;
 import io.domainautomation.scalingo.ScalingoException;
 import io.quarkus.funqy.Funq;
@@ -55,13 +58,16 @@ public class CleanupStale {
     @Inject
     InvocationDeadline deadlines;
 
+    @Inject
+    EventDelivery events;
+
     @Funq(NAME)
     public JsonNode cleanupStale(JsonNode event) {
         Deadline deadline = deadlines.current();
         try {
             CleanupTriggers.Request request = CleanupTriggers.parse(event);
             if (request instanceof CleanupTriggers.Restore restore) {
-                return restored(runs.restore(restore.app(), restore.domain(), deadline));
+                return restored(runs.restore(restore.app(), restore.domain(), deadline), deadline);
             }
             CleanupRuns.Outcome outcome = request instanceof CleanupTriggers.Resume resume
                     ? runs.resume(resume.scanId(), resume.step(), lease(deadline), deadline)
@@ -69,7 +75,9 @@ public class CleanupStale {
             if (outcome.busyWith().isPresent()) {
                 return refused("busy", "scan " + outcome.busyWith().get() + " is running; this one did not start", false);
             }
-            return reported(outcome.state().orElseThrow());
+            // Published once the step is saved: an event is never about something the ledger does not hold.
+            List<DomainEvent> unpublished = events.deliver(NAME, outcome.events(), deadline);
+            return reported(outcome.state().orElseThrow(), outcome.events().size() - unpublished.size(), unpublished);
         } catch (InvalidInput invalid) {
             return refused("rejected", invalid.getMessage(), false);
         } catch (LedgerUnavailable e) {
@@ -91,8 +99,10 @@ public class CleanupStale {
                 : Duration.ofNanos(Math.max(0, deadline.nanoTime() - System.nanoTime())).plusSeconds(5);
     }
 
-    private JsonNode reported(ScanState state) {
+    private JsonNode reported(ScanState state, int published, List<DomainEvent> unpublished) {
         ObjectNode report = report(state);
+        report.put("eventsPublished", published);
+        report.set("eventsUnpublished", json.valueToTree(EventDelivery.summaries(unpublished)));
         if (!state.done()) {
             ObjectNode next = json.createObjectNode();
             next.put("scanId", state.scanId());
@@ -133,7 +143,9 @@ public class CleanupStale {
         return report;
     }
 
-    private JsonNode restored(CleanupRuns.Restored restored) {
+    private JsonNode restored(CleanupRuns.Restored restored, Deadline deadline) {
+        List<DomainEvent> unpublished = events.deliver(NAME,
+                List.of(CleanupEvents.restored(restored.tombstone(), restored.alreadyLinked())), deadline);
         ObjectNode report = json.createObjectNode();
         report.put("restored", restored.tombstone().domain());
         report.put("app", restored.tombstone().app());
@@ -144,6 +156,7 @@ public class CleanupStale {
         if (restored.tombstone().hadCustomCertificate()) {
             report.put("note", "it had a custom certificate, which is not restored: upload it again");
         }
+        report.set("eventsUnpublished", json.valueToTree(EventDelivery.summaries(unpublished)));
         log.info(NAME, Map.of("outcome", "restored", "app", restored.tombstone().app(), "domain",
                 restored.tombstone().domain(), "alreadyLinked", restored.alreadyLinked()));
         return report;

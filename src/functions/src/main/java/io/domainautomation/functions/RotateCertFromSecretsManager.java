@@ -1,6 +1,7 @@
 package io.domainautomation.functions;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,10 +15,14 @@ import io.domainautomation.aws.Continuation;
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.RotationTriggers;
 import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.logic.events.DomainEvent;
+import io.domainautomation.logic.events.Notice;
 import io.domainautomation.logic.rotation.CertificateRotation;
+import io.domainautomation.logic.rotation.RotationAnnouncements;
 import io.domainautomation.logic.rotation.RotationConfig;
 import io.domainautomation.logic.rotation.RotationReport;
 import io.domainautomation.logic.rotation.RotationScope;
+import io.domainautomation.scalingo.Deadline;
 import io.quarkus.funqy.Funq;
 
 /**
@@ -50,6 +55,12 @@ public class RotateCertFromSecretsManager {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    RotationAnnouncements announcements;
+
+    @Inject
+    EventDelivery events;
+
     @Funq(NAME)
     public RotationReport rotateCertFromSecretsManager(JsonNode event) {
         RotationScope trigger;
@@ -62,7 +73,12 @@ public class RotateCertFromSecretsManager {
             metrics.emit("RotationProblems", "Count", 1, Map.of("Function", NAME));
             return refused;
         }
-        RotationReport report = rotation.run(trigger, config.timeBudget(), deadlines.current());
+        Deadline deadline = deadlines.current();
+        RotationReport report = rotation.run(trigger, config.timeBudget(), deadline);
+        List<Notice> news = announcements.news(report);
+        List<DomainEvent> unpublished = events.deliver(NAME, news.stream().map(Notice::event).toList(), deadline);
+        announcements.withdraw(news, unpublished);
+        report = report.withEventsUnpublished(EventDelivery.summaries(unpublished));
         Optional<String> continuedBy = Optional.empty();
         if (report.continueAfter() != null) {
             ObjectNode next = json.createObjectNode();

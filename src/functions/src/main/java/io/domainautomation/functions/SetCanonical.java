@@ -26,6 +26,8 @@ import io.domainautomation.logic.AppName;
 import io.domainautomation.logic.CanonicalDomains;
 import io.domainautomation.logic.CanonicalRequest;
 import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.logic.events.CanonicalEvents;
+import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.scalingo.Deadline;
 import io.domainautomation.scalingo.Domain;
 import io.domainautomation.scalingo.ScalingoException;
@@ -57,6 +59,9 @@ public class SetCanonical {
 
     @Inject
     EmbeddedMetrics metrics;
+
+    @Inject
+    EventDelivery events;
 
     @Funq(NAME)
     public JsonNode setCanonical(JsonNode event) {
@@ -125,7 +130,8 @@ public class SetCanonical {
         try {
             CanonicalDomains.Change change = canonical.set(app, request.domain(), request.link(), deadline);
             logChange(app, request.domain().ascii(), change, caller, requestId);
-            return ok(domainJson(change.current().orElseThrow()));
+            return ok(announced(domainJson(change.current().orElseThrow()), app, request.domain().ascii(), change, caller,
+                    requestId, deadline));
         } catch (CanonicalDomains.NotLinked notLinked) {
             return error(404, notLinked.getMessage(), Map.of("resource", "domain"));
         } catch (CanonicalDomains.TakenByAnotherApp taken) {
@@ -140,7 +146,22 @@ public class SetCanonical {
         body.put("app", app);
         body.putNull("canonicalDomain");
         body.put("previous", change.previous().map(Domain::name).orElse(null));
-        return ok(body);
+        return ok(announced(body, app, change.previous().map(Domain::name).orElse(null), change, caller, requestId, deadline));
+    }
+
+    /** A change is announced (Canonical Domain Changed); the reply says when the event could not be published. */
+    private ObjectNode announced(ObjectNode body, String app, String domain, CanonicalDomains.Change change, String caller,
+            String requestId, Deadline deadline) {
+        if (!change.changed()) {
+            return body;
+        }
+        List<DomainEvent> unpublished = events.deliver(NAME, List.of(CanonicalEvents.changed(app, domain,
+                change.previous().map(Domain::name).orElse(null), change.current().map(Domain::name).orElse(null), caller,
+                requestId)), deadline);
+        if (!unpublished.isEmpty()) {
+            body.set("eventsUnpublished", json.valueToTree(EventDelivery.summaries(unpublished)));
+        }
+        return body;
     }
 
     private void logChange(String app, String domain, CanonicalDomains.Change change, String caller, String requestId) {

@@ -200,6 +200,27 @@ class TemplateTest {
                 "HttpApiUrl", "DashboardUrl", "CleanupLedgerTableName", "EventBusName"), outputs, "what infra/OPERATIONS.md and README use");
     }
 
+    /** Every function publishes its lifecycle events on the domain bus (Globals give its name), and may nowhere else. */
+    @Test
+    void everyFunctionMayPublishOnTheDomainBusOnly() {
+        JsonNode policy = template.path("Resources").path("PublishDomainEventsPolicy");
+        assertEquals("AWS::IAM::ManagedPolicy", policy.path("Type").asText());
+        JsonNode statements = policy.path("Properties").path("PolicyDocument").path("Statement");
+        assertEquals(1, statements.size());
+        assertEquals("events:PutEvents", statements.get(0).path("Action").asText());
+        JsonNode resource = statements.get(0).path("Resource");
+        assertEquals("CreateEventBus", resource.get(0).asText());
+        assertEquals("DomainEventBus.Arn", resource.get(1).asText());
+        assertTrue(resource.get(2).asText().endsWith(":event-bus/${EventBusName}"), resource.toString());
+        assertTrue(variables(template.path("Globals").path("Function")).containsKey("EVENTS_BUS_NAME"));
+        functions.forEach((name, function) -> {
+            List<String> attached = new ArrayList<>();
+            function.path("Policies").forEach(p -> attached.add(p.asText()));
+            assertTrue(attached.contains("PublishDomainEventsPolicy"), name + " publishes its events");
+            assertFalse(function.toString().contains("events:"), name + " has no other EventBridge permission");
+        });
+    }
+
     /**
      * The ledger's table has the keys the code and the local dynalite table use, keeps its history (point-in-time
      * recovery, retained on stack deletion), expires what no longer matters, and cleanup-stale and the rotation may

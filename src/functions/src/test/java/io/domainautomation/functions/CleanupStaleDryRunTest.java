@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.LambdaPath;
+import io.domainautomation.testsupport.PublishedEvents;
 import io.domainautomation.testsupport.TestClock;
 import io.domainautomation.testsupport.TestDnsServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -59,6 +61,7 @@ class CleanupStaleDryRunTest {
         sandbox.addApiToken("tk-us-test-local-token");
         sandbox.addApp("clean-dry");
         dns.address("clean-dry.osc-fr1.scalingo.io", "10.0.0.1");
+        sandbox.clearEvents();
         sandbox.seedDomain("clean-dry", "gone.dry.example", TestClock.now().minus(Duration.ofDays(30)), "pending_dns", false);
 
         JsonNode first = LambdaPath.invoke("{\"dryRun\": false}");
@@ -71,5 +74,8 @@ class CleanupStaleDryRunTest {
         assertEquals(1, confirmed.get("keptByReason").get("dry-run").asInt());
         assertEquals(0, confirmed.get("removed").size());
         assertEquals(0, sandbox.counter("domains.unlink"));
+        // What README's catalogue says of a dry run: the mark is announced, saying it is a dry run; no removal.
+        assertTrue(PublishedEvents.only(sandbox, "Domain Marked Stale").get("dryRun").asBoolean());
+        assertEquals(List.of(), PublishedEvents.of(sandbox, "Domain Removed"));
     }
 }

@@ -29,6 +29,13 @@ public interface CleanupConfig {
     @WithDefault("7d")
     Duration confirmAfter();
 
+    /**
+     * A Let's Encrypt certificate awaited longer than this ({@code pending_dns}, {@code dns_required}, {@code error})
+     * is announced stuck ({@code Domain Validation Stuck}), once per status.
+     */
+    @WithDefault("24h")
+    Duration validationStuckAfter();
+
     /** A scan not done after this long no longer stops another from starting, and cannot be continued. */
     @WithDefault("24h")
     Duration scanExpiry();

@@ -21,6 +21,13 @@ public interface CleanupLedger {
 
     void forget(String app, String domain);
 
+    /** What the previous scans saw of Let's Encrypt certificates, by app and domain name (one read per invocation). */
+    Map<String, Map<String, CertificateProgress>> allCertificateProgress();
+
+    void rememberProgress(CertificateProgress progress);
+
+    void forgetProgress(String app, String domain);
+
     void bury(Tombstone tombstone);
 
     Optional<Tombstone> tombstone(String app, String domain);

@@ -3,6 +3,7 @@ package io.domainautomation.logic.cleanup;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -10,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.domainautomation.logic.InvalidInput;
 import io.domainautomation.logic.LedgerUnavailable;
+import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.scalingo.Deadline;
 import io.domainautomation.scalingo.Domain;
 import io.domainautomation.scalingo.DomainChanges;
@@ -23,8 +25,19 @@ import io.domainautomation.scalingo.ScalingoException;
 @ApplicationScoped
 public class CleanupRuns {
 
-    /** What an invocation did: the state it left, or, when another scan runs, that scan's id and nothing done. */
-    public record Outcome(Optional<ScanState> state, Optional<String> busyWith) {
+    /**
+     * What an invocation did: the state it left and the events to publish, or, when another scan runs, that scan's id
+     * and nothing done.
+     */
+    public record Outcome(Optional<ScanState> state, List<DomainEvent> events, Optional<String> busyWith) {
+
+        static Outcome worked(CleanupScan.Step step) {
+            return new Outcome(Optional.of(step.state()), step.events(), Optional.empty());
+        }
+
+        static Outcome busy(Optional<String> running) {
+            return new Outcome(Optional.empty(), List.of(), running);
+        }
     }
 
     /** A domain linked again from its tombstone. */
@@ -58,12 +71,11 @@ public class CleanupRuns {
         Optional<String> running = ledger.claimScan(scanId, now, now.plus(config.scanExpiry()));
         if (running.isPresent()) {
             Optional<ScanState> abandoned = ledger.leaseAbandonedScan(running.get(), now, now.plus(lease));
-            return abandoned.map(state -> new Outcome(Optional.of(work(state, deadline)), Optional.<String>empty()))
-                    .orElseGet(() -> new Outcome(Optional.empty(), running));
+            return abandoned.map(state -> Outcome.worked(work(state, deadline))).orElseGet(() -> Outcome.busy(running));
         }
         ScanState fresh = ScanState.start(scanId, now.toString(), config.dryRun() || dryRunAsked);
         ledger.createScan(fresh, now.plus(lease), now.plus(config.scanExpiry()));
-        return new Outcome(Optional.of(work(fresh, deadline)), Optional.empty());
+        return Outcome.worked(work(fresh, deadline));
     }
 
     /** Goes on with a scan from the ledger; the payload names it and its step, nothing more. */
@@ -74,13 +86,13 @@ public class CleanupRuns {
         }
         ScanState state = ledger.leaseScan(scanId, step, now, now.plus(lease)).orElseThrow(() -> new InvalidInput("step",
                 "scan " + scanId + " is not at step " + step + " or another invocation works on it"));
-        return new Outcome(Optional.of(work(state, deadline)), Optional.empty());
+        return Outcome.worked(work(state, deadline));
     }
 
-    private ScanState work(ScanState state, Deadline deadline) {
-        ScanState after;
+    private CleanupScan.Step work(ScanState state, Deadline deadline) {
+        CleanupScan.Step step;
         try {
-            after = scan.run(state, config.timeBudget(), deadline);
+            step = scan.run(state, config.timeBudget(), deadline);
         } catch (RuntimeException e) {
             try {
                 ledger.releaseLease(state.scanId());
@@ -89,6 +101,7 @@ public class CleanupRuns {
             }
             throw e;
         }
+        ScanState after = step.state();
         // The continuation normally starts within seconds; a lost one leaves the scan to the next scheduled start.
         if (!ledger.saveScan(after, clock.instant().plus(HAND_ON_WINDOW))) {
             throw new LedgerUnavailable("scan " + after.scanId() + " was moved on by another invocation", false, null);
@@ -96,7 +109,7 @@ public class CleanupRuns {
         if (after.done()) {
             ledger.releaseScan(after.scanId());
         }
-        return after;
+        return step;
     }
 
     /** Links a removed domain again, as its tombstone says (no custom certificate: the ledger never keeps a key). */

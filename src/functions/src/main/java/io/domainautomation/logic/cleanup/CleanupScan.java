@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +19,8 @@ import io.domainautomation.dns.DnsAnswer;
 import io.domainautomation.dns.DnsProbe;
 import io.domainautomation.logic.Hostname;
 import io.domainautomation.logic.LedgerUnavailable;
+import io.domainautomation.logic.events.CleanupEvents;
+import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.scalingo.App;
 import io.domainautomation.scalingo.Deadline;
 import io.domainautomation.scalingo.Domain;
@@ -28,7 +31,8 @@ import io.domainautomation.scalingo.ScalingoException;
  * Scans apps in name order within a time budget, remembers in the ledger what it sees stale (a first sighting is a
  * mark, a confirmed one a planned removal), and, once every app is scanned, removes what the caps allow, each after a
  * last look, also within the budget. A scan or a removal phase that cannot finish in one invocation stops between two
- * apps or two removals and goes on in the next.
+ * apps or two removals and goes on in the next. On the way it notes what the systems around want to hear of (domains
+ * marked, removed; Let's Encrypt certificates issued or stuck), for the caller to publish once the step is saved.
  */
 @ApplicationScoped
 public class CleanupScan {
@@ -55,27 +59,36 @@ public class CleanupScan {
      * comes first, would be passed by it; at least one per invocation, so every invocation makes progress. Each call
      * keeps to the invocation's deadline.
      */
-    public ScanState run(ScanState from, Duration budget, Deadline invocation) {
+    public Step run(ScanState from, Duration budget, Deadline invocation) {
         long budgetEnd = Deadline.after(budget).earliest(invocation).nanoTime();
         ScanState.Builder state = from.toBuilder().invocationStarted();
+        List<DomainEvent> events = new ArrayList<>();
         if (config.dryRun() && !state.dryRun()) {
             state.dryRunFromNowOn().error("dry run switched on during the scan: nothing more is removed");
         }
-        if (state.phase() == ScanState.Phase.SCANNING && !scanApps(state, budgetEnd, invocation)) {
-            return state.build();
+        if (state.phase() == ScanState.Phase.SCANNING && !scanApps(state, events, budgetEnd, invocation)) {
+            return new Step(state.build(), events);
         }
         if (state.phase() == ScanState.Phase.REMOVING) {
-            removeConfirmed(state, budgetEnd, invocation);
+            removeConfirmed(state, events, budgetEnd, invocation);
         }
-        return state.build();
+        return new Step(state.build(), events);
+    }
+
+    /** What one invocation did: the state to save, and the events of what it saw and did, in order. */
+    public record Step(ScanState state, List<DomainEvent> events) {
+        public Step {
+            events = List.copyOf(events);
+        }
     }
 
     /** @return true when every app is scanned */
-    private boolean scanApps(ScanState.Builder state, long budgetEnd, Deadline invocation) {
+    private boolean scanApps(ScanState.Builder state, List<DomainEvent> events, long budgetEnd, Deadline invocation) {
         long slowestApp = 0;
         int scanned = 0;
         String resumeAfter = state.lastApp();
         Map<String, Map<String, StaleRecord>> remembered = ledger.allStaleRecords();
+        Map<String, Map<String, CertificateProgress>> certificates = ledger.allCertificateProgress();
         List<App> apps = scalingo.listApps(invocation).stream()
                 .filter(a -> StaleRules.inScope(a.name(), config.appsAllowList().orElse(List.of()), config.appsPrefix().orElse(null)))
                 .filter(a -> resumeAfter == null || a.name().compareTo(resumeAfter) > 0)
@@ -87,7 +100,8 @@ public class CleanupScan {
                 return false;
             }
             try {
-                scanApp(app, remembered.getOrDefault(app.name(), Map.of()), state, invocation);
+                scanApp(app, remembered.getOrDefault(app.name(), Map.of()), certificates.getOrDefault(app.name(), Map.of()),
+                        state, events, invocation);
                 state.appScanned(app.name());
             } catch (ScalingoException | LedgerUnavailable e) {
                 boolean retry = e instanceof ScalingoException s ? s.isTransient() : ((LedgerUnavailable) e).isTransient();
@@ -109,13 +123,17 @@ public class CleanupScan {
         return true;
     }
 
-    private void scanApp(App app, Map<String, StaleRecord> staleRecords, ScanState.Builder state, Deadline deadline) {
+    private void scanApp(App app, Map<String, StaleRecord> staleRecords, Map<String, CertificateProgress> certificates,
+            ScanState.Builder state, List<DomainEvent> events, Deadline deadline) {
         List<Domain> domains = scalingo.listDomains(app.name(), deadline);
         Map<String, StaleRecord> remembered = new HashMap<>(staleRecords);
+        Map<String, CertificateProgress> awaited = new HashMap<>(certificates);
         String appHost = hostOf(app.baseUrl());
         Map<String, DnsAnswer> appAnswers = new HashMap<>(1);
         Instant now = clock.instant();
         for (Domain domain : domains) {
+            watchCertificate(app.name(), domain, Optional.ofNullable(awaited.remove(domain.name())), appHost, state,
+                    events, now);
             Look look = look(domain, appHost, appAnswers, now);
             DomainVerdict verdict = look.verdict();
             state.domainExamined(verdict.rules());
@@ -126,8 +144,13 @@ public class CleanupScan {
                             domain.id(), verdict.rules(), look.evidence(), state.scanId(), now, config.confirmAfter());
                     ledger.remember(sighting.record());
                     switch (sighting.status()) {
-                        case MARKED -> state.mark(new ScanState.Marked(app.name(), domain.name(), verdict.rules(),
-                                sighting.notBefore().toString()));
+                        case MARKED -> {
+                            state.mark(new ScanState.Marked(app.name(), domain.name(), verdict.rules(),
+                                    sighting.notBefore().toString()));
+                            events.add(CleanupEvents.markedStale(app.name(), domain.name(), domain.id(), verdict.rules(),
+                                    look.evidence(), sighting.record().firstStaleAt(), sighting.notBefore(), state.dryRun(),
+                                    state.scanId()));
+                        }
                         case WAITING -> state.waiting();
                         case CONFIRMED -> state.plan(new ScanState.Planned(app.name(), appHost, domain.id(), domain.name(),
                                 verdict.rules()), config.maxRemovalsPerRun());
@@ -145,8 +168,26 @@ public class CleanupScan {
                 case UNDECIDED -> state.keep(app.name(), domain.name(), verdict.keptBecause());
             }
         }
-        // Records of domains the app no longer has: nothing left to confirm.
+        // Records of domains the app no longer has: nothing left to confirm, no certificate to await.
         remembered.keySet().forEach(gone -> ledger.forget(app.name(), gone));
+        awaited.keySet().forEach(gone -> ledger.forgetProgress(app.name(), gone));
+    }
+
+    /** The ledger's record of the domain's Let's Encrypt certificate brought up to date; issued or stuck announced. */
+    private void watchCertificate(String app, Domain domain, Optional<CertificateProgress> previous, String appHost,
+            ScanState.Builder state, List<DomainEvent> events, Instant now) {
+        LetsencryptWatch.Observation seen = LetsencryptWatch.observe(previous, app, domain, now, config.gracePeriod(),
+                config.validationStuckAfter());
+        if (seen.changed()) {
+            seen.next().ifPresentOrElse(ledger::rememberProgress, () -> ledger.forgetProgress(app, domain.name()));
+        }
+        switch (seen.announce()) {
+            case ISSUED -> events.add(CleanupEvents.certificateIssued(app, domain, previous, state.scanId()));
+            case STUCK -> events.add(CleanupEvents.validationStuck(app, domain, seen.next().orElseThrow(),
+                    config.validationStuckAfter(), appHost.isEmpty() ? domain.name() : appHost, state.scanId()));
+            case NOTHING -> {
+            }
+        }
     }
 
     /** One look at a domain: the verdict, and the evidence it rests on (what the ledger and a tombstone keep). */
@@ -181,7 +222,7 @@ public class CleanupScan {
     }
 
     /** Removes (unless dry run) the confirmed domains still stale at a last look, each within the budget. */
-    private void removeConfirmed(ScanState.Builder state, long budgetEnd, Deadline deadline) {
+    private void removeConfirmed(ScanState.Builder state, List<DomainEvent> events, long budgetEnd, Deadline deadline) {
         List<ScanState.Planned> planned = state.planned();
         if (state.dryRun()) {
             planned.subList(state.nextRemoval(), planned.size()).forEach(p -> state.keep(p.app(), p.domain(), "dry-run"));
@@ -199,7 +240,9 @@ public class CleanupScan {
             }
             ScanState.Planned next = planned.get(state.nextRemoval());
             try {
-                state.removalSettled(removeOne(next, state, current, appAnswers, deadline));
+                Optional<Tombstone> removed = removeOne(next, state, current, appAnswers, deadline);
+                state.removalSettled(removed.isPresent());
+                removed.ifPresent(t -> events.add(CleanupEvents.removed(t)));
             } catch (ScalingoException e) {
                 if (e.isNotInTime()) {
                     return; // the next invocation takes it up again
@@ -213,16 +256,16 @@ public class CleanupScan {
         state.finished();
     }
 
-    /** @return whether the domain was removed */
-    private boolean removeOne(ScanState.Planned planned, ScanState.Builder state, Map<String, List<Domain>> current,
+    /** @return the removed domain's tombstone; empty when it was kept */
+    private Optional<Tombstone> removeOne(ScanState.Planned planned, ScanState.Builder state, Map<String, List<Domain>> current,
             Map<String, DnsAnswer> appAnswers, Deadline deadline) {
         List<Domain> domains = current.computeIfAbsent(planned.app(), a -> scalingo.listDomains(a, deadline));
         Optional<Domain> found = domains.stream().filter(d -> d.id().equals(planned.domainId())).findFirst();
         if (found.isEmpty()) {
             ledger.forget(planned.app(), planned.domain());
             // This scan's own unlink, from an invocation that failed before it could record it?
-            boolean ours = ledger.tombstone(planned.app(), planned.domain()).map(t -> state.scanId().equals(t.scanId())).orElse(false);
-            if (!ours) {
+            Optional<Tombstone> ours = ledger.tombstone(planned.app(), planned.domain()).filter(t -> state.scanId().equals(t.scanId()));
+            if (ours.isEmpty()) {
                 state.keep(planned.app(), planned.domain(), "gone-before-removal");
             }
             return ours;
@@ -231,13 +274,14 @@ public class CleanupScan {
         Look last = look(domain, planned.appHost(), appAnswers, clock.instant());
         if (!last.verdict().candidate() || !last.verdict().rules().equals(planned.rules())) {
             state.keep(planned.app(), planned.domain(), "changed-since-scan");
-            return false;
+            return Optional.empty();
         }
         StaleRecord record = ledger.staleRecords(planned.app()).get(planned.domain());
-        ledger.bury(new Tombstone(planned.app(), planned.domain(), clock.instant(), state.scanId(), planned.rules(),
+        Tombstone tombstone = new Tombstone(planned.app(), planned.domain(), clock.instant(), state.scanId(), planned.rules(),
                 last.evidence(), domain.isCanonical(), !Boolean.FALSE.equals(domain.letsencryptEnabled()),
                 domain.hasCustomCertificate(), record == null ? null : record.firstStaleAt(),
-                record == null ? 0 : record.sightings()));
+                record == null ? 0 : record.sightings());
+        ledger.bury(tombstone);
         try {
             scalingo.unlinkDomain(planned.app(), planned.domainId(), deadline);
         } catch (ScalingoException e) {
@@ -253,11 +297,11 @@ public class CleanupScan {
             if (stillLinked) {
                 ledger.removeTombstone(planned.app(), planned.domain());
                 state.keep(planned.app(), planned.domain(), PLATFORM_REFUSED);
-                return false;
+                return Optional.empty();
             }
         }
         ledger.forget(planned.app(), planned.domain());
-        return true;
+        return Optional.of(tombstone);
     }
 
     static String hostOf(String baseUrl) {

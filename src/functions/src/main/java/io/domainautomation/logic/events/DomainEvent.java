@@ -1,6 +1,7 @@
 package io.domainautomation.logic.events;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -13,6 +14,20 @@ public record DomainEvent(String detailType, String eventId, Map<String, Object>
 
     public static final String SOURCE = "scalingo-domain-automation";
     public static final String VERSION = "1";
+
+    /**
+     * What every event's detail starts with: the schema version, the event id, the app, the domain, and the ids that
+     * tie it to what caused it (an SQS message, a request, a scan, a secret version).
+     */
+    public static Map<String, Object> detail(String eventId, String app, String domain, Map<String, Object> correlation) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("version", VERSION);
+        detail.put("eventId", eventId);
+        detail.put("app", app);
+        detail.put("domain", domain);
+        detail.put("correlation", correlation);
+        return detail;
+    }
 
     /** The same inputs give the same id: what redelivery of one message or one scan's retry publishes again. */
     public static String stableId(String... parts) {

@@ -47,15 +47,9 @@ public final class LinkEvents {
     }
 
     static Map<String, Object> base(String id, String app, String domain, String messageId, Optional<String> requestId) {
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("version", DomainEvent.VERSION);
-        detail.put("eventId", id);
-        detail.put("app", app);
-        detail.put("domain", domain);
         Map<String, Object> correlation = new LinkedHashMap<>();
         correlation.put("sqsMessageId", messageId);
         requestId.ifPresent(r -> correlation.put("requestId", r));
-        detail.put("correlation", correlation);
-        return detail;
+        return DomainEvent.detail(id, app, domain, correlation);
     }
 }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -19,6 +20,8 @@ import io.domainautomation.aws.CertificateSecrets.ManagedSecret;
 import io.domainautomation.aws.CertificateSecrets.Material;
 import io.domainautomation.logic.Hostname;
 import io.domainautomation.logic.LedgerUnavailable;
+import io.domainautomation.logic.events.Notice;
+import io.domainautomation.logic.events.RotationEvents;
 import io.domainautomation.logic.rotation.RotationReport.Entry;
 import io.domainautomation.logic.rotation.RotationReport.Outcome;
 import io.domainautomation.logic.tls.CertificateAttachment;
@@ -46,6 +49,7 @@ public class CertificateRotation {
     private final ScalingoClient scalingo;
     private final Optional<String> namePrefix;
     private final DeploymentLedger deployments;
+    private final List<Integer> expiryWarnings;
     private final Clock clock = Clock.systemUTC();
 
     CertificateRotation(CertificateSecrets secrets, CertificateAttachment attachment, ScalingoClient scalingo,
@@ -55,6 +59,7 @@ public class CertificateRotation {
         this.scalingo = scalingo;
         this.deployments = deployments;
         this.namePrefix = config.secretNamePrefix().filter(p -> !p.isBlank());
+        this.expiryWarnings = config.expiryWarnings();
     }
 
     /**
@@ -110,7 +115,24 @@ public class CertificateRotation {
             rotateApp(app.getValue(), trigger, onlySecret, report, deadline);
             slowest = Math.max(slowest, System.nanoTime() - started);
         }
-        return report.build();
+        return withRejections(report.build(), trigger.source());
+    }
+
+    /**
+     * Every certificate refused by a check is announced (once per check and certificate). Not a role that may not
+     * read, which is this service's configuration (alarmed), nor a failure worth another try.
+     */
+    private static RotationReport withRejections(RotationReport report, String trigger) {
+        RotationReport.Builder with = RotationReport.builder(report.trigger(), report.dryRun());
+        report.entries().forEach(with::add);
+        report.notices().forEach(with::notice);
+        if (report.continueAfter() != null) {
+            with.continueAfter(report.continueAfter());
+        }
+        report.entries().stream()
+                .filter(e -> e.outcome() == Outcome.REJECTED && e.app() != null && e.check() != null && !"configuration".equals(e.check()))
+                .forEach(e -> with.notice(RotationEvents.rejected(e, trigger)));
+        return with.build();
     }
 
     private static String lastApp(Map<String, List<ManagedSecret>> byApp, String next) {
@@ -132,15 +154,37 @@ public class CertificateRotation {
             for (ConflictResolution.Claim loser : settled.losers()) {
                 Candidate lost = candidates.stream().filter(c -> c.claim() == loser).findFirst().orElseThrow();
                 if (onlySecret.isEmpty() || onlySecret.get().equals(lost.secret().arn()) || onlySecret.get().equals(winner.secret().arn())) {
-                    report.add(new Entry(lost.secret().name(), lost.app(), lost.domain().name(), Outcome.CONFLICT, "conflict",
+                    Entry conflict = new Entry(lost.secret().name(), lost.app(), lost.domain().name(), Outcome.CONFLICT, "conflict",
                             winner.secret().name() + " also claims this domain and wins: " + settled.why(), lost.identity(),
-                            daysToExpiry(lost.domain())));
+                            daysToExpiry(lost.domain()));
+                    report.add(conflict).notice(RotationEvents.conflict(conflict, winner.secret().name(), settled.why(),
+                            trigger.source()));
                 }
             }
             if (onlySecret.isEmpty() || onlySecret.get().equals(winner.secret().arn())) {
-                deploy(winner, trigger.dryRun(), report, deadline);
+                deploy(winner, trigger, report, deadline);
             }
         }
+        String app = appSecrets.get(0).app().get();
+        for (Domain domain : domainsByApp.getOrDefault(app, List.of())) {
+            if (trigger.domain().map(d -> d.ascii().equals(domain.name())).orElse(true)) {
+                expiring(app, domain, trigger.source()).ifPresent(report::notice);
+            }
+        }
+    }
+
+    /**
+     * The certificate a domain carries as listed at the start of the run, past an expiry warning; not one replaced by
+     * this run (its successor is the one that counts, seen by the next run).
+     */
+    private Optional<Notice> expiring(String app, Domain domain, String trigger) {
+        if (!domain.hasCustomCertificate() || domain.validity() == null) {
+            return Optional.empty();
+        }
+        long daysLeft = daysToExpiry(domain);
+        OptionalInt threshold = ExpiryWarning.reached(daysLeft, expiryWarnings);
+        return threshold.isEmpty() ? Optional.empty() : Optional.of(RotationEvents.expiring(app, domain.name(),
+                domain.tlscert(), domain.validity().toInstant(), daysLeft, threshold.getAsInt(), trigger));
     }
 
     private List<ManagedSecret> sameApp(ManagedSecret named) {
@@ -216,7 +260,8 @@ public class CertificateRotation {
     }
 
     /** The winning secret's certificate onto its domain, when the ledger and Scalingo say it is not there. */
-    private void deploy(Candidate winner, boolean dryRun, RotationReport.Builder report, Deadline deadline) {
+    private void deploy(Candidate winner, RotationScope trigger, RotationReport.Builder report, Deadline deadline) {
+        boolean dryRun = trigger.dryRun();
         Domain domain = winner.domain();
         UploadDecision decision;
         try {
@@ -254,8 +299,9 @@ public class CertificateRotation {
         } catch (LedgerUnavailable e) {
             reason += "; not recorded in the ledger (" + e.getMessage() + "): the next run uploads it again";
         }
-        report.add(new Entry(winner.secret().name(), winner.app(), domain.name(), Outcome.ROTATED, null, reason,
-                winner.identity(), daysToExpiry(updated)));
+        Entry rotated = new Entry(winner.secret().name(), winner.app(), domain.name(), Outcome.ROTATED, null, reason,
+                winner.identity(), daysToExpiry(updated));
+        report.add(rotated).notice(RotationEvents.rotated(rotated, winner.material().versionId(), trigger.source()));
     }
 
     /** Worth another run later (failed), or a problem someone must fix (rejected). */

@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * What the rotation deployed on each domain (the ledger's table when deployed): which certificate (its SHA-256
  * fingerprint), from which secret and version, when, and what Scalingo reported right after (subject, expiry, key),
- * so a certificate is uploaded exactly when it differs from what was deployed or when someone changed the domain's.
+ * so a certificate is uploaded exactly when it differs from what was deployed or when someone changed the domain's;
+ * and which states (rejected, conflict, expiring) were announced, so each is announced once per change.
  */
 public interface DeploymentLedger {
 
@@ -18,4 +19,14 @@ public interface DeploymentLedger {
     Optional<Deployed> deployed(String app, String domain);
 
     void recordDeployed(Deployed deployed);
+
+    /**
+     * Records that {@code state} was announced on {@code topic} for the domain.
+     *
+     * @return false when that very state was already announced (nothing new to say)
+     */
+    boolean announce(String app, String domain, String topic, String state);
+
+    /** The announcement of {@code state} could not be published: forgotten, so the next run makes it again. */
+    void withdraw(String app, String domain, String topic, String state);
 }

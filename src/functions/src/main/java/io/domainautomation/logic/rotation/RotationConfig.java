@@ -1,6 +1,7 @@
 package io.domainautomation.logic.rotation;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -17,6 +18,13 @@ public interface RotationConfig {
     /** A certificate with less validity left than this is refused ({@code expires-soon}), by link-on-signup too. */
     @WithDefault("7d")
     Duration minValidity();
+
+    /**
+     * Days of validity left at which a domain's certificate is announced expiring ({@code Certificate Expiring}),
+     * once per threshold and certificate; an expired one once more.
+     */
+    @WithDefault("30,14,7")
+    List<Integer> expiryWarnings();
 
     /** Only secrets whose name starts with this are managed, when set. */
     Optional<String> secretNamePrefix();

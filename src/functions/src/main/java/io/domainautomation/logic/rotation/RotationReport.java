@@ -5,16 +5,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import io.domainautomation.logic.events.Notice;
 import io.domainautomation.logic.tls.CertificateIdentity;
 
 /**
  * What a rotation run did, per domain, immutable. Names certificates by subject, serial and fingerprint; never keys.
  */
 public record RotationReport(String trigger, boolean dryRun, List<Entry> entries,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String continueAfter) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String continueAfter, @JsonIgnore List<Notice> notices,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Map<String, Object>> eventsUnpublished) {
 
     public enum Outcome {
         ROTATED("rotated"), WOULD_ROTATE("would-rotate"), UNCHANGED("unchanged"), REJECTED("rejected"),
@@ -39,6 +42,13 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
 
     public RotationReport {
         entries = List.copyOf(entries);
+        notices = List.copyOf(notices);
+        eventsUnpublished = List.copyOf(eventsUnpublished);
+    }
+
+    /** The same report, saying which of its events could not be published. */
+    public RotationReport withEventsUnpublished(List<Map<String, Object>> unpublished) {
+        return new RotationReport(trigger, dryRun, entries, continueAfter, notices, unpublished);
     }
 
     public static Builder builder(String trigger, boolean dryRun) {
@@ -60,6 +70,7 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
         private final String trigger;
         private final boolean dryRun;
         private final List<Entry> entries = new ArrayList<>();
+        private final List<Notice> notices = new ArrayList<>();
         private String continueAfter;
 
         private Builder(String trigger, boolean dryRun) {
@@ -72,6 +83,12 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
             return this;
         }
 
+        /** An event for the systems around, published after the run (see RotationAnnouncements). */
+        public Builder notice(Notice notice) {
+            notices.add(notice);
+            return this;
+        }
+
         /** The run stopped for its time budget: the next invocation goes on with the apps after this one. */
         public Builder continueAfter(String app) {
             continueAfter = app;
@@ -79,7 +96,7 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
         }
 
         public RotationReport build() {
-            return new RotationReport(trigger, dryRun, entries, continueAfter);
+            return new RotationReport(trigger, dryRun, entries, continueAfter, notices, List.of());
         }
     }
 }
