@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,9 +22,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.domainautomation.sandbox.SandboxState;
+import io.domainautomation.aws.EventPublisher;
 import io.domainautomation.sandbox.HttpApiEvents;
 import io.domainautomation.testsupport.LogCapture;
 import io.domainautomation.testsupport.LambdaPath;
+import io.domainautomation.testsupport.PublishedEvents;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -86,6 +89,31 @@ class SetCanonicalTest {
         assertTrue(logs.lines().stream().anyMatch(l -> l.contains("\"app\":\"" + app + "\"")
                 && l.contains("\"newCanonical\":\"www." + app + ".example\"") && l.contains(HttpApiEvents.CALLER_ARN)),
                 "the change is logged with the caller from the request context");
+    }
+
+    @Test
+    void eachChangeIsAnnouncedWithTheCallerAndNoChangeIsNot() {
+        sandbox.clearEvents();
+        http("PUT", "/apps/" + app + "/canonical-domain", "{\"domain\":\"www." + app + ".example\"}");
+        http("PUT", "/apps/" + app + "/canonical-domain", "{\"domain\":\"www." + app + ".example\"}");
+        JsonNode set = PublishedEvents.only(sandbox, "Canonical Domain Changed");
+        assertTrue(set.get("previous").isNull());
+        assertEquals("www." + app + ".example", set.get("current").asText());
+        assertEquals(HttpApiEvents.CALLER_ARN, set.get("caller").asText());
+
+        sandbox.clearEvents();
+        HttpReply switched = http("PUT", "/apps/" + app + "/canonical-domain", "{\"domain\":\"shop." + app + ".example\"}");
+        assertFalse(switched.body().has("eventsUnpublished"), switched.raw());
+        JsonNode changed = PublishedEvents.only(sandbox, "Canonical Domain Changed");
+        assertEquals("www." + app + ".example", changed.get("previous").asText());
+        assertEquals("shop." + app + ".example", changed.get("current").asText());
+
+        sandbox.clearEvents();
+        sandbox.faults().failEventEntries(EventPublisher.ATTEMPTS);
+        HttpReply removed = http("DELETE", "/apps/" + app + "/canonical-domain", null);
+        assertEquals(200, removed.status(), "the change is made; only its announcement failed");
+        assertEquals("Canonical Domain Changed", removed.body().at("/eventsUnpublished/0/detailType").asText(), removed.raw());
+        assertEquals(List.of(), sandbox.events());
     }
 
     @Test
