@@ -19,6 +19,8 @@ import io.domainautomation.aws.EventPublisher;
 import io.domainautomation.aws.ScalingoApiToken;
 import io.domainautomation.functions.trigger.HttpApi;
 import io.domainautomation.logic.cleanup.CleanupLedger;
+import io.domainautomation.logic.rotation.DeploymentLedger;
+import io.domainautomation.scalingo.ApiTokenSource;
 import io.domainautomation.scalingo.BearerTokens;
 import io.domainautomation.scalingo.DomainChanges;
 import io.domainautomation.scalingo.Envelopes;
@@ -32,8 +34,9 @@ import io.quarkus.runtime.StartupEvent;
  * <li>On demand: warm Jackson on the Scalingo types, then read the token and exchange a bearer (which warms the
  * AWS SDK and the REST client on the way), in the background while the runtime asks for the first event, so they
  * overlap instead of adding up.</li>
- * <li>SnapStart: before the snapshot, warm Jackson and the AWS SDK's request path through a DescribeSecret of the
- * token secret (metadata only): a snapshot must hold no secret, and a bearer in it would be stale. The token and
+ * <li>SnapStart: before the snapshot, warm Jackson, the Scalingo REST client's whole request path against a loopback
+ * server started and stopped for it ({@link LoopbackPriming}), and the AWS SDK's request path through a DescribeSecret
+ * of the token secret (metadata only): a snapshot must hold no secret, and a bearer in it would be stale. The token and
  * the bearer are fetched after a restore, through the CRaC restore hook.</li>
  * </ul>
  */
@@ -80,10 +83,12 @@ public class ColdStartPriming implements Resource {
     private final String export;
     private final CleanupLedger ledger;
     private final EventPublisher events;
+    private final DeploymentLedger deployments;
+    private final ApiTokenSource tokenSource;
 
     ColdStartPriming(ObjectMapper json, BearerTokens bearers, ScalingoApiToken apiToken, RequestPacer pacer,
             @ConfigProperty(name = "quarkus.funqy.export", defaultValue = "") String export, CleanupLedger ledger,
-            EventPublisher events) {
+            EventPublisher events, DeploymentLedger deployments, ApiTokenSource tokenSource) {
         this.json = json;
         this.bearers = bearers;
         this.apiToken = apiToken;
@@ -91,6 +96,8 @@ public class ColdStartPriming implements Resource {
         this.export = export;
         this.ledger = ledger;
         this.events = events;
+        this.deployments = deployments;
+        this.tokenSource = tokenSource;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -102,11 +109,14 @@ public class ColdStartPriming implements Resource {
             case OUTSIDE_LAMBDA -> {
             }
             case SNAP_START -> {
+                long started = System.nanoTime();
                 warmJackson();
+                LoopbackPriming.run();
                 apiToken.describeSecret();
                 warmLedger();
                 warmEvents();
                 Core.getGlobalContext().register(this);
+                LOG.infof("cold-start priming before the snapshot took %d ms", (System.nanoTime() - started) / 1_000_000);
             }
             case ON_DEMAND -> inBackground(() -> {
                 warmJackson();
@@ -136,25 +146,23 @@ public class ColdStartPriming implements Resource {
     }
 
     /**
-     * cleanup-stale only: builds the DynamoDB client and runs its JSON protocol and signing once, with a read of which
-     * scan runs (no secret, nothing kept).
+     * The functions with a ledger (cleanup-stale, the rotation): builds the DynamoDB client and runs its JSON protocol
+     * and signing once, with a read that finds nothing or which scan runs (no secret, nothing kept).
      */
     void warmLedger() {
-        if (!export.equals(CleanupStale.NAME)) {
-            return;
-        }
         try {
-            ledger.runningScan(Instant.now());
+            if (export.equals(CleanupStale.NAME)) {
+                ledger.runningScan(Instant.now());
+            } else if (export.equals(RotateCertFromSecretsManager.NAME)) {
+                deployments.deployed("cold-start-priming", "priming.invalid");
+            }
         } catch (RuntimeException e) {
             LOG.warnf("cold-start priming: the cleanup ledger did not answer (%s); the first invocation tries again", e.getMessage());
         }
     }
 
-    /** link-on-signup only (the one function that publishes so far): builds the EventBridge client, sends nothing. */
+    /** Builds the EventBridge client every function publishes with; sends nothing. */
     void warmEvents() {
-        if (!export.equals(LinkOnSignup.NAME)) {
-            return;
-        }
         try {
             events.warm();
         } catch (RuntimeException e) {
@@ -165,7 +173,12 @@ public class ColdStartPriming implements Resource {
     /** Reads the API token and exchanges it for a bearer, so the first invocation finds both cached. */
     void fetchCredentials() {
         try {
+            long started = System.nanoTime();
+            tokenSource.apiToken();
+            long read = System.nanoTime();
             bearers.authorization();
+            LOG.infof("credentials ready: token read in %d ms, bearer exchange in %d ms", (read - started) / 1_000_000,
+                    (System.nanoTime() - read) / 1_000_000);
         } catch (RuntimeException e) {
             LOG.warnf("cold-start priming: no bearer yet (%s); the first invocation tries again", e.getMessage());
         }

@@ -148,7 +148,7 @@ class PerformanceBenchmark {
             snapshotAt.put(k, new ArrayList<>());
             restored.put(k, new ArrayList<>());
         });
-        int starts = 10;
+        int starts = Integer.getInteger("benchmark.starts", 10);
         Pattern started = Pattern.compile("started in ([0-9.]+)s");
         for (int round = 0; round < starts; round++) {
             for (Map.Entry<String, String> event : events.entrySet()) {
