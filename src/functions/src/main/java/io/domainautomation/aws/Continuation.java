@@ -28,7 +28,12 @@ public class Continuation {
     }
 
     /** @return where it was handed, or empty when no function is known (a local run: the caller continues by hand). */
-    public Optional<String> handOff(Optional<String> configuredFunction, String payloadJson) {
+    /** Builds the Lambda client a hand-off uses (no request): what a first hand-off would pay, paid before. */
+    public void warm() {
+        lambda.get().serviceClientConfiguration();
+    }
+
+        public Optional<String> handOff(Optional<String> configuredFunction, String payloadJson) {
         Optional<String> target = configuredFunction.or(() -> ownName).filter(name -> !name.isBlank());
         if (target.isEmpty()) {
             return Optional.empty();

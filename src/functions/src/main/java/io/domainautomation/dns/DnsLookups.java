@@ -1,0 +1,150 @@
+package io.domainautomation.dns;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Lookup;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/** The dnsjava side of {@link DnsProbe}: resolves against the configured resolver, without caching. */
+final class DnsLookups {
+
+    private final Resolver resolver;
+
+    DnsLookups(DnsConfig config) {
+        this.resolver = resolver(config);
+    }
+
+    private static Resolver resolver(DnsConfig config) {
+        try {
+            Resolver chosen;
+            if (config.resolver().isPresent()) {
+                String[] hostPort = config.resolver().get().split(":");
+                SimpleResolver simple = new SimpleResolver(hostPort[0]);
+                if (hostPort.length > 1) {
+                    simple.setPort(Integer.parseInt(hostPort[1]));
+                }
+                chosen = simple;
+            } else {
+                chosen = new ExtendedResolver();
+            }
+            chosen.setTimeout(config.timeout());
+            return chosen;
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("cleanup.dns.resolver (CLEANUP_DNS_RESOLVER) is not a usable host: " + e.getMessage(), e);
+        }
+    }
+
+    DnsAnswer resolve(String hostname) {
+        String probed = hostname.startsWith("*.") ? "stale-check-probe." + hostname.substring(2) : hostname;
+        List<String> chain = new ArrayList<>();
+        Set<InetAddress> addresses = new HashSet<>();
+        boolean failed = false;
+        for (int type : new int[] { Type.A, Type.AAAA }) {
+            Lookup lookup;
+            try {
+                lookup = new Lookup(Name.fromString(probed.endsWith(".") ? probed : probed + "."), type);
+            } catch (TextParseException e) {
+                return new DnsAnswer(List.of(), Set.of(), true);
+            }
+            lookup.setResolver(resolver);
+            lookup.setCache(null);
+            Record[] records = lookup.run();
+            int result = lookup.getResult();
+            if (result == Lookup.TRY_AGAIN || result == Lookup.UNRECOVERABLE) {
+                failed = true;
+            }
+            Name[] aliases = lookup.getAliases();
+            if (aliases != null) {
+                for (Name alias : aliases) {
+                    addName(chain, alias);
+                }
+            }
+            if (records != null) {
+                for (Record record : records) {
+                    addName(chain, record.getName());
+                    if (record instanceof ARecord a) {
+                        addresses.add(a.getAddress());
+                    } else if (record instanceof AAAARecord aaaa) {
+                        addresses.add(aaaa.getAddress());
+                    }
+                }
+            }
+        }
+        return new DnsAnswer(chain, addresses, failed);
+    }
+
+    /**
+     * A first resolution, as the scan makes them, answered by a responder on loopback started for it and closed
+     * afterwards (a CNAME and an address): what the first look at a domain loads and initialises, with no query
+     * leaving the machine.
+     */
+    /** @return whether the lookup was answered */
+    boolean prime() {
+        try (DatagramSocket responder = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> answerOnce(responder), "dns-priming");
+            answering.setDaemon(true);
+            answering.start();
+            SimpleResolver loopback = new SimpleResolver(InetAddress.getLoopbackAddress());
+            loopback.setPort(responder.getLocalPort());
+            loopback.setTimeout(java.time.Duration.ofSeconds(1));
+            Lookup lookup = new Lookup(Name.fromString("priming.invalid."), Type.A);
+            lookup.setResolver(loopback);
+            lookup.setCache(null);
+            lookup.run();
+            answering.join(1000);
+            return lookup.getResult() == Lookup.SUCCESSFUL;
+        } catch (IOException e) {
+            return false; // only the priming is lost
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void answerOnce(DatagramSocket responder) {
+        try {
+            DatagramPacket packet = new DatagramPacket(new byte[512], 512);
+            responder.receive(packet);
+            Message query = new Message(Arrays.copyOf(packet.getData(), packet.getLength()));
+            Message answer = new Message(query.getHeader().getID());
+            answer.getHeader().setFlag(Flags.QR);
+            answer.addRecord(query.getQuestion(), Section.QUESTION);
+            Name target = Name.fromString("app.priming.invalid.");
+            answer.addRecord(new CNAMERecord(query.getQuestion().getName(), DClass.IN, 60, target), Section.ANSWER);
+            answer.addRecord(new ARecord(target, DClass.IN, 60, InetAddress.getByAddress(new byte[] { 10, 0, 0, 1 })), Section.ANSWER);
+            byte[] wire = answer.toWire();
+            responder.send(new DatagramPacket(wire, wire.length, packet.getSocketAddress()));
+        } catch (IOException e) {
+            // the socket was closed: the lookup timed out or ended
+        }
+    }
+
+    private static void addName(List<String> chain, Name name) {
+        String text = name.toString(true).toLowerCase(java.util.Locale.ROOT);
+        if (!chain.contains(text)) {
+            chain.add(text);
+        }
+    }
+}
