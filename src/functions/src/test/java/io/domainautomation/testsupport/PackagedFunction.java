@@ -132,7 +132,8 @@ public final class PackagedFunction implements AutoCloseable {
 
     /** The handler template.yaml names for this artifact; an artifact without it (the baseline) has Funqy's own. */
     public static String handlerOf(Path taskRoot) {
-        return Files.exists(taskRoot.resolve("io/domainautomation/functions/LambdaHandler.class")) ? HANDLER : FUNQY_HANDLER;
+        return Files.exists(taskRoot.resolve("io/domainautomation/functions/LambdaHandler.class"))
+                || Files.exists(taskRoot.resolve("lib/application.jar")) ? HANDLER : FUNQY_HANDLER;
     }
 
     public long pid() {
