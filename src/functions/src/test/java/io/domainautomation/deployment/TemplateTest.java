@@ -221,6 +221,22 @@ class TemplateTest {
         });
     }
 
+    /** An event no function could publish is alarmed, for every function, and the operations guide says what to do. */
+    @Test
+    void unpublishedEventsOfEveryFunctionAreAlarmed() throws IOException {
+        JsonNode alarm = template.path("Resources").path("EventsUnpublishedAlarm").path("Properties");
+        Set<String> functionsCounted = new HashSet<>();
+        alarm.path("Metrics").forEach(m -> {
+            if (m.has("MetricStat")) {
+                assertEquals("EventsUnpublished", m.at("/MetricStat/Metric/MetricName").asText());
+                functionsCounted.add(m.at("/MetricStat/Metric/Dimensions/0/Value").asText());
+            }
+        });
+        assertEquals(Set.of("link-on-signup", "rotate-cert-from-secrets-manager", "set-canonical", "cleanup-stale"), functionsCounted);
+        assertEquals(0, alarm.path("Threshold").asInt());
+        assertTrue(Files.readString(ProjectFiles.at("infra/OPERATIONS.md")).contains("## EventsUnpublishedAlarm"));
+    }
+
     /**
      * The ledger's table has the keys the code and the local dynalite table use, keeps its history (point-in-time
      * recovery, retained on stack deletion), expires what no longer matters, and cleanup-stale and the rotation may
