@@ -132,10 +132,10 @@ public class ColdStartPriming implements Resource {
                 LOG.infof("cold-start priming before the snapshot took %d ms", (System.nanoTime() - started) / 1_000_000);
             }
             case ON_DEMAND -> {
+                // Not the loopback priming: on demand it only moves the same work earlier, for more memory (BENCHMARKS.md).
                 inBackground(this::fetchCredentials);
                 inBackground(() -> {
                     warmJackson();
-                    LoopbackPriming.run();
                     warmLedger();
                     warmEvents();
                 });

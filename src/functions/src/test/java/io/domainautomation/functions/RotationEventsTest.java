@@ -1,6 +1,7 @@
 package io.domainautomation.functions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.KeyPair;
@@ -96,6 +97,25 @@ class RotationEventsTest {
         LambdaPath.invoke(secretTrigger());
         LambdaPath.invoke(secretTrigger());
         assertEquals(2, PublishedEvents.of(sandbox, "Certificate Rejected").size(), "another certificate, another announcement");
+    }
+
+    @Test
+    void aKeyPutWhereTheCertificateBelongsIsRejectedWithoutShowingIt() {
+        Issued issued = certificate(Instant.now().minus(Duration.ofDays(1)), Duration.ofDays(90));
+        String keyPem = issued.privateKeyPem();
+        sandbox.putSecret("certs/" + app, "{\"certificate\":" + quoted(keyPem) + ",\"privateKey\":" + quoted(keyPem) + "}",
+                Map.of("scalingo:app", app));
+        LambdaPath.invoke(secretTrigger());
+        JsonNode rejected = PublishedEvents.only(sandbox, "Certificate Rejected");
+        assertFalse(rejected.get("reason").asText().isBlank());
+        String[] keyLines = keyPem.split("\n");
+        String published = sandbox.events().toString();
+        assertFalse(published.contains("PRIVATE KEY"), published);
+        assertFalse(published.contains(keyLines[keyLines.length / 2]), "no line of the key in any event");
+    }
+
+    private static String quoted(String text) {
+        return "\"" + text.replace("\n", "\\n") + "\"";
     }
 
     @Test

@@ -15,16 +15,19 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.domainautomation.aws.EventsConfig;
 import io.domainautomation.dns.DnsAnswer;
 import io.domainautomation.dns.DnsProbe;
 import io.domainautomation.logic.Hostname;
 import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.events.CleanupEvents;
+import io.domainautomation.logic.events.DnsInstructions;
 import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.scalingo.App;
 import io.domainautomation.scalingo.Deadline;
 import io.domainautomation.scalingo.Domain;
 import io.domainautomation.scalingo.ScalingoClient;
+import io.domainautomation.scalingo.ScalingoConfig;
 import io.domainautomation.scalingo.ScalingoException;
 
 /**
@@ -45,13 +48,18 @@ public class CleanupScan {
     private final CleanupConfig config;
     private final CleanupLedger ledger;
     private final Clock clock;
+    private final String apiUrl;
+    private final Optional<String> appDomain;
 
-    CleanupScan(ScalingoClient scalingo, DnsProbe dns, CleanupConfig config, CleanupLedger ledger, Clock clock) {
+    CleanupScan(ScalingoClient scalingo, DnsProbe dns, CleanupConfig config, CleanupLedger ledger, Clock clock,
+            ScalingoConfig scalingoConfig, EventsConfig events) {
         this.scalingo = scalingo;
         this.dns = dns;
         this.config = config;
         this.ledger = ledger;
         this.clock = clock;
+        this.apiUrl = scalingoConfig.apiUrl();
+        this.appDomain = events.appDomain();
     }
 
     /**
@@ -184,7 +192,8 @@ public class CleanupScan {
         switch (seen.announce()) {
             case ISSUED -> events.add(CleanupEvents.certificateIssued(app, domain, previous, state.scanId()));
             case STUCK -> events.add(CleanupEvents.validationStuck(app, domain, seen.next().orElseThrow(),
-                    config.validationStuckAfter(), appHost.isEmpty() ? domain.name() : appHost, state.scanId()));
+                    config.validationStuckAfter(), appHost.isEmpty() ? DnsInstructions.appHost(app, apiUrl, appDomain) : appHost,
+                    state.scanId()));
             case NOTHING -> {
             }
         }

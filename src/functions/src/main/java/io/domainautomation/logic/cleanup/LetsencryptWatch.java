@@ -24,12 +24,10 @@ public final class LetsencryptWatch {
     }
 
     /**
-     * @param next     the record to keep ({@code empty}: none)
-     * @param changed  whether the ledger must be written ({@code next} stored, or the record forgotten)
-     * @param previous what the ledger held before
+     * @param next    the record to keep ({@code empty}: none)
+     * @param changed whether the ledger must be written ({@code next} stored, or the record forgotten)
      */
-    public record Observation(Optional<CertificateProgress> next, boolean changed, Announce announce,
-            Optional<CertificateProgress> previous) {
+    public record Observation(Optional<CertificateProgress> next, boolean changed, Announce announce) {
     }
 
     private LetsencryptWatch() {
@@ -43,22 +41,22 @@ public final class LetsencryptWatch {
             Duration window, Duration stuckAfter) {
         String status = domain.letsencryptStatus();
         if (Boolean.FALSE.equals(domain.letsencryptEnabled()) || status == null || status.isBlank()) {
-            return new Observation(Optional.empty(), previous.isPresent(), Announce.NOTHING, previous);
+            return new Observation(Optional.empty(), previous.isPresent(), Announce.NOTHING);
         }
         Instant created = domain.createdAt() == null ? null : domain.createdAt().toInstant();
         boolean young = created != null && created.plus(window).isAfter(now);
         if (CertificateProgress.ISSUED.equals(status)) {
             CertificateProgress issued = new CertificateProgress(app, domain.name(), status, now, false);
             if (previous.isEmpty()) {
-                return young ? new Observation(Optional.of(issued), true, Announce.ISSUED, previous)
-                        : new Observation(Optional.empty(), false, Announce.NOTHING, previous);
+                return young ? new Observation(Optional.of(issued), true, Announce.ISSUED)
+                        : new Observation(Optional.empty(), false, Announce.NOTHING);
             }
             if (!previous.get().issued()) {
-                return new Observation(Optional.of(issued), true, Announce.ISSUED, previous);
+                return new Observation(Optional.of(issued), true, Announce.ISSUED);
             }
             // Issued and announced: kept while the domain is young, so the rule above cannot announce it again.
-            return young ? new Observation(previous, false, Announce.NOTHING, previous)
-                    : new Observation(Optional.empty(), true, Announce.NOTHING, previous);
+            return young ? new Observation(previous, false, Announce.NOTHING)
+                    : new Observation(Optional.empty(), true, Announce.NOTHING);
         }
         CertificateProgress awaited;
         if (previous.isEmpty() || previous.get().issued()) {
@@ -75,6 +73,6 @@ public final class LetsencryptWatch {
             awaited = new CertificateProgress(app, domain.name(), status, awaited.since(), true);
         }
         return new Observation(Optional.of(awaited), !previous.equals(Optional.of(awaited)),
-                stuck ? Announce.STUCK : Announce.NOTHING, previous);
+                stuck ? Announce.STUCK : Announce.NOTHING);
     }
 }
