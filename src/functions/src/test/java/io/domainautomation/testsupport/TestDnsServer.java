@@ -37,10 +37,29 @@ public final class TestDnsServer implements AutoCloseable {
     private volatile boolean running = true;
 
     public TestDnsServer(int port) throws SocketException {
-        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        socket = bind(port);
         thread = new Thread(this::serve, "test-dns");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Binds the port, waiting a little while another server of an earlier test is still letting it go. */
+    private static DatagramSocket bind(int port) throws SocketException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            } catch (java.net.BindException taken) {
+                if (attempt == 50) {
+                    throw taken;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw taken;
+                }
+            }
+        }
     }
 
     public int port() {
@@ -131,9 +150,18 @@ public final class TestDnsServer implements AutoCloseable {
         return response;
     }
 
+    /**
+     * Closes the socket and waits for the serving thread: a socket closed while a thread is blocked receiving on it
+     * keeps its port until that thread has left the call, and the next test binds the same port at once.
+     */
     @Override
     public void close() {
         running = false;
         socket.close();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
