@@ -18,8 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.domainautomation.aws.Continuation;
 import io.domainautomation.aws.EventPublisher;
-import io.domainautomation.dns.DnsProbe;
 import io.domainautomation.aws.ScalingoApiToken;
+import io.domainautomation.dns.DnsProbe;
 import io.domainautomation.functions.trigger.HttpApi;
 import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.logic.cleanup.ScanState;
@@ -36,13 +36,14 @@ import io.quarkus.runtime.StartupEvent;
  * Moves work off a container's first invocation into Lambda's init phase (quarkus.snapstart.full-warmup starts the
  * application there). Outside Lambda (no {@code AWS_LAMBDA_INITIALIZATION_TYPE}) it does nothing.
  * <ul>
- * <li>On demand: warm Jackson on the Scalingo types, then read the token and exchange a bearer (which warms the
- * AWS SDK and the REST client on the way), in the background while the runtime asks for the first event, so they
- * overlap instead of adding up.</li>
+ * <li>On demand: read the token and exchange a bearer on one background thread, and warm Jackson, the ledger's and
+ * EventBridge's clients on another, while the runtime asks for the first event, so they overlap instead of adding
+ * up.</li>
  * <li>SnapStart: before the snapshot, warm Jackson, the Scalingo REST client's whole request path against a loopback
  * server started and stopped for it ({@link LoopbackPriming}), and the AWS SDK's request path through a DescribeSecret
- * of the token secret (metadata only): a snapshot must hold no secret, and a bearer in it would be stale. The token and
- * the bearer are fetched after a restore, through the CRaC restore hook.</li>
+ * of the token secret (metadata only), and each function's own path (the ledger, DNS, certificates): a snapshot must
+ * hold no secret, and a bearer in it would be stale. The token and the bearer are fetched after a restore, through
+ * the CRaC restore hook.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -181,7 +182,7 @@ public class ColdStartPriming implements Resource {
                 deployments.deployed("cold-start-priming", "priming.invalid");
             }
         } catch (RuntimeException e) {
-            LOG.warnf("cold-start priming: the cleanup ledger did not answer (%s); the first invocation tries again", e.getMessage());
+            LOG.warnf("cold-start priming: the ledger did not answer (%s); the first invocation tries again", e.getMessage());
         }
     }
 

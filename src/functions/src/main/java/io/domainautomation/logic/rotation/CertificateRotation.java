@@ -5,10 +5,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -144,6 +146,7 @@ public class CertificateRotation {
             RotationReport.Builder report, Deadline deadline) {
         Map<String, List<Domain>> domainsByApp = new HashMap<>();
         Map<String, List<Candidate>> claims = new TreeMap<>();
+        Set<String> replaced = new HashSet<>();
         for (ManagedSecret secret : appSecrets) {
             boolean reported = onlySecret.map(secret.arn()::equals).orElse(true);
             claim(secret, trigger.domain().map(Hostname::ascii), domainsByApp, claims, reported ? report : null, deadline);
@@ -161,13 +164,13 @@ public class CertificateRotation {
                             trigger.source()));
                 }
             }
-            if (onlySecret.isEmpty() || onlySecret.get().equals(winner.secret().arn())) {
-                deploy(winner, trigger, report, deadline);
+            if ((onlySecret.isEmpty() || onlySecret.get().equals(winner.secret().arn())) && deploy(winner, trigger, report, deadline)) {
+                replaced.add(winner.domain().name());
             }
         }
         String app = appSecrets.get(0).app().get();
         for (Domain domain : domainsByApp.getOrDefault(app, List.of())) {
-            if (trigger.domain().map(d -> d.ascii().equals(domain.name())).orElse(true)) {
+            if (!replaced.contains(domain.name()) && trigger.domain().map(d -> d.ascii().equals(domain.name())).orElse(true)) {
                 expiring(app, domain, trigger.source()).ifPresent(report::notice);
             }
         }
@@ -259,8 +262,12 @@ public class CertificateRotation {
         }
     }
 
-    /** The winning secret's certificate onto its domain, when the ledger and Scalingo say it is not there. */
-    private void deploy(Candidate winner, RotationScope trigger, RotationReport.Builder report, Deadline deadline) {
+    /**
+     * The winning secret's certificate onto its domain, when the ledger and Scalingo say it is not there.
+     *
+     * @return whether it was uploaded
+     */
+    private boolean deploy(Candidate winner, RotationScope trigger, RotationReport.Builder report, Deadline deadline) {
         boolean dryRun = trigger.dryRun();
         Domain domain = winner.domain();
         UploadDecision decision;
@@ -269,17 +276,17 @@ public class CertificateRotation {
         } catch (LedgerUnavailable e) {
             report.add(new Entry(winner.secret().name(), winner.app(), domain.name(), e.isTransient() ? Outcome.FAILED : Outcome.REJECTED,
                     e.isTransient() ? "ledger" : "configuration", e.getMessage(), winner.identity(), daysToExpiry(domain)));
-            return;
+            return false;
         }
         if (!decision.upload()) {
             report.add(new Entry(winner.secret().name(), winner.app(), domain.name(), Outcome.UNCHANGED, null, decision.reason(),
                     winner.identity(), daysToExpiry(domain)));
-            return;
+            return false;
         }
         if (dryRun) {
             report.add(new Entry(winner.secret().name(), winner.app(), domain.name(), Outcome.WOULD_ROTATE, null,
                     "dry run: " + decision.reason(), winner.identity(), daysToExpiry(domain)));
-            return;
+            return false;
         }
         Domain updated;
         try {
@@ -289,7 +296,7 @@ public class CertificateRotation {
             String check = e.isTransient() ? null : e.isConfiguration() ? "configuration" : "scalingo-refused";
             report.add(new Entry(winner.secret().name(), winner.app(), domain.name(), e.isTransient() ? Outcome.FAILED : Outcome.REJECTED,
                     check, e.getMessage(), winner.identity(), daysToExpiry(domain)));
-            return;
+            return false;
         }
         String reason = decision.reason();
         try {
@@ -302,6 +309,7 @@ public class CertificateRotation {
         Entry rotated = new Entry(winner.secret().name(), winner.app(), domain.name(), Outcome.ROTATED, null, reason,
                 winner.identity(), daysToExpiry(updated));
         report.add(rotated).notice(RotationEvents.rotated(rotated, winner.material().versionId(), trigger.source()));
+        return true;
     }
 
     /** Worth another run later (failed), or a problem someone must fix (rejected). */
