@@ -658,17 +658,7 @@ class PerformanceBenchmark {
         long budgetMillis = 4 * 60_000 / scale;
         java.security.KeyPair keys = TestCertificates.rsa(2048);
         Instant now = Instant.now();
-        for (int a = 0; a < 500; a++) {
-            String app = String.format("rot-scale-%03d", a);
-            sandbox.addApp(app);
-            for (int d = 0; d < 2; d++) {
-                String domain = "d" + d + "." + app + ".example";
-                sandbox.seedDomain(app, domain, now, "created", false);
-                TestCertificates.Issued issued = TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain),
-                        now.minus(Duration.ofDays(1)), Duration.ofDays(90));
-                sandbox.putSecret("rot-scale/" + app + "/" + d, issued.secretString(), Map.of("scalingo:app", app, "scalingo:domains", domain));
-            }
-        }
+        TestCertificates.seedRotationFleet(sandbox, "rot-scale-", "rot-scale/", 500, keys, now);
         StringBuilder md = new StringBuilder(String.format("## 7. Rotation at scale%n%n"
                 + "1,000 managed secrets over 500 apps (two domains each), the daily run handed from invocation to invocation through\n"
                 + "the sandbox's Lambda Invoke, one warm container, the ledger on dynalite. **Time scaled by %d**: 60 requests per %d ms\n"

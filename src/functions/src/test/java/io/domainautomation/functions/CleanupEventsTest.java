@@ -2,7 +2,6 @@ package io.domainautomation.functions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -21,8 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.domainautomation.aws.EventPublisher;
 import io.domainautomation.aws.LedgerConfig;
 import io.domainautomation.sandbox.SandboxState;
+import io.domainautomation.testsupport.CleanupScans;
 import io.domainautomation.testsupport.LambdaPath;
-import io.domainautomation.testsupport.LedgerTable;
 import io.domainautomation.testsupport.PublishedEvents;
 import io.domainautomation.testsupport.TestClock;
 import io.domainautomation.testsupport.TestDnsServer;
@@ -62,15 +61,7 @@ class CleanupEventsTest {
 
     @BeforeEach
     void fresh() {
-        sandbox.reset();
-        sandbox.addApiToken("tk-us-test-local-token");
-        sandbox.rateLimit(400, Duration.ofSeconds(1));
-        dns.clear();
-        TestClock.reset();
-        LedgerTable.clear(dynamo, ledgerConfig.table());
-        while (sandbox.takeInvocation() != null) {
-            // continuations of an earlier test are not this one's
-        }
+        CleanupScans.fresh(sandbox, dns, dynamo, ledgerConfig.table());
         sandbox.addApp("clean-ev");
         dns.address("clean-ev.osc-fr1.scalingo.io", "10.0.0.1");
         sandbox.clearEvents();
@@ -175,14 +166,6 @@ class CleanupEventsTest {
     }
 
     private JsonNode scan() {
-        JsonNode report = LambdaPath.invoke("{}");
-        int safety = 0;
-        while (!report.path("done").asBoolean(true) && safety++ < 20) {
-            String[] next = sandbox.takeInvocation();
-            assertNotNull(next, "an unfinished invocation handed the scan on: " + report);
-            report = LambdaPath.invoke(next[1]);
-        }
-        assertFalse(report.has("error"), report.toString());
-        return report;
+        return CleanupScans.follow(sandbox, LambdaPath.invoke("{}"));
     }
 }

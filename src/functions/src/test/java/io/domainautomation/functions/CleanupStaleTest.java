@@ -26,8 +26,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.domainautomation.aws.LedgerConfig;
 import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.sandbox.SandboxState;
+import io.domainautomation.testsupport.CleanupScans;
 import io.domainautomation.testsupport.LambdaPath;
-import io.domainautomation.testsupport.LedgerTable;
 import io.domainautomation.testsupport.TestClock;
 import io.domainautomation.testsupport.TestDnsServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -95,15 +95,7 @@ class CleanupStaleTest {
 
     @BeforeEach
     void fresh() {
-        sandbox.reset();
-        sandbox.addApiToken("tk-us-test-local-token");
-        sandbox.rateLimit(400, Duration.ofSeconds(1));
-        dns.clear();
-        TestClock.reset();
-        LedgerTable.clear(dynamo, ledgerConfig.table());
-        while (sandbox.takeInvocation() != null) {
-            // continuations of an earlier test are not this one's
-        }
+        CleanupScans.fresh(sandbox, dns, dynamo, ledgerConfig.table());
     }
 
     private void seedApp(String app) {
@@ -450,14 +442,7 @@ class CleanupStaleTest {
     }
 
     private JsonNode follow(JsonNode report) {
-        int safety = 0;
-        while (!report.path("done").asBoolean(true) && safety++ < 50) {
-            String[] next = sandbox.takeInvocation();
-            assertNotNull(next, "an unfinished invocation handed the scan on: " + report);
-            report = LambdaPath.invoke(next[1]);
-        }
-        assertFalse(report.has("error"), report.toString());
-        return report;
+        return CleanupScans.follow(sandbox, report);
     }
 
     private void restartDns() {

@@ -106,17 +106,7 @@ class RotationAtScaleTest {
     void aThousandSecretsOverFiveHundredAppsAreEachCheckedOnceAcrossInvocations() {
         KeyPair keys = TestCertificates.rsa(2048);
         Instant now = Instant.now();
-        for (int a = 0; a < 500; a++) {
-            String app = String.format("scale-%03d", a);
-            sandbox.addApp(app);
-            for (int s = 0; s < 2; s++) {
-                String domain = "d" + s + "." + app + ".example";
-                sandbox.seedDomain(app, domain, now, "created", false);
-                Issued issued = TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain), now.minus(Duration.ofDays(1)),
-                        Duration.ofDays(90));
-                sandbox.putSecret("scale-certs/" + app + "/" + s, issued.secretString(), Map.of("scalingo:app", app, "scalingo:domains", domain));
-            }
-        }
+        TestCertificates.seedRotationFleet(sandbox, "scale-", "scale-certs/", 500, keys, now);
         sandbox.clearCounters();
 
         Map<String, Integer> checked = new HashMap<>();

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -22,6 +23,8 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+import io.domainautomation.sandbox.SandboxState;
 
 /** Certificates and keys made at test time: no key material is ever committed. */
 public final class TestCertificates {
@@ -143,5 +146,24 @@ public final class TestCertificates {
             throw new IllegalStateException(e);
         }
         return out.toString();
+    }
+
+    /**
+     * {@code apps} apps named {@code <appPrefix>000...}, each with two domains and, for each domain, a managed secret
+     * {@code <secretPrefix><app>/<n>} naming it in {@code scalingo:domains}: the fleet of the rotation-at-scale runs.
+     */
+    public static void seedRotationFleet(SandboxState sandbox, String appPrefix, String secretPrefix,
+            int apps, KeyPair keys, Instant now) {
+        for (int a = 0; a < apps; a++) {
+            String app = String.format("%s%03d", appPrefix, a);
+            sandbox.addApp(app);
+            for (int d = 0; d < 2; d++) {
+                String domain = "d" + d + "." + app + ".example";
+                sandbox.seedDomain(app, domain, now, "created", false);
+                Issued issued = selfSigned(keys, "CN=" + domain, List.of(domain), now.minus(Duration.ofDays(1)), Duration.ofDays(90));
+                sandbox.putSecret(secretPrefix + app + "/" + d, issued.secretString(), Map.of("scalingo:app", app,
+                        "scalingo:domains", domain));
+            }
+        }
     }
 }
