@@ -23,6 +23,10 @@ public class LambdaHandler implements RequestStreamHandler {
 
     private static volatile Invocation current;
 
+    static {
+        TlsWarmUp.startUnlessSnapStart(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE"));
+    }
+
     private final FunqyStreamHandler funqy = new FunqyStreamHandler();
 
     @Override

@@ -293,11 +293,35 @@ class PerformanceBenchmark {
                0.50 s -> 0.67 s (the two threads contend for the same class loading on 2 cores), the total unchanged
                (1.15 s). Removed: it bought nothing here, and at 512 MB Lambda gives less than one vCPU.
 
+            Then (9 alternating starts per step, A against B in the same run, 2026-12-05; this machine was slower that
+            day, the baseline answering in 0.55-0.75 s):
+
+            6. The JDK's TLS machinery (trust store, TLS context) built on a second thread as soon as Lambda loads the
+               handler, on demand only (`TlsWarmUp`), instead of by the first AWS client on the way to the token: the
+               token read 459 -> 353 ms and 540 -> 403 ms (medians, two runs), process start to first answer
+               1.64 -> 1.55 s and 1.85 -> 1.80 s. Kept. It is JDK code the JVM's own class-data archive already holds,
+               so, unlike step 5, it hardly contends with Quarkus' start.
+            7. One HTTP client shared by the AWS clients, to build the TLS context once: nothing to buy. The JDK keeps the
+               trust store it read, and a second `UrlConnectionHttpClient.create()` took 0.3 ms against 220-250 ms for
+               the first. Not done.
+            8. Every class in one jar (`lib/application.jar`, service files merged) instead of the task directory and
+               the 157 jars Quarkus' Lambda packaging lays out: finding classes 0.52 -> 0.35-0.41 s of CPU, the first
+               answer 2.10 -> 1.96 s (medians). Not kept: Quarkus' Lambda packaging requires its own layout (legacy jar),
+               and repacking after it (signed BouncyCastle jars, multi-release jars, service files) would be a second
+               packager to keep right, for about 7 %.
+
             What remains on demand is the first use of about 4,500 classes the baseline does not have (the AWS SDK's
-            clients, models and protocols, Vert.x and Netty under the REST client, see the class table): loading and
-            running them for the first time is the gap to the baseline, and no priming takes it out of an on-demand start;
-            moved into the init phase it only moves (step 5). The on-demand target is not met; SnapStart, which
-            template.yaml deploys, meets its own.
+            clients, models and protocols, Vert.x and Netty under the REST client, see the class table): loading them,
+            most of the CPU the functions use beyond the baseline (see where the CPU goes), and running them for the first
+            time. No priming takes that out of an on-demand start; moved into the init phase it only moves (step 5). An
+            archive of the loaded classes (AppCDS, below) would, but cannot be shipped for Lambda's JVM from here. The
+            on-demand target is not met; SnapStart, which template.yaml deploys, meets its own.
+
+            link-on-signup and set-canonical still load the class of each cleanup and rotation bean and configuration (the
+            "cleanup logic" and "rotation logic" columns), though none of their code runs: the artifact holds all four
+            functions, ArC registers every bean when it starts, and Funqy builds the JSON reader and writer of every
+            function's types. Only a separate build per function would leave them out; dnsjava and BouncyCastle, the
+            libraries behind them, are loaded only by the functions that use them.
 
             """;
 
@@ -346,7 +370,8 @@ class PerformanceBenchmark {
 
     /**
      * Which classes each function has loaded when its first answer is back: one more on-demand start each with
-     * {@code -Xlog:class+load}, counted by origin, beside the baseline's.
+     * {@code -Xlog:class+load}, counted by origin, beside the baseline's; and in the same start, where the process' CPU
+     * went until then, from the JVM's own counters (class loading by stage, JIT compilation, garbage collection).
      */
     private static String loadedClasses(Map<String, String> events) throws Exception {
         Map<String, String> origins = new LinkedHashMap<>();
@@ -360,6 +385,16 @@ class PerformanceBenchmark {
                 .append("One more start each with `-Xlog:class+load`, read when the first answer is back.\n\n| function | classes |");
         origins.keySet().forEach(o -> md.append(' ').append(o).append(" |"));
         md.append("\n|---|---|").append("---|".repeat(origins.size())).append('\n');
+        StringBuilder cpu = new StringBuilder("### Where the CPU goes until the first answer (on demand)\n\n")
+                .append("The same start, read when the first answer is back: the process' CPU time, and the JVM's own counters\n")
+                .append("(`jcmd <pid> PerfCounter.print`) of the time its threads spent loading classes, compiling and collecting;\n")
+                .append("seconds summed over all threads, so they can exceed the wall-clock time, and the loading times are elapsed\n")
+                .append("time (on 2 busy cores, partly waiting for one). Class loading is split by stage: finding a class on the\n")
+                .append("class path and reading it, parsing and defining it, verifying its bytecode, the rest of linking, and\n")
+                .append("running its static initialisers (the class's own code, run once).\n\n")
+                .append("| function | CPU used | class loading | finding | parsing | verifying | linking | static initialisers | JIT compiling | GC |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+        Map<String, double[]> spent = new LinkedHashMap<>();
         for (Map.Entry<String, String> event : events.entrySet()) {
             String name = event.getKey();
             boolean isBaseline = name.startsWith("baseline");
@@ -374,12 +409,67 @@ class PerformanceBenchmark {
                             OUT.resolve("target/benchmark-classes-run.log"), jvm)) {
                 assertAnswered(name, runtime.invoke(event.getValue(), Duration.ofSeconds(60)), function);
                 loaded = Files.readAllLines(classLog).stream().filter(l -> l.contains(" source: ")).toList();
+                spent.put(name, cpuSpent(function.pid()));
             }
             md.append("| ").append(name).append(" | ").append(loaded.size()).append(" |");
             origins.values().forEach(prefix -> md.append(' ').append(loaded.stream().filter(l -> l.contains("] " + prefix)).count()).append(" |"));
             md.append('\n');
         }
-        return md.append('\n').toString();
+        spent.forEach((name, seconds) -> {
+            cpu.append("| ").append(name).append(" |");
+            for (double value : seconds) {
+                cpu.append(String.format(" %.2f |", value));
+            }
+            cpu.append('\n');
+        });
+        double[] base = spent.get("baseline (echo)");
+        double[] link = spent.get("link-on-signup");
+        cpu.append(String.format("%nlink-on-signup uses %.2f s of CPU more than the baseline until its first answer. Against the baseline, its%n"
+                + "threads spend %.2f s more loading classes (%.2f s of it finding them in the %d jars on its class path, against the%n"
+                + "baseline's %d; %.2f s running static initialisers), %.2f s more compiling, %.2f s more collecting: the gap is%n"
+                + "the first use of the classes the functions need, which only an archive of loaded classes would shorten.%n%n",
+                link[0] - base[0], link[1] - base[1], link[2] - base[2], jars(product), jars(baseline), link[6] - base[6],
+                link[7] - base[7], link[8] - base[8]));
+        return md.append('\n').append(cpu).toString();
+    }
+
+    private static final String[] CLASS_LOADING_STAGES = {"sun.cls.appClassLoadTime.self", "sun.cls.defineAppClassTime.self",
+            "sun.cls.classVerifyTime.self", "sun.cls.classLinkedTime.self", "sun.cls.classInitTime.self"};
+
+    /**
+     * CPU used, class loading (all, then by stage), JIT compilation and GC, in seconds, of a running function. The stage
+     * counters exclude what they nest, so they add up to the class-loading total.
+     */
+    private static double[] cpuSpent(long pid) throws Exception {
+        double cpu = ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(0.0);
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid),
+                "PerfCounter.print").redirectErrorStream(true).start();
+        Map<String, Long> counters = new HashMap<>();
+        for (String line : new String(jcmd.getInputStream().readAllBytes()).split("\n")) {
+            String[] pair = line.split("=", 2);
+            if (pair.length == 2 && pair[1].matches("[0-9]+")) {
+                counters.put(pair[0], Long.parseLong(pair[1]));
+            }
+        }
+        assertEquals(0, jcmd.waitFor(), "jcmd read the counters of " + pid);
+        double ticks = counters.getOrDefault("sun.os.hrt.frequency", 1_000_000_000L);
+        double[] seconds = new double[9];
+        seconds[0] = cpu;
+        seconds[1] = counters.getOrDefault("sun.cls.time", 0L) / ticks;
+        for (int i = 0; i < CLASS_LOADING_STAGES.length; i++) {
+            seconds[2 + i] = counters.getOrDefault(CLASS_LOADING_STAGES[i], 0L) / ticks;
+        }
+        seconds[7] = (counters.getOrDefault("sun.ci.standardTime", 0L) + counters.getOrDefault("sun.ci.osrTime", 0L)) / ticks;
+        seconds[8] = counters.entrySet().stream().filter(e -> e.getKey().matches("sun\\.gc\\.collector\\.[0-9]+\\.time"))
+                .mapToLong(Map.Entry::getValue).sum() / ticks;
+        assertTrue(seconds[1] > 0, "the JVM of " + pid + " reported its class-loading time");
+        return seconds;
+    }
+
+    private static long jars(Path taskRoot) throws IOException {
+        try (var files = Files.list(taskRoot.resolve("lib"))) {
+            return files.filter(f -> f.toString().endsWith(".jar")).count();
+        }
     }
 
     private static void assertAnswered(String name, LocalRuntimeApi.Answer answer, PackagedFunction function) throws IOException {
