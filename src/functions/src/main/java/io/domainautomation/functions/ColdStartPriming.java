@@ -1,7 +1,9 @@
 package io.domainautomation.functions;
 
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,6 +18,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.domainautomation.aws.AwsConfig;
+import io.domainautomation.aws.AwsLoopbackPriming;
 import io.domainautomation.aws.Continuation;
 import io.domainautomation.aws.EventPublisher;
 import io.domainautomation.aws.ScalingoApiToken;
@@ -40,8 +44,9 @@ import io.quarkus.runtime.StartupEvent;
  * EventBridge's clients on another, while the runtime asks for the first event, so they overlap instead of adding
  * up.</li>
  * <li>SnapStart: before the snapshot, warm Jackson, the Scalingo REST client's whole request path against a loopback
- * server started and stopped for it ({@link LoopbackPriming}), and the AWS SDK's request path through a DescribeSecret
- * of the token secret (metadata only), and each function's own path (the ledger, DNS, certificates): a snapshot must
+ * server started and stopped for it ({@link LoopbackPriming}), the AWS SDK's request path for each operation the
+ * function makes against another ({@link AwsLoopbackPriming}), the real clients through a DescribeSecret of the token
+ * secret (metadata only), and each function's own path (the ledger, DNS, certificates): a snapshot must
  * hold no secret, and a bearer in it would be stale. The token and the bearer are fetched after a restore, through
  * the CRaC restore hook.</li>
  * </ul>
@@ -94,11 +99,12 @@ public class ColdStartPriming implements Resource {
     private final Instance<DnsProbe> dns;
     private final Continuation continuation;
     private final Instance<CertificateAttachment> certificates;
+    private final AwsConfig aws;
 
     ColdStartPriming(ObjectMapper json, BearerTokens bearers, ScalingoApiToken apiToken, RequestPacer pacer,
             @ConfigProperty(name = "quarkus.funqy.export", defaultValue = "") String export, CleanupLedger ledger,
             EventPublisher events, DeploymentLedger deployments, ApiTokenSource tokenSource, Instance<DnsProbe> dns,
-            Continuation continuation, Instance<CertificateAttachment> certificates) {
+            Continuation continuation, Instance<CertificateAttachment> certificates, AwsConfig aws) {
         this.json = json;
         this.bearers = bearers;
         this.apiToken = apiToken;
@@ -111,6 +117,7 @@ public class ColdStartPriming implements Resource {
         this.dns = dns;
         this.continuation = continuation;
         this.certificates = certificates;
+        this.aws = aws;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -125,6 +132,7 @@ public class ColdStartPriming implements Resource {
                 long started = System.nanoTime();
                 warmJackson();
                 LoopbackPriming.run();
+                AwsLoopbackPriming.run(aws.region(), awsServices());
                 apiToken.describeSecret();
                 warmLedger();
                 warmEvents();
@@ -201,6 +209,16 @@ public class ColdStartPriming implements Resource {
         } catch (RuntimeException e) {
             LOG.warnf("cold-start priming: %s's own path was not primed (%s)", export, e.getMessage());
         }
+    }
+
+    /** Every function reads its token and publishes events; cleanup-stale and the rotation keep a ledger. */
+    Set<AwsLoopbackPriming.Service> awsServices() {
+        Set<AwsLoopbackPriming.Service> services = EnumSet.of(AwsLoopbackPriming.Service.SECRETS_MANAGER,
+                AwsLoopbackPriming.Service.EVENTBRIDGE);
+        if (export.equals(CleanupStale.NAME) || export.equals(RotateCertFromSecretsManager.NAME)) {
+            services.add(AwsLoopbackPriming.Service.DYNAMODB);
+        }
+        return services;
     }
 
     /** Builds the EventBridge client every function publishes with; sends nothing. */

@@ -1,0 +1,63 @@
+package io.domainautomation.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.domainautomation.aws.AwsLoopbackPriming.Service;
+
+/** The priming runs each AWS operation the functions make, and leaves no server or connection behind. */
+class AwsLoopbackPrimingTest {
+
+    @Test
+    void everyOperationAndErrorPathIsAnsweredAndNothingIsLeftOpen() throws IOException {
+        AwsLoopbackPriming.Outcome outcome = AwsLoopbackPriming.run("eu-west-3", EnumSet.allOf(Service.class));
+
+        assertEquals(List.of("secretsmanager.GetSecretValue", "secretsmanager.DescribeSecret", "secretsmanager.ListSecrets",
+                "secretsmanager.GetSecretValue", "DynamoDB_20120810.GetItem", "DynamoDB_20120810.PutItem",
+                "DynamoDB_20120810.UpdateItem", "DynamoDB_20120810.Query", "DynamoDB_20120810.DeleteItem",
+                "DynamoDB_20120810.PutItem", "AWSEvents.PutEvents"), outcome.operationsAnswered(),
+                "each operation once, the error replies (a missing secret, a failed condition) taken as errors, not retried");
+        assertThrows(IOException.class, () -> new Socket(InetAddress.getLoopbackAddress(), outcome.port()).close(),
+                "nothing listens there any more: the snapshot holds no server");
+        assertEquals(List.of(), openSockets(outcome.port()), "no connection to the priming server is kept alive");
+    }
+
+    @Test
+    void onlyTheServicesAFunctionUses() {
+        assertEquals(List.of("AWSEvents.PutEvents"), AwsLoopbackPriming.run("eu-west-3", Set.of(Service.EVENTBRIDGE)).operationsAnswered());
+        assertEquals(List.of(), AwsLoopbackPriming.run("eu-west-3", Set.of()).operationsAnswered());
+    }
+
+    /** The TCP sockets (Linux' /proc/net/tcp) from or to the port, but those in TIME_WAIT, which no process holds. */
+    private static List<String> openSockets(int port) throws IOException {
+        String hexPort = ":" + String.format(Locale.ROOT, "%04X", port);
+        List<String> open = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path path = Path.of(table);
+            if (!Files.exists(path)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(path)) {
+                String[] fields = line.trim().split("\\s+");
+                boolean ours = fields.length > 3 && (fields[1].endsWith(hexPort) || fields[2].endsWith(hexPort));
+                if (ours && !fields[3].equals("06")) {
+                    open.add(line.trim());
+                }
+            }
+        }
+        return open;
+    }
+}
