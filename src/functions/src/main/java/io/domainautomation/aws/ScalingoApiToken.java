@@ -50,18 +50,13 @@ public class ScalingoApiToken {
     }
 
     /**
-     * Warms the SDK's whole request path (client, signing, HTTP, JSON) on the token secret's metadata, reading no
-     * value: what a SnapStart snapshot may safely hold.
+     * Builds the Secrets Manager client the token is read with, sending nothing: before a SnapStart snapshot, which
+     * must hold neither the token nor a connection ({@link AwsLoopbackPriming} runs the request path itself).
      */
-    public void describeSecret() {
-        config.apiTokenSecretId().filter(id -> !id.isBlank()).ifPresent(secretId -> {
-            try {
-                secretsManager.get().describeSecret(r -> r.secretId(secretId));
-            } catch (SdkException e) {
-                LOG.warnf("cannot describe the Scalingo API token secret %s (%s); the first invocation will say why "
-                        + "if it cannot read it", secretId, AwsErrors.failure("describe", e).code());
-            }
-        });
+    public void warm() {
+        if (config.apiTokenSecretId().filter(id -> !id.isBlank()).isPresent()) {
+            secretsManager.get().serviceClientConfiguration();
+        }
     }
 
     private final class FromSecret implements ApiTokenSource {

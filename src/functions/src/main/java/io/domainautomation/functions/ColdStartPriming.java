@@ -18,6 +18,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
 import io.domainautomation.aws.AwsConfig;
 import io.domainautomation.aws.AwsLoopbackPriming;
 import io.domainautomation.aws.Continuation;
@@ -45,9 +47,9 @@ import io.quarkus.runtime.StartupEvent;
  * up.</li>
  * <li>SnapStart: before the snapshot, warm Jackson, the Scalingo REST client's whole request path against a loopback
  * server started and stopped for it ({@link LoopbackPriming}), the AWS SDK's request path for each operation the
- * function makes against another ({@link AwsLoopbackPriming}), the real clients through a DescribeSecret of the token
- * secret (metadata only), and each function's own path (the ledger, DNS, certificates): a snapshot must
- * hold no secret, and a bearer in it would be stale. The token and the bearer are fetched after a restore, through
+ * function makes against another ({@link AwsLoopbackPriming}), the real AWS clients built (nothing sent), and each
+ * function's own path (DNS, certificates). Nothing reaches Scalingo or AWS before the snapshot: a snapshot must hold no
+ * secret, a bearer in it would be stale, and a connection in it would be dead after the restore. The token and the bearer are fetched after a restore, through
  * the CRaC restore hook.</li>
  * </ul>
  */
@@ -100,11 +102,13 @@ public class ColdStartPriming implements Resource {
     private final Continuation continuation;
     private final Instance<CertificateAttachment> certificates;
     private final AwsConfig aws;
+    private final Instance<DynamoDbClient> dynamoDb;
 
     ColdStartPriming(ObjectMapper json, BearerTokens bearers, ScalingoApiToken apiToken, RequestPacer pacer,
             @ConfigProperty(name = "quarkus.funqy.export", defaultValue = "") String export, CleanupLedger ledger,
             EventPublisher events, DeploymentLedger deployments, ApiTokenSource tokenSource, Instance<DnsProbe> dns,
-            Continuation continuation, Instance<CertificateAttachment> certificates, AwsConfig aws) {
+            Continuation continuation, Instance<CertificateAttachment> certificates, AwsConfig aws,
+            Instance<DynamoDbClient> dynamoDb) {
         this.json = json;
         this.bearers = bearers;
         this.apiToken = apiToken;
@@ -118,6 +122,7 @@ public class ColdStartPriming implements Resource {
         this.continuation = continuation;
         this.certificates = certificates;
         this.aws = aws;
+        this.dynamoDb = dynamoDb;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -133,8 +138,11 @@ public class ColdStartPriming implements Resource {
                 warmJackson();
                 LoopbackPriming.run();
                 AwsLoopbackPriming.run(aws.region(), awsServices());
-                apiToken.describeSecret();
-                warmLedger();
+                // The real clients are built but send nothing: a request would leave a kept-alive connection in the snapshot.
+                apiToken.warm();
+                if (keepsALedger()) {
+                    dynamoDb.get().serviceClientConfiguration();
+                }
                 warmEvents();
                 warmOwnPath();
                 Core.getGlobalContext().register(this);
@@ -175,8 +183,9 @@ public class ColdStartPriming implements Resource {
     }
 
     /**
-     * The functions with a ledger (cleanup-stale, the rotation): builds the DynamoDB client and runs its JSON protocol
-     * and signing once, with a read that finds nothing or which scan runs (no secret, nothing kept).
+     * On demand, the functions with a ledger (cleanup-stale, the rotation): builds the DynamoDB client and runs the
+     * ledger's own calls once against the real table, with a read that finds nothing or which scan runs (nothing
+     * changed). Not before a snapshot, which must keep no connection.
      */
     void warmLedger() {
         try {
@@ -215,10 +224,14 @@ public class ColdStartPriming implements Resource {
     Set<AwsLoopbackPriming.Service> awsServices() {
         Set<AwsLoopbackPriming.Service> services = EnumSet.of(AwsLoopbackPriming.Service.SECRETS_MANAGER,
                 AwsLoopbackPriming.Service.EVENTBRIDGE);
-        if (export.equals(CleanupStale.NAME) || export.equals(RotateCertFromSecretsManager.NAME)) {
+        if (keepsALedger()) {
             services.add(AwsLoopbackPriming.Service.DYNAMODB);
         }
         return services;
+    }
+
+    private boolean keepsALedger() {
+        return export.equals(CleanupStale.NAME) || export.equals(RotateCertFromSecretsManager.NAME);
     }
 
     /** Builds the EventBridge client every function publishes with; sends nothing. */

@@ -342,21 +342,16 @@ class PackagedFunctionsIT {
         String authorizationToken = "sandbox-container-authorization-" + java.util.UUID.randomUUID();
         sandbox.containerCredentials(authorizationToken);
         sandbox.clearCounters();
-        Map<String, String> env = environment("link-on-signup");
-        // As Lambda configures a SnapStart function: no keys in the environment, a container-credentials endpoint.
-        env.remove("AWS_ACCESS_KEY_ID");
-        env.remove("AWS_SECRET_ACCESS_KEY");
-        env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + server.port() + SandboxServer.CONTAINER_CREDENTIALS_PATH);
-        env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", authorizationToken);
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+        Map<String, String> env = snapStart(environment("link-on-signup"), authorizationToken);
         Path log = Path.of("target/packaged-snap-start.log");
         try (LocalRuntimeApi runtime = new LocalRuntimeApi();
                 PackagedFunction function = PackagedFunction.start(taskRoot, runtime.address(), env, log,
                         List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
             runtime.snapshotPoint().get(60, java.util.concurrent.TimeUnit.SECONDS);
             Map<String, Integer> atSnapshot = sandbox.counters();
-            assertEquals(1, atSnapshot.getOrDefault("secretsmanager.DescribeSecret", 0), "primed before the snapshot: " + atSnapshot);
+            assertEquals(0, atSnapshot.getOrDefault("secretsmanager.DescribeSecret", 0), "nothing reaches AWS before the snapshot: " + atSnapshot);
             assertEquals(0, atSnapshot.getOrDefault("secretsmanager.GetSecretValue", 0), "no token in the snapshot: " + atSnapshot);
+            assertEquals(0, atSnapshot.getOrDefault("credentials.container", 0), "no role credentials in the snapshot: " + atSnapshot);
             assertEquals(0, atSnapshot.getOrDefault("auth.exchange", 0), "no bearer in the snapshot: " + atSnapshot);
 
             runtime.restore();
@@ -372,6 +367,38 @@ class PackagedFunctionsIT {
             assertFalse(function.log().contains(authorizationToken), "the container authorization token is not logged");
             logs.add(function.log());
         }
+    }
+
+    @Test
+    void noFunctionsSnapshotHoldsAConnection() throws Exception {
+        String authorizationToken = "sandbox-container-authorization-" + java.util.UUID.randomUUID();
+        sandbox.containerCredentials(authorizationToken);
+        for (String export : List.of("link-on-signup", "set-canonical", "rotate-cert-from-secrets-manager", "cleanup-stale")) {
+            Map<String, String> env = snapStart(environment(export), authorizationToken);
+            try (LocalRuntimeApi runtime = new LocalRuntimeApi();
+                    PackagedFunction function = PackagedFunction.start(taskRoot, runtime.address(), env,
+                            Path.of("target/packaged-snapshot-" + export + ".log"), List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
+                runtime.snapshotPoint().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                int runtimeApi = Integer.parseInt(runtime.address().substring(runtime.address().lastIndexOf(':') + 1));
+
+                List<Integer> connections = new ArrayList<>(function.connectedPorts());
+                connections.removeIf(port -> port == runtimeApi);
+
+                assertEquals(List.of(), connections, export + ": the snapshot would restore connections to these ports, dead by then"
+                        + " (sandbox " + server.port() + ", ledger " + dynamo.url() + ")\n" + function.log());
+                assertTrue(function.log().contains("cold-start priming before the snapshot took"), function.log());
+            }
+        }
+    }
+
+    /** As Lambda configures a SnapStart function: no keys in the environment, a container-credentials endpoint. */
+    private static Map<String, String> snapStart(Map<String, String> env, String authorizationToken) {
+        env.remove("AWS_ACCESS_KEY_ID");
+        env.remove("AWS_SECRET_ACCESS_KEY");
+        env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + server.port() + SandboxServer.CONTAINER_CREDENTIALS_PATH);
+        env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", authorizationToken);
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+        return env;
     }
 
     private static void awaitCounter(String counter, int expected, PackagedFunction function) throws Exception {

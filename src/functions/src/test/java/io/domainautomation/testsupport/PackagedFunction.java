@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
@@ -138,6 +140,37 @@ public final class PackagedFunction implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /**
+     * The remote ports of the TCP connections the function's process holds, listening sockets aside (Linux: its socket
+     * descriptors in /proc/PID/fd, looked up in /proc/net/tcp and tcp6).
+     */
+    public List<Integer> connectedPorts() throws IOException {
+        Set<String> inodes = new HashSet<>();
+        try (var descriptors = Files.list(Path.of("/proc", String.valueOf(pid()), "fd"))) {
+            for (Path descriptor : descriptors.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(descriptor).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring("socket:[".length(), target.length() - 1));
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the descriptor went away while it was listed
+                }
+            }
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
+                String[] fields = line.trim().split("\\s+");
+                boolean listening = fields[3].equals("0A");
+                if (inodes.contains(fields[9]) && !listening) {
+                    ports.add(Integer.parseInt(fields[2].substring(fields[2].lastIndexOf(':') + 1), 16));
+                }
+            }
+        }
+        return ports;
     }
 
     public String log() throws IOException {
