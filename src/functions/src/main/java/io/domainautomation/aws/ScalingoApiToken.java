@@ -7,8 +7,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -24,8 +22,6 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  */
 @ApplicationScoped
 public class ScalingoApiToken {
-
-    private static final Logger LOG = Logger.getLogger(ScalingoApiToken.class);
 
     private final ScalingoConfig config;
     private final Instance<SecretsManagerClient> secretsManager;

@@ -49,8 +49,8 @@ import io.quarkus.runtime.StartupEvent;
  * server started and stopped for it ({@link LoopbackPriming}), the AWS SDK's request path for each operation the
  * function makes against another ({@link AwsLoopbackPriming}), the real AWS clients built (nothing sent), and each
  * function's own path (DNS, certificates). Nothing reaches Scalingo or AWS before the snapshot: a snapshot must hold no
- * secret, a bearer in it would be stale, and a connection in it would be dead after the restore. The token and the bearer are fetched after a restore, through
- * the CRaC restore hook.</li>
+ * secret, a bearer in it would be stale, and a connection in it would be dead after the restore. The token and the
+ * bearer are fetched after a restore, through the CRaC restore hook.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -138,11 +138,7 @@ public class ColdStartPriming implements Resource {
                 warmJackson();
                 LoopbackPriming.run();
                 AwsLoopbackPriming.run(aws.region(), awsServices());
-                // The real clients are built but send nothing: a request would leave a kept-alive connection in the snapshot.
-                apiToken.warm();
-                if (keepsALedger()) {
-                    dynamoDb.get().serviceClientConfiguration();
-                }
+                buildAwsClients();
                 warmEvents();
                 warmOwnPath();
                 Core.getGlobalContext().register(this);
@@ -217,6 +213,19 @@ public class ColdStartPriming implements Resource {
             }
         } catch (RuntimeException e) {
             LOG.warnf("cold-start priming: %s's own path was not primed (%s)", export, e.getMessage());
+        }
+    }
+
+    /** Builds the real AWS clients, sending nothing: a request would leave a kept-alive connection in the snapshot. */
+    void buildAwsClients() {
+        try {
+            apiToken.warm();
+            if (keepsALedger()) {
+                dynamoDb.get().serviceClientConfiguration();
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("cold-start priming: an AWS client could not be built (%s); the first invocation tries again",
+                    e.getMessage());
         }
     }
 

@@ -8,11 +8,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * When Lambda starts an environment itself (on demand, or for provisioned concurrency), builds the JDK's TLS machinery (the trusted certificates, a TLS context) on a second thread as
- * soon as Lambda loads the handler, while the main thread starts Quarkus. Otherwise the first AWS client does it on
- * the way to the token, the first call of every invocation. The JDK keeps the trust store it read, so the AWS SDK's
- * HTTP client and the REST client's find it ready. Not with SnapStart: there the priming runs this path before the
- * snapshot.
+ * When Lambda starts an environment itself (on demand, or for provisioned concurrency), builds the JDK's TLS machinery
+ * (the trusted certificates, a TLS context) on a second thread as soon as Lambda loads the handler, while the main
+ * thread starts Quarkus. Otherwise the first AWS client would do it on its way to the token, which the first
+ * invocation waits for. The JDK keeps the trust store it read, so the AWS SDK's HTTP client and the REST client's find
+ * it ready. Not with SnapStart: there the priming runs this path before the snapshot.
  */
 final class TlsWarmUp {
 
