@@ -34,9 +34,13 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.Filter;
 import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
- * Runs the AWS SDK's request path for the operations the functions make, before a SnapStart snapshot, against a
+ * Runs the AWS SDK's request path for the operations the functions make (Secrets Manager, DynamoDB, EventBridge, and
+ * SQS for link-on-signup's dead-letter queue), before a SnapStart snapshot, against a
  * server on loopback started for that and stopped before the snapshot: each operation's request marshalling, SigV4
  * signing, the HTTP client, the response's unmarshalling, and an error reply through the SDK's exception mapping.
  * The first invocation after a restore then finds that code loaded and initialised. The clients are built as
@@ -48,7 +52,7 @@ public final class AwsLoopbackPriming {
 
     /** The AWS services whose operations a function calls. */
     public enum Service {
-        SECRETS_MANAGER, DYNAMODB, EVENTBRIDGE
+        SECRETS_MANAGER, DYNAMODB, EVENTBRIDGE, SQS
     }
 
     /** What a priming did: the operations its server answered, in order, on which port (closed when returned). */
@@ -63,14 +67,17 @@ public final class AwsLoopbackPriming {
     private static final String ITEM = """
             {"pk":{"S":"APP#example"},"sk":{"S":"cold-start-priming"},"count":{"N":"1"},"flag":{"BOOL":true},
             "names":{"L":[{"S":"www.example.com"}]},"detail":{"M":{"phase":{"S":"priming"}}}}""";
+    private static final String SECRET = """
+            {"ARN":"%s","Name":"cold-start-priming","Tags":[{"Key":"scalingo:app","Value":"example"}],
+            "VersionIdsToStages":{"%s":["AWSCURRENT"]},"SecretVersionsToStages":{"%s":["AWSCURRENT"]},
+            "LastChangedDate":1767225600.0}""".formatted(ARN, VERSION, VERSION);
+    private static final String SECRET_VALUE = """
+            {"ARN":"%s","Name":"cold-start-priming","VersionId":"%s","SecretString":"made up for the priming",
+            "VersionStages":["AWSCURRENT"],"CreatedDate":1767225600.0}""".formatted(ARN, VERSION);
     private static final Map<String, String> ANSWERS = Map.of(
-            "secretsmanager.GetSecretValue", "{\"ARN\":\"" + ARN + "\",\"Name\":\"cold-start-priming\",\"VersionId\":\"" + VERSION
-                    + "\",\"SecretString\":\"made up for the priming\",\"VersionStages\":[\"AWSCURRENT\"],\"CreatedDate\":1767225600.0}",
-            "secretsmanager.DescribeSecret", "{\"ARN\":\"" + ARN + "\",\"Name\":\"cold-start-priming\",\"Tags\":[{\"Key\":\"scalingo:app\","
-                    + "\"Value\":\"example\"}],\"VersionIdsToStages\":{\"" + VERSION + "\":[\"AWSCURRENT\"]},\"LastChangedDate\":1767225600.0}",
-            "secretsmanager.ListSecrets", "{\"SecretList\":[{\"ARN\":\"" + ARN + "\",\"Name\":\"cold-start-priming\",\"Tags\":[{\"Key\":"
-                    + "\"scalingo:app\",\"Value\":\"example\"}],\"SecretVersionsToStages\":{\"" + VERSION + "\":[\"AWSCURRENT\"]},"
-                    + "\"LastChangedDate\":1767225600.0}]}",
+            "secretsmanager.GetSecretValue", SECRET_VALUE,
+            "secretsmanager.DescribeSecret", SECRET,
+            "secretsmanager.ListSecrets", "{\"SecretList\":[" + SECRET + "]}",
             "DynamoDB_20120810.GetItem", "{\"Item\":" + ITEM + "}",
             "DynamoDB_20120810.PutItem", "{}",
             "DynamoDB_20120810.UpdateItem", "{\"Attributes\":" + ITEM + "}",
@@ -134,6 +141,15 @@ public final class AwsLoopbackPriming {
                         ConditionalCheckFailedException.class);
             }
         }
+        if (services.contains(Service.SQS)) {
+            try (SqsClient sqs = configure(SqsClient.builder(), region, endpoint).build()) {
+                // The dead-letter path up to an error reply: an answer would need the MD5 of the body and attributes.
+                expectFailure(() -> sqs.sendMessage(m -> m.queueUrl(endpoint + "/000000000000/cold-start-priming")
+                        .messageBody("made up for the priming").messageAttributes(Map.of("reason",
+                                MessageAttributeValue.builder().dataType("String").stringValue("priming").build()))),
+                        QueueDoesNotExistException.class);
+            }
+        }
         if (services.contains(Service.EVENTBRIDGE)) {
             try (EventBridgeClient events = configure(EventBridgeClient.builder(), region, endpoint).build()) {
                 events.putEvents(r -> r.entries(e -> e.eventBusName("cold-start-priming").source("cold-start-priming")
@@ -173,14 +189,18 @@ public final class AwsLoopbackPriming {
             status = 400;
             body = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
                     + "\"message\":\"The conditional request failed\"}";
+        } else if (target.equals("AmazonSQS.SendMessage")) {
+            status = 400;
+            body = "{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\",\"message\":\"The specified queue does not exist.\"}";
+            exchange.getResponseHeaders().add("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender");
         } else if (body == null) {
             status = 400;
             body = "{\"__type\":\"UnknownOperationException\",\"message\":\"not primed: " + target + "\"}";
         }
         answered.add(target);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type",
-                target.startsWith("DynamoDB") ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1");
+        boolean json10 = target.startsWith("DynamoDB") || target.startsWith("AmazonSQS");
+        exchange.getResponseHeaders().add("Content-Type", json10 ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1");
         exchange.getResponseHeaders().add("x-amzn-RequestId", VERSION);
         // No connection may outlive the priming into the snapshot: the client closes it instead of keeping it alive.
         exchange.getResponseHeaders().add("Connection", "close");

@@ -229,12 +229,18 @@ public class ColdStartPriming implements Resource {
         }
     }
 
-    /** Every function reads its token and publishes events; cleanup-stale and the rotation keep a ledger. */
+    /**
+     * Every function reads its token and publishes events; cleanup-stale and the rotation keep a ledger;
+     * link-on-signup sends what it cannot process to its dead-letter queue.
+     */
     Set<AwsLoopbackPriming.Service> awsServices() {
         Set<AwsLoopbackPriming.Service> services = EnumSet.of(AwsLoopbackPriming.Service.SECRETS_MANAGER,
                 AwsLoopbackPriming.Service.EVENTBRIDGE);
         if (keepsALedger()) {
             services.add(AwsLoopbackPriming.Service.DYNAMODB);
+        }
+        if (export.equals(LinkOnSignup.NAME)) {
+            services.add(AwsLoopbackPriming.Service.SQS);
         }
         return services;
     }

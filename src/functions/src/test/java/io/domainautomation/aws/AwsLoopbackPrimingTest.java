@@ -28,8 +28,8 @@ class AwsLoopbackPrimingTest {
         assertEquals(List.of("secretsmanager.GetSecretValue", "secretsmanager.DescribeSecret", "secretsmanager.ListSecrets",
                 "secretsmanager.GetSecretValue", "DynamoDB_20120810.GetItem", "DynamoDB_20120810.PutItem",
                 "DynamoDB_20120810.UpdateItem", "DynamoDB_20120810.Query", "DynamoDB_20120810.DeleteItem",
-                "DynamoDB_20120810.PutItem", "AWSEvents.PutEvents"), outcome.operationsAnswered(),
-                "each operation once, the error replies (a missing secret, a failed condition) taken as errors, not retried");
+                "DynamoDB_20120810.PutItem", "AmazonSQS.SendMessage", "AWSEvents.PutEvents"), outcome.operationsAnswered(),
+                "each operation once, the error replies (a missing secret, a failed condition, a missing queue) taken as errors, not retried");
         assertThrows(IOException.class, () -> new Socket(InetAddress.getLoopbackAddress(), outcome.port()).close(),
                 "nothing listens there any more: the snapshot holds no server");
         assertEquals(List.of(), openSockets(outcome.port()), "no connection to the priming server is kept alive");

@@ -315,7 +315,8 @@ class PerformanceBenchmark {
                packager to keep right, for about 7 %.
             9. SnapStart: the AWS SDK's request path for each operation the function makes (Secrets Manager
                GetSecretValue, DescribeSecret, ListSecrets; DynamoDB GetItem, PutItem, UpdateItem, Query, DeleteItem; EventBridge
-               PutEvents; a missing secret and a failed condition as errors) run before the snapshot against a loopback
+               PutEvents; a missing secret and a failed condition as errors; for link-on-signup, SQS SendMessage up to an
+               error reply, its dead-letter path) run before the snapshot against a loopback
                server started and stopped for it, which closes every connection (`AwsLoopbackPriming`), where only a
                DescribeSecret and the ledger's reads had run; and the certificate path with an RSA key besides the EC one.
                Classes first loaded after the restore: about 440 -> 120-150; restore to first answer (7 starts, against
