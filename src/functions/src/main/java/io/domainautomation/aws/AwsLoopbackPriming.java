@@ -40,9 +40,9 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * Runs the AWS SDK's request path for the operations the functions make (Secrets Manager, DynamoDB, EventBridge, and
- * SQS for link-on-signup's dead-letter queue), before a SnapStart snapshot, against a
- * server on loopback started for that and stopped before the snapshot: each operation's request marshalling, SigV4
- * signing, the HTTP client, the response's unmarshalling, and an error reply through the SDK's exception mapping.
+ * SQS for link-on-signup's dead-letter queue), before a SnapStart snapshot, against a server on loopback started for
+ * that and stopped before the snapshot: each operation's request marshalling, SigV4 signing, the HTTP client, the
+ * response's unmarshalling, and an error reply through the SDK's exception mapping.
  * The first invocation after a restore then finds that code loaded and initialised. The clients are built as
  * {@link AwsClients} builds the real ones (the same HTTP client), but point at the loopback server with made-up
  * credentials; the server answers made-up values, so no secret is read and nothing is written, and it asks for each
