@@ -313,15 +313,15 @@ class PerformanceBenchmark {
                answer 2.10 -> 1.96 s (medians). Not kept: Quarkus' Lambda packaging requires its own layout (legacy jar),
                and repacking after it (signed BouncyCastle jars, multi-release jars, service files) would be a second
                packager to keep right, for about 7 %.
-            9. SnapStart: the AWS SDK's request path for each operation the function makes (Secrets Manager
-               GetSecretValue, DescribeSecret, ListSecrets; DynamoDB GetItem, PutItem, UpdateItem, Query, DeleteItem; EventBridge
-               PutEvents; a missing secret and a failed condition as errors; for link-on-signup, SQS SendMessage up to an
-               error reply, its dead-letter path) run before the snapshot against a loopback
-               server started and stopped for it, which closes every connection (`AwsLoopbackPriming`), where only a
-               DescribeSecret and the ledger's reads had run; and the certificate path with an RSA key besides the EC one.
-               Classes first loaded after the restore: about 440 -> 120-150; restore to first answer (7 starts, against
-               the 10 of the run before): the rotation 0.155 -> 0.121 s, cleanup-stale 0.165 -> 0.125 s. Making the
-               RSA key adds about 0.9 s to the rotation's init, before the snapshot: once per published version.
+            9. SnapStart: the AWS SDK's request path for each operation the function makes (Secrets Manager GetSecretValue,
+               DescribeSecret, ListSecrets; DynamoDB GetItem, PutItem, UpdateItem, Query, DeleteItem; EventBridge PutEvents; a
+               missing secret and a failed condition as errors; for link-on-signup, SQS SendMessage up to an error reply, its
+               dead-letter path) run before the snapshot against a loopback server started and stopped for it, which closes
+               every connection (`AwsLoopbackPriming`), where only a DescribeSecret and the ledger's reads had run; and the
+               certificate path with an RSA key besides the EC one. Classes first loaded after the restore: about 440 ->
+               120-150; restore to first answer (7 starts, against the 10 of the run before): the rotation 0.155 -> 0.121 s,
+               cleanup-stale 0.165 -> 0.125 s. Making the RSA key adds about 0.9 s to the rotation's init, before the snapshot:
+               once per published version.
            10. SnapStart: nothing sent to AWS before the snapshot any more (the real clients are built, no request). The
                DescribeSecret of the token secret and the ledger's reads had left connections the JDK keeps alive, and the
                role's credentials, in the snapshot: two sockets to the sandbox at the snapshot point (`PackagedFunctionsIT`
@@ -453,7 +453,8 @@ class PerformanceBenchmark {
         cpu.append(String.format("%nlink-on-signup uses %.2f s of CPU more than the baseline until its first answer. Against the baseline, its%n"
                 + "threads spend %.2f s more loading classes (%.2f s of it finding them in the %d jars on its class path, against the%n"
                 + "baseline's %d; %.2f s running static initialisers), %.2f s more compiling, %.2f s more collecting: the gap is%n"
-                + "the first use of the classes the functions need, which only an archive of loaded classes would shorten.%n%n",
+                + "the first use of the classes the functions need: an archive of loaded classes would shorten it most, one jar%n"
+                + "the finding part (step 8).%n%n",
                 link[0] - base[0], link[1] - base[1], link[2] - base[2], jars(product), jars(baseline), link[6] - base[6],
                 link[7] - base[7], link[8] - base[8]));
         return md.append('\n').append(cpu).toString();
