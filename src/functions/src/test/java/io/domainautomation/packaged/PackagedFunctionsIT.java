@@ -370,7 +370,7 @@ class PackagedFunctionsIT {
     }
 
     @Test
-    void noFunctionsSnapshotHoldsAConnection() throws Exception {
+    void noFunctionsSnapshotHoldsAConnectionAndEveryPrimingRanThrough() throws Exception {
         String authorizationToken = "sandbox-container-authorization-" + java.util.UUID.randomUUID();
         sandbox.containerCredentials(authorizationToken);
         for (String export : List.of("link-on-signup", "set-canonical", "rotate-cert-from-secrets-manager", "cleanup-stale")) {
@@ -387,6 +387,8 @@ class PackagedFunctionsIT {
                 assertEquals(List.of(), connections, export + ": the snapshot would restore connections to these ports, dead by then"
                         + " (sandbox " + server.port() + ", ledger " + dynamo.url() + ")\n" + function.log());
                 assertTrue(function.log().contains("cold-start priming before the snapshot took"), function.log());
+                assertEquals(List.of(), function.log().lines().filter(line -> line.contains("cold-start priming:")).toList(),
+                        export + ": a part of the priming did not run (its warning)");
             }
         }
     }
