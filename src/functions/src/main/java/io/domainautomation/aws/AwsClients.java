@@ -77,8 +77,14 @@ public class AwsClients {
         AwsCredentialsProvider credentials = config.localCredentials()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create("local-access-key", "local-secret-key"))
                 : lambdaCredentials(System.getenv());
+        return build(builder, Region.of(config.region()), credentials, endpoint);
+    }
+
+    /** How every AWS client here is built: the light URL-connection HTTP client, a region, credentials, an endpoint. */
+    static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B build(B builder, Region region,
+            AwsCredentialsProvider credentials, Optional<URI> endpoint) {
         builder.httpClient(UrlConnectionHttpClient.create())
-                .region(Region.of(config.region()))
+                .region(region)
                 .credentialsProvider(credentials);
         endpoint.ifPresent(builder::endpointOverride);
         return builder;

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
@@ -23,7 +24,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -43,8 +43,8 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * SQS for link-on-signup's dead-letter queue), before a SnapStart snapshot, against a server on loopback started for
  * that and stopped before the snapshot: each operation's request marshalling, SigV4 signing, the HTTP client, the
  * response's unmarshalling, and an error reply through the SDK's exception mapping.
- * The first invocation after a restore then finds that code loaded and initialised. The clients are built as
- * {@link AwsClients} builds the real ones (the same HTTP client), but point at the loopback server with made-up
+ * The first invocation after a restore then finds that code loaded and initialised. The clients are built by
+ * {@link AwsClients#build}, as the real ones are, but point at the loopback server with made-up
  * credentials; the server answers made-up values, so no secret is read and nothing is written, and it asks for each
  * connection to be closed, so none is kept for the snapshot.
  */
@@ -170,11 +170,8 @@ public final class AwsLoopbackPriming {
     }
 
     private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, Region region, URI endpoint) {
-        builder.httpClient(UrlConnectionHttpClient.create())
-                .region(region)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("cold-start-priming", "made-up")))
-                .endpointOverride(endpoint);
-        return builder;
+        return AwsClients.build(builder, region,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("cold-start-priming", "made-up")), Optional.of(endpoint));
     }
 
     private void answer(HttpExchange exchange) throws IOException {
