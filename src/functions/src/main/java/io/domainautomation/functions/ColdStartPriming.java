@@ -2,6 +2,7 @@ package io.domainautomation.functions;
 
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,6 +14,7 @@ import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -32,10 +34,15 @@ import io.domainautomation.logic.cleanup.ScanState;
 import io.domainautomation.logic.rotation.DeploymentLedger;
 import io.domainautomation.logic.tls.CertificateAttachment;
 import io.domainautomation.scalingo.ApiTokenSource;
+import io.domainautomation.scalingo.AppsApi;
+import io.domainautomation.scalingo.AuthApi;
 import io.domainautomation.scalingo.BearerTokens;
 import io.domainautomation.scalingo.DomainChanges;
+import io.domainautomation.scalingo.DomainsApi;
 import io.domainautomation.scalingo.Envelopes;
 import io.domainautomation.scalingo.RequestPacer;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -139,6 +146,7 @@ public class ColdStartPriming implements Resource {
                 LoopbackPriming.run();
                 AwsLoopbackPriming.run(aws.region(), awsServices());
                 buildAwsClients();
+                buildRestClients();
                 warmEvents();
                 warmOwnPath();
                 Core.getGlobalContext().register(this);
@@ -225,6 +233,22 @@ public class ColdStartPriming implements Resource {
             }
         } catch (RuntimeException e) {
             LOG.warnf("cold-start priming: an AWS client could not be built (%s); the first invocation tries again",
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Creates the Scalingo REST client beans, sending nothing (their connection pools stay empty): otherwise the first
+     * call after a restore builds them, on the clock. The beans are application-scoped, so the restored process uses
+     * these.
+     */
+    void buildRestClients() {
+        try {
+            for (Class<?> api : List.of(AuthApi.class, AppsApi.class, DomainsApi.class)) {
+                ClientProxy.unwrap(Arc.container().instance(api, RestClient.LITERAL).get());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("cold-start priming: a Scalingo REST client could not be built (%s); the first invocation does it",
                     e.getMessage());
         }
     }
