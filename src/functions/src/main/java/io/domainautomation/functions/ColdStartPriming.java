@@ -32,7 +32,9 @@ import io.domainautomation.functions.trigger.HttpApi;
 import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.logic.cleanup.ScanState;
 import io.domainautomation.logic.rotation.DeploymentLedger;
+import io.domainautomation.logic.rotation.RotationReport;
 import io.domainautomation.logic.tls.CertificateAttachment;
+import io.domainautomation.logic.tls.CertificateIdentity;
 import io.domainautomation.scalingo.ApiTokenSource;
 import io.domainautomation.scalingo.AppsApi;
 import io.domainautomation.scalingo.AuthApi;
@@ -84,6 +86,11 @@ public class ColdStartPriming implements Resource {
             return "snap-start".equals(value) ? SNAP_START : ON_DEMAND;
         }
     }
+
+    /** Shaped like the details the functions publish: strings, numbers, booleans, lists and maps within. */
+    private static final Map<String, Object> SAMPLE_EVENT_DETAIL = Map.of("version", "1", "app", "example", "domain",
+            "www.example.com", "dryRun", true, "daysToExpiry", 30, "domains", List.of("www.example.com"), "dns",
+            Map.of("type", "CNAME", "value", "example.osc-fr1.scalingo.io"));
 
     private static final String SAMPLE_HTTP_API_EVENT = """
             {"version":"2.0","routeKey":"GET /apps/{app}/canonical-domain","rawPath":"/apps/example/canonical-domain",
@@ -165,17 +172,24 @@ public class ColdStartPriming implements Resource {
     }
 
     /**
-     * Builds Jackson's (de)serializers for the Scalingo types, as the first Scalingo reply would, and for set-canonical
-     * runs the HTTP API request and response path once, as its first request would.
+     * Builds Jackson's (de)serializers for the Scalingo types, as the first Scalingo reply would, for an event's detail
+     * and the function's own report, as the first answer would, and for set-canonical runs the HTTP API request and
+     * response path once, as its first request would.
      */
     void warmJackson() {
         try {
             json.readValue(SAMPLE_DOMAINS, Envelopes.DomainList.class);
             json.readValue(SAMPLE_APP, Envelopes.AppEnvelope.class);
             json.writeValueAsString(new Envelopes.DomainWrite(DomainChanges.link("www.example.com", true, true)));
+            json.writeValueAsString(SAMPLE_EVENT_DETAIL);
             if (export.equals(CleanupStale.NAME)) {
                 json.readValue(json.writeValueAsString(ScanState.start("cold-start-priming", Instant.now().toString(), true)),
                         ScanState.class);
+            }
+            if (export.equals(RotateCertFromSecretsManager.NAME)) {
+                json.writeValueAsString(RotationReport.builder("cold-start-priming", true).add(new RotationReport.Entry(
+                        "priming", "example", "www.example.com", RotationReport.Outcome.UNCHANGED, "expiry", "unchanged",
+                        new CertificateIdentity("CN=www.example.com", "1", "00", "2026-01-01T00:00:00Z"), 30L)).build());
             }
             if (export.equals(SetCanonical.NAME)) {
                 HttpApi.event(json.readTree(SAMPLE_HTTP_API_EVENT));
