@@ -56,10 +56,10 @@ import io.quarkus.runtime.StartupEvent;
  * up.</li>
  * <li>SnapStart: before the snapshot, warm Jackson, the Scalingo REST client's whole request path against a loopback
  * server started and stopped for it ({@link LoopbackPriming}), the AWS SDK's request path for each operation the
- * function makes against another ({@link AwsLoopbackPriming}), the real AWS clients built (nothing sent), and each
- * function's own path (DNS, certificates). Nothing reaches Scalingo or AWS before the snapshot: a snapshot must hold no
- * secret, a bearer in it would be stale, and a connection in it would be dead after the restore. The token and the
- * bearer are fetched after a restore, through the CRaC restore hook.</li>
+ * function makes against another ({@link AwsLoopbackPriming}), the real AWS clients and Scalingo REST client beans
+ * built (nothing sent), and each function's own path (DNS, certificates). Nothing reaches Scalingo or AWS before the
+ * snapshot: a snapshot must hold no secret, a bearer in it would be stale, and a connection in it would be dead after
+ * the restore. The token and the bearer are fetched after a restore, through the CRaC restore hook.</li>
  * </ul>
  */
 @ApplicationScoped
