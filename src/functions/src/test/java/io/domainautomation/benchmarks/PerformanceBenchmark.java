@@ -343,8 +343,8 @@ class PerformanceBenchmark {
                the rotation 0.127 -> 0.100 s, cleanup-stale unchanged (0.129 against 0.134 s, noise).
            13. Tried, per function: a link-on-signup build without the other functions' beans (`quarkus.arc.exclude-types`
                on their classes, the ledgers and the DNS probe). It starts and answers, but 9 of the 23 classes of the
-               cleanup and rotation columns are still loaded (their configuration mappings, which Quarkus registers whoever
-               uses them; the rotation's report types, which Funqy reads from every function's signature; the two ledger
+               cleanup and rotation columns are still loaded (their configuration mappings, which Quarkus registers whether
+               anything uses them or not; the rotation's report types, which Funqy reads from every function's signature; the two ledger
                interfaces the priming names), and so are the other functions' classes. Process start to first answer is
                unchanged: 1.88 against 1.84 s (9 alternating starts). Not kept.
 
