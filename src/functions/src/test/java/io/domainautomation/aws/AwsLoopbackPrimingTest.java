@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 import io.domainautomation.aws.AwsLoopbackPriming.Service;
+import io.domainautomation.testsupport.TcpSockets;
 
 /** The priming runs each AWS operation the functions make, and leaves no server or connection behind. */
 class AwsLoopbackPrimingTest {
@@ -41,23 +38,9 @@ class AwsLoopbackPrimingTest {
         assertEquals(List.of(), AwsLoopbackPriming.run("eu-west-3", Set.of()).operationsAnswered());
     }
 
-    /** The TCP sockets (Linux' /proc/net/tcp) from or to the port, but those in TIME_WAIT, which no process holds. */
-    private static List<String> openSockets(int port) throws IOException {
-        String hexPort = ":" + String.format(Locale.ROOT, "%04X", port);
-        List<String> open = new ArrayList<>();
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            Path path = Path.of(table);
-            if (!Files.exists(path)) {
-                continue;
-            }
-            for (String line : Files.readAllLines(path)) {
-                String[] fields = line.trim().split("\\s+");
-                boolean ours = fields.length > 3 && (fields[1].endsWith(hexPort) || fields[2].endsWith(hexPort));
-                if (ours && !fields[3].equals("06")) {
-                    open.add(line.trim());
-                }
-            }
-        }
-        return open;
+    /** The TCP sockets from or to the port, but those in TIME_WAIT, which no process holds. */
+    private static List<TcpSockets.Socket> openSockets(int port) throws IOException {
+        return TcpSockets.all().stream().filter(socket -> socket.on(port))
+                .filter(socket -> !socket.state().equals(TcpSockets.TIME_WAIT)).toList();
     }
 }

@@ -160,17 +160,8 @@ public final class PackagedFunction implements AutoCloseable {
                 }
             }
         }
-        List<Integer> ports = new ArrayList<>();
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            for (String line : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
-                String[] fields = line.trim().split("\\s+");
-                boolean listening = fields[3].equals("0A");
-                if (inodes.contains(fields[9]) && !listening) {
-                    ports.add(Integer.parseInt(fields[2].substring(fields[2].lastIndexOf(':') + 1), 16));
-                }
-            }
-        }
-        return ports;
+        return TcpSockets.all().stream().filter(socket -> inodes.contains(socket.inode()))
+                .filter(socket -> !socket.state().equals(TcpSockets.LISTEN)).map(TcpSockets.Socket::remotePort).toList();
     }
 
     public String log() throws IOException {
