@@ -106,13 +106,19 @@ public final class PackagedFunction implements AutoCloseable {
 
     public static PackagedFunction start(Path taskRoot, String runtimeApi, Map<String, String> environment, Path log,
             List<String> jvmOptions) throws IOException {
+        return start(taskRoot, taskRoot + File.pathSeparator + taskRoot.resolve("lib") + File.separator + "*", runtimeApi,
+                environment, log, jvmOptions);
+    }
+
+    /** Started with this class path for the function's classes instead of Lambda's (the task directory, then lib/*). */
+    public static PackagedFunction start(Path taskRoot, String classpath, String runtimeApi, Map<String, String> environment,
+            Path log, List<String> jvmOptions) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add(CRAC_HOOKS);
         command.add("-cp");
-        command.add(taskRoot + File.pathSeparator + taskRoot.resolve("lib") + File.separator + "*"
-                + File.pathSeparator + runtimeClientClasspath());
+        command.add(classpath + File.pathSeparator + runtimeClientClasspath());
         command.add(RUNTIME_CLIENT_MAIN);
         String handler = handlerOf(taskRoot);
         command.add(handler);
