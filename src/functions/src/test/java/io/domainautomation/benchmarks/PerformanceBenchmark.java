@@ -481,7 +481,10 @@ class PerformanceBenchmark {
                 spent.put(name, cpuSpent(function.pid()));
             }
             md.append("| ").append(name).append(" | ").append(loaded.size()).append(" |");
-            origins.values().forEach(prefix -> md.append(' ').append(loaded.stream().filter(l -> l.contains("] " + prefix)).count()).append(" |"));
+            // the runtime interface client's own jars (utils-lite is under software.amazon.awssdk) come with Lambda's runtime
+            List<String> runtimeClient = List.of(PackagedFunction.runtimeClientClasspath().split(java.io.File.pathSeparator));
+            List<String> functionOwn = loaded.stream().filter(l -> runtimeClient.stream().noneMatch(l::endsWith)).toList();
+            origins.values().forEach(prefix -> md.append(' ').append(functionOwn.stream().filter(l -> l.contains("] " + prefix)).count()).append(" |"));
             md.append('\n');
         }
         spent.forEach((name, seconds) -> {
