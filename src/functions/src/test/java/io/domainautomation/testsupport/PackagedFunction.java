@@ -106,8 +106,12 @@ public final class PackagedFunction implements AutoCloseable {
 
     public static PackagedFunction start(Path taskRoot, String runtimeApi, Map<String, String> environment, Path log,
             List<String> jvmOptions) throws IOException {
-        return start(taskRoot, taskRoot + File.pathSeparator + taskRoot.resolve("lib") + File.separator + "*", runtimeApi,
-                environment, log, jvmOptions);
+        return start(taskRoot, lambdaClasspath(taskRoot), runtimeApi, environment, log, jvmOptions);
+    }
+
+    /** The function's class path as Lambda lays it out: the task directory, then every jar in its lib/. */
+    public static String lambdaClasspath(Path taskRoot) {
+        return taskRoot + File.pathSeparator + taskRoot.resolve("lib") + File.separator + "*";
     }
 
     /** Started with this class path for the function's classes instead of Lambda's (the task directory, then lib/*). */
