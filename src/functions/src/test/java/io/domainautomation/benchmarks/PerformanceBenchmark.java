@@ -551,17 +551,8 @@ class PerformanceBenchmark {
         assertFalse(log.contains("Exception in thread \"main\""), name + " crashed:\n" + log);
     }
 
-    /** As Lambda starts a SnapStart version: that initialization type, role credentials from the container endpoint. */
     private static Map<String, String> snapStart(Map<String, String> env) {
-        Map<String, String> snap = new HashMap<>(env);
-        snap.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
-        if (snap.containsKey("AWS_ACCESS_KEY_ID")) {
-            snap.remove("AWS_ACCESS_KEY_ID");
-            snap.remove("AWS_SECRET_ACCESS_KEY");
-            snap.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + server.port() + SandboxServer.CONTAINER_CREDENTIALS_PATH);
-            snap.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", CONTAINER_AUTHORIZATION);
-        }
-        return snap;
+        return PackagedFunction.snapStart(env, server.port(), CONTAINER_AUTHORIZATION);
     }
 
     /**

@@ -393,14 +393,8 @@ class PackagedFunctionsIT {
         }
     }
 
-    /** As Lambda configures a SnapStart function: no keys in the environment, a container-credentials endpoint. */
     private static Map<String, String> snapStart(Map<String, String> env, String authorizationToken) {
-        env.remove("AWS_ACCESS_KEY_ID");
-        env.remove("AWS_SECRET_ACCESS_KEY");
-        env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + server.port() + SandboxServer.CONTAINER_CREDENTIALS_PATH);
-        env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", authorizationToken);
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
-        return env;
+        return PackagedFunction.snapStart(env, server.port(), authorizationToken);
     }
 
     private static void awaitCounter(String counter, int expected, PackagedFunction function) throws Exception {

@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import io.domainautomation.sandbox.SandboxServer;
+
 /**
  * The deployed artifact started the way Lambda's managed Java runtime starts it: target/function.zip extracted
  * (classes at the root, jars under lib/), the AWS runtime interface client as main class, the handler string as
@@ -102,6 +104,22 @@ public final class PackagedFunction implements AutoCloseable {
         env.put("AWS_ACCESS_KEY_ID", "AKIDLOCALSANDBOX");
         env.put("AWS_SECRET_ACCESS_KEY", "local-sandbox-secret");
         return env;
+    }
+
+    /**
+     * As Lambda configures a SnapStart version: that initialization type and, where the environment held the role's
+     * keys, no keys but the sandbox's container-credentials endpoint with this authorization token.
+     */
+    public static Map<String, String> snapStart(Map<String, String> environment, int sandboxPort, String authorizationToken) {
+        Map<String, String> snap = new java.util.HashMap<>(environment);
+        snap.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+        if (snap.containsKey("AWS_ACCESS_KEY_ID")) {
+            snap.remove("AWS_ACCESS_KEY_ID");
+            snap.remove("AWS_SECRET_ACCESS_KEY");
+            snap.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + sandboxPort + SandboxServer.CONTAINER_CREDENTIALS_PATH);
+            snap.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", authorizationToken);
+        }
+        return snap;
     }
 
     public static PackagedFunction start(Path taskRoot, String runtimeApi, Map<String, String> environment, Path log,
