@@ -22,6 +22,9 @@ import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
+import io.domainautomation.logic.port.CertificateStore;
+import io.domainautomation.logic.port.ServiceFailure;
+
 /**
  * The certificate secrets in Secrets Manager. A secret is managed when it carries the tag {@code scalingo:app}
  * (the app's name or ID) and, when the caller gives a name prefix ({@code ROTATION_SECRET_NAME_PREFIX}), its name
@@ -29,36 +32,13 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
  * The optional tag {@code scalingo:domains} lists the domains it serves, separated by spaces; without it, the
  * secret serves every domain of the app its certificate covers. The {@code SecretString} is JSON:
  * {@code {"certificate": "<PEM chain, leaf first>", "privateKey": "<PEM key>"}}; always the AWSCURRENT version.
- * Every failed call is an {@link AwsFailure}.
+ * Every failed call is an {@link ServiceFailure}.
  */
 @ApplicationScoped
-public class CertificateSecrets {
+public class CertificateSecrets implements CertificateStore {
 
-    public static final String APP_TAG = "scalingo:app";
-    public static final String DOMAINS_TAG = "scalingo:domains";
     public static final String CERTIFICATE_FIELD = "certificate";
     public static final String PRIVATE_KEY_FIELD = "privateKey";
-
-    /** A managed secret: where it is, and which app and domains it declares. */
-    public record ManagedSecret(String arn, String name, Optional<String> app, Optional<List<String>> domains) {
-        public boolean managed() {
-            return app.isPresent();
-        }
-    }
-
-    /** The PEM texts of a secret's current version, and which version. {@code toString} never prints the key. */
-    public record Material(String certificatePem, String privateKeyPem, String versionId, Instant versionCreated) {
-        @Override
-        public String toString() {
-            return "Material[certificate=<" + certificatePem.length() + " chars>, privateKey=<redacted>]";
-        }
-    }
-
-    public static final class UnusableSecret extends Exception {
-        public UnusableSecret(String message) {
-            super(message, null, false, false);
-        }
-    }
 
     private final Instance<SecretsManagerClient> secretsManager;
     private final ObjectMapper json;
@@ -69,6 +49,7 @@ public class CertificateSecrets {
     }
 
     /** Every managed secret, across ListSecrets pages. */
+    @Override
     public List<ManagedSecret> listManaged(Optional<String> namePrefix) {
         List<Filter> filters = new ArrayList<>();
         filters.add(Filter.builder().key(FilterNameStringType.TAG_KEY).values(APP_TAG).build());
@@ -83,6 +64,7 @@ public class CertificateSecrets {
         return secrets.stream().filter(ManagedSecret::managed).collect(Collectors.toList());
     }
 
+    @Override
     public ManagedSecret describe(String secretId, Optional<String> namePrefix) {
         software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse description;
         try {
@@ -97,6 +79,7 @@ public class CertificateSecrets {
         return secret;
     }
 
+    @Override
     public Material read(String secretId) throws UnusableSecret {
         String secretString;
         GetSecretValueResponse value;

@@ -12,12 +12,15 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 
+import io.domainautomation.logic.port.ContinuationSender;
+import io.domainautomation.logic.port.ServiceFailure;
+
 /**
  * Hands the rest of a long job to a new invocation of a function (asynchronous Lambda Invoke, so this one can end
  * within its time budget). The Lambda client is built on first use only.
  */
 @ApplicationScoped
-public class Continuation {
+public class Continuation implements ContinuationSender {
 
     private final Instance<LambdaClient> lambda;
     private final Optional<String> ownName;
@@ -27,13 +30,17 @@ public class Continuation {
         this.ownName = ownName;
     }
 
-    /** @return where it was handed, or empty when no function is known (a local run: the caller continues by hand). */
     /** Builds the Lambda client a hand-off uses (no request): what a first hand-off would pay, paid before. */
     public void warm() {
         lambda.get().serviceClientConfiguration();
     }
 
-        public Optional<String> handOff(Optional<String> configuredFunction, String payloadJson) {
+    /**
+     * @return where it was handed, or empty when no function is known (a local run: the caller continues by hand)
+     * @throws ServiceFailure when Lambda did not take the invocation
+     */
+    @Override
+    public Optional<String> handOff(Optional<String> configuredFunction, String payloadJson) {
         Optional<String> target = configuredFunction.or(() -> ownName).filter(name -> !name.isBlank());
         if (target.isEmpty()) {
             return Optional.empty();

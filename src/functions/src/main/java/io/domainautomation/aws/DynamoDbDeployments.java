@@ -11,10 +11,11 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
-import io.domainautomation.logic.rotation.DeploymentLedger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+import io.domainautomation.logic.rotation.DeploymentLedger;
 
 /**
  * The rotation's deployments in the ledger's table: {@code APP#<app>} / {@code CERT#<domain>}, one item per domain,

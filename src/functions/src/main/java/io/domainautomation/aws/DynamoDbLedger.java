@@ -19,16 +19,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
 import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.cleanup.CertificateProgress;
 import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.logic.cleanup.ScanState;
 import io.domainautomation.logic.cleanup.StaleRecord;
 import io.domainautomation.logic.cleanup.Tombstone;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * The cleanup ledger in one DynamoDB table with a string partition key {@code pk} and sort key {@code sk}:

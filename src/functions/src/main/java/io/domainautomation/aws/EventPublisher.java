@@ -14,13 +14,16 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.domainautomation.logic.events.DomainEvent;
-import io.domainautomation.scalingo.Deadline;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
+
+import io.domainautomation.logic.events.DomainEvent;
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.EventSink;
+import io.domainautomation.logic.port.ServiceFailure;
 
 /**
  * Publishes lifecycle events with EventBridge's PutEvents: at most 10 entries and 256 KB per call, a partial failure
@@ -28,7 +31,7 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
  * published is given back, never dropped: the caller decides how it is redelivered.
  */
 @ApplicationScoped
-public class EventPublisher {
+public class EventPublisher implements EventSink {
 
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
     static final int MAX_ENTRIES = 10;
@@ -53,11 +56,13 @@ public class EventPublisher {
         }
     }
 
+    @Override
     public boolean enabled() {
         return config.busName().filter(name -> !name.isBlank()).isPresent();
     }
 
     /** @return the events that could not be published (none when every one was, or when no bus is configured) */
+    @Override
     public List<DomainEvent> publish(List<DomainEvent> events, Deadline deadline) {
         if (!enabled() || events.isEmpty()) {
             return List.of();
@@ -83,7 +88,7 @@ public class EventPublisher {
         try {
             response = eventBridge.get().putEvents(r -> r.entries(entries));
         } catch (SdkException e) {
-            AwsFailure failure = AwsErrors.failure("EventBridge PutEvents", e);
+            ServiceFailure failure = AwsErrors.failure("EventBridge PutEvents", e);
             LOG.warnf("events not published (%d): %s", batch.size(), failure.getMessage());
             return batch;
         }

@@ -4,10 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import io.domainautomation.logic.LedgerUnavailable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+import io.domainautomation.logic.LedgerUnavailable;
+import io.domainautomation.logic.port.ServiceFailure;
 
 /** What the ledger's adapters share: item keys, attribute values, and how a failed DynamoDB call is reported. */
 final class LedgerItems {
@@ -37,7 +39,7 @@ final class LedgerItems {
         } catch (ConditionalCheckFailedException conditionFailed) {
             throw conditionFailed;
         } catch (SdkException e) {
-            AwsFailure failure = AwsErrors.failure("ledger: " + action, e);
+            ServiceFailure failure = AwsErrors.failure("ledger: " + action, e);
             throw new LedgerUnavailable(failure.getMessage(), failure.isTransient(), failure);
         }
     }

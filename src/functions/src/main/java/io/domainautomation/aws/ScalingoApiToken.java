@@ -10,10 +10,11 @@ import jakarta.inject.Singleton;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.domainautomation.scalingo.ApiTokenSource;
-import io.domainautomation.scalingo.ScalingoConfig;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+import io.domainautomation.scalingo.ApiTokenSource;
+import io.domainautomation.scalingo.ScalingoConfig;
 
 /**
  * The Scalingo API token for the client: deployed, from the Secrets Manager secret named by

@@ -11,21 +11,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Lookup;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
+
+import io.domainautomation.logic.port.DnsAnswer;
 
 /** The dnsjava side of {@link DnsProbe}: resolves against the configured resolver, without caching. */
 final class DnsLookups {
@@ -99,8 +101,9 @@ final class DnsLookups {
      * A first resolution, as the scan makes them, answered by a responder on loopback started for it and closed
      * afterwards (a CNAME and an address): what the first look at a domain loads and initialises, with no query
      * leaving the machine.
+     *
+     * @return whether the lookup was answered
      */
-    /** @return whether the lookup was answered */
     boolean prime() {
         try (DatagramSocket responder = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             Thread answering = new Thread(() -> answerOnce(responder), "dns-priming");

@@ -2,12 +2,15 @@ package io.domainautomation.dns;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.domainautomation.logic.port.DnsAnswer;
+import io.domainautomation.logic.port.DnsResolver;
+
 /**
  * Resolves what a hostname points at with dnsjava, against the configured resolver, without caching. dnsjava stays
  * behind {@link DnsLookups}, built on first use: the functions that never resolve (all but cleanup-stale) never load it.
  */
 @ApplicationScoped
-public class DnsProbe {
+public class DnsProbe implements DnsResolver {
 
     private final DnsConfig config;
     private volatile DnsLookups lookups;
@@ -17,6 +20,7 @@ public class DnsProbe {
     }
 
     /** A wildcard domain is probed through one name it covers. */
+    @Override
     public DnsAnswer resolve(String hostname) {
         return lookups().resolve(hostname);
     }

@@ -19,7 +19,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.jboss.logging.Logger;
 
-import io.domainautomation.aws.CertificateSecrets;
+import io.domainautomation.logic.port.CertificateStore;
 import io.domainautomation.logic.tls.CertificateAttachment;
 import io.domainautomation.logic.tls.CertificateChecks;
 import io.domainautomation.logic.tls.CertificateIdentity;
@@ -64,7 +64,7 @@ final class CertificatePriming {
         builder.addExtension(Extension.subjectAlternativeName, false,
                 new GeneralNames(new GeneralName(GeneralName.dNSName, NAME)));
         byte[] der = builder.build(new JcaContentSignerBuilder(signature).build(keys.getPrivate())).getEncoded();
-        List<X509Certificate> chain = attachment.checkedChain(new CertificateSecrets.Material(PemBundle.armour("CERTIFICATE", der),
+        List<X509Certificate> chain = attachment.checkedChain(new CertificateStore.Material(PemBundle.armour("CERTIFICATE", der),
                 PemBundle.armour("PRIVATE KEY", keys.getPrivate().getEncoded()), "cold-start-priming", now));
         CertificateIdentity.of(chain.get(0));
         HostnameMatch.certificateCovers(chain.get(0), NAME);

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.domainautomation.aws.Continuation;
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.CleanupTriggers;
 import io.domainautomation.logic.InvalidInput;
@@ -21,10 +20,11 @@ import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.cleanup.CleanupConfig;
 import io.domainautomation.logic.cleanup.CleanupRuns;
 import io.domainautomation.logic.cleanup.ScanState;
-import io.domainautomation.logic.events.CleanupEvents;
+import io.domainautomation.logic.cleanup.CleanupEvents;
 import io.domainautomation.logic.events.DomainEvent;
-import io.domainautomation.scalingo.Deadline;
-import io.domainautomation.scalingo.ScalingoException;
+import io.domainautomation.logic.port.ContinuationSender;
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.ScalingoException;
 import io.quarkus.funqy.Funq;
 
 /**
@@ -44,7 +44,7 @@ public class CleanupStale {
     CleanupConfig config;
 
     @Inject
-    Continuation continuation;
+    ContinuationSender continuation;
 
     @Inject
     EmbeddedMetrics metrics;

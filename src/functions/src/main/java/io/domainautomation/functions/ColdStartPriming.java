@@ -31,6 +31,7 @@ import io.domainautomation.dns.DnsProbe;
 import io.domainautomation.functions.trigger.HttpApi;
 import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.logic.cleanup.ScanState;
+import io.domainautomation.logic.port.DomainChanges;
 import io.domainautomation.logic.rotation.DeploymentLedger;
 import io.domainautomation.logic.rotation.RotationReport;
 import io.domainautomation.logic.tls.CertificateAttachment;
@@ -39,7 +40,6 @@ import io.domainautomation.scalingo.ApiTokenSource;
 import io.domainautomation.scalingo.AppsApi;
 import io.domainautomation.scalingo.AuthApi;
 import io.domainautomation.scalingo.BearerTokens;
-import io.domainautomation.scalingo.DomainChanges;
 import io.domainautomation.scalingo.DomainsApi;
 import io.domainautomation.scalingo.Envelopes;
 import io.domainautomation.scalingo.RequestPacer;
@@ -87,6 +87,51 @@ public class ColdStartPriming implements Resource {
         }
     }
 
+    /**
+     * What each function's container primes beyond what they all share, by the function it exports: one row per
+     * function, read once, instead of branches on its name.
+     */
+    enum FunctionPriming {
+        LINK_ON_SIGNUP(LinkOnSignup.NAME, EnumSet.of(AwsLoopbackPriming.Service.SQS)),
+        SET_CANONICAL(SetCanonical.NAME, EnumSet.noneOf(AwsLoopbackPriming.Service.class)),
+        ROTATION(RotateCertFromSecretsManager.NAME, EnumSet.of(AwsLoopbackPriming.Service.DYNAMODB)),
+        CLEANUP(CleanupStale.NAME, EnumSet.of(AwsLoopbackPriming.Service.DYNAMODB)),
+        /** No export, or one this table does not know (local runs, tests): what every function shares only. */
+        OTHER("", EnumSet.noneOf(AwsLoopbackPriming.Service.class));
+
+        /** Every function reads its token and publishes events. */
+        private static final Set<AwsLoopbackPriming.Service> SHARED = EnumSet.of(AwsLoopbackPriming.Service.SECRETS_MANAGER,
+                AwsLoopbackPriming.Service.EVENTBRIDGE);
+
+        private final String export;
+        private final Set<AwsLoopbackPriming.Service> ownServices;
+
+        FunctionPriming(String export, Set<AwsLoopbackPriming.Service> ownServices) {
+            this.export = export;
+            this.ownServices = ownServices;
+        }
+
+        static FunctionPriming of(String export) {
+            for (FunctionPriming function : values()) {
+                if (function != OTHER && function.export.equals(export)) {
+                    return function;
+                }
+            }
+            return OTHER;
+        }
+
+        /** The AWS services whose request path the function uses: the shared ones and its own. */
+        Set<AwsLoopbackPriming.Service> awsServices() {
+            Set<AwsLoopbackPriming.Service> services = EnumSet.copyOf(SHARED);
+            services.addAll(ownServices);
+            return services;
+        }
+
+        boolean keepsALedger() {
+            return ownServices.contains(AwsLoopbackPriming.Service.DYNAMODB);
+        }
+    }
+
     /** Shaped like the details the functions publish: strings, numbers, booleans, lists and maps within. */
     private static final Map<String, Object> SAMPLE_EVENT_DETAIL = Map.of("version", "1", "app", "example", "domain",
             "www.example.com", "dryRun", true, "daysToExpiry", 30, "domains", List.of("www.example.com"), "dns",
@@ -107,7 +152,7 @@ public class ColdStartPriming implements Resource {
     private final BearerTokens bearers;
     private final ScalingoApiToken apiToken;
     private final RequestPacer pacer;
-    private final String export;
+    private final FunctionPriming function;
     private final CleanupLedger ledger;
     private final EventPublisher events;
     private final DeploymentLedger deployments;
@@ -127,7 +172,7 @@ public class ColdStartPriming implements Resource {
         this.bearers = bearers;
         this.apiToken = apiToken;
         this.pacer = pacer;
-        this.export = export;
+        this.function = FunctionPriming.of(export);
         this.ledger = ledger;
         this.events = events;
         this.deployments = deployments;
@@ -182,18 +227,19 @@ public class ColdStartPriming implements Resource {
             json.readValue(SAMPLE_APP, Envelopes.AppEnvelope.class);
             json.writeValueAsString(new Envelopes.DomainWrite(DomainChanges.link("www.example.com", true, true)));
             json.writeValueAsString(SAMPLE_EVENT_DETAIL);
-            if (export.equals(CleanupStale.NAME)) {
-                json.readValue(json.writeValueAsString(ScanState.start("cold-start-priming", Instant.now().toString(), true)),
-                        ScanState.class);
-            }
-            if (export.equals(RotateCertFromSecretsManager.NAME)) {
-                json.writeValueAsString(RotationReport.builder("cold-start-priming", true).add(new RotationReport.Entry(
-                        "priming", "example", "www.example.com", RotationReport.Outcome.UNCHANGED, "expiry", "unchanged",
-                        new CertificateIdentity("CN=www.example.com", "1", "00", "2026-01-01T00:00:00Z"), 30L)).build());
-            }
-            if (export.equals(SetCanonical.NAME)) {
-                HttpApi.event(json.readTree(SAMPLE_HTTP_API_EVENT));
-                HttpApi.response(json, 200, json.createObjectNode(), Map.of());
+            switch (function) {
+                case CLEANUP -> json.readValue(json.writeValueAsString(
+                        ScanState.start("cold-start-priming", Instant.now().toString(), true)), ScanState.class);
+                case ROTATION -> json.writeValueAsString(RotationReport.builder("cold-start-priming", true).add(
+                        new RotationReport.Entry("priming", "example", "www.example.com", RotationReport.Outcome.UNCHANGED,
+                                "expiry", "unchanged", new CertificateIdentity("CN=www.example.com", "1", "00",
+                                        "2026-01-01T00:00:00Z"), 30L)).build());
+                case SET_CANONICAL -> {
+                    HttpApi.event(json.readTree(SAMPLE_HTTP_API_EVENT));
+                    HttpApi.response(json, 200, json.createObjectNode(), Map.of());
+                }
+                case LINK_ON_SIGNUP, OTHER -> {
+                }
             }
         } catch (JsonProcessingException e) {
             LOG.warnf("cold-start priming: the Scalingo types did not round-trip: %s", e.getOriginalMessage());
@@ -207,14 +253,17 @@ public class ColdStartPriming implements Resource {
      */
     void warmLedger() {
         try {
-            if (export.equals(CleanupStale.NAME)) {
-                ledger.runningScan(Instant.now());
-                // A query of a partition nobody writes, and a conditional delete no item can match: the read and
-                // conditional-write paths a scan takes, with nothing read or changed.
-                ledger.staleRecords("cold-start-priming");
-                ledger.releaseScan("cold-start-priming");
-            } else if (export.equals(RotateCertFromSecretsManager.NAME)) {
-                deployments.deployed("cold-start-priming", "priming.invalid");
+            switch (function) {
+                case CLEANUP -> {
+                    ledger.runningScan(Instant.now());
+                    // A query of a partition nobody writes, and a conditional delete no item can match: the read and
+                    // conditional-write paths a scan takes, with nothing read or changed.
+                    ledger.staleRecords("cold-start-priming");
+                    ledger.releaseScan("cold-start-priming");
+                }
+                case ROTATION -> deployments.deployed("cold-start-priming", "priming.invalid");
+                case LINK_ON_SIGNUP, SET_CANONICAL, OTHER -> {
+                }
             }
         } catch (RuntimeException e) {
             LOG.warnf("cold-start priming: the ledger did not answer (%s); the first invocation tries again", e.getMessage());
@@ -227,14 +276,17 @@ public class ColdStartPriming implements Resource {
      */
     void warmOwnPath() {
         try {
-            if (export.equals(CleanupStale.NAME)) {
-                dns.get().prime();
-                continuation.warm();
-            } else if (export.equals(RotateCertFromSecretsManager.NAME)) {
-                CertificatePriming.run(certificates.get());
+            switch (function) {
+                case CLEANUP -> {
+                    dns.get().prime();
+                    continuation.warm();
+                }
+                case ROTATION -> CertificatePriming.run(certificates.get());
+                case LINK_ON_SIGNUP, SET_CANONICAL, OTHER -> {
+                }
             }
         } catch (RuntimeException e) {
-            LOG.warnf("cold-start priming: %s's own path was not primed (%s)", export, e.getMessage());
+            LOG.warnf("cold-start priming: %s's own path was not primed (%s)", function, e.getMessage());
         }
     }
 
@@ -242,7 +294,7 @@ public class ColdStartPriming implements Resource {
     void buildAwsClients() {
         try {
             apiToken.warm();
-            if (keepsALedger()) {
+            if (function.keepsALedger()) {
                 dynamoDb.get().serviceClientConfiguration();
             }
         } catch (RuntimeException e) {
@@ -272,19 +324,7 @@ public class ColdStartPriming implements Resource {
      * link-on-signup sends what it cannot process to its dead-letter queue.
      */
     Set<AwsLoopbackPriming.Service> awsServices() {
-        Set<AwsLoopbackPriming.Service> services = EnumSet.of(AwsLoopbackPriming.Service.SECRETS_MANAGER,
-                AwsLoopbackPriming.Service.EVENTBRIDGE);
-        if (keepsALedger()) {
-            services.add(AwsLoopbackPriming.Service.DYNAMODB);
-        }
-        if (export.equals(LinkOnSignup.NAME)) {
-            services.add(AwsLoopbackPriming.Service.SQS);
-        }
-        return services;
-    }
-
-    private boolean keepsALedger() {
-        return export.equals(CleanupStale.NAME) || export.equals(RotateCertFromSecretsManager.NAME);
+        return function.awsServices();
     }
 
     /** Builds the EventBridge client every function publishes with; sends nothing. */
@@ -310,9 +350,15 @@ public class ColdStartPriming implements Resource {
         }
     }
 
+    /**
+     * Empty on purpose: the SnapStart priming runs from {@link #onStart} in Lambda's init phase, which ends with the
+     * snapshot, so it is in the snapshot all the same. Here it would run only where a JVM takes a CRaC checkpoint:
+     * never on these machines' JDKs nor in the packaged-function tests and benchmarks, which start the artifact with
+     * {@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start} and measure the priming there; moved here, nothing could
+     * test or measure it before it reached Lambda.
+     */
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
-        // The warm-up already ran in the init phase, which ends with the snapshot.
     }
 
     @Override

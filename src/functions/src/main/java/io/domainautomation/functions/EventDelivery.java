@@ -9,7 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.aws.EventPublisher;
 import io.domainautomation.logic.events.DomainEvent;
-import io.domainautomation.scalingo.Deadline;
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.EventSink;
 
 /**
  * Publishing for the functions that cannot have their trigger delivered again (schedules, HTTP, direct invocations):
@@ -20,11 +21,11 @@ import io.domainautomation.scalingo.Deadline;
 @ApplicationScoped
 public class EventDelivery {
 
-    private final EventPublisher publisher;
+    private final EventSink publisher;
     private final EmbeddedMetrics metrics;
     private final OutcomeLog log;
 
-    EventDelivery(EventPublisher publisher, EmbeddedMetrics metrics, OutcomeLog log) {
+    EventDelivery(EventSink publisher, EmbeddedMetrics metrics, OutcomeLog log) {
         this.publisher = publisher;
         this.metrics = metrics;
         this.log = log;

@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.domainautomation.scalingo.Deadline;
+import io.domainautomation.logic.port.Deadline;
 
 /**
  * When the current invocation must have answered: the Lambda context's remaining time at its start, less

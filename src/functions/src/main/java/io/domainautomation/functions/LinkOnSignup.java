@@ -7,24 +7,21 @@ import java.util.Optional;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.domainautomation.aws.DeadLetterQueue;
 import io.domainautomation.aws.EmbeddedMetrics;
-import io.domainautomation.aws.EventPublisher;
-import io.domainautomation.aws.EventsConfig;
 import io.domainautomation.functions.trigger.OnboardingMessages;
+import io.domainautomation.logic.AppHosts;
 import io.domainautomation.logic.DomainLinker;
 import io.domainautomation.logic.InvalidInput;
 import io.domainautomation.logic.LinkRequest;
-import io.domainautomation.logic.events.DnsInstructions;
 import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.logic.events.LinkEvents;
+import io.domainautomation.logic.port.EventSink;
+import io.domainautomation.logic.port.ScalingoException;
 import io.domainautomation.logic.tls.CertificateAttachment;
-import io.domainautomation.scalingo.ScalingoException;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -61,13 +58,10 @@ public class LinkOnSignup {
     ObjectMapper json;
 
     @Inject
-    EventPublisher events;
+    EventSink events;
 
     @Inject
-    EventsConfig eventsConfig;
-
-    @ConfigProperty(name = "scalingo.api-url")
-    String apiUrl;
+    AppHosts appHosts;
 
     @Funq(NAME)
     public Uni<Void> linkOnSignup(SQSMessage message) {
@@ -96,7 +90,7 @@ public class LinkOnSignup {
             count(linked ? "DomainsLinked" : "DomainsAlreadyLinked");
             log.info(NAME, fields(messageId, request.app(), domain, linked ? "linked" : "already-linked", result.detail()));
             publishOrRedeliver(LinkEvents.linked(linked, request.app(), result.domain(),
-                    DnsInstructions.appHost(request.app(), apiUrl, eventsConfig.appDomain()), messageId, request.requestId()),
+                    appHosts.of(request.app()), messageId, request.requestId()),
                     messageId, request.app(), domain);
         } catch (InvalidInput refused) {
             reject(message, request.app(), domain, request.requestId(), refused.field(), refused.getMessage());

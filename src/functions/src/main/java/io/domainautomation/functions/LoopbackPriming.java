@@ -17,12 +17,12 @@ import org.jboss.logging.Logger;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.domainautomation.logic.port.DomainChanges;
+import io.domainautomation.logic.port.ScalingoException;
 import io.domainautomation.scalingo.AppsApi;
 import io.domainautomation.scalingo.AuthApi;
-import io.domainautomation.scalingo.DomainChanges;
 import io.domainautomation.scalingo.DomainsApi;
 import io.domainautomation.scalingo.Envelopes;
-import io.domainautomation.scalingo.ScalingoException;
 
 /**
  * Runs the Scalingo REST client's real request path once, before a SnapStart snapshot, against a server on loopback

@@ -11,18 +11,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.domainautomation.aws.Continuation;
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.RotationTriggers;
 import io.domainautomation.logic.InvalidInput;
 import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.logic.events.Notice;
+import io.domainautomation.logic.port.ContinuationSender;
+import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.logic.rotation.CertificateRotation;
 import io.domainautomation.logic.rotation.RotationAnnouncements;
 import io.domainautomation.logic.rotation.RotationConfig;
 import io.domainautomation.logic.rotation.RotationReport;
 import io.domainautomation.logic.rotation.RotationScope;
-import io.domainautomation.scalingo.Deadline;
 import io.quarkus.funqy.Funq;
 
 /**
@@ -50,7 +50,7 @@ public class RotateCertFromSecretsManager {
     InvocationDeadline deadlines;
 
     @Inject
-    Continuation continuation;
+    ContinuationSender continuation;
 
     @Inject
     ObjectMapper json;

@@ -3,7 +3,6 @@ package io.domainautomation.functions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Optional;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 

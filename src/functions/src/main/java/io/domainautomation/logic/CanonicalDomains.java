@@ -5,11 +5,11 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.domainautomation.scalingo.Deadline;
-import io.domainautomation.scalingo.Domain;
-import io.domainautomation.scalingo.DomainChanges;
-import io.domainautomation.scalingo.ScalingoClient;
-import io.domainautomation.scalingo.ScalingoException;
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.Domain;
+import io.domainautomation.logic.port.DomainChanges;
+import io.domainautomation.logic.port.DomainsService;
+import io.domainautomation.logic.port.ScalingoException;
 
 /** Reads and changes an app's canonical domain: one list, then at most one PATCH (or one POST when asked to link). */
 @ApplicationScoped
@@ -33,9 +33,9 @@ public class CanonicalDomains {
         }
     }
 
-    private final ScalingoClient scalingo;
+    private final DomainsService scalingo;
 
-    CanonicalDomains(ScalingoClient scalingo) {
+    public CanonicalDomains(DomainsService scalingo) {
         this.scalingo = scalingo;
     }
 

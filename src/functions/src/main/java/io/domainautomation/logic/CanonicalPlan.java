@@ -3,7 +3,7 @@ package io.domainautomation.logic;
 import java.util.List;
 import java.util.Optional;
 
-import io.domainautomation.scalingo.Domain;
+import io.domainautomation.logic.port.Domain;
 
 /**
  * What making a domain canonical (or leaving an app without one) takes, given the app's domains. Pure; the

@@ -5,12 +5,12 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.Domain;
+import io.domainautomation.logic.port.DomainChanges;
+import io.domainautomation.logic.port.DomainsService;
+import io.domainautomation.logic.port.ScalingoException;
 import io.domainautomation.logic.tls.CertificateAttachment;
-import io.domainautomation.scalingo.Deadline;
-import io.domainautomation.scalingo.Domain;
-import io.domainautomation.scalingo.DomainChanges;
-import io.domainautomation.scalingo.ScalingoClient;
-import io.domainautomation.scalingo.ScalingoException;
 
 /**
  * Links a domain to an app with the fewest Scalingo calls (one list, then one POST for a new domain, plus one
@@ -26,9 +26,9 @@ public class DomainLinker {
 
     /** Same app and domain in one process go one after the other, so duplicates in a batch never race. */
     private final Object[] stripes = new Object[64];
-    private final ScalingoClient scalingo;
+    private final DomainsService scalingo;
 
-    DomainLinker(ScalingoClient scalingo) {
+    public DomainLinker(DomainsService scalingo) {
         this.scalingo = scalingo;
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new Object();

@@ -3,7 +3,7 @@ package io.domainautomation.logic;
 import java.util.List;
 import java.util.Optional;
 
-import io.domainautomation.scalingo.Domain;
+import io.domainautomation.logic.port.Domain;
 
 /**
  * What linking a domain to an app takes, given the app's current domains: nothing, only making it canonical,

@@ -13,6 +13,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.domainautomation.logic.port.ScalingoException;
+
 /**
  * Exchanges the API token for a bearer JWT and caches it until fewer than {@code scalingo.bearer-refresh-before}
  * are left before its {@code exp} claim (read, not verified, like Scalingo's own clients). Concurrent callers

@@ -5,6 +5,10 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.domainautomation.logic.port.App;
+import io.domainautomation.logic.port.Domain;
+import io.domainautomation.logic.port.DomainChanges;
+
 /** The JSON wrappers Scalingo puts around its resources: {@code {"domain": {...}}}, {@code {"apps": [...]}}, ... */
 public final class Envelopes {
     private Envelopes() {

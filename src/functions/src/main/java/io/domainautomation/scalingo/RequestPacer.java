@@ -7,6 +7,9 @@ import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.ScalingoException;
+
 /**
  * Holds this process to the configured request rate: at most {@code requests} requests start in any window of
  * (period + guard), so no window of one period at Scalingo ever sees more than the allowed count and a healthy run

@@ -14,13 +14,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
+import io.domainautomation.logic.port.App;
+import io.domainautomation.logic.port.AppsService;
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.Domain;
+import io.domainautomation.logic.port.DomainChanges;
+import io.domainautomation.logic.port.DomainsService;
+import io.domainautomation.logic.port.ScalingoException;
+
 /**
  * The one entry point to the Scalingo API for every function: bearer handling, the client-side rate budget,
  * retries of transient failures (exponential backoff with jitter, {@code Retry-After} honoured, bounded in
  * attempts and total time) and error translation into {@link ScalingoException}.
  */
 @ApplicationScoped
-public class ScalingoClient {
+public class ScalingoClient implements AppsService, DomainsService {
 
     /**
      * Not ThreadLocalRandom: its seed would be in a SnapStart snapshot, so every container restored from it would
@@ -48,6 +56,7 @@ public class ScalingoClient {
     }
 
     /** Every app the token sees, following {@code meta.pagination} when the API paginates. */
+    @Override
     public List<App> listApps(Deadline deadline) {
         List<App> all = new ArrayList<>();
         Integer page = null;
@@ -64,10 +73,12 @@ public class ScalingoClient {
         return all;
     }
 
+    @Override
     public App getApp(String app, Deadline deadline) {
         return call("show app", deadline, attempt -> send("show app", deadline, auth -> apps.show(auth, app))).app();
     }
 
+    @Override
     public List<Domain> listDomains(String app, Deadline deadline) {
         return call("list domains", deadline, attempt -> listOnce(app, deadline));
     }
@@ -81,6 +92,7 @@ public class ScalingoClient {
      * Links a domain. A POST whose reply was lost may have been applied, so before any retry the app's domains are
      * listed and an existing domain of that name is returned instead of linking it twice.
      */
+    @Override
     public Domain linkDomain(String app, DomainChanges link, Deadline deadline) {
         return call("link domain", deadline, attempt -> {
             if (attempt > 1) {
@@ -93,12 +105,14 @@ public class ScalingoClient {
         });
     }
 
+    @Override
     public Domain updateDomain(String app, String domainId, DomainChanges changes, Deadline deadline) {
         return call("update domain", deadline, attempt -> send("update domain", deadline,
                 auth -> domains.update(auth, app, domainId, new Envelopes.DomainWrite(changes)))).domain();
     }
 
     /** Unlinks a domain; a 404 is reported as a {@link ScalingoException} for the caller to judge. */
+    @Override
     public void unlinkDomain(String app, String domainId, Deadline deadline) {
         call("unlink domain", deadline, attempt -> send("unlink domain", deadline, auth -> {
             domains.unlink(auth, app, domainId);

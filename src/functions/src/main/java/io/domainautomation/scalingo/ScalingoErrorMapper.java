@@ -20,6 +20,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.domainautomation.logic.port.ScalingoException;
+
 /**
  * The one place where Scalingo's failures become {@link ScalingoException}s: every error reply (the documented JSON
  * bodies, {@code error}, {@code errors} per field, {@code resource}; the plain-text 429 {@code Retry later}; anything

@@ -9,7 +9,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
 import javax.imageio.ImageIO;
 
 /** Grouped bar charts as PNG, drawn with Java2D: no charting dependency for two pictures. */

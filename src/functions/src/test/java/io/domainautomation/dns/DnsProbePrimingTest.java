@@ -1,13 +1,15 @@
 package io.domainautomation.dns;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+
+import io.domainautomation.logic.port.DnsAnswer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The priming resolves once through dnsjava's real path against its own loopback responder, then resolves as before. */
 class DnsProbePrimingTest {

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
 import io.domainautomation.aws.EventPublisher;
 import io.domainautomation.aws.LedgerConfig;
 import io.domainautomation.sandbox.SandboxState;
@@ -27,7 +29,6 @@ import io.domainautomation.testsupport.TestClock;
 import io.domainautomation.testsupport.TestDnsServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * cleanup-stale's events through the Lambda path (removals on, the ledger in dynalite, DNS on loopback, the tests'

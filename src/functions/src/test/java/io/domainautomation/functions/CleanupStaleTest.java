@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
 import io.domainautomation.aws.LedgerConfig;
 import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.sandbox.SandboxState;
@@ -33,7 +35,6 @@ import io.domainautomation.testsupport.TestDnsServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * cleanup-stale with removals switched on, through the Lambda path, against the sandbox, a real DNS server on loopback

@@ -20,14 +20,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.domainautomation.aws.EventPublisher;
 import io.domainautomation.logic.events.DomainEvent;
+import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.sandbox.SandboxRecords.ReceivedEvent;
 import io.domainautomation.sandbox.SandboxState;
-import io.domainautomation.scalingo.Deadline;
 import io.domainautomation.testsupport.EventSchemas;
 import io.domainautomation.testsupport.LambdaPath;
 import io.domainautomation.testsupport.ProjectFiles;
-import io.domainautomation.testsupport.SqsEvents;
 import io.domainautomation.testsupport.SqsEvents.Message;
+import io.domainautomation.testsupport.SqsEvents;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**

@@ -30,8 +30,8 @@ import io.domainautomation.sandbox.SandboxRecords.QueuedMessage;
 import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.LambdaPath;
 import io.domainautomation.testsupport.LogCapture;
-import io.domainautomation.testsupport.SqsEvents;
 import io.domainautomation.testsupport.SqsEvents.Message;
+import io.domainautomation.testsupport.SqsEvents;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**

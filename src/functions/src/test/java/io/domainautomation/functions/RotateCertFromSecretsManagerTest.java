@@ -29,16 +29,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.sandbox.SandboxState;
-import io.domainautomation.testsupport.LogCapture;
-import io.domainautomation.testsupport.TestCertificates;
-import io.domainautomation.testsupport.TestCertificates.Issued;
 import io.domainautomation.testsupport.LambdaPath;
+import io.domainautomation.testsupport.LogCapture;
+import io.domainautomation.testsupport.TestCertificates.Issued;
+import io.domainautomation.testsupport.TestCertificates;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * rotate-cert-from-secrets-manager through the Lambda path, against the sandbox's Scalingo API and its Secrets

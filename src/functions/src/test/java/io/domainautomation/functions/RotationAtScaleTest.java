@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.LambdaPath;
-import io.domainautomation.testsupport.TestCertificates;
 import io.domainautomation.testsupport.TestCertificates.Issued;
+import io.domainautomation.testsupport.TestCertificates;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

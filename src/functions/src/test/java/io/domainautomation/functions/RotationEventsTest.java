@@ -23,8 +23,8 @@ import io.domainautomation.aws.EventPublisher;
 import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.LambdaPath;
 import io.domainautomation.testsupport.PublishedEvents;
-import io.domainautomation.testsupport.TestCertificates;
 import io.domainautomation.testsupport.TestCertificates.Issued;
+import io.domainautomation.testsupport.TestCertificates;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 

@@ -18,14 +18,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.aws.EventPublisher;
 import io.domainautomation.sandbox.HttpApiEvents;
-import io.domainautomation.testsupport.LogCapture;
+import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.LambdaPath;
+import io.domainautomation.testsupport.LogCapture;
 import io.domainautomation.testsupport.PublishedEvents;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import io.domainautomation.scalingo.Domain;
+import io.domainautomation.logic.port.Domain;
 
 class CanonicalPlanTest {
 

@@ -32,8 +32,8 @@ import io.domainautomation.sandbox.SandboxServer;
 import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.LocalRuntimeApi;
 import io.domainautomation.testsupport.PackagedFunction;
-import io.domainautomation.testsupport.SqsEvents;
 import io.domainautomation.testsupport.SqsEvents.Message;
+import io.domainautomation.testsupport.SqsEvents;
 import io.domainautomation.testsupport.TestCertificates;
 import io.domainautomation.testsupport.TestDnsServer;
 

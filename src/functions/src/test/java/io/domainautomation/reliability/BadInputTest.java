@@ -29,11 +29,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.domainautomation.logic.port.Domain;
+import io.domainautomation.logic.port.ScalingoException;
 import io.domainautomation.sandbox.SandboxRecords.QueuedMessage;
 import io.domainautomation.sandbox.SandboxState;
-import io.domainautomation.scalingo.Domain;
 import io.domainautomation.scalingo.ScalingoErrorMapperAccess;
-import io.domainautomation.scalingo.ScalingoException;
 import io.domainautomation.testsupport.LambdaPath;
 import io.domainautomation.testsupport.SqsEvents;
 import io.domainautomation.testsupport.TestCertificates;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 
-/** The functions over local HTTP, as the README's curl examples use them under ./mvnw quarkus:dev. */
+/** The functions over local HTTP, as the curl examples of docs/functions/ use them under ./mvnw quarkus:dev. */
 @QuarkusTest
 class LocalGatewayTest {
 

@@ -1,11 +1,5 @@
 package io.domainautomation.scalingo;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -13,11 +7,19 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.Test;
 
+import io.domainautomation.aws.ScalingoApiToken;
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.ScalingoException;
 import io.domainautomation.sandbox.SandboxState;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.domainautomation.aws.ScalingoApiToken;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Deployed, the API token comes from Secrets Manager: read with the real AWS SDK, once per container. */
 @QuarkusTest

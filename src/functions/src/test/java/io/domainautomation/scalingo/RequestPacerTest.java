@@ -1,12 +1,15 @@
 package io.domainautomation.scalingo;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.ScalingoException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class RequestPacerTest {
 

@@ -4,6 +4,8 @@ import jakarta.ws.rs.core.MediaType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.domainautomation.logic.port.ScalingoException;
+
 /** Lets tests outside this package feed replies to the error mapper. */
 public final class ScalingoErrorMapperAccess {
     private ScalingoErrorMapperAccess() {

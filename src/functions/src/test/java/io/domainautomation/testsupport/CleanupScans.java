@@ -7,8 +7,9 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.domainautomation.sandbox.SandboxState;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import io.domainautomation.sandbox.SandboxState;
 
 /** What the cleanup-stale tests share: a fresh world before each test, and a scan followed to its end. */
 public final class CleanupScans {

@@ -21,11 +21,15 @@ final class EventBridgeRoutes {
 
     private static final String AMZ_JSON = "application/x-amz-json-1.1";
 
-    private final SandboxState state;
+    private final EventBridgeState eventBridge;
+    private final SandboxFaults faults;
+    private final SandboxCounters counters;
     private final ObjectMapper json;
 
-    EventBridgeRoutes(SandboxState state, ObjectMapper json) {
-        this.state = state;
+    EventBridgeRoutes(EventBridgeState eventBridge, SandboxFaults faults, SandboxCounters counters, ObjectMapper json) {
+        this.eventBridge = eventBridge;
+        this.faults = faults;
+        this.counters = counters;
         this.json = json;
     }
 
@@ -44,7 +48,7 @@ final class EventBridgeRoutes {
         if (body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 256 * 1024) {
             return error("ValidationException", "Total size of the entries in the request is over the limit of 256 KB");
         }
-        state.count("events.PutEvents");
+        counters.count("events.PutEvents");
         ObjectNode reply = json.createObjectNode();
         ArrayNode results = reply.putArray("Entries");
         int failed = 0;
@@ -56,7 +60,7 @@ final class EventBridgeRoutes {
                 result.put("ErrorCode", "MalformedDetail");
                 result.put("ErrorMessage", "Source, DetailType and a JSON Detail are required");
                 failed++;
-            } else if (state.faults().drawEventEntryFailure()) {
+            } else if (faults.drawEventEntryFailure()) {
                 result.put("ErrorCode", "InternalFailure");
                 result.put("ErrorMessage", "sandbox: this entry failed");
                 failed++;
@@ -64,9 +68,9 @@ final class EventBridgeRoutes {
                 String eventId = UUID.randomUUID().toString();
                 List<String> resources = new ArrayList<>();
                 entry.path("Resources").forEach(r -> resources.add(r.asText()));
-                state.receiveEvent(new SandboxRecords.ReceivedEvent(eventId, entry.path("EventBusName").asText("default"),
+                eventBridge.receiveEvent(new SandboxRecords.ReceivedEvent(eventId, entry.path("EventBusName").asText("default"),
                         entry.get("Source").asText(), entry.get("DetailType").asText(), detail, List.copyOf(resources), Instant.now()));
-                state.count("events.accepted");
+                counters.count("events.accepted");
                 result.put("EventId", eventId);
             }
         }

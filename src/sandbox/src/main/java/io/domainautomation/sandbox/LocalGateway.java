@@ -121,7 +121,7 @@ public class LocalGateway {
             } else {
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 send(exchange, 404, "{\"error\":\"no local route " + method + " " + path
-                        + "; see the README for the routes of each function\"}");
+                        + "; see docs/functions/ for the routes of each function\"}");
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "local gateway: the function failed", e);

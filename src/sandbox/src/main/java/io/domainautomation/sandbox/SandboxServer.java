@@ -55,6 +55,9 @@ public final class SandboxServer implements AutoCloseable {
     private static final Pattern SIGV4_CREDENTIAL = Pattern.compile("^AWS4-HMAC-SHA256 Credential=([A-Z0-9]+)/");
 
     private final SandboxState state;
+    private final CredentialsState credentials;
+    private final LambdaState lambda;
+    private final SandboxCounters counters;
     private final HttpServer server;
     private final ExecutorService workers;
     private final ScalingoRoutes scalingo;
@@ -65,12 +68,15 @@ public final class SandboxServer implements AutoCloseable {
 
     private SandboxServer(SandboxState state, int port) throws IOException {
         this.state = state;
+        this.credentials = state.credentials();
+        this.lambda = state.lambda();
+        this.counters = state.sandboxCounters();
         ObjectMapper json = new ObjectMapper();
-        this.scalingo = new ScalingoRoutes(state, json);
-        this.secretsManager = new SecretsManagerRoutes(state, json);
+        this.scalingo = new ScalingoRoutes(state.scalingo(), state.scalingoAuth(), state.faults(), counters, json);
+        this.secretsManager = new SecretsManagerRoutes(state.secretsManager(), counters, json);
         this.control = new ControlRoutes(state, json);
-        this.sqs = new SqsRoutes(state, json);
-        this.eventBridge = new EventBridgeRoutes(state, json);
+        this.sqs = new SqsRoutes(state.sqs(), state.faults(), counters, json);
+        this.eventBridge = new EventBridgeRoutes(state.eventBridge(), state.faults(), counters, json);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         this.workers = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "scalingo-sandbox");
@@ -151,11 +157,11 @@ public final class SandboxServer implements AutoCloseable {
      * AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN), valid for an hour.
      */
     private Reply containerCredentials(String authorization) {
-        String expected = state.containerAuthorization();
+        String expected = credentials.containerAuthorization();
         if (expected == null || !expected.equals(authorization)) {
             return new Reply(403, Reply.JSON, "{\"message\":\"invalid authorization token\"}", java.util.Map.of());
         }
-        state.count("credentials.container");
+        counters.count("credentials.container");
         String expiration = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS).toString();
         return Reply.json(200, "{\"AccessKeyId\":\"" + SandboxState.CONTAINER_ACCESS_KEY + "\",\"SecretAccessKey\":\"sandbox-container-secret\","
                 + "\"Token\":\"sandbox-session-token\",\"Expiration\":\"" + expiration + "\"}");
@@ -164,7 +170,7 @@ public final class SandboxServer implements AutoCloseable {
     private void recordSigningKey(String authorization) {
         Matcher credential = authorization == null ? null : SIGV4_CREDENTIAL.matcher(authorization);
         if (credential != null && credential.find()) {
-            state.recordSigningKey(credential.group(1));
+            credentials.recordSigningKey(credential.group(1));
         }
     }
 
@@ -178,8 +184,8 @@ public final class SandboxServer implements AutoCloseable {
             return new Reply(400, Reply.JSON, "{\"Type\":\"User\",\"message\":\"the sandbox takes asynchronous invocations only\"}",
                     java.util.Map.of("x-amzn-ErrorType", "InvalidRequestContentException"));
         }
-        state.count("lambda.Invoke");
-        state.recordInvocation(parts[3], body);
+        counters.count("lambda.Invoke");
+        lambda.recordInvocation(parts[3], body);
         return Reply.empty(202);
     }
 

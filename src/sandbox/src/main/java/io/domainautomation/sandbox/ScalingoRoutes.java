@@ -29,11 +29,18 @@ final class ScalingoRoutes {
     private static final Pattern HOSTNAME = Pattern
             .compile("^(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$");
 
-    private final SandboxState state;
+    private final ScalingoState scalingo;
+    private final ScalingoAuthState auth;
+    private final SandboxFaults faults;
+    private final SandboxCounters counters;
     private final ObjectMapper json;
 
-    ScalingoRoutes(SandboxState state, ObjectMapper json) {
-        this.state = state;
+    ScalingoRoutes(ScalingoState scalingo, ScalingoAuthState auth, SandboxFaults faults, SandboxCounters counters,
+            ObjectMapper json) {
+        this.scalingo = scalingo;
+        this.auth = auth;
+        this.faults = faults;
+        this.counters = counters;
         this.json = json;
     }
 
@@ -43,7 +50,7 @@ final class ScalingoRoutes {
         String[] parts = path.replaceAll("/+$", "").split("/");
         String operation = operation(method, parts);
         Reply reply = route(exchange, method, parts, operation, body);
-        state.log(new LoggedRequest(state.now(), method, path, operation, reply.status()));
+        counters.log(new LoggedRequest(scalingo.now(), method, path, operation, reply.status()));
         return reply;
     }
 
@@ -55,19 +62,19 @@ final class ScalingoRoutes {
         if (operation.equals("unknown")) {
             return Reply.json(404, "{\"error\":\"not found\"}");
         }
-        Integer canned = state.faults.cannedStatus(operation);
+        Integer canned = faults.cannedStatus(operation);
         if (canned != null) {
-            state.count("fault." + operation);
+            counters.count("fault." + operation);
             return Reply.json(canned, canned == 404 ? "{\"resource\":\"domain\",\"error\":\"not found\"}"
                     : "{\"error\":\"sandbox: canned reply\"}");
         }
-        if (parts.length > 3 && state.faults.appFails(parts[3])) {
-            state.count("fault." + operation);
+        if (parts.length > 3 && faults.appFails(parts[3])) {
+            counters.count("fault." + operation);
             return serverError(503);
         }
         SandboxFaults.Fault drawn = drawFault();
         if (drawn != SandboxFaults.Fault.NONE) {
-            state.count("fault." + operation);
+            counters.count("fault." + operation);
         }
         Reply fault = faultReply(drawn);
         if (fault != null) {
@@ -79,15 +86,15 @@ final class ScalingoRoutes {
 
     private Reply serve(String authorization, String[] parts, String operation, String body) {
         String bearer = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
-        if (bearer == null || !state.bearerValid(bearer)) {
-            state.count("rejected.401");
+        if (bearer == null || !auth.bearerValid(bearer)) {
+            counters.count("rejected.401");
             return Reply.json(401, "{\"error\":\"You are not authorized to do this operation\"}");
         }
-        if (!state.admit()) {
-            state.count("rejected.429");
+        if (!auth.admit()) {
+            counters.count("rejected.429");
             return Reply.text(429, "Retry later");
         }
-        state.count(operation);
+        counters.count(operation);
         return switch (operation) {
             case "apps.list" -> listApps();
             case "apps.show" -> withApp(parts[3], app -> Reply.json(200, wrap("app", appJson(app))));
@@ -100,7 +107,7 @@ final class ScalingoRoutes {
                     // Scalingo's documented answer for a domain still CNAME-ed to the app: a 404, like a missing one
                     return Reply.json(404, "{\"resource\":\"domain\",\"error\":\"not found\"}");
                 }
-                state.removeDomain(app, d.id);
+                scalingo.removeDomain(app, d.id);
                 return Reply.empty(204);
             });
             default -> Reply.json(405, "{\"error\":\"method not allowed\"}");
@@ -141,31 +148,31 @@ final class ScalingoRoutes {
     }
 
     private SandboxFaults.Fault drawFault() {
-        long latency = state.faults.latencyMillis();
+        long latency = faults.latencyMillis();
         if (latency > 0) {
             sleep(latency);
         }
-        return state.faults.draw();
+        return faults.draw();
     }
 
     private Reply faultReply(SandboxFaults.Fault fault) {
         return switch (fault) {
             case NONE, DROP_AFTER_APPLYING -> null;
             case RATE_LIMITED -> new Reply(429, Reply.JSON, "{\"error\":\"rate limit exceeded\",\"code\":\"rate_limited\"}",
-                    state.faults.retryAfterSeconds() == null ? java.util.Map.of()
-                            : java.util.Map.of("Retry-After", String.valueOf(state.faults.retryAfterSeconds())));
+                    faults.retryAfterSeconds() == null ? java.util.Map.of()
+                            : java.util.Map.of("Retry-After", String.valueOf(faults.retryAfterSeconds())));
             case ERROR_500 -> serverError(500);
             case ERROR_503 -> serverError(503);
             case DROP -> Reply.DROP;
             case SLOW -> {
-                sleep(state.faults.slowMillis());
+                sleep(faults.slowMillis());
                 yield serverError(503);
             }
         };
     }
 
     private Reply serverError(int status) {
-        String html = state.faults.htmlErrorBody();
+        String html = faults.htmlErrorBody();
         if (html != null) {
             return new Reply(status, "text/html; charset=utf-8", html, java.util.Map.of());
         }
@@ -173,7 +180,7 @@ final class ScalingoRoutes {
     }
 
     private Reply exchangeToken(String authorization) {
-        state.count("auth.exchange");
+        counters.count("auth.exchange");
         String token = null;
         if (authorization != null && authorization.startsWith("Basic ")) {
             try {
@@ -184,15 +191,15 @@ final class ScalingoRoutes {
                 token = null;
             }
         }
-        if (token == null || !state.knowsApiToken(token)) {
+        if (token == null || !auth.knowsApiToken(token)) {
             return Reply.json(401, "{\"error\":\"invalid token\"}");
         }
-        return Reply.json(200, "{\"token\":\"" + state.issueBearer() + "\"}");
+        return Reply.json(200, "{\"token\":\"" + auth.issueBearer() + "\"}");
     }
 
     private Reply listApps() {
         ArrayNode apps = json.createArrayNode();
-        state.apps().forEach(app -> apps.add(appJson(app)));
+        scalingo.apps().forEach(app -> apps.add(appJson(app)));
         ObjectNode root = json.createObjectNode();
         root.set("apps", apps);
         return Reply.json(200, root.toString());
@@ -200,7 +207,7 @@ final class ScalingoRoutes {
 
     private Reply listDomains(SandboxApp app) {
         ArrayNode list = json.createArrayNode();
-        state.domains(app).forEach(d -> list.add(domainJson(d)));
+        scalingo.domains(app).forEach(d -> list.add(domainJson(d)));
         ObjectNode root = json.createObjectNode();
         root.set("domains", list);
         return Reply.json(200, root.toString());
@@ -228,15 +235,15 @@ final class ScalingoRoutes {
             return e.reply;
         }
         // One check-and-insert, like the platform's uniqueness constraint: concurrent links of a name cannot both win.
-        synchronized (state) {
-            if (state.domainNamed(name).isPresent()) {
+        synchronized (scalingo) {
+            if (scalingo.domainNamed(name).isPresent()) {
                 return unprocessable("name", "has already been taken");
             }
-            Collection<SandboxDomain> existing = state.domains(app);
-            if (existing.size() >= SandboxState.DOMAIN_LIMIT) {
-                return unprocessable("app", "has reached the limit of " + SandboxState.DOMAIN_LIMIT + " custom domains");
+            Collection<SandboxDomain> existing = scalingo.domains(app);
+            if (existing.size() >= ScalingoState.DOMAIN_LIMIT) {
+                return unprocessable("app", "has reached the limit of " + ScalingoState.DOMAIN_LIMIT + " custom domains");
             }
-            SandboxDomain domain = state.putDomain(app, name, state.now());
+            SandboxDomain domain = scalingo.putDomain(app, name, scalingo.now());
             certificate.ifPresent(c -> c.applyTo(domain));
             domain.letsencryptEnabled = !fields.has("letsencrypt_enabled") || fields.get("letsencrypt_enabled").asBoolean(true);
             if (domain.letsencryptEnabled) {
@@ -247,7 +254,7 @@ final class ScalingoRoutes {
                 }
             }
             if (fields.path("canonical").asBoolean(false)) {
-                state.makeCanonical(app, domain);
+                scalingo.makeCanonical(app, domain);
             }
             return Reply.json(201, wrap("domain", domainJson(domain)));
         }
@@ -279,7 +286,7 @@ final class ScalingoRoutes {
         }
         if (fields.has("canonical")) {
             if (fields.get("canonical").asBoolean()) {
-                state.makeCanonical(app, domain);
+                scalingo.makeCanonical(app, domain);
             } else {
                 domain.canonical = false;
             }
@@ -348,13 +355,13 @@ final class ScalingoRoutes {
         node.put("id", app.id());
         node.put("name", app.name());
         node.put("created_at", SCALINGO_TIME.format(app.createdAt()));
-        String baseUrl = app.baseUrl(state.region());
-        String canonical = state.domains(app).stream().filter(d -> d.canonical).map(d -> "https://" + d.name)
+        String baseUrl = app.baseUrl(scalingo.region());
+        String canonical = scalingo.domains(app).stream().filter(d -> d.canonical).map(d -> "https://" + d.name)
                 .findFirst().orElse(baseUrl);
         node.put("url", canonical);
         node.put("base_url", baseUrl);
         node.put("status", "running");
-        node.put("region", state.region());
+        node.put("region", scalingo.region());
         return node;
     }
 
@@ -389,13 +396,13 @@ final class ScalingoRoutes {
     }
 
     private Reply withApp(String idOrName, java.util.function.Function<SandboxApp, Reply> action) {
-        return state.app(idOrName).map(action)
+        return scalingo.app(idOrName).map(action)
                 .orElseGet(() -> Reply.json(404, "{\"resource\":\"app\",\"error\":\"not found\"}"));
     }
 
     private Reply withDomain(String appIdOrName, String domainId,
             java.util.function.BiFunction<SandboxApp, SandboxDomain, Reply> action) {
-        return withApp(appIdOrName, app -> state.domain(app, domainId).map(d -> action.apply(app, d))
+        return withApp(appIdOrName, app -> scalingo.domain(app, domainId).map(d -> action.apply(app, d))
                 .orElseGet(() -> Reply.json(404, "{\"resource\":\"domain\",\"error\":\"not found\"}")));
     }
 

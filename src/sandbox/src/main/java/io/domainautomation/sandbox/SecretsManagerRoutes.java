@@ -23,11 +23,13 @@ final class SecretsManagerRoutes {
     private static final String AMZ_JSON = "application/x-amz-json-1.1";
     private static final String PREFIX = "secretsmanager.";
 
-    private final SandboxState state;
+    private final SecretsManagerState secretsManager;
+    private final SandboxCounters counters;
     private final ObjectMapper json;
 
-    SecretsManagerRoutes(SandboxState state, ObjectMapper json) {
-        this.state = state;
+    SecretsManagerRoutes(SecretsManagerState secretsManager, SandboxCounters counters, ObjectMapper json) {
+        this.secretsManager = secretsManager;
+        this.counters = counters;
         this.json = json;
     }
 
@@ -40,7 +42,7 @@ final class SecretsManagerRoutes {
             return error(400, "SerializationException", "Request body is not a JSON object");
         }
         String action = target.startsWith(PREFIX) ? target.substring(PREFIX.length()) : target;
-        state.count("secretsmanager." + action);
+        counters.count("secretsmanager." + action);
         return switch (action) {
             case "GetSecretValue" -> withSecret(request, secret -> secretValue(secret, request));
             case "DescribeSecret" -> withSecret(request, secret -> Reply.json(200, describe(secret).toString()));
@@ -50,7 +52,7 @@ final class SecretsManagerRoutes {
             case "TagResource" -> withSecret(request, secret -> {
                 Map<String, String> tags = new java.util.HashMap<>();
                 request.path("Tags").forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
-                state.tagSecret(secret.arn(), tags);
+                secretsManager.tagSecret(secret.arn(), tags);
                 return new Reply(200, AMZ_JSON, "{}", Map.of());
             });
             case "UpdateSecretVersionStage" -> withSecret(request, secret -> moveStage(secret, request));
@@ -63,7 +65,7 @@ final class SecretsManagerRoutes {
         if (id.isEmpty()) {
             return error(400, "InvalidParameterException", "SecretId is required");
         }
-        return state.secret(id).map(secret -> "denied".equals(secret.tags().get("sandbox:access"))
+        return secretsManager.secret(id).map(secret -> "denied".equals(secret.tags().get("sandbox:access"))
                 ? error(400, "AccessDeniedException", "User is not authorized to access secret " + secret.name())
                 : action.apply(secret))
                 .orElseGet(() -> error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret."));
@@ -94,7 +96,7 @@ final class SecretsManagerRoutes {
         }
         Map<String, String> tags = new java.util.HashMap<>();
         request.path("Tags").forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
-        return state.createSecret(name, request.get("SecretString").asText(), tags)
+        return secretsManager.createSecret(name, request.get("SecretString").asText(), tags)
                 .map(created -> {
                     ObjectNode reply = json.createObjectNode();
                     reply.put("ARN", created.arn());
@@ -111,7 +113,7 @@ final class SecretsManagerRoutes {
         }
         List<String> stages = new java.util.ArrayList<>();
         request.path("VersionStages").forEach(stage -> stages.add(stage.asText()));
-        SandboxRecords.SecretVersion version = state.putSecretValue(secret.arn(), request.get("SecretString").asText(), stages);
+        SandboxRecords.SecretVersion version = secretsManager.putSecretValue(secret.arn(), request.get("SecretString").asText(), stages);
         ObjectNode reply = json.createObjectNode();
         reply.put("ARN", secret.arn());
         reply.put("Name", secret.name());
@@ -127,7 +129,7 @@ final class SecretsManagerRoutes {
         if (stage.isEmpty() || moveTo.isEmpty()) {
             return error(400, "InvalidParameterException", "VersionStage and MoveToVersionId are required here");
         }
-        if (!state.updateVersionStage(secret.arn(), stage, moveTo)) {
+        if (!secretsManager.updateVersionStage(secret.arn(), stage, moveTo)) {
             return error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret version " + moveTo);
         }
         ObjectNode reply = json.createObjectNode();
@@ -149,7 +151,7 @@ final class SecretsManagerRoutes {
     }
 
     private Reply list(JsonNode request) {
-        List<SandboxSecret> matching = state.secrets().stream().filter(s -> matches(s, request.path("Filters")))
+        List<SandboxSecret> matching = secretsManager.secrets().stream().filter(s -> matches(s, request.path("Filters")))
                 .collect(Collectors.toList());
         int max = Math.max(1, Math.min(100, request.path("MaxResults").asInt(100)));
         int start = request.hasNonNull("NextToken") ? parseToken(request.get("NextToken").asText()) : 0;

@@ -22,11 +22,15 @@ final class SqsRoutes {
 
     private static final String AMZ_JSON = "application/x-amz-json-1.0";
 
-    private final SandboxState state;
+    private final SqsState sqs;
+    private final SandboxFaults faults;
+    private final SandboxCounters counters;
     private final ObjectMapper json;
 
-    SqsRoutes(SandboxState state, ObjectMapper json) {
-        this.state = state;
+    SqsRoutes(SqsState sqs, SandboxFaults faults, SandboxCounters counters, ObjectMapper json) {
+        this.sqs = sqs;
+        this.faults = faults;
+        this.counters = counters;
         this.json = json;
     }
 
@@ -34,8 +38,8 @@ final class SqsRoutes {
         if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 ")) {
             return error("MissingAuthenticationToken", "Request is missing a SigV4 Authentication Token");
         }
-        if (state.faults().sqsUnavailable()) {
-            state.count("fault.sqs");
+        if (faults.sqsUnavailable()) {
+            counters.count("fault.sqs");
             ObjectNode failure = json.createObjectNode();
             failure.put("__type", "com.amazonaws.sqs#InternalError");
             failure.put("message", "sandbox: SQS unavailable");
@@ -57,8 +61,8 @@ final class SqsRoutes {
             attributes.put(field.getKey(), field.getValue().path("StringValue").asText());
         });
         String messageId = UUID.randomUUID().toString();
-        state.count("sqs.SendMessage");
-        state.enqueue(queueUrl, new SandboxRecords.QueuedMessage(messageId, messageBody, Map.copyOf(attributes)));
+        counters.count("sqs.SendMessage");
+        sqs.enqueue(queueUrl, new SandboxRecords.QueuedMessage(messageId, messageBody, Map.copyOf(attributes)));
         ObjectNode reply = json.createObjectNode();
         reply.put("MessageId", messageId);
         reply.put("MD5OfMessageBody", md5(messageBody.getBytes(StandardCharsets.UTF_8)));

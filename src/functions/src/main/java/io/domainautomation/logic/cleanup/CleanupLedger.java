@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The cleanup's memory across scans (a DynamoDB table when deployed, see README "Cleanup ledger"): what was seen
+ * The cleanup's memory across scans (a DynamoDB table when deployed, see docs/functions/cleanup-stale.md, "Cleanup ledger"): what was seen
  * stale and since when, the state of each scan, which scan runs, and the tombstones of removed domains. Every write
  * that must not race is conditional.
  */

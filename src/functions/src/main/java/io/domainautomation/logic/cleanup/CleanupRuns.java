@@ -12,11 +12,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.domainautomation.logic.InvalidInput;
 import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.events.DomainEvent;
-import io.domainautomation.scalingo.Deadline;
-import io.domainautomation.scalingo.Domain;
-import io.domainautomation.scalingo.DomainChanges;
-import io.domainautomation.scalingo.ScalingoClient;
-import io.domainautomation.scalingo.ScalingoException;
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.Domain;
+import io.domainautomation.logic.port.DomainChanges;
+import io.domainautomation.logic.port.DomainsService;
+import io.domainautomation.logic.port.ScalingoException;
 
 /**
  * Sequences cleanup scans over invocations: one scan at a time (a conditional write in the ledger), each invocation
@@ -50,10 +50,10 @@ public class CleanupRuns {
     private final CleanupScan scan;
     private final CleanupLedger ledger;
     private final CleanupConfig config;
-    private final ScalingoClient scalingo;
+    private final DomainsService scalingo;
     private final Clock clock;
 
-    CleanupRuns(CleanupScan scan, CleanupLedger ledger, CleanupConfig config, ScalingoClient scalingo, Clock clock) {
+    public CleanupRuns(CleanupScan scan, CleanupLedger ledger, CleanupConfig config, DomainsService scalingo, Clock clock) {
         this.scan = scan;
         this.ledger = ledger;
         this.config = config;

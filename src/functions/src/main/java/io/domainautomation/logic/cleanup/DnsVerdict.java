@@ -3,7 +3,7 @@ package io.domainautomation.logic.cleanup;
 import java.util.List;
 import java.util.Locale;
 
-import io.domainautomation.dns.DnsAnswer;
+import io.domainautomation.logic.port.DnsAnswer;
 
 /**
  * Where a hostname's DNS points, decided from what was resolved: still at the platform (a CNAME chain reaching the

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-import io.domainautomation.scalingo.Domain;
+import io.domainautomation.logic.port.Domain;
 
 /**
  * Is a domain's Let's Encrypt certificate newly issued, or stuck? Decided from what a scan sees and the ledger's

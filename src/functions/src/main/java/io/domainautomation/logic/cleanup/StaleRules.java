@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import io.domainautomation.scalingo.Domain;
+import io.domainautomation.logic.port.Domain;
 
 /** The small, pure decisions of the cleanup: what is stale, what is protected, which apps are in scope. */
 public final class StaleRules {

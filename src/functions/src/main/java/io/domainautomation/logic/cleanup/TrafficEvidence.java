@@ -3,7 +3,7 @@ package io.domainautomation.logic.cleanup;
 import java.time.Instant;
 import java.util.Optional;
 
-import io.domainautomation.scalingo.Domain;
+import io.domainautomation.logic.port.Domain;
 
 /**
  * Evidence that a domain's traffic still reaches the platform whatever its DNS looks like from here (a CDN or a proxy

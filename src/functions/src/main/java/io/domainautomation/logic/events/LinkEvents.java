@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import io.domainautomation.scalingo.Domain;
+import io.domainautomation.logic.port.Domain;
 
 /** The events of link-on-signup, pure: a domain linked (or already linked), or a message rejected. */
 public final class LinkEvents {

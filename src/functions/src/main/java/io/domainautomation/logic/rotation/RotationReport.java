@@ -38,6 +38,16 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(String secret, String app, String domain, Outcome outcome, String check, String reason,
             CertificateIdentity certificate, Long daysToExpiry) {
+
+        /** An entry about no particular certificate (yet): the secret could not be read, listed or checked. */
+        public static Entry of(String secret, String app, String domain, Outcome outcome, String check, String reason) {
+            return new Entry(secret, app, domain, outcome, check, reason, null, null);
+        }
+
+        /** The same entry, naming the certificate and the days the domain's current one has left. */
+        public Entry about(CertificateIdentity identity, Long days) {
+            return new Entry(secret, app, domain, outcome, check, reason, identity, days);
+        }
     }
 
     public RotationReport {

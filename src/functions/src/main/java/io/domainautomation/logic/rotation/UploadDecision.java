@@ -5,7 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 
-import io.domainautomation.scalingo.Domain;
+import io.domainautomation.logic.port.Domain;
 
 /**
  * Whether a domain needs its secret's certificate, pure: decided by the certificate's fingerprint against what the

@@ -10,11 +10,10 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.domainautomation.aws.AwsFailure;
-import io.domainautomation.aws.CertificateSecrets;
 import io.domainautomation.logic.InvalidInput;
-import io.domainautomation.logic.rotation.RotationConfig;
-import io.domainautomation.scalingo.Domain;
+import io.domainautomation.logic.port.CertificateStore;
+import io.domainautomation.logic.port.Domain;
+import io.domainautomation.logic.port.ServiceFailure;
 
 /**
  * A certificate from a Secrets Manager secret, checked and ready to send with a link or an update; and whether a
@@ -48,15 +47,16 @@ public class CertificateAttachment {
         }
     }
 
-    private final CertificateSecrets secrets;
+    private final CertificateStore secrets;
     private final Duration minValidity;
     private final Optional<String> namePrefix;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    CertificateAttachment(CertificateSecrets secrets, RotationConfig config) {
+    public CertificateAttachment(CertificateStore secrets, CertificatePolicy policy, Clock clock) {
         this.secrets = secrets;
-        this.minValidity = config.minValidity();
-        this.namePrefix = config.secretNamePrefix().filter(p -> !p.isBlank());
+        this.minValidity = policy.minValidity();
+        this.namePrefix = policy.secretNamePrefix();
+        this.clock = clock;
     }
 
     /**
@@ -70,26 +70,26 @@ public class CertificateAttachment {
      * @throws Unavailable when Secrets Manager failed transiently
      */
     public Checked forDomain(String secretId, String app, String domain) throws InvalidInput, Unavailable, Misconfigured {
-        CertificateSecrets.Material material;
+        CertificateStore.Material material;
         try {
-            CertificateSecrets.ManagedSecret secret = secrets.describe(secretId, Optional.empty());
+            CertificateStore.ManagedSecret secret = secrets.describe(secretId, Optional.empty());
             if (namePrefix.isPresent() && !secret.name().startsWith(namePrefix.get())) {
                 throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId)
                         + " is not a certificate secret: its name does not start with " + namePrefix.get());
             }
             if (!secret.app().map(app::equalsIgnoreCase).orElse(false)) {
                 throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId) + " is not a certificate secret of app "
-                        + app + ": its " + CertificateSecrets.APP_TAG + " tag is "
+                        + app + ": its " + CertificateStore.APP_TAG + " tag is "
                         + secret.app().map(a -> "\"" + a + "\"").orElse("missing"));
             }
             material = secrets.read(secret.arn());
-        } catch (CertificateSecrets.UnusableSecret e) {
+        } catch (CertificateStore.UnusableSecret e) {
             throw new InvalidInput("tlsSecretId", "secret " + secretId + ": " + e.getMessage());
-        } catch (AwsFailure e) {
+        } catch (ServiceFailure e) {
             if (e.isTransient()) {
                 throw new Unavailable("Secrets Manager: " + e.code());
             }
-            if (e.kind() == AwsFailure.Kind.DENIED) {
+            if (e.kind() == ServiceFailure.Kind.DENIED) {
                 throw new Misconfigured("the role may not read secret " + InvalidInput.shown(secretId) + " (" + e.code() + ")");
             }
             throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId) + ": " + e.code());
@@ -107,7 +107,7 @@ public class CertificateAttachment {
      * A secret's certificate and key, parsed and checked (key match, validity with the minimum left, chain order,
      * key strength): the chain in order, leaf first. Which domains it covers is the caller's check.
      */
-    public List<X509Certificate> checkedChain(CertificateSecrets.Material material) throws CertificateProblem {
+    public List<X509Certificate> checkedChain(CertificateStore.Material material) throws CertificateProblem {
         PemBundle bundle = PemBundle.parse(material.certificatePem(), material.privateKeyPem());
         return CertificateChecks.validate(bundle, clock.instant(), minValidity);
     }

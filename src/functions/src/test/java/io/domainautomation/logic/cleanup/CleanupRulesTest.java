@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-
-import io.domainautomation.dns.DnsAnswer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -20,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.domainautomation.scalingo.Domain;
+import io.domainautomation.logic.port.DnsAnswer;
+import io.domainautomation.logic.port.Domain;
 
 /** Each decision of the cleanup on its own: rules, DNS verdict, per-domain verdict, caps. */
 class CleanupRulesTest {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.domainautomation.logic.cleanup.LetsencryptWatch.Announce;
 import io.domainautomation.logic.cleanup.LetsencryptWatch.Observation;
-import io.domainautomation.scalingo.Domain;
+import io.domainautomation.logic.port.Domain;
 
 /** Issued or stuck, once per change: the decision over successive daily scans, on its own. */
 class LetsencryptWatchTest {

@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.domainautomation.logic.cleanup.CleanupEvents;
+import io.domainautomation.logic.rotation.RotationEvents;
 import io.domainautomation.testsupport.ProjectFiles;
 import io.domainautomation.testsupport.PublishedEvents;
 

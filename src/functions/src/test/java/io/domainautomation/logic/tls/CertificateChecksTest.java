@@ -14,15 +14,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.domainautomation.testsupport.TestCertificates;
 import io.domainautomation.testsupport.TestCertificates.Issued;
+import io.domainautomation.testsupport.TestCertificates;
 
 /** Every check a certificate passes before upload, on certificates and keys made at test time. */
 class CertificateChecksTest {

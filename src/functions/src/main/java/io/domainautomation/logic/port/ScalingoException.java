@@ -1,4 +1,4 @@
-package io.domainautomation.scalingo;
+package io.domainautomation.logic.port;
 
 import java.time.Duration;
 import java.util.List;
@@ -71,7 +71,7 @@ public class ScalingoException extends RuntimeException {
     }
 
     /** The same error, labelled with the client operation that met it (the mapper only knows the reply). */
-    ScalingoException during(String op) {
+    public ScalingoException during(String op) {
         if (op.equals(operation)) {
             return this;
         }

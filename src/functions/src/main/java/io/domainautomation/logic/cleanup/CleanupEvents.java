@@ -1,4 +1,4 @@
-package io.domainautomation.logic.events;
+package io.domainautomation.logic.cleanup;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.domainautomation.logic.cleanup.CertificateProgress;
-import io.domainautomation.logic.cleanup.Tombstone;
-import io.domainautomation.scalingo.Domain;
+import io.domainautomation.logic.events.DomainEvent;
+import io.domainautomation.logic.events.DnsInstructions;
+import io.domainautomation.logic.port.Domain;
 
 /**
  * The events of cleanup-stale's daily scan, pure: a domain marked stale, removed, restored; a Let's Encrypt

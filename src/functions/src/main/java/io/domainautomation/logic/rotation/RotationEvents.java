@@ -1,9 +1,11 @@
-package io.domainautomation.logic.events;
+package io.domainautomation.logic.rotation;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.domainautomation.logic.events.DomainEvent;
+import io.domainautomation.logic.events.Notice;
 import io.domainautomation.logic.rotation.RotationReport.Entry;
 import io.domainautomation.logic.tls.CertificateIdentity;
 

@@ -1,4 +1,4 @@
-package io.domainautomation.dns;
+package io.domainautomation.logic.port;
 
 import java.net.InetAddress;
 import java.util.List;

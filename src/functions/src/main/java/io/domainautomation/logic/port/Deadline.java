@@ -1,4 +1,4 @@
-package io.domainautomation.scalingo;
+package io.domainautomation.logic.port;
 
 import java.time.Duration;
 

@@ -1,10 +1,12 @@
-package io.domainautomation.aws;
+package io.domainautomation.logic.port;
 
 /**
- * An AWS call that failed, as the rest of the project sees it: what was being done, AWS' error code, and whether
- * trying again later can help. Made only by {@link AwsErrors}. The message never quotes a request or a secret.
+ * A call to an outside service behind a port (Secrets Manager, Lambda, EventBridge when deployed) that failed, as
+ * {@code logic} sees it: what was being done, the service's error code, and whether trying again later can help.
+ * Adapters make it (the AWS ones in {@code aws.AwsErrors}, the one place AWS' errors are classified); in-memory
+ * ports make it in tests. The message never quotes a request or a secret.
  */
-public final class AwsFailure extends RuntimeException {
+public final class ServiceFailure extends RuntimeException {
 
     public enum Kind {
         /** No reply, throttled, or AWS failed: the same call may succeed later. */
@@ -20,7 +22,7 @@ public final class AwsFailure extends RuntimeException {
     private final String code;
     private final Kind kind;
 
-    AwsFailure(String action, String code, Kind kind, Throwable cause) {
+    public ServiceFailure(String action, String code, Kind kind, Throwable cause) {
         super(action + ": " + code, cause, false, false);
         this.code = code;
         this.kind = kind;

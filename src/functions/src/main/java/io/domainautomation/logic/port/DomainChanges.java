@@ -1,4 +1,4 @@
-package io.domainautomation.scalingo;
+package io.domainautomation.logic.port;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,0 +1,11 @@
+package io.domainautomation.logic.port;
+
+/**
+ * What a hostname points at, without caching (implemented by {@code dns.DnsProbe}; scripted in tests). A failed or
+ * timed-out lookup is an answer with {@link DnsAnswer#failed()} set, never an exception.
+ */
+public interface DnsResolver {
+
+    /** A wildcard domain is probed through one name it covers. */
+    DnsAnswer resolve(String hostname);
+}

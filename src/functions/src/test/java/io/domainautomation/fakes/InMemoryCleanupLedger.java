@@ -1,0 +1,211 @@
+package io.domainautomation.fakes;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.domainautomation.logic.LedgerUnavailable;
+import io.domainautomation.logic.cleanup.CertificateProgress;
+import io.domainautomation.logic.cleanup.CleanupLedger;
+import io.domainautomation.logic.cleanup.ScanState;
+import io.domainautomation.logic.cleanup.StaleRecord;
+import io.domainautomation.logic.cleanup.Tombstone;
+
+/**
+ * The cleanup ledger in memory, with the conditional writes of {@code aws.DynamoDbLedger} (times compared in whole
+ * epoch seconds, as its items store them): one running-scan claim, a scan's state leased per step, handed on to its
+ * continuation. Faults ({@link LedgerUnavailable}, transient) are injected through {@link Faults}.
+ */
+public final class InMemoryCleanupLedger implements CleanupLedger {
+
+    private record StoredScan(ScanState state, long leaseUntil, boolean handedOn) {
+    }
+
+    private final Map<String, Map<String, StaleRecord>> stale = new LinkedHashMap<>();
+    private final Map<String, Map<String, CertificateProgress>> progress = new LinkedHashMap<>();
+    private final Map<String, Tombstone> tombstones = new LinkedHashMap<>();
+    private final Map<String, StoredScan> scans = new LinkedHashMap<>();
+    private String runningScan;
+    private long runningUntil;
+    private Faults faults = Faults.NONE;
+
+    public void faults(Faults faults) {
+        this.faults = faults;
+    }
+
+    /** Every tombstone, by {@code app domain}. */
+    public synchronized Map<String, Tombstone> tombstones() {
+        return Map.copyOf(tombstones);
+    }
+
+    @Override
+    public synchronized Map<String, StaleRecord> staleRecords(String app) {
+        call("staleRecords");
+        return Map.copyOf(stale.getOrDefault(app, Map.of()));
+    }
+
+    @Override
+    public synchronized Map<String, Map<String, StaleRecord>> allStaleRecords() {
+        call("allStaleRecords");
+        Map<String, Map<String, StaleRecord>> copy = new HashMap<>();
+        stale.forEach((app, records) -> copy.put(app, new HashMap<>(records)));
+        return copy;
+    }
+
+    @Override
+    public synchronized void remember(StaleRecord record) {
+        call("remember");
+        stale.computeIfAbsent(record.app(), a -> new LinkedHashMap<>()).put(record.domain(), record);
+        done("remember");
+    }
+
+    @Override
+    public synchronized void forget(String app, String domain) {
+        call("forget");
+        Optional.ofNullable(stale.get(app)).ifPresent(records -> records.remove(domain));
+        done("forget");
+    }
+
+    @Override
+    public synchronized Map<String, Map<String, CertificateProgress>> allCertificateProgress() {
+        call("allCertificateProgress");
+        Map<String, Map<String, CertificateProgress>> copy = new HashMap<>();
+        progress.forEach((app, records) -> copy.put(app, new HashMap<>(records)));
+        return copy;
+    }
+
+    @Override
+    public synchronized void rememberProgress(CertificateProgress certificate) {
+        call("rememberProgress");
+        progress.computeIfAbsent(certificate.app(), a -> new LinkedHashMap<>()).put(certificate.domain(), certificate);
+        done("rememberProgress");
+    }
+
+    @Override
+    public synchronized void forgetProgress(String app, String domain) {
+        call("forgetProgress");
+        Optional.ofNullable(progress.get(app)).ifPresent(records -> records.remove(domain));
+        done("forgetProgress");
+    }
+
+    @Override
+    public synchronized void bury(Tombstone tombstone) {
+        call("bury");
+        tombstones.put(tombstone.app() + " " + tombstone.domain(), tombstone);
+        done("bury");
+    }
+
+    @Override
+    public synchronized Optional<Tombstone> tombstone(String app, String domain) {
+        call("tombstone");
+        return Optional.ofNullable(tombstones.get(app + " " + domain));
+    }
+
+    @Override
+    public synchronized void removeTombstone(String app, String domain) {
+        call("removeTombstone");
+        tombstones.remove(app + " " + domain);
+        done("removeTombstone");
+    }
+
+    @Override
+    public synchronized Optional<String> claimScan(String scanId, Instant now, Instant expiresAt) {
+        call("claimScan");
+        if (runningScan != null && runningUntil > now.getEpochSecond()) {
+            return Optional.of(runningScan);
+        }
+        runningScan = scanId;
+        runningUntil = expiresAt.getEpochSecond();
+        done("claimScan");
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized void releaseScan(String scanId) {
+        call("releaseScan");
+        if (scanId.equals(runningScan)) {
+            runningScan = null;
+        }
+        done("releaseScan");
+    }
+
+    @Override
+    public synchronized Optional<String> runningScan(Instant now) {
+        call("runningScan");
+        return runningScan != null && runningUntil > now.getEpochSecond() ? Optional.of(runningScan) : Optional.empty();
+    }
+
+    @Override
+    public synchronized void createScan(ScanState state, Instant leaseUntil, Instant expiresAt) {
+        call("createScan");
+        if (scans.containsKey(state.scanId())) {
+            throw new LedgerUnavailable("scan " + state.scanId() + " exists already", false, null);
+        }
+        scans.put(state.scanId(), new StoredScan(state, leaseUntil.getEpochSecond(), false));
+        done("createScan");
+    }
+
+    @Override
+    public synchronized Optional<ScanState> leaseScan(String scanId, int step, Instant now, Instant leaseUntil) {
+        call("leaseScan");
+        StoredScan stored = scans.get(scanId);
+        if (stored == null || stored.state().step() != step
+                || !(stored.leaseUntil() <= now.getEpochSecond() || stored.handedOn())) {
+            return Optional.empty();
+        }
+        scans.put(scanId, new StoredScan(stored.state(), leaseUntil.getEpochSecond(), false));
+        done("leaseScan");
+        return Optional.of(stored.state());
+    }
+
+    @Override
+    public synchronized Optional<ScanState> leaseAbandonedScan(String scanId, Instant now, Instant leaseUntil) {
+        call("leaseAbandonedScan");
+        StoredScan stored = scans.get(scanId);
+        if (stored == null || stored.leaseUntil() > now.getEpochSecond()) {
+            return Optional.empty();
+        }
+        scans.put(scanId, new StoredScan(stored.state(), leaseUntil.getEpochSecond(), stored.handedOn()));
+        done("leaseAbandonedScan");
+        return Optional.of(stored.state());
+    }
+
+    @Override
+    public synchronized boolean saveScan(ScanState state, Instant handedOnUntil) {
+        call("saveScan");
+        StoredScan stored = scans.get(state.scanId());
+        if (stored == null || stored.state().step() != state.step() - 1) {
+            return false;
+        }
+        scans.put(state.scanId(), new StoredScan(state, handedOnUntil.getEpochSecond(), true));
+        done("saveScan");
+        return true;
+    }
+
+    @Override
+    public synchronized void releaseLease(String scanId) {
+        call("releaseLease");
+        StoredScan stored = scans.get(scanId);
+        if (stored == null) {
+            throw new LedgerUnavailable("no scan " + scanId, false, null);
+        }
+        scans.put(scanId, new StoredScan(stored.state(), 0, stored.handedOn()));
+        done("releaseLease");
+    }
+
+    @Override
+    public synchronized Optional<ScanState> scan(String scanId) {
+        call("scan");
+        return Optional.ofNullable(scans.get(scanId)).map(StoredScan::state);
+    }
+
+    private void call(String operation) {
+        faults.before("ledger." + operation);
+    }
+
+    private void done(String operation) {
+        faults.after("ledger." + operation);
+    }
+}

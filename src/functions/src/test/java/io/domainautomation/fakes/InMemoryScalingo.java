@@ -1,0 +1,266 @@
+package io.domainautomation.fakes;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+import io.domainautomation.logic.port.App;
+import io.domainautomation.logic.port.AppsService;
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.Domain;
+import io.domainautomation.logic.port.DomainChanges;
+import io.domainautomation.logic.port.DomainsService;
+import io.domainautomation.logic.port.ScalingoException;
+import io.domainautomation.logic.port.Ticker;
+
+/**
+ * A Scalingo platform in memory, as the contract (shared/reference/scalingo-domains-api.txt) and the platform facts
+ * describe it: apps found by name or ID; domains with IDs, at most one canonical per app, a name linked to one app
+ * only (422 {@code name: has already been taken}), at most {@value #DOMAIN_LIMIT} per app, Let's Encrypt on by default
+ * and {@code pending_dns} until a test moves it; a 404 for an unknown app or domain; an unlink refused with a 404
+ * while the name is still CNAME-ed to the app (when a test says so). Faults are injected through {@link Faults}.
+ * It keeps no retry logic: what {@code ScalingoClient} retries, a service here sees.
+ */
+public final class InMemoryScalingo implements AppsService, DomainsService {
+
+    public static final int DOMAIN_LIMIT = 20;
+
+    private final Map<String, App> apps = new LinkedHashMap<>();
+    private final Map<String, List<Domain>> domainsByAppId = new LinkedHashMap<>();
+    private final Map<String, Boolean> refusesUnlink = new LinkedHashMap<>();
+    private final Clock clock;
+    private final Ticker ticker;
+    private Faults faults = Faults.NONE;
+    private int nextId = 1;
+    private final Map<String, Integer> calls = new LinkedHashMap<>();
+
+    public InMemoryScalingo(Clock clock, Ticker ticker) {
+        this.clock = clock;
+        this.ticker = ticker;
+    }
+
+    public void faults(Faults faults) {
+        this.faults = faults;
+    }
+
+    // ----- what a test sets up and reads
+
+    public synchronized App addApp(String name) {
+        String id = id("app");
+        App app = new App(id, name, "https://" + name + ".osc-fr1.scalingo.io", "https://" + name + ".osc-fr1.scalingo.io",
+                "running", now());
+        apps.put(id, app);
+        domainsByAppId.put(id, new ArrayList<>());
+        return app;
+    }
+
+    /** A domain linked by someone else (by hand, the dashboard), created at {@code createdAt}. */
+    public synchronized Domain seedDomain(String app, String name, OffsetDateTime createdAt) {
+        App found = find(app);
+        Domain domain = newDomain(found.id(), name, createdAt, false, true);
+        domainsByAppId.get(found.id()).add(domain);
+        return domain;
+    }
+
+    public synchronized void change(String app, String name, UnaryOperator<Domain> change) {
+        List<Domain> domains = domainsByAppId.get(find(app).id());
+        for (int i = 0; i < domains.size(); i++) {
+            if (domains.get(i).name().equalsIgnoreCase(name)) {
+                domains.set(i, change.apply(domains.get(i)));
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no domain " + name + " on " + app);
+    }
+
+    public synchronized void setLetsencryptStatus(String app, String name, String status) {
+        change(app, name, d -> copy(d, d.canonical(), status, d.tlscert(), d.tlskey(), d.ssl(), d.validity()));
+    }
+
+    /** Scalingo refuses (404) to unlink a domain still CNAME-ed to its app. */
+    public synchronized void refuseUnlink(String name, boolean refuse) {
+        refusesUnlink.put(name.toLowerCase(Locale.ROOT), refuse);
+    }
+
+    public synchronized List<String> domainNames(String app) {
+        return domainsByAppId.get(find(app).id()).stream().map(Domain::name).toList();
+    }
+
+    public synchronized Optional<Domain> domain(String app, String name) {
+        return Domain.named(domainsByAppId.get(find(app).id()), name);
+    }
+
+    /** Which app holds a name, if any. */
+    public synchronized Optional<String> holder(String name) {
+        return domainsByAppId.entrySet().stream()
+                .filter(e -> e.getValue().stream().anyMatch(d -> d.name().equalsIgnoreCase(name)))
+                .map(e -> apps.get(e.getKey()).name()).findFirst();
+    }
+
+    public synchronized int calls(String operation) {
+        return calls.getOrDefault(operation, 0);
+    }
+
+    public synchronized int writes() {
+        return calls("linkDomain") + calls("updateDomain") + calls("unlinkDomain");
+    }
+
+    // ----- the port
+
+    @Override
+    public synchronized List<App> listApps(Deadline deadline) {
+        enter("listApps", deadline);
+        List<App> all = new ArrayList<>(apps.values());
+        all.sort(Comparator.comparing(App::name));
+        faults.after("scalingo.listApps");
+        return all;
+    }
+
+    @Override
+    public synchronized App getApp(String app, Deadline deadline) {
+        enter("getApp", deadline);
+        App found = find(app);
+        faults.after("scalingo.getApp");
+        return found;
+    }
+
+    @Override
+    public synchronized List<Domain> listDomains(String app, Deadline deadline) {
+        enter("listDomains", deadline);
+        List<Domain> domains = List.copyOf(domainsByAppId.get(find(app).id()));
+        faults.after("scalingo.listDomains");
+        return domains;
+    }
+
+    @Override
+    public synchronized Domain linkDomain(String app, DomainChanges link, Deadline deadline) {
+        enter("linkDomain", deadline);
+        App found = find(app);
+        List<Domain> domains = domainsByAppId.get(found.id());
+        if (link.name() == null || link.name().isBlank()) {
+            throw ScalingoException.reply(422, List.of(), Map.of("name", List.of("can't be blank")), null, null);
+        }
+        if (holder(link.name()).isPresent()) {
+            throw ScalingoException.reply(422, List.of(), Map.of("name", List.of("has already been taken")), null, null);
+        }
+        if (domains.size() >= DOMAIN_LIMIT) {
+            throw ScalingoException.reply(422, List.of(), Map.of("base", List.of("domain limit of " + DOMAIN_LIMIT
+                    + " per app reached")), null, null);
+        }
+        boolean canonical = Boolean.TRUE.equals(link.canonical());
+        if (canonical) {
+            uncanonical(domains);
+        }
+        Domain domain = newDomain(found.id(), link.name().toLowerCase(Locale.ROOT), now(), canonical,
+                !Boolean.FALSE.equals(link.letsencryptEnabled()));
+        if (link.tlscert() != null && !link.tlscert().isEmpty()) {
+            domain = withCertificate(domain, link.tlscert());
+        }
+        domains.add(domain);
+        faults.after("scalingo.linkDomain");
+        return domain;
+    }
+
+    @Override
+    public synchronized Domain updateDomain(String app, String domainId, DomainChanges changes, Deadline deadline) {
+        enter("updateDomain", deadline);
+        List<Domain> domains = domainsByAppId.get(find(app).id());
+        int index = indexOf(domains, domainId);
+        Domain domain = domains.get(index);
+        if (changes.canonical() != null) {
+            if (changes.canonical()) {
+                uncanonical(domains);
+            }
+            domain = copy(domains.get(index), changes.canonical(), domain.letsencryptStatus(), domain.tlscert(),
+                    domain.tlskey(), domain.ssl(), domain.validity());
+        }
+        if (changes.tlscert() != null) {
+            domain = changes.tlscert().isEmpty() ? copy(domain, domain.canonical(), domain.letsencryptStatus(), null, null,
+                    false, null) : withCertificate(domain, changes.tlscert());
+        }
+        if (changes.letsencryptEnabled() != null) {
+            domain = new Domain(domain.id(), domain.appId(), domain.name(), domain.createdAt(), domain.tlscert(),
+                    domain.tlskey(), domain.ssl(), domain.sslStatus(), domain.validity(), domain.canonical(),
+                    changes.letsencryptEnabled(), domain.letsencrypt(), domain.letsencryptStatus(), null, null, null, null);
+        }
+        domains.set(index, domain);
+        faults.after("scalingo.updateDomain");
+        return domain;
+    }
+
+    @Override
+    public synchronized void unlinkDomain(String app, String domainId, Deadline deadline) {
+        enter("unlinkDomain", deadline);
+        List<Domain> domains = domainsByAppId.get(find(app).id());
+        int index = indexOf(domains, domainId);
+        if (refusesUnlink.getOrDefault(domains.get(index).name(), false)) {
+            throw ScalingoException.reply(404, List.of("not found"), Map.of(), "domain", null);
+        }
+        domains.remove(index);
+        faults.after("scalingo.unlinkDomain");
+    }
+
+    // ----- the rest
+
+    private void enter(String operation, Deadline deadline) {
+        calls.merge(operation, 1, Integer::sum);
+        if (ticker.nanoTime() >= deadline.nanoTime()) {
+            throw ScalingoException.notInTime(operation, Duration.ofSeconds(1));
+        }
+        faults.before("scalingo." + operation);
+    }
+
+    private App find(String app) {
+        return apps.values().stream().filter(a -> a.name().equals(app) || a.id().equals(app)).findFirst()
+                .orElseThrow(() -> ScalingoException.reply(404, List.of("not found"), Map.of(), "app", null));
+    }
+
+    private static int indexOf(List<Domain> domains, String domainId) {
+        for (int i = 0; i < domains.size(); i++) {
+            if (domains.get(i).id().equals(domainId)) {
+                return i;
+            }
+        }
+        throw ScalingoException.reply(404, List.of("not found"), Map.of(), "domain", null);
+    }
+
+    private static void uncanonical(List<Domain> domains) {
+        domains.replaceAll(d -> d.isCanonical() ? copy(d, false, d.letsencryptStatus(), d.tlscert(), d.tlskey(), d.ssl(),
+                d.validity()) : d);
+    }
+
+    private Domain newDomain(String appId, String name, OffsetDateTime createdAt, boolean canonical, boolean letsencrypt) {
+        return new Domain(id("domain"), appId, name, createdAt, null, null, false, null, null, canonical, letsencrypt,
+                letsencrypt, letsencrypt ? "pending_dns" : null, null, null, null, null);
+    }
+
+    /** A custom certificate as Scalingo reports it: the subject and expiry; here the PEM's length stands for them. */
+    private Domain withCertificate(Domain domain, String pem) {
+        return copy(domain, domain.canonical(), domain.letsencryptStatus(), "CN=" + domain.name() + " #" + pem.hashCode(),
+                "RSA 2048", true, now().plusDays(90));
+    }
+
+    private static Domain copy(Domain d, Boolean canonical, String letsencryptStatus, String tlscert, String tlskey,
+            Boolean ssl, OffsetDateTime validity) {
+        return new Domain(d.id(), d.appId(), d.name(), d.createdAt(), tlscert, tlskey, ssl, d.sslStatus(), validity,
+                canonical, d.letsencryptEnabled(), d.letsencrypt(), letsencryptStatus, d.acmeDnsFqdn(), d.acmeDnsValue(),
+                d.acmeDnsError(), d.acmeChallengeError());
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    private String id(String kind) {
+        return kind + "-" + (nextId++);
+    }
+}

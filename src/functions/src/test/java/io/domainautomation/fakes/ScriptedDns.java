@@ -1,0 +1,99 @@
+package io.domainautomation.fakes;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.domainautomation.logic.port.DnsAnswer;
+import io.domainautomation.logic.port.DnsResolver;
+
+/**
+ * A DNS whose records a test sets: CNAMEs and addresses per name, and names whose lookups fail (a resolver timeout).
+ * Resolves as {@code dns.DnsLookups} reports: the chain lists the queried name and every CNAME target reached that has
+ * records of its own; the addresses are those at the end of the chain.
+ */
+public final class ScriptedDns implements DnsResolver {
+
+    private final Map<String, String> cnames = new HashMap<>();
+    private final Map<String, Set<InetAddress>> addresses = new HashMap<>();
+    private final Set<String> failing = new LinkedHashSet<>();
+    private Faults faults = Faults.NONE;
+    private int lookups;
+
+    public ScriptedDns cname(String name, String target) {
+        cnames.put(key(name), key(target));
+        return this;
+    }
+
+    public ScriptedDns address(String name, String... ips) {
+        Set<InetAddress> set = new LinkedHashSet<>();
+        for (String ip : ips) {
+            try {
+                set.add(InetAddress.getByName(ip));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("not an IP address literal: " + ip, e);
+            }
+        }
+        addresses.put(key(name), set);
+        return this;
+    }
+
+    /** No records at all for the name any more. */
+    public ScriptedDns remove(String name) {
+        cnames.remove(key(name));
+        addresses.remove(key(name));
+        return this;
+    }
+
+    public ScriptedDns failing(String name, boolean fails) {
+        if (fails) {
+            failing.add(key(name));
+        } else {
+            failing.remove(key(name));
+        }
+        return this;
+    }
+
+    public void faults(Faults faults) {
+        this.faults = faults;
+    }
+
+    public int lookups() {
+        return lookups;
+    }
+
+    @Override
+    public DnsAnswer resolve(String hostname) {
+        lookups++;
+        faults.before("dns.resolve");
+        String name = key(hostname.startsWith("*.") ? "stale-check-probe." + hostname.substring(2) : hostname);
+        if (failing.contains(name)) {
+            return new DnsAnswer(List.of(), Set.of(), true);
+        }
+        List<String> chain = new ArrayList<>();
+        chain.add(name);
+        String at = name;
+        for (int hops = 0; hops < 16 && cnames.containsKey(at); hops++) {
+            String target = cnames.get(at);
+            if (failing.contains(target)) {
+                return new DnsAnswer(chain, Set.of(), true);
+            }
+            if (!cnames.containsKey(target) && !addresses.containsKey(target)) {
+                break; // a dangling CNAME: dnsjava reports only names that had records
+            }
+            chain.add(target);
+            at = target;
+        }
+        return new DnsAnswer(chain, addresses.getOrDefault(at, Set.of()), false);
+    }
+
+    private static String key(String name) {
+        String lower = name.toLowerCase();
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+    }
+}

@@ -1,0 +1,93 @@
+package io.domainautomation.logic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.domainautomation.fakes.InMemoryScalingo;
+import io.domainautomation.fakes.ManualClock;
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.ScalingoException;
+
+/** DomainLinker and CanonicalDomains on the in-memory platform: idempotence, the 20-domain limit, names taken. */
+class LinkingCoreTest {
+
+    private ManualClock clock;
+    private InMemoryScalingo scalingo;
+    private DomainLinker linker;
+    private CanonicalDomains canonical;
+
+    @BeforeEach
+    void setUp() {
+        clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+        scalingo = new InMemoryScalingo(clock, clock);
+        scalingo.addApp("shop");
+        scalingo.addApp("other");
+        linker = new DomainLinker(scalingo);
+        canonical = new CanonicalDomains(scalingo);
+    }
+
+    private Deadline deadline() {
+        return clock.deadlineIn(Duration.ofSeconds(25));
+    }
+
+    private static Hostname host(String name) throws InvalidInput {
+        return Hostname.parse("domain", name);
+    }
+
+    @Test
+    void linkingTwiceLinksOnceAndSaysSo() throws InvalidInput {
+        DomainLinker.Result first = linker.link("shop", host("www.acme.example"), false, true, Optional.empty(), deadline());
+        DomainLinker.Result second = linker.link("shop", host("www.acme.example"), false, true, Optional.empty(), deadline());
+        assertEquals(DomainLinker.Outcome.LINKED, first.outcome());
+        assertEquals(DomainLinker.Outcome.ALREADY_LINKED, second.outcome());
+        assertEquals(1, scalingo.calls("linkDomain"));
+    }
+
+    @Test
+    void aCanonicalLinkLeavesOneCanonicalDomain() throws Exception {
+        linker.link("shop", host("a.acme.example"), true, true, Optional.empty(), deadline());
+        linker.link("shop", host("b.acme.example"), true, true, Optional.empty(), deadline());
+        assertEquals("b.acme.example", canonical.get("shop", deadline()).orElseThrow().name());
+        assertEquals(1, scalingo.domainNames("shop").stream()
+                .filter(n -> scalingo.domain("shop", n).orElseThrow().isCanonical()).count());
+    }
+
+    @Test
+    void theAppsDomainLimitIsTheCallersMistake() throws InvalidInput {
+        for (int i = 0; i < InMemoryScalingo.DOMAIN_LIMIT; i++) {
+            scalingo.seedDomain("shop", "d" + i + ".acme.example", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+        }
+        InvalidInput refused = assertThrows(InvalidInput.class,
+                () -> linker.link("shop", host("one-more.acme.example"), false, true, Optional.empty(), deadline()));
+        assertEquals("domain", refused.field());
+        assertEquals(0, scalingo.calls("linkDomain"), "refused before any POST");
+    }
+
+    @Test
+    void aNameAnotherAppHoldsIsRefusedNotClaimedAsLinked() throws InvalidInput {
+        linker.link("other", host("www.acme.example"), false, true, Optional.empty(), deadline());
+        ScalingoException taken = assertThrows(ScalingoException.class,
+                () -> linker.link("shop", host("www.acme.example"), false, true, Optional.empty(), deadline()));
+        assertEquals(422, taken.status());
+        assertEquals(Optional.of("other"), scalingo.holder("www.acme.example"));
+        assertThrows(CanonicalDomains.TakenByAnotherApp.class, () -> canonical.set("shop", host("www.acme.example"), true, deadline()));
+    }
+
+    @Test
+    void unsettingTheCanonicalDomainChangesItOnceThenNothing() throws Exception {
+        canonical.set("shop", host("www.acme.example"), true, deadline());
+        assertTrue(canonical.unset("shop", deadline()).changed());
+        assertEquals(false, canonical.unset("shop", deadline()).changed());
+        assertEquals(Optional.empty(), canonical.get("shop", deadline()));
+    }
+}

@@ -1,0 +1,178 @@
+package io.domainautomation.logic.cleanup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.domainautomation.fakes.CleanupWorld;
+import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.logic.events.DomainEvent;
+
+/**
+ * cleanup-stale's core on the in-memory ports, without Quarkus: the scan, the confirmation over time, the removal
+ * and its tombstone, the restore. The same paths run against the sandbox and dynalite in CleanupStaleTest.
+ */
+class CleanupCoreTest {
+
+    private static final Duration LEASE = Duration.ofMinutes(15);
+
+    private CleanupWorld world;
+
+    @BeforeEach
+    void setUp() {
+        world = new CleanupWorld();
+        world.scalingo.addApp("shop");
+    }
+
+    private OffsetDateTime daysAgo(int days) {
+        return OffsetDateTime.ofInstant(world.clock.instant().minus(Duration.ofDays(days)), ZoneOffset.UTC);
+    }
+
+    private CleanupRuns.Outcome scan() {
+        return world.runs.start(false, LEASE, world.invocationDeadline());
+    }
+
+    /** The events of marking and removal (the Let's Encrypt watch announces its own, tested apart). */
+    private static List<String> types(CleanupRuns.Outcome outcome) {
+        return outcome.events().stream().map(DomainEvent::detailType)
+                .filter(type -> !type.equals(CleanupEvents.VALIDATION_STUCK) && !type.equals(CleanupEvents.CERTIFICATE_ISSUED))
+                .toList();
+    }
+
+    @Test
+    void aDomainWithoutRecordsIsMarkedThenRemovedAfterTheConfirmationPeriodWithItsTombstone() {
+        world.scalingo.seedDomain("shop", "old.acme.example", daysAgo(60));
+
+        CleanupRuns.Outcome first = scan();
+        assertTrue(first.state().orElseThrow().done());
+        assertEquals(List.of("Domain Marked Stale"), types(first));
+        assertEquals(List.of("old.acme.example"), world.scalingo.domainNames("shop"), "a first sighting removes nothing");
+
+        world.clock.advance(Duration.ofDays(8));
+        CleanupRuns.Outcome second = scan();
+        assertEquals(List.of("Domain Removed"), types(second));
+        assertEquals(List.of(), world.scalingo.domainNames("shop"));
+        assertTrue(world.ledger.tombstones().containsKey("shop old.acme.example"), "the removal's tombstone is kept");
+    }
+
+    @Test
+    void aSecondScanBeforeTheConfirmationPeriodRemovesNothing() {
+        world.scalingo.seedDomain("shop", "old.acme.example", daysAgo(60));
+        scan();
+        world.clock.advance(Duration.ofDays(3));
+        CleanupRuns.Outcome second = scan();
+        assertEquals(List.of(), types(second));
+        assertEquals(1, second.state().orElseThrow().waiting());
+        assertEquals(List.of("old.acme.example"), world.scalingo.domainNames("shop"));
+    }
+
+    @Test
+    void canonicalYoungProtectedAndPlatformPointingDomainsAreNeverCandidates() {
+        world.scalingo.seedDomain("shop", "canonical.acme.example", daysAgo(60));
+        world.scalingo.change("shop", "canonical.acme.example", d -> new io.domainautomation.logic.port.Domain(d.id(),
+                d.appId(), d.name(), d.createdAt(), d.tlscert(), d.tlskey(), d.ssl(), d.sslStatus(), d.validity(), true,
+                d.letsencryptEnabled(), d.letsencrypt(), d.letsencryptStatus(), null, null, null, null));
+        world.scalingo.seedDomain("shop", "young.acme.example", daysAgo(2));
+        world.scalingo.seedDomain("shop", "keep.internal.example", daysAgo(60));
+        world.settings.protectedPatterns.add("*.internal.example");
+        world.scalingo.seedDomain("shop", "www.acme.example", daysAgo(60));
+        world.dns.cname("www.acme.example", "shop.osc-fr1.scalingo.io").address("shop.osc-fr1.scalingo.io", "192.0.2.10");
+
+        for (int i = 0; i < 2; i++) { // two scans over the confirmation period, the young one still within its grace
+            CleanupRuns.Outcome outcome = scan();
+            assertEquals(List.of(), types(outcome));
+            world.clock.advance(Duration.ofDays(8));
+        }
+        assertEquals(4, world.scalingo.domainNames("shop").size());
+        assertEquals(0, world.scalingo.calls("unlinkDomain"));
+    }
+
+    @Test
+    void aConfiguredDryRunAndAnAskedDryRunRemoveNothing() {
+        world.scalingo.seedDomain("shop", "old.acme.example", daysAgo(60));
+        scan();
+        world.clock.advance(Duration.ofDays(8));
+        world.settings.dryRun = true;
+        CleanupRuns.Outcome configured = scan();
+        assertEquals(List.of("dry-run"), configured.state().orElseThrow().keptDetails().stream().map(ScanState.Kept::reason).toList());
+        world.settings.dryRun = false;
+        world.clock.advance(Duration.ofDays(1));
+        CleanupRuns.Outcome asked = world.runs.start(true, LEASE, world.invocationDeadline());
+        assertTrue(asked.state().orElseThrow().dryRun());
+        assertEquals(List.of("old.acme.example"), world.scalingo.domainNames("shop"));
+        assertEquals(0, world.scalingo.calls("unlinkDomain"));
+    }
+
+    @Test
+    void aDomainScalingoRefusesToUnlinkIsKeptAndLosesItsTombstone() {
+        world.scalingo.seedDomain("shop", "old.acme.example", daysAgo(60));
+        scan();
+        world.clock.advance(Duration.ofDays(8));
+        world.scalingo.refuseUnlink("old.acme.example", true);
+        CleanupRuns.Outcome second = scan();
+        assertEquals(List.of(), types(second));
+        assertEquals(List.of("platform-refused"), second.state().orElseThrow().keptDetails().stream()
+                .map(ScanState.Kept::reason).toList());
+        assertFalse(world.ledger.tombstones().containsKey("shop old.acme.example"), "nothing was removed");
+    }
+
+    @Test
+    void aRemovedDomainIsRestoredToItsAppFromItsTombstone() throws InvalidInput {
+        world.scalingo.seedDomain("shop", "old.acme.example", daysAgo(60));
+        scan();
+        world.clock.advance(Duration.ofDays(8));
+        scan();
+        CleanupRuns.Restored restored = world.runs.restore("shop", "old.acme.example", world.invocationDeadline());
+        assertFalse(restored.alreadyLinked());
+        assertEquals(List.of("old.acme.example"), world.scalingo.domainNames("shop"));
+        assertFalse(world.ledger.tombstones().containsKey("shop old.acme.example"));
+    }
+
+    @Test
+    void aScanLongerThanItsBudgetStopsBetweenAppsAndGoesOnFromTheLedger() throws InvalidInput {
+        for (int i = 0; i < 5; i++) {
+            world.scalingo.addApp("app-" + i);
+        }
+        world.settings.timeBudget = Duration.ofSeconds(3); // each app takes 2 s: one app per invocation
+        world.scalingo.faults(new io.domainautomation.fakes.Faults() {
+            @Override
+            public void before(String call) {
+                if (call.equals("scalingo.listDomains")) {
+                    world.clock.advance(Duration.ofSeconds(2));
+                }
+            }
+        });
+        CleanupRuns.Outcome first = scan();
+        ScanState state = first.state().orElseThrow();
+        assertFalse(state.done());
+        assertEquals(1, state.appsScanned());
+        int invocations = 1;
+        while (!state.done()) {
+            state = world.runs.resume(state.scanId(), state.step(), LEASE, world.invocationDeadline()).state().orElseThrow();
+            invocations++;
+        }
+        assertEquals(6, state.appsScanned());
+        assertEquals(6, invocations);
+    }
+
+    @Test
+    void aLetsEncryptCertificateAwaitedPastItsDeadlineIsAnnouncedStuckOnce() {
+        world.scalingo.seedDomain("shop", "pending.acme.example", daysAgo(3));
+        CleanupRuns.Outcome first = scan();
+        world.clock.advance(Duration.ofHours(25));
+        CleanupRuns.Outcome second = scan();
+        world.clock.advance(Duration.ofHours(25));
+        CleanupRuns.Outcome third = scan();
+        long stuck = java.util.stream.Stream.of(first, second, third).flatMap(o -> o.events().stream())
+                .filter(e -> e.detailType().equals(CleanupEvents.VALIDATION_STUCK)).count();
+        assertEquals(1, stuck);
+    }
+}
