@@ -77,7 +77,10 @@ public class AwsClients {
         AwsCredentialsProvider credentials = config.localCredentials()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create("local-access-key", "local-secret-key"))
                 : lambdaCredentials(System.getenv());
-        return build(builder, Region.of(config.region()), credentials, endpoint);
+        build(builder, Region.of(config.region()), credentials, endpoint);
+        builder.overrideConfiguration(o -> o.apiCallAttemptTimeout(config.apiCallAttemptTimeout())
+                .apiCallTimeout(config.apiCallTimeout()));
+        return builder;
     }
 
     /** How every AWS client here is built: the light URL-connection HTTP client, a region, credentials, an endpoint. */

@@ -20,4 +20,15 @@ public interface AwsConfig {
     /** Dummy static credentials for a local endpoint; deployed, the Lambda's environment credentials are used. */
     @WithDefault("false")
     boolean localCredentials();
+
+    /**
+     * One attempt of an AWS call ends after this ({@code AWS_API_CALL_ATTEMPT_TIMEOUT}), and the call with its SDK
+     * retries after {@code api-call-timeout}: no call hangs past an invocation's deadline on a connection that stopped
+     * answering (the SDK's own default is no limit at all).
+     */
+    @WithDefault("3s")
+    java.time.Duration apiCallAttemptTimeout();
+
+    @WithDefault("8s")
+    java.time.Duration apiCallTimeout();
 }

@@ -42,7 +42,9 @@ import io.domainautomation.logic.cleanup.Tombstone;
  * <li>{@code SCAN} / {@code RUNNING}: which scan runs, until when (the one-scan-at-a-time claim);
  * <li>{@code SCAN#<id>} / {@code STATE}: a scan's state, its step and the lease of the invocation working on it.
  * </ul>
- * Every item carries {@code expiresAt} (epoch seconds), the table's TTL attribute. Single-item conditional writes only.
+ * Every item carries {@code expiresAt} (epoch seconds), the table's TTL attribute. The running-scan claim's own expiry
+ * is {@code claimUntil}, and a scan's items are kept {@link #SCAN_KEPT} past it (and past each save), so DynamoDB's TTL
+ * never deletes a scan that still holds or may take back its place. Single-item conditional writes only.
  */
 @ApplicationScoped
 public class DynamoDbLedger implements CleanupLedger {
@@ -50,6 +52,8 @@ public class DynamoDbLedger implements CleanupLedger {
     private static final String STALE = "STALE";
     private static final String LETSENCRYPT = "LETSENCRYPT";
     private static final String REMOVED = "REMOVED#";
+    /** How long a scan's claim and state are kept after the claim's expiry or the state's last save. */
+    static final java.time.Duration SCAN_KEPT = java.time.Duration.ofDays(14);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -111,8 +115,22 @@ public class DynamoDbLedger implements CleanupLedger {
         item.put("evidence", s(write(record.evidence())));
         item.put("sightings", n(record.sightings()));
         item.put("lastScanId", s(record.lastScanId()));
+        item.put("announced", AttributeValue.fromBool(record.announced()));
         item.put("expiresAt", n(record.lastStaleAt().plus(config.staleRecordRetention()).getEpochSecond()));
         call("remember " + record.domain() + " of " + record.app(), () -> dynamo.get().putItem(p -> p.tableName(config.table()).item(item)));
+    }
+
+    @Override
+    public void markAnnounced(String app, String domain, Instant firstStaleAt) {
+        try {
+            call("record the mark of " + domain + " of " + app + " announced", () -> dynamo.get().updateItem(u -> u
+                    .tableName(config.table()).key(key(STALE, app + "#" + domain))
+                    .updateExpression("SET announced = :yes").conditionExpression("firstStaleAt = :first")
+                    .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true), ":first",
+                            s(firstStaleAt.toString())))));
+        } catch (ConditionalCheckFailedException gone) {
+            // forgotten, or a newer record: nothing to say of this one
+        }
     }
 
     @Override
@@ -156,6 +174,7 @@ public class DynamoDbLedger implements CleanupLedger {
         Map<String, AttributeValue> item = key("APP#" + tombstone.app(), REMOVED + tombstone.domain());
         item.put("removedAt", s(tombstone.removedAt().toString()));
         item.put("tombstone", s(write(tombstone)));
+        item.put("scanId", s(tombstone.scanId()));
         item.put("expiresAt", n(tombstone.removedAt().plus(config.tombstoneRetention()).getEpochSecond()));
         call("record the removal of " + tombstone.domain() + " of " + tombstone.app(),
                 () -> dynamo.get().putItem(p -> p.tableName(config.table()).item(item)));
@@ -166,7 +185,24 @@ public class DynamoDbLedger implements CleanupLedger {
         Map<String, AttributeValue> item = call("read the tombstone of " + domain + " of " + app,
                 () -> dynamo.get().getItem(g -> g.tableName(config.table()).key(key("APP#" + app, REMOVED + domain))
                         .consistentRead(true))).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(read(item.get("tombstone").s(), Tombstone.class));
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        Tombstone tombstone = read(item.get("tombstone").s(), Tombstone.class);
+        return Optional.of(item.containsKey("removalAnnounced") && item.get("removalAnnounced").bool()
+                ? tombstone.withRemovalAnnounced() : tombstone);
+    }
+
+    @Override
+    public void removalAnnounced(String app, String domain, String scanId) {
+        try {
+            call("record the removal of " + domain + " of " + app + " announced", () -> dynamo.get().updateItem(u -> u
+                    .tableName(config.table()).key(key("APP#" + app, REMOVED + domain))
+                    .updateExpression("SET removalAnnounced = :yes").conditionExpression("scanId = :scan")
+                    .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true), ":scan", s(scanId)))));
+        } catch (ConditionalCheckFailedException another) {
+            // restored since, or the tombstone of a later removal: nothing to say of this one
+        }
     }
 
     @Override
@@ -179,14 +215,29 @@ public class DynamoDbLedger implements CleanupLedger {
     public Optional<String> claimScan(String scanId, Instant now, Instant expiresAt) {
         Map<String, AttributeValue> item = key("SCAN", "RUNNING");
         item.put("scanId", s(scanId));
-        item.put("expiresAt", n(expiresAt.getEpochSecond()));
+        item.put("claimUntil", n(expiresAt.getEpochSecond()));
+        item.put("expiresAt", n(expiresAt.plus(SCAN_KEPT).getEpochSecond()));
         try {
             call("claim the running scan", () -> dynamo.get().putItem(p -> p.tableName(config.table()).item(item)
-                    .conditionExpression("attribute_not_exists(pk) OR expiresAt <= :now")
+                    .conditionExpression("attribute_not_exists(pk) OR claimUntil <= :now"
+                            + " OR (attribute_not_exists(claimUntil) AND expiresAt <= :now)")
                     .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond())))));
             return Optional.empty();
         } catch (ConditionalCheckFailedException taken) {
             return Optional.of(runningScan(now).orElse("another scan"));
+        }
+    }
+
+    @Override
+    public void renewScan(String scanId, Instant expiresAt) {
+        try {
+            call("renew the running scan", () -> dynamo.get().updateItem(u -> u.tableName(config.table())
+                    .key(key("SCAN", "RUNNING")).updateExpression("SET claimUntil = :until, expiresAt = :kept")
+                    .conditionExpression("scanId = :id")
+                    .expressionAttributeValues(Map.of(":id", s(scanId), ":until", n(expiresAt.getEpochSecond()),
+                            ":kept", n(expiresAt.plus(SCAN_KEPT).getEpochSecond())))));
+        } catch (ConditionalCheckFailedException notOurs) {
+            // another scan holds the place (this one's claim expired before): leave it alone
         }
     }
 
@@ -202,10 +253,19 @@ public class DynamoDbLedger implements CleanupLedger {
     }
 
     @Override
+    public Optional<String> lastScan() {
+        Map<String, AttributeValue> item = call("read the last scan", () -> dynamo.get().getItem(g -> g
+                .tableName(config.table()).key(key("SCAN", "RUNNING")).consistentRead(true))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("scanId").s());
+    }
+
+    @Override
     public Optional<String> runningScan(Instant now) {
         Map<String, AttributeValue> item = call("read the running scan", () -> dynamo.get().getItem(g -> g
                 .tableName(config.table()).key(key("SCAN", "RUNNING")).consistentRead(true))).item();
-        if (item == null || item.isEmpty() || Long.parseLong(item.get("expiresAt").n()) <= now.getEpochSecond()) {
+        String until = item == null || item.isEmpty() ? null
+                : item.containsKey("claimUntil") ? item.get("claimUntil").n() : item.get("expiresAt").n();
+        if (until == null || Long.parseLong(until) <= now.getEpochSecond()) {
             return Optional.empty();
         }
         return Optional.of(item.get("scanId").s());
@@ -217,9 +277,13 @@ public class DynamoDbLedger implements CleanupLedger {
         item.put("state", s(write(state)));
         item.put("step", n(state.step()));
         item.put("leaseUntil", n(leaseUntil.getEpochSecond()));
-        item.put("expiresAt", n(expiresAt.getEpochSecond()));
-        call("store scan " + state.scanId(), () -> dynamo.get().putItem(p -> p.tableName(config.table()).item(item)
-                .conditionExpression("attribute_not_exists(pk)")));
+        item.put("expiresAt", n(expiresAt.plus(SCAN_KEPT).getEpochSecond()));
+        try {
+            call("store scan " + state.scanId(), () -> dynamo.get().putItem(p -> p.tableName(config.table()).item(item)
+                    .conditionExpression("attribute_not_exists(pk)")));
+        } catch (ConditionalCheckFailedException exists) {
+            throw new LedgerUnavailable("scan " + state.scanId() + " exists already", false, null);
+        }
     }
 
     @Override
@@ -259,12 +323,13 @@ public class DynamoDbLedger implements CleanupLedger {
         try {
             call("store scan " + state.scanId(), () -> dynamo.get().updateItem(u -> u.tableName(config.table())
                     .key(key("SCAN#" + state.scanId(), "STATE"))
-                    .updateExpression("SET #state = :state, step = :next, leaseUntil = :until, handedOn = :yes")
+                    .updateExpression("SET #state = :state, step = :next, leaseUntil = :until, handedOn = :yes, expiresAt = :kept")
                     .conditionExpression("step = :previous")
                     .expressionAttributeNames(Map.of("#state", "state"))
                     .expressionAttributeValues(Map.of(":state", s(write(state)), ":next", n(state.step()),
                             ":previous", n(state.step() - 1), ":until", n(handedOnUntil.getEpochSecond()),
-                            ":yes", AttributeValue.fromBool(true)))));
+                            ":yes", AttributeValue.fromBool(true),
+                            ":kept", n(handedOnUntil.plus(SCAN_KEPT).getEpochSecond())))));
             return true;
         } catch (ConditionalCheckFailedException moved) {
             return false;
@@ -273,10 +338,14 @@ public class DynamoDbLedger implements CleanupLedger {
 
     @Override
     public void releaseLease(String scanId) {
-        call("release the lease on scan " + scanId, () -> dynamo.get().updateItem(u -> u.tableName(config.table())
-                .key(key("SCAN#" + scanId, "STATE")).updateExpression("SET leaseUntil = :zero")
-                .conditionExpression("attribute_exists(pk)")
-                .expressionAttributeValues(Map.of(":zero", n(0)))));
+        try {
+            call("release the lease on scan " + scanId, () -> dynamo.get().updateItem(u -> u.tableName(config.table())
+                    .key(key("SCAN#" + scanId, "STATE")).updateExpression("SET leaseUntil = :zero")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeValues(Map.of(":zero", n(0)))));
+        } catch (ConditionalCheckFailedException unknown) {
+            throw new LedgerUnavailable("no scan " + scanId, false, null);
+        }
     }
 
     @Override
@@ -292,7 +361,8 @@ public class DynamoDbLedger implements CleanupLedger {
         return new StaleRecord(sk.substring(0, separator), sk.substring(separator + 1), item.get("domainId").s(),
                 Instant.parse(item.get("firstStaleAt").s()), Instant.parse(item.get("lastStaleAt").s()),
                 item.get("rules").l().stream().map(AttributeValue::s).toList(), read(item.get("evidence").s(), MAP),
-                Integer.parseInt(item.get("sightings").n()), item.get("lastScanId").s());
+                Integer.parseInt(item.get("sightings").n()), item.get("lastScanId").s(),
+                !item.containsKey("announced") || item.get("announced").bool());
     }
 
     private String write(Object value) {

@@ -94,7 +94,56 @@ final class DnsLookups {
                 }
             }
         }
-        return new DnsAnswer(chain, addresses, failed);
+        List<String> dangling = addresses.isEmpty() && !failed ? danglingTargets(probed, chain) : List.of();
+        return new DnsAnswer(chain, addresses, failed || dangling == null, dangling == null ? List.of() : dangling);
+    }
+
+    /**
+     * Where a chain without addresses points: its CNAME records read directly (an address lookup reports only the
+     * names that have records, so a CNAME whose target is gone leaves no trace in it).
+     *
+     * @return the targets without records of their own, in order; null when a CNAME lookup failed (nothing is known)
+     */
+    private List<String> danglingTargets(String probed, List<String> chain) {
+        List<String> dangling = new ArrayList<>();
+        // From the chain's last name: the names before it are aliases whose targets had records.
+        String at = !chain.isEmpty() ? chain.get(chain.size() - 1)
+                : probed.endsWith(".") ? probed.substring(0, probed.length() - 1) : probed;
+        for (int hops = 0; hops < 2; hops++) { // the name's CNAME and its target's: DnsProbe.worstCase counts two
+            Lookup lookup;
+            try {
+                lookup = new Lookup(Name.fromString(at + "."), Type.CNAME);
+            } catch (TextParseException e) {
+                return dangling;
+            }
+            lookup.setResolver(resolver);
+            lookup.setCache(null);
+            Record[] records = lookup.run();
+            if (lookup.getResult() == Lookup.TRY_AGAIN || lookup.getResult() == Lookup.UNRECOVERABLE) {
+                return null;
+            }
+            String target = null;
+            if (records != null) {
+                for (Record record : records) {
+                    if (record instanceof CNAMERecord cname && strip(cname.getName().toString()).equals(at)) {
+                        target = strip(cname.getTarget().toString());
+                    }
+                }
+            }
+            if (target == null || dangling.contains(target)) {
+                return dangling;
+            }
+            if (!chain.contains(target)) {
+                dangling.add(target);
+            }
+            at = target;
+        }
+        return dangling;
+    }
+
+    private static String strip(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
     }
 
     /**

@@ -25,6 +25,12 @@ public class DnsProbe implements DnsResolver {
         return lookups().resolve(hostname);
     }
 
+    /** An A and an AAAA lookup, and the CNAME lookups of a chain without addresses (two, typically), each to its timeout. */
+    @Override
+    public java.time.Duration worstCase() {
+        return config.timeout().multipliedBy(4);
+    }
+
     /**
      * cleanup-stale's cold-start priming: builds the resolver and runs one resolution against a responder on loopback.
      *

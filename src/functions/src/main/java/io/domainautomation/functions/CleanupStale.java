@@ -1,11 +1,8 @@
 package io.domainautomation.functions;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.inject.Inject;
 
@@ -17,12 +14,9 @@ import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.CleanupTriggers;
 import io.domainautomation.logic.InvalidInput;
 import io.domainautomation.logic.LedgerUnavailable;
-import io.domainautomation.logic.cleanup.CleanupConfig;
+import io.domainautomation.logic.cleanup.CleanupInvocation;
 import io.domainautomation.logic.cleanup.CleanupRuns;
 import io.domainautomation.logic.cleanup.ScanState;
-import io.domainautomation.logic.cleanup.CleanupEvents;
-import io.domainautomation.logic.events.DomainEvent;
-import io.domainautomation.logic.port.ContinuationSender;
 import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.logic.port.ScalingoException;
 import io.quarkus.funqy.Funq;
@@ -38,13 +32,7 @@ public class CleanupStale {
     static final String NAME = "cleanup-stale";
 
     @Inject
-    CleanupRuns runs;
-
-    @Inject
-    CleanupConfig config;
-
-    @Inject
-    ContinuationSender continuation;
+    CleanupInvocation invocation;
 
     @Inject
     EmbeddedMetrics metrics;
@@ -65,24 +53,21 @@ public class CleanupStale {
     public JsonNode cleanupStale(JsonNode event) {
         Deadline deadline = deadlines.current();
         try {
-            CleanupTriggers.Request request = CleanupTriggers.parse(event);
-            if (request instanceof CleanupTriggers.Restore restore) {
-                return restored(runs.restore(restore.app(), restore.domain(), deadline), deadline);
+            CleanupInvocation.Result result = invocation.handle(CleanupTriggers.parse(event), deadline);
+            if (result instanceof CleanupInvocation.Busy busy) {
+                return refused("busy", "scan " + busy.runningScan() + " is running; this one did not start", false);
             }
-            CleanupRuns.Outcome outcome = request instanceof CleanupTriggers.Resume resume
-                    ? runs.resume(resume.scanId(), resume.step(), lease(deadline), deadline)
-                    : runs.start(((CleanupTriggers.Start) request).dryRunAsked(), lease(deadline), deadline);
-            if (outcome.busyWith().isPresent()) {
-                return refused("busy", "scan " + outcome.busyWith().get() + " is running; this one did not start", false);
+            if (result instanceof CleanupInvocation.Restored restored) {
+                return restored(restored.restored());
             }
-            // Published once the step is saved: an event is never about something the ledger does not hold.
-            List<DomainEvent> unpublished = events.deliver(NAME, outcome.events(), deadline);
-            return reported(outcome.state().orElseThrow(), outcome.events().size() - unpublished.size(), unpublished);
+            return reported((CleanupInvocation.Scanned) result);
         } catch (InvalidInput invalid) {
             return refused("rejected", invalid.getMessage(), false);
+        } catch (CleanupRuns.NotRestorable notRestorable) {
+            return refused("not-restored", notRestorable.getMessage(), false);
         } catch (LedgerUnavailable e) {
             if (e.isTransient()) {
-                throw e; // Lambda retries the asynchronous invocation; the scan's state is as the last invocation left it
+                throw e; // Lambda retries the asynchronous invocation; the lease was given back, the step is done again
             }
             return refused("misconfigured", e.getMessage(), true);
         } catch (ScalingoException e) {
@@ -93,23 +78,22 @@ public class CleanupStale {
         }
     }
 
-    /** The invocation may work on the scan until Lambda ends it; after that, another may take it up. */
-    private static Duration lease(Deadline deadline) {
-        return deadline.isNone() ? Duration.ofMinutes(15)
-                : Duration.ofNanos(Math.max(0, deadline.nanoTime() - System.nanoTime())).plusSeconds(5);
-    }
-
-    private JsonNode reported(ScanState state, int published, List<DomainEvent> unpublished) {
+    private JsonNode reported(CleanupInvocation.Scanned scanned) {
+        ScanState state = scanned.state();
+        events.reportUnpublished(NAME, scanned.unpublished(), scanned.published().size() + scanned.unpublished().size());
         ObjectNode report = report(state);
-        report.put("eventsPublished", published);
-        report.set("eventsUnpublished", json.valueToTree(EventDelivery.summaries(unpublished)));
-        if (!state.done()) {
-            ObjectNode next = json.createObjectNode();
-            next.put("scanId", state.scanId());
-            next.put("step", state.step());
-            Optional<String> handedTo = continuation.handOff(config.continuationFunction(), next.toString());
-            report.put("continuedBy", handedTo.orElse("nobody: invoke again with " + next));
-        } else {
+        report.put("eventsPublished", scanned.published().size());
+        report.set("eventsUnpublished", json.valueToTree(EventDelivery.summaries(scanned.unpublished())));
+        if (scanned.continuation().isPresent()) {
+            report.put("continuedBy", scanned.handedTo().orElse("nobody: invoke again with " + scanned.continuation().get()));
+        }
+        scanned.paused().ifPresent(why -> report.put("paused", why + "; the next scheduled start goes on with this scan"));
+        report.put("overdue", scanned.overdue());
+        if (scanned.overdue()) {
+            // a scan longer than its period: more apps than the rate budget lets one scan look at in a day
+            metrics.emit("ScanOverdue", "Count", 1, Map.of("Function", NAME));
+        }
+        if (state.done()) {
             metrics.emit("StaleCandidates", "Count", state.candidates(), Map.of("Function", NAME));
             metrics.emit("StaleDomainsMarked", "Count", state.markedTotal(), Map.of("Function", NAME));
             metrics.emit("StaleDomainsRemoved", "Count", state.removed().size(), Map.of("Function", NAME));
@@ -143,9 +127,8 @@ public class CleanupStale {
         return report;
     }
 
-    private JsonNode restored(CleanupRuns.Restored restored, Deadline deadline) {
-        List<DomainEvent> unpublished = events.deliver(NAME,
-                List.of(CleanupEvents.restored(restored.tombstone(), restored.alreadyLinked())), deadline);
+    private JsonNode restored(CleanupRuns.Restored restored) {
+        events.reportUnpublished(NAME, restored.unpublished(), 1);
         ObjectNode report = json.createObjectNode();
         report.put("restored", restored.tombstone().domain());
         report.put("app", restored.tombstone().app());
@@ -156,7 +139,10 @@ public class CleanupStale {
         if (restored.tombstone().hadCustomCertificate()) {
             report.put("note", "it had a custom certificate, which is not restored: upload it again");
         }
-        report.set("eventsUnpublished", json.valueToTree(EventDelivery.summaries(unpublished)));
+        report.set("eventsUnpublished", json.valueToTree(EventDelivery.summaries(restored.unpublished())));
+        if (!restored.unpublished().isEmpty()) {
+            report.put("tombstone", "kept until Domain Restored is published: restore again to finish");
+        }
         log.info(NAME, Map.of("outcome", "restored", "app", restored.tombstone().app(), "domain",
                 restored.tombstone().domain(), "alreadyLinked", restored.alreadyLinked()));
         return report;

@@ -34,16 +34,21 @@ public class EventDelivery {
     /** @return the events that could not be published */
     public List<DomainEvent> deliver(String function, List<DomainEvent> events, Deadline deadline) {
         List<DomainEvent> unpublished = publisher.publish(events, deadline);
+        reportUnpublished(function, unpublished, events.size());
+        return unpublished;
+    }
+
+    /** Events that could not be published (by whoever tried): counted, and logged whole, so none is lost unseen. */
+    public void reportUnpublished(String function, List<DomainEvent> unpublished, int tried) {
         if (!unpublished.isEmpty()) {
             metrics.emit("EventsUnpublished", "Count", unpublished.size(), Map.of("Function", function));
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("outcome", "events-unpublished");
-            fields.put("reason", unpublished.size() + " of " + events.size() + " events could not be published after "
+            fields.put("reason", unpublished.size() + " of " + tried + " events could not be published after "
                     + EventPublisher.ATTEMPTS + " attempts");
             fields.put("events", unpublished.stream().map(EventDelivery::whole).toList());
             log.warn(function, fields);
         }
-        return unpublished;
     }
 
     /** For replies: which events were not published. */

@@ -62,22 +62,16 @@ public class CanonicalDomains {
      * app's domains say which; if the app does not have it, another app does.
      */
     private Domain link(String app, Hostname domain, Deadline deadline) throws TakenByAnotherApp {
-        try {
-            return scalingo.linkDomain(app, DomainChanges.link(domain.ascii(), true, null), deadline);
-        } catch (ScalingoException e) {
-            if (e.status() != 422 || !e.fieldErrors().containsKey("name")) {
-                throw e;
-            }
-            Optional<Domain> mine = Domain.named(scalingo.listDomains(app, deadline), domain.ascii());
-            if (mine.isEmpty()) {
-                throw new TakenByAnotherApp("domain " + domain.ascii() + " is linked to another app ("
-                        + String.join(", ", e.fieldErrors().get("name")) + ")");
-            }
-            if (mine.get().isCanonical()) {
-                return mine.get();
-            }
-            return scalingo.updateDomain(app, mine.get().id(), DomainChanges.canonical(true), deadline);
+        Optional<DomainLinking.Linked> linked = DomainLinking.link(scalingo, app, DomainChanges.link(domain.ascii(), true, null),
+                deadline);
+        if (linked.isEmpty()) {
+            throw new TakenByAnotherApp("domain " + domain.ascii() + " is linked to another app (has already been taken)");
         }
+        Domain mine = linked.get().domain();
+        if (mine.isCanonical()) {
+            return mine;
+        }
+        return scalingo.updateDomain(app, mine.id(), DomainChanges.canonical(true), deadline);
     }
 
     public Change unset(String app, Deadline deadline) {

@@ -74,22 +74,17 @@ public class DomainLinker {
 
     private Result linkNew(String app, Hostname domain, boolean canonical, boolean letsencrypt,
             Optional<CertificateAttachment.Checked> certificate, Deadline deadline) {
-        Domain linked;
-        try {
-            DomainChanges link = DomainChanges.link(domain.ascii(), canonical ? Boolean.TRUE : null,
-                    letsencrypt ? null : Boolean.FALSE);
-            if (certificate.isPresent()) {
-                link = link.withCertificate(certificate.get().chainPem(), certificate.get().privateKeyPem());
-            }
-            linked = scalingo.linkDomain(app, link, deadline);
-        } catch (ScalingoException e) {
-            if (e.status() == 422 && e.fieldErrors().containsKey("name")) {
-                // Another container may have linked the same message a moment ago: that is success, not an error.
-                Domain mine = Domain.named(scalingo.listDomains(app, deadline), domain.ascii()).orElseThrow(() -> e);
-                return new Result(Outcome.ALREADY_LINKED, mine, "linked concurrently by another delivery");
-            }
-            throw e;
+        DomainChanges link = DomainChanges.link(domain.ascii(), canonical ? Boolean.TRUE : null,
+                letsencrypt ? null : Boolean.FALSE);
+        if (certificate.isPresent()) {
+            link = link.withCertificate(certificate.get().chainPem(), certificate.get().privateKeyPem());
         }
+        DomainLinking.Linked result = DomainLinking.linkOwn(scalingo, app, link, deadline);
+        if (!result.linkedNow()) {
+            // Another container may have linked the same message a moment ago: that is success, not an error.
+            return new Result(Outcome.ALREADY_LINKED, result.domain(), "linked concurrently by another delivery");
+        }
+        Domain linked = result.domain();
         if (canonical && !linked.isCanonical()) {
             linked = scalingo.updateDomain(app, linked.id(), DomainChanges.canonical(true), deadline);
         }

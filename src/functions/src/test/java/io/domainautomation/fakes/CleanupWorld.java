@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import io.domainautomation.logic.AppHosts;
 import io.domainautomation.logic.cleanup.CleanupConfig;
+import io.domainautomation.logic.cleanup.CleanupInvocation;
 import io.domainautomation.logic.cleanup.CleanupRuns;
 import io.domainautomation.logic.cleanup.CleanupScan;
 import io.domainautomation.logic.cleanup.DomainLook;
@@ -57,6 +58,11 @@ public final class CleanupWorld {
         }
 
         @Override
+        public Duration scanPeriod() {
+            return Duration.ofHours(24);
+        }
+
+        @Override
         public Optional<List<String>> protectedPatterns() {
             return protectedPatterns.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(protectedPatterns));
         }
@@ -96,15 +102,19 @@ public final class CleanupWorld {
     public final InMemoryScalingo scalingo = new InMemoryScalingo(clock, clock);
     public final ScriptedDns dns = new ScriptedDns();
     public final InMemoryCleanupLedger ledger = new InMemoryCleanupLedger();
+    public final RecordingEventSink events = new RecordingEventSink();
+    public final RecordingContinuations continuations = new RecordingContinuations();
     public final Settings settings = new Settings();
     public final CleanupRuns runs;
+    public final CleanupInvocation invocation;
 
     public CleanupWorld() {
-        DomainLook looks = new DomainLook(dns, settings);
-        StaleRemoval removal = new StaleRemoval(scalingo, ledger, looks, clock);
+        DomainLook looks = new DomainLook(dns, settings, clock);
+        StaleRemoval removal = new StaleRemoval(scalingo, ledger, looks, settings, clock);
         CleanupScan scan = new CleanupScan(scalingo, scalingo, looks, removal, settings, ledger, clock, clock,
                 new AppHosts("https://api.osc-fr1.scalingo.com", Optional.empty()));
-        runs = new CleanupRuns(scan, ledger, settings, scalingo, clock);
+        runs = new CleanupRuns(scan, ledger, settings, scalingo, events, clock, clock);
+        invocation = new CleanupInvocation(runs, continuations, settings, clock, clock);
     }
 
     /** An invocation's deadline: Lambda's 15 minutes from now. */

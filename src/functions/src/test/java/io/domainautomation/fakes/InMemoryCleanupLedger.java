@@ -35,6 +35,11 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
         this.faults = faults;
     }
 
+    /** The running scan's id at {@code now}, read without a fault (for checks). */
+    public synchronized Optional<String> runningScanId(Instant now) {
+        return runningScan != null && runningUntil > now.getEpochSecond() ? Optional.of(runningScan) : Optional.empty();
+    }
+
     /** Every tombstone, by {@code app domain}. */
     public synchronized Map<String, Tombstone> tombstones() {
         return Map.copyOf(tombstones);
@@ -59,6 +64,29 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
         call("remember");
         stale.computeIfAbsent(record.app(), a -> new LinkedHashMap<>()).put(record.domain(), record);
         done("remember");
+    }
+
+    @Override
+    public synchronized void markAnnounced(String app, String domain, Instant firstStaleAt) {
+        call("markAnnounced");
+        Map<String, StaleRecord> records = stale.get(app);
+        StaleRecord record = records == null ? null : records.get(domain);
+        if (record != null && record.firstStaleAt().getEpochSecond() == firstStaleAt.getEpochSecond()
+                && record.firstStaleAt().equals(firstStaleAt)) {
+            records.put(domain, new StaleRecord(record.app(), record.domain(), record.domainId(), record.firstStaleAt(),
+                    record.lastStaleAt(), record.rules(), record.evidence(), record.sightings(), record.lastScanId(), true));
+        }
+        done("markAnnounced");
+    }
+
+    @Override
+    public synchronized void removalAnnounced(String app, String domain, String scanId) {
+        call("removalAnnounced");
+        Tombstone tombstone = tombstones.get(app + " " + domain);
+        if (tombstone != null && scanId.equals(tombstone.scanId())) {
+            tombstones.put(app + " " + domain, tombstone.withRemovalAnnounced());
+        }
+        done("removalAnnounced");
     }
 
     @Override
@@ -118,8 +146,16 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
         }
         runningScan = scanId;
         runningUntil = expiresAt.getEpochSecond();
-        done("claimScan");
-        return Optional.empty();
+        return conditionFailedOnRetry("claimScan") ? Optional.of(scanId) : Optional.empty();
+    }
+
+    @Override
+    public synchronized void renewScan(String scanId, Instant expiresAt) {
+        call("renewScan");
+        if (scanId.equals(runningScan)) {
+            runningUntil = expiresAt.getEpochSecond();
+        }
+        done("renewScan");
     }
 
     @Override
@@ -129,6 +165,12 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
             runningScan = null;
         }
         done("releaseScan");
+    }
+
+    @Override
+    public synchronized Optional<String> lastScan() {
+        call("lastScan");
+        return Optional.ofNullable(runningScan);
     }
 
     @Override
@@ -144,7 +186,9 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
             throw new LedgerUnavailable("scan " + state.scanId() + " exists already", false, null);
         }
         scans.put(state.scanId(), new StoredScan(state, leaseUntil.getEpochSecond(), false));
-        done("createScan");
+        if (conditionFailedOnRetry("createScan")) {
+            throw new LedgerUnavailable("scan " + state.scanId() + " exists already", false, null);
+        }
     }
 
     @Override
@@ -156,8 +200,7 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
             return Optional.empty();
         }
         scans.put(scanId, new StoredScan(stored.state(), leaseUntil.getEpochSecond(), false));
-        done("leaseScan");
-        return Optional.of(stored.state());
+        return conditionFailedOnRetry("leaseScan") ? Optional.empty() : Optional.of(stored.state());
     }
 
     @Override
@@ -168,8 +211,7 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
             return Optional.empty();
         }
         scans.put(scanId, new StoredScan(stored.state(), leaseUntil.getEpochSecond(), stored.handedOn()));
-        done("leaseAbandonedScan");
-        return Optional.of(stored.state());
+        return conditionFailedOnRetry("leaseAbandonedScan") ? Optional.empty() : Optional.of(stored.state());
     }
 
     @Override
@@ -180,8 +222,7 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
             return false;
         }
         scans.put(state.scanId(), new StoredScan(state, handedOnUntil.getEpochSecond(), true));
-        done("saveScan");
-        return true;
+        return !conditionFailedOnRetry("saveScan");
     }
 
     @Override
@@ -207,5 +248,26 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
 
     private void done(String operation) {
         faults.after("ledger." + operation);
+    }
+
+    /**
+     * The reply to a conditional write that was applied was lost, and the SDK's retry met the condition the first
+     * attempt changed: DynamoDB answers ConditionalCheckFailed to a write that happened. Faults signal it by throwing
+     * {@link ConditionFailedOnRetry} from {@link Faults#after}.
+     */
+    private boolean conditionFailedOnRetry(String operation) {
+        try {
+            faults.after("ledger." + operation);
+            return false;
+        } catch (ConditionFailedOnRetry lost) {
+            return true;
+        }
+    }
+
+    /** Thrown by a fault to make a conditional write that was applied answer as if its condition failed. */
+    public static final class ConditionFailedOnRetry extends RuntimeException {
+        public ConditionFailedOnRetry() {
+            super("applied, then ConditionalCheckFailed on the SDK's retry", null, false, false);
+        }
     }
 }

@@ -40,6 +40,8 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
     private final Clock clock;
     private final Ticker ticker;
     private Faults faults = Faults.NONE;
+    private Observer observer = (operation, app, domain) -> {
+    };
     private int nextId = 1;
     private final Map<String, Integer> calls = new LinkedHashMap<>();
 
@@ -50,6 +52,25 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
 
     public void faults(Faults faults) {
         this.faults = faults;
+    }
+
+    /** Told of every change the port applies (a link, an update, an unlink), as it is applied. */
+    public interface Observer {
+        void applied(String operation, App app, Domain domain);
+    }
+
+    public void observe(Observer observer) {
+        this.observer = observer;
+    }
+
+    /** Every app, by name. */
+    public synchronized List<String> appNames() {
+        return apps.values().stream().map(App::name).sorted().toList();
+    }
+
+    /** A domain unlinked by someone else (by hand), no fault, no count. */
+    public synchronized void unlinkByHand(String app, String name) {
+        domainsByAppId.get(find(app).id()).removeIf(d -> d.name().equalsIgnoreCase(name));
     }
 
     // ----- what a test sets up and reads
@@ -153,8 +174,8 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
             throw ScalingoException.reply(422, List.of(), Map.of("name", List.of("has already been taken")), null, null);
         }
         if (domains.size() >= DOMAIN_LIMIT) {
-            throw ScalingoException.reply(422, List.of(), Map.of("base", List.of("domain limit of " + DOMAIN_LIMIT
-                    + " per app reached")), null, null);
+            throw ScalingoException.reply(422, List.of(), Map.of("app", List.of("has reached the limit of " + DOMAIN_LIMIT
+                    + " custom domains")), null, null);
         }
         boolean canonical = Boolean.TRUE.equals(link.canonical());
         if (canonical) {
@@ -166,6 +187,7 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
             domain = withCertificate(domain, link.tlscert());
         }
         domains.add(domain);
+        observer.applied("linkDomain", found, domain);
         faults.after("scalingo.linkDomain");
         return domain;
     }
@@ -193,6 +215,7 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
                     changes.letsencryptEnabled(), domain.letsencrypt(), domain.letsencryptStatus(), null, null, null, null);
         }
         domains.set(index, domain);
+        observer.applied("updateDomain", find(app), domain);
         faults.after("scalingo.updateDomain");
         return domain;
     }
@@ -205,7 +228,8 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
         if (refusesUnlink.getOrDefault(domains.get(index).name(), false)) {
             throw ScalingoException.reply(404, List.of("not found"), Map.of(), "domain", null);
         }
-        domains.remove(index);
+        Domain removed = domains.remove(index);
+        observer.applied("unlinkDomain", find(app), removed);
         faults.after("scalingo.unlinkDomain");
     }
 
@@ -261,6 +285,6 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
     }
 
     private String id(String kind) {
-        return kind + "-" + (nextId++);
+        return String.format("%s-id-%04x", kind, nextId++); // never the shape of a name
     }
 }

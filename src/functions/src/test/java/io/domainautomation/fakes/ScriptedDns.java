@@ -63,8 +63,22 @@ public final class ScriptedDns implements DnsResolver {
         this.faults = faults;
     }
 
+    private Runnable onTimeout = () -> {
+    };
+
+    /** What a lookup that fails does besides failing: in the simulation, the resolver's timeout passes. */
+    public void onTimeout(Runnable onTimeout) {
+        this.onTimeout = onTimeout;
+    }
+
     public int lookups() {
         return lookups;
+    }
+
+    /** A scripted lookup that times out takes the resolver's timeout: 3 s, as deployed. */
+    @Override
+    public java.time.Duration worstCase() {
+        return java.time.Duration.ofSeconds(3);
     }
 
     @Override
@@ -73,7 +87,11 @@ public final class ScriptedDns implements DnsResolver {
         faults.before("dns.resolve");
         String name = key(hostname.startsWith("*.") ? "stale-check-probe." + hostname.substring(2) : hostname);
         if (failing.contains(name)) {
+            onTimeout.run();
             return new DnsAnswer(List.of(), Set.of(), true);
+        }
+        if (!cnames.containsKey(name) && !addresses.containsKey(name)) {
+            return new DnsAnswer(List.of(), Set.of(), false); // NXDOMAIN: no name in the chain, as dnsjava reports it
         }
         List<String> chain = new ArrayList<>();
         chain.add(name);
@@ -81,10 +99,12 @@ public final class ScriptedDns implements DnsResolver {
         for (int hops = 0; hops < 16 && cnames.containsKey(at); hops++) {
             String target = cnames.get(at);
             if (failing.contains(target)) {
+                onTimeout.run();
                 return new DnsAnswer(chain, Set.of(), true);
             }
             if (!cnames.containsKey(target) && !addresses.containsKey(target)) {
-                break; // a dangling CNAME: dnsjava reports only names that had records
+                // a dangling CNAME: the address lookup reports only names that had records; the CNAME lookup its target
+                return new DnsAnswer(chain, Set.of(), false, List.of(target));
             }
             chain.add(target);
             at = target;

@@ -36,9 +36,21 @@ public interface CleanupConfig {
     @WithDefault("24h")
     Duration validationStuckAfter();
 
-    /** A scan not done after this long no longer stops another from starting, and cannot be continued. */
+    /**
+     * A scan nobody worked on for this long no longer holds its place: its claim is renewed at every step, so a scan
+     * that progresses keeps it however many days it takes, and the next start goes on with an expired one where it
+     * stopped.
+     */
     @WithDefault("24h")
     Duration scanExpiry();
+
+    /**
+     * How long a scan should take at most: one still running this long after it started is reported overdue (the
+     * {@code ScanOverdue} metric and its alarm, {@code overdue} in the report), so a scan that cannot finish in its
+     * period is seen. The schedule's period.
+     */
+    @WithDefault("24h")
+    Duration scanPeriod();
 
     /** Domains never removed: globs where {@code *} matches anything, e.g. {@code *.internal.example,www.*}. */
     Optional<List<String>> protectedPatterns();

@@ -98,4 +98,28 @@ public final class CleanupEvents {
         correlation.put("scanId", scanId);
         return correlation;
     }
+
+    /** A published mark, as the ledger's record of it is keyed. */
+    public record Mark(String app, String domain, Instant firstStaleAt) {
+    }
+
+    /** A published removal, as its tombstone is keyed. */
+    public record Removal(String app, String domain, String scanId) {
+    }
+
+    public static Optional<Mark> announcedMark(DomainEvent event) {
+        if (!DOMAIN_MARKED_STALE.equals(event.detailType())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Mark(String.valueOf(event.detail().get("app")), String.valueOf(event.detail().get("domain")),
+                Instant.parse(String.valueOf(event.detail().get("firstStaleAt")))));
+    }
+
+    public static Optional<Removal> announcedRemoval(DomainEvent event) {
+        if (!DOMAIN_REMOVED.equals(event.detailType()) || !(event.detail().get("correlation") instanceof Map<?, ?> correlation)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Removal(String.valueOf(event.detail().get("app")), String.valueOf(event.detail().get("domain")),
+                String.valueOf(correlation.get("scanId"))));
+    }
 }

@@ -21,6 +21,12 @@ public interface CleanupLedger {
 
     void forget(String app, String domain);
 
+    /**
+     * The domain's {@code Domain Marked Stale} was published: its record (the one first stale at {@code firstStaleAt},
+     * not a newer one) says so.
+     */
+    void markAnnounced(String app, String domain, Instant firstStaleAt);
+
     /** What the previous scans saw of Let's Encrypt certificates, by app and domain name (one read per invocation). */
     Map<String, Map<String, CertificateProgress>> allCertificateProgress();
 
@@ -29,6 +35,9 @@ public interface CleanupLedger {
     void forgetProgress(String app, String domain);
 
     void bury(Tombstone tombstone);
+
+    /** The removal's {@code Domain Removed} was published: the tombstone of that scan's removal says so. */
+    void removalAnnounced(String app, String domain, String scanId);
 
     Optional<Tombstone> tombstone(String app, String domain);
 
@@ -41,8 +50,20 @@ public interface CleanupLedger {
      */
     Optional<String> claimScan(String scanId, Instant now, Instant expiresAt);
 
+    /**
+     * The running scan moved on: its claim now expires at {@code expiresAt}, so a scan that progresses keeps its place
+     * however many days it takes. Nothing changes when another scan holds the claim.
+     */
+    void renewScan(String scanId, Instant expiresAt);
+
     /** The scan ended: another may start. */
     void releaseScan(String scanId);
+
+    /**
+     * The scan that holds or last held the running-scan claim, expired or not (empty once a scan ended and released
+     * it): a new start goes on with it when it did not finish.
+     */
+    Optional<String> lastScan();
 
     /** The scan that runs now, if any (an expired claim counts as none). */
     Optional<String> runningScan(Instant now);

@@ -37,6 +37,19 @@ import io.domainautomation.logic.port.TimeBudget;
 public class CleanupScan {
 
     static final int ATTEMPTS_PER_APP = 3;
+    /** The reserve, or a third of the time left when that is less (a short invocation, a local run). */
+    private long finishReserve(Deadline deadline) {
+        long left = Math.max(0, deadline.nanoTime() - ticker.nanoTime());
+        return Math.min(FINISH_RESERVE.toNanos(), left / 3);
+    }
+
+    /** A step's events are saved with its state, in one ledger item (400 KB at most): a step ends past this many. */
+    static final int MAX_EVENTS_PER_STEP = 100;
+    /**
+     * Left after the scan's work for what must follow it: the step's save, its events and the hand-off (each AWS call
+     * ends within 8 s, AWS_API_CALL_TIMEOUT); what is only worth doing follows when time is left (CleanupRuns).
+     */
+    static final Duration FINISH_RESERVE = Duration.ofSeconds(30);
 
     private final AppsService apps;
     private final DomainsService scalingo;
@@ -62,28 +75,46 @@ public class CleanupScan {
     }
 
     /**
-     * Works on the scan, starting no new app or removal once the budget or the invocation's deadline, whichever
-     * comes first, would be passed by it; at least one per invocation, so every invocation makes progress. Each call
-     * keeps to the invocation's deadline.
+     * Works on the scan, starting no new app or removal once the budget or the invocation's deadline (less what
+     * finishing the step takes), whichever comes first, would be passed by it; at least one per invocation, so every
+     * invocation makes progress. No Scalingo call or DNS lookup is started that could end past that deadline.
      */
-    public Step run(ScanState from, Duration budget, Deadline invocation) {
+    public Step run(ScanState from, Duration budget, Deadline deadline, boolean dryRunAsked) {
+        // The scan's own calls end FINISH_RESERVE before the invocation's deadline: saving the step, publishing its
+        // events and handing the rest on happen in that time, before Lambda ends the invocation.
+        Deadline invocation = deadline.isNone() ? deadline : new Deadline(deadline.nanoTime() - finishReserve(deadline));
         TimeBudget time = TimeBudget.of(ticker, budget, invocation);
         ScanState.Builder state = from.toBuilder().invocationStarted();
         List<DomainEvent> events = new ArrayList<>();
         if (config.dryRun() && !state.dryRun()) {
             state.dryRunFromNowOn().error("dry run switched on during the scan: nothing more is removed");
         }
-        if (state.phase() == ScanState.Phase.SCANNING && !scanApps(state, events, time, invocation)) {
-            return new Step(state.build(), events);
+        if (dryRunAsked && !state.dryRun()) {
+            // A caller that asked for a dry run gets one, whatever scan its invocation finds and takes over.
+            state.dryRunFromNowOn().error("an invocation asked for a dry run: nothing more is removed by this scan");
+        }
+        if (state.phase() == ScanState.Phase.SCANNING) {
+            if (!scanApps(state, events, time, invocation)) {
+                return new Step(state.build(), events, state.paused(), false);
+            }
+            if (!state.planned().isEmpty() && !state.dryRun()) {
+                // The plan is saved before the first removal: a removal done by an invocation whose save then fails
+                // is found again by the next one (gone, with this scan's tombstone), settled and announced.
+                return new Step(state.build(), events, state.paused(), true);
+            }
         }
         if (state.phase() == ScanState.Phase.REMOVING) {
             removal.removeConfirmed(state, events, time, invocation);
         }
-        return new Step(state.build(), events);
+        return new Step(state.build(), events, state.paused(), false);
     }
 
-    /** What one invocation did: the state to save, and the events of what it saw and did, in order. */
-    public record Step(ScanState state, List<DomainEvent> events) {
+    /**
+     * What one invocation did: the state to save, the events of what it saw and did, in order, why the scan should
+     * wait for its next scheduled start rather than be handed on at once, if it should, and whether the step ended only
+     * to be saved (the removal plan) and the same invocation may go on with the next once it is.
+     */
+    public record Step(ScanState state, List<DomainEvent> events, Optional<String> paused, boolean goOnAfterSave) {
         public Step {
             events = List.copyOf(events);
         }
@@ -99,14 +130,26 @@ public class CleanupScan {
                 .filter(a -> resumeAfter == null || a.name().compareTo(resumeAfter) > 0)
                 .sorted(Comparator.comparing(App::name)).toList();
         for (App app : inScope) {
-            if (!time.startNext()) {
-                return false;
+            if (!time.startNext() || events.size() >= MAX_EVENTS_PER_STEP) {
+                return false; // the rest in the next invocation; a step's events are saved with it, within an item's size
             }
             try {
                 scanApp(app, remembered.getOrDefault(app.name(), Map.of()), certificates.getOrDefault(app.name(), Map.of()),
                         state, events, invocation);
                 state.appScanned(app.name());
+            } catch (DomainLook.OutOfTime e) {
+                // the rest of this app in the next invocation; an invocation that cannot look at even one domain of it
+                // counts as a failed attempt, so an app no invocation has time for is skipped, not tried for ever
+                if (e.beforeAnyDomain() && state.failedAtNextApp() >= ATTEMPTS_PER_APP) {
+                    state.error("app " + app.name() + " skipped: " + e.getMessage()).appDone(app.name());
+                    time.stepDone();
+                    continue;
+                }
+                return false;
             } catch (ScalingoException | LedgerUnavailable e) {
+                if (e instanceof ScalingoException s && s.isNotInTime()) {
+                    return false; // the rate budget had no slot in time: not a failure either
+                }
                 boolean retry = e instanceof ScalingoException s ? s.isTransient() : ((LedgerUnavailable) e).isTransient();
                 if (retry && state.failedAtNextApp() < ATTEMPTS_PER_APP) {
                     state.error("app " + app.name() + ": " + e.getMessage() + " (will be scanned again)");
@@ -134,10 +177,22 @@ public class CleanupScan {
         String appHost = DomainLook.hostOf(app.baseUrl());
         Map<String, DnsAnswer> appAnswers = new HashMap<>(1);
         Instant now = clock.instant();
-        for (Domain domain : domains) {
+        // In name order, so an app too large for one invocation goes on, in the next, after the last domain looked at.
+        List<Domain> ordered = domains.stream().sorted(Comparator.comparing(Domain::name)).toList();
+        String resumeAfter = state.lastDomain();
+        int looked = 0;
+        for (Domain domain : ordered) {
+            if (resumeAfter != null && domain.name().compareTo(resumeAfter) <= 0) {
+                remembered.remove(domain.name()); // looked at by an earlier invocation of this scan
+                awaited.remove(domain.name());
+                continue;
+            }
+            if (looked++ > 0 && !looks.timeFor(appHost, appAnswers, deadline)) {
+                throw DomainLook.OutOfTime.partWay("no time left in this invocation for " + domain.name());
+            }
             watchCertificate(app.name(), domain, Optional.ofNullable(awaited.remove(domain.name())), appHost, state,
                     events, now);
-            DomainLook.Look look = looks.look(domain, appHost, appAnswers, now);
+            DomainLook.Look look = looks.look(domain, appHost, appAnswers, now, deadline);
             DomainVerdict verdict = look.verdict();
             state.domainExamined(verdict.rules());
             Optional<StaleRecord> previous = Optional.ofNullable(remembered.remove(domain.name()));
@@ -170,6 +225,7 @@ public class CleanupScan {
                 }
                 case UNDECIDED -> state.keep(app.name(), domain.name(), verdict.keptBecause());
             }
+            state.domainDone(domain.name());
         }
         // Records of domains the app no longer has: nothing left to confirm, no certificate to await.
         remembered.keySet().forEach(gone -> ledger.forget(app.name(), gone));

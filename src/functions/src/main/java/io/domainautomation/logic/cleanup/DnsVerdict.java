@@ -34,7 +34,9 @@ public enum DnsVerdict {
             return UNKNOWN;
         }
         String target = appHostName.toLowerCase(Locale.ROOT);
-        for (String name : domain.cnameChain()) {
+        // A CNAME into the platform keeps the domain even when its target no longer resolves: unlinking it would let
+        // whoever takes that target name serve the customer's traffic.
+        for (String name : java.util.stream.Stream.concat(domain.cnameChain().stream(), domain.danglingTargets().stream()).toList()) {
             String n = name.toLowerCase(Locale.ROOT);
             if ((!target.isEmpty() && n.equals(target)) || platformDomains.stream().anyMatch(p -> n.equals(p) || n.endsWith("." + p))) {
                 return ACTIVE;
@@ -44,7 +46,7 @@ public enum DnsVerdict {
             return UNKNOWN; // an app without base_url: nothing to compare the addresses with
         }
         if (domain.addresses().isEmpty()) {
-            return domain.cnameChain().size() > 1 ? ELSEWHERE : NO_RECORDS;
+            return domain.cnameChain().size() > 1 || !domain.danglingTargets().isEmpty() ? ELSEWHERE : NO_RECORDS;
         }
         if (appHost.failed()) {
             return UNKNOWN;

@@ -10,9 +10,11 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.domainautomation.logic.Hostname;
+import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.logic.port.DnsAnswer;
 import io.domainautomation.logic.port.DnsResolver;
 import io.domainautomation.logic.port.Domain;
+import io.domainautomation.logic.port.Ticker;
 
 /**
  * One look at a domain, at scan time and again just before its removal: the verdict ({@link DomainVerdict}) and the
@@ -26,28 +28,64 @@ public class DomainLook {
     public record Look(DomainVerdict verdict, Map<String, Object> evidence) {
     }
 
-    private final DnsResolver dns;
-    private final CleanupConfig config;
+    /** No time is left in the invocation for the lookups a look needs: the domain is looked at by the next one. */
+    public static final class OutOfTime extends RuntimeException {
+        private final boolean beforeAnyDomain;
 
-    public DomainLook(DnsResolver dns, CleanupConfig config) {
-        this.dns = dns;
-        this.config = config;
+        OutOfTime(String message) {
+            this(message, true);
+        }
+
+        private OutOfTime(String message, boolean beforeAnyDomain) {
+            super(message, null, false, false);
+            this.beforeAnyDomain = beforeAnyDomain;
+        }
+
+        /** The invocation could not look at one domain of the app: no progress at all. */
+        public boolean beforeAnyDomain() {
+            return beforeAnyDomain;
+        }
+
+        /** Thrown between two domains of an app: the ones before were looked at. */
+        static OutOfTime partWay(String message) {
+            return new OutOfTime(message, false);
+        }
     }
 
-    /** @param appAnswers the app host's answer, filled on first need and shared by the app's domains */
-    public Look look(Domain domain, String appHost, Map<String, DnsAnswer> appAnswers, Instant now) {
+    private final DnsResolver dns;
+    private final CleanupConfig config;
+    private final Ticker ticker;
+
+    public DomainLook(DnsResolver dns, CleanupConfig config, Ticker ticker) {
+        this.dns = dns;
+        this.config = config;
+        this.ticker = ticker;
+    }
+
+    /**
+     * @param appAnswers the app host's answer, filled on first need and shared by the app's domains
+     * @throws OutOfTime when the lookups could run past the invocation's deadline (none is started then)
+     */
+    public Look look(Domain domain, String appHost, Map<String, DnsAnswer> appAnswers, Instant now, Deadline deadline) {
         boolean canonical = domain.isCanonical();
         boolean isProtected = StaleRules.isProtected(domain.name(), config.protectedPatterns().orElse(List.of()));
         boolean young = StaleRules.withinGracePeriod(domain, now, config.gracePeriod());
         Map<String, Object> evidence = new LinkedHashMap<>();
         DnsVerdict dnsVerdict = DnsVerdict.UNKNOWN;
         if (!canonical && !isProtected && !young) {
+            int lookups = appHost.isEmpty() || appAnswers.containsKey(appHost) ? 1 : 2;
+            if (ticker.nanoTime() + dns.worstCase().toNanos() * lookups > deadline.nanoTime()) {
+                throw new OutOfTime("no time left before the invocation's deadline to resolve " + domain.name());
+            }
             DnsAnswer answer = dns.resolve(domain.name());
             DnsAnswer appAnswer = appHost.isEmpty() ? new DnsAnswer(List.of(), Set.of(), true)
                     : appAnswers.computeIfAbsent(appHost, dns::resolve);
             dnsVerdict = DnsVerdict.decide(answer, appAnswer, appHost, Hostname.PLATFORM_DOMAINS);
             evidence.put("dns", appHost.isEmpty() ? "unknown: the app has no base_url" : dnsVerdict.label());
             evidence.put("cnameChain", answer.cnameChain());
+            if (!answer.danglingTargets().isEmpty()) {
+                evidence.put("danglingCname", answer.danglingTargets());
+            }
             evidence.put("addresses", answer.addresses().stream().map(InetAddress::getHostAddress).sorted().toList());
             evidence.put("letsencryptStatus", domain.letsencryptStatus());
             evidence.put("validity", domain.validity() == null ? null : domain.validity().toString());
@@ -56,6 +94,12 @@ public class DomainLook {
         DomainVerdict verdict = DomainVerdict.decide(canonical, isProtected, young, StaleRules.neverValidated(domain),
                 dnsVerdict, TrafficEvidence.of(domain, now));
         return new Look(verdict, evidence);
+    }
+
+    /** Whether the lookups of one more look (the domain's, and the app host's if not resolved yet) fit before the deadline. */
+    public boolean timeFor(String appHost, Map<String, DnsAnswer> appAnswers, Deadline deadline) {
+        int lookups = appHost.isEmpty() || appAnswers.containsKey(appHost) ? 1 : 2;
+        return ticker.nanoTime() + dns.worstCase().toNanos() * lookups <= deadline.nanoTime();
     }
 
     /** The host of an app's {@code base_url}; empty when it has none. */

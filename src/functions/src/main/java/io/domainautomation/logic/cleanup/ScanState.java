@@ -7,6 +7,8 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
+import io.domainautomation.logic.events.DomainEvent;
+
 /**
  * Where a cleanup scan stands, immutable; kept in the ledger between invocations (a continuation carries only the
  * scan's id and step) and reported. Apps are scanned in name order, so {@code lastApp} says exactly where to resume,
@@ -18,7 +20,7 @@ public record ScanState(String scanId, String startedAt, boolean dryRun, int ste
         int invocations, int appsScanned, int domainsExamined, Map<String, Integer> candidatesByRule,
         Map<String, Integer> keptByReason, List<Marked> marked, int markedTotal, int waiting, int cleared,
         List<Planned> planned, int plannedTotal, int nextRemoval, List<Planned> removed, List<Kept> keptDetails,
-        List<String> errors, int failuresAtNextApp) {
+        List<String> errors, int failuresAtNextApp, List<DomainEvent> outbox, String lastDomain) {
 
     public enum Phase {
         SCANNING, REMOVING, DONE
@@ -47,11 +49,30 @@ public record ScanState(String scanId, String startedAt, boolean dryRun, int ste
         removed = removed == null ? List.of() : List.copyOf(removed);
         keptDetails = keptDetails == null ? List.of() : List.copyOf(keptDetails);
         errors = errors == null ? List.of() : List.copyOf(errors);
+        outbox = outbox == null ? List.of() : List.copyOf(outbox);
     }
 
     public static ScanState start(String scanId, String startedAt, boolean dryRun) {
         return new ScanState(scanId, startedAt, dryRun, 0, Phase.SCANNING, null, 0, 0, 0, null, null, null, 0, 0, 0,
-                null, 0, 0, null, null, null, 0);
+                null, 0, 0, null, null, null, 0, null, null);
+    }
+
+    /**
+     * The same state holding {@code pending}: the events of what the scan did that are not published yet. They are
+     * saved with the step that caused them, so a failure after the save loses none: whoever works on the scan next
+     * publishes them (under the same ids) before anything else.
+     */
+    public ScanState withOutbox(List<DomainEvent> pending) {
+        return new ScanState(scanId, startedAt, dryRun, step, phase, lastApp, invocations, appsScanned, domainsExamined,
+                candidatesByRule, keptByReason, marked, markedTotal, waiting, cleared, planned, plannedTotal, nextRemoval,
+                removed, keptDetails, errors, failuresAtNextApp, pending, lastDomain);
+    }
+
+    /** One step further, nothing else changed: a save that only records what was published. */
+    public ScanState nextStep() {
+        return new ScanState(scanId, startedAt, dryRun, step + 1, phase, lastApp, invocations, appsScanned, domainsExamined,
+                candidatesByRule, keptByReason, marked, markedTotal, waiting, cleared, planned, plannedTotal, nextRemoval,
+                removed, keptDetails, errors, failuresAtNextApp, outbox, lastDomain);
     }
 
     /** Every stale domain the scan found, removable or not. */
@@ -91,6 +112,9 @@ public record ScanState(String scanId, String startedAt, boolean dryRun, int ste
         private final List<Kept> keptDetails;
         private final List<String> errors;
         private int failuresAtNextApp;
+        private final List<DomainEvent> outbox;
+        private String lastDomain;
+        private String paused;
 
         private Builder(ScanState state) {
             scanId = state.scanId;
@@ -115,6 +139,8 @@ public record ScanState(String scanId, String startedAt, boolean dryRun, int ste
             keptDetails = new ArrayList<>(state.keptDetails);
             errors = new ArrayList<>(state.errors);
             failuresAtNextApp = state.failuresAtNextApp;
+            outbox = state.outbox;
+            lastDomain = state.lastDomain;
         }
 
         public String scanId() {
@@ -182,6 +208,9 @@ public record ScanState(String scanId, String startedAt, boolean dryRun, int ste
 
         /** Counts a confirmed removal; keeps its details only up to {@code detailsUpTo} (more than any cap needs). */
         public Builder plan(Planned removal, int detailsUpTo) {
+            if (planned.stream().anyMatch(p -> p.app().equals(removal.app()) && p.domainId().equals(removal.domainId()))) {
+                return this; // the app scanned again after a failure part-way: one plan per domain
+            }
             plannedTotal++;
             if (planned.size() <= detailsUpTo) {
                 planned.add(removal);
@@ -194,14 +223,25 @@ public record ScanState(String scanId, String startedAt, boolean dryRun, int ste
             return appDone(app);
         }
 
+        /** The app after {@code lastApp} is looked at up to this domain (in name order): the rest of it comes next. */
+        public Builder domainDone(String domain) {
+            lastDomain = domain;
+            return this;
+        }
+
+        public String lastDomain() {
+            return lastDomain;
+        }
+
         /** The scan moves past {@code app}, scanned or skipped. */
         public Builder appDone(String app) {
             lastApp = app;
+            lastDomain = null;
             failuresAtNextApp = 0;
             return this;
         }
 
-        /** @return how many attempts at the next app have failed so far, this one included */
+        /** @return how many attempts at the next app (or removal) have failed so far, this one included */
         public int failedAtNextApp() {
             return ++failuresAtNextApp;
         }
@@ -221,6 +261,7 @@ public record ScanState(String scanId, String startedAt, boolean dryRun, int ste
                 removed.add(planned.get(nextRemoval));
             }
             nextRemoval++;
+            failuresAtNextApp = 0;
             return this;
         }
 
@@ -237,6 +278,19 @@ public record ScanState(String scanId, String startedAt, boolean dryRun, int ste
             return this;
         }
 
+        /**
+         * The scan cannot go on now, and should not be handed on at once (a removal whose outcome stays unknown
+         * after its attempts): the next scheduled start takes the abandoned scan up again. Not saved.
+         */
+        public Builder pause(String why) {
+            paused = why;
+            return this;
+        }
+
+        public java.util.Optional<String> paused() {
+            return java.util.Optional.ofNullable(paused);
+        }
+
         public Builder error(String message) {
             if (errors.size() < MAX_DETAILS) {
                 errors.add(message);
@@ -248,7 +302,7 @@ public record ScanState(String scanId, String startedAt, boolean dryRun, int ste
         public ScanState build() {
             return new ScanState(scanId, startedAt, dryRun, step + 1, phase, lastApp, invocations, appsScanned,
                     domainsExamined, candidatesByRule, keptByReason, marked, markedTotal, waiting, cleared, planned,
-                    plannedTotal, nextRemoval, removed, keptDetails, errors, failuresAtNextApp);
+                    plannedTotal, nextRemoval, removed, keptDetails, errors, failuresAtNextApp, outbox, lastDomain);
         }
     }
 }

@@ -36,12 +36,20 @@ public final class StaleConfirmation {
                 && new TreeSet<>(previous.get().rules()).equals(new TreeSet<>(rules))
                 && previous.get().domainId().equals(domainId);
         if (!sameReasons) {
-            StaleRecord first = new StaleRecord(app, domain, domainId, now, now, rules, evidence, 1, scanId);
+            StaleRecord first = new StaleRecord(app, domain, domainId, now, now, rules, evidence, 1, scanId, false);
             return new Sighting(first, Status.MARKED, now.plus(confirmAfter));
         }
         StaleRecord before = previous.get();
         int sightings = before.lastScanId().equals(scanId) ? before.sightings() : before.sightings() + 1;
-        StaleRecord seen = new StaleRecord(app, domain, domainId, before.firstStaleAt(), now, rules, evidence, sightings, scanId);
+        if (!before.announced()) {
+            // Its mark was never announced (the invocation that wrote it failed before publishing): still a mark,
+            // announced now under the same event id, and not removed before it has been.
+            StaleRecord again = new StaleRecord(app, domain, domainId, before.firstStaleAt(), now, rules, evidence,
+                    sightings, scanId, false);
+            return new Sighting(again, Status.MARKED, before.firstStaleAt().plus(confirmAfter));
+        }
+        StaleRecord seen = new StaleRecord(app, domain, domainId, before.firstStaleAt(), now, rules, evidence, sightings,
+                scanId, true);
         Instant notBefore = before.firstStaleAt().plus(confirmAfter);
         boolean confirmed = sightings >= 2 && !now.isBefore(notBefore);
         return new Sighting(seen, confirmed ? Status.CONFIRMED : Status.WAITING, notBefore);

@@ -8,4 +8,7 @@ public interface DnsResolver {
 
     /** A wildcard domain is probed through one name it covers. */
     DnsAnswer resolve(String hostname);
+
+    /** The longest one {@link #resolve} may take (its lookups, each to its timeout): none is started with less left. */
+    java.time.Duration worstCase();
 }

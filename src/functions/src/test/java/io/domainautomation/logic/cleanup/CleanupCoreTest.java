@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +24,6 @@ import io.domainautomation.logic.events.DomainEvent;
  */
 class CleanupCoreTest {
 
-    private static final Duration LEASE = Duration.ofMinutes(15);
-
     private CleanupWorld world;
 
     @BeforeEach
@@ -36,13 +36,35 @@ class CleanupCoreTest {
         return OffsetDateTime.ofInstant(world.clock.instant().minus(Duration.ofDays(days)), ZoneOffset.UTC);
     }
 
-    private CleanupRuns.Outcome scan() {
-        return world.runs.start(false, LEASE, world.invocationDeadline());
+    /** A scan started and followed through its continuations to its end: its last state, and all its events. */
+    private record Scan(Optional<ScanState> state, List<DomainEvent> events) {
+    }
+
+    private Scan scan() {
+        return follow(new CleanupRequest.Start(false));
+    }
+
+    private Scan follow(CleanupRequest request) {
+        List<DomainEvent> events = new ArrayList<>();
+        Optional<ScanState> last = Optional.empty();
+        try {
+            for (int i = 0; i < 50 && request != null; i++) {
+                CleanupInvocation.Scanned scanned = (CleanupInvocation.Scanned) world.invocation.handle(request,
+                        world.invocationDeadline());
+                events.addAll(scanned.published());
+                last = Optional.of(scanned.state());
+                List<String> next = world.continuations.take();
+                request = next.isEmpty() ? null : new CleanupRequest.Resume(scanned.state().scanId(), scanned.state().step());
+            }
+        } catch (InvalidInput | CleanupRuns.NotRestorable e) {
+            throw new AssertionError(e);
+        }
+        return new Scan(last, events);
     }
 
     /** The events of marking and removal (the Let's Encrypt watch announces its own, tested apart). */
-    private static List<String> types(CleanupRuns.Outcome outcome) {
-        return outcome.events().stream().map(DomainEvent::detailType)
+    private static List<String> types(Scan scan) {
+        return scan.events().stream().map(DomainEvent::detailType)
                 .filter(type -> !type.equals(CleanupEvents.VALIDATION_STUCK) && !type.equals(CleanupEvents.CERTIFICATE_ISSUED))
                 .toList();
     }
@@ -51,13 +73,13 @@ class CleanupCoreTest {
     void aDomainWithoutRecordsIsMarkedThenRemovedAfterTheConfirmationPeriodWithItsTombstone() {
         world.scalingo.seedDomain("shop", "old.acme.example", daysAgo(60));
 
-        CleanupRuns.Outcome first = scan();
+        Scan first = scan();
         assertTrue(first.state().orElseThrow().done());
         assertEquals(List.of("Domain Marked Stale"), types(first));
         assertEquals(List.of("old.acme.example"), world.scalingo.domainNames("shop"), "a first sighting removes nothing");
 
         world.clock.advance(Duration.ofDays(8));
-        CleanupRuns.Outcome second = scan();
+        Scan second = scan();
         assertEquals(List.of("Domain Removed"), types(second));
         assertEquals(List.of(), world.scalingo.domainNames("shop"));
         assertTrue(world.ledger.tombstones().containsKey("shop old.acme.example"), "the removal's tombstone is kept");
@@ -68,7 +90,7 @@ class CleanupCoreTest {
         world.scalingo.seedDomain("shop", "old.acme.example", daysAgo(60));
         scan();
         world.clock.advance(Duration.ofDays(3));
-        CleanupRuns.Outcome second = scan();
+        Scan second = scan();
         assertEquals(List.of(), types(second));
         assertEquals(1, second.state().orElseThrow().waiting());
         assertEquals(List.of("old.acme.example"), world.scalingo.domainNames("shop"));
@@ -87,7 +109,7 @@ class CleanupCoreTest {
         world.dns.cname("www.acme.example", "shop.osc-fr1.scalingo.io").address("shop.osc-fr1.scalingo.io", "192.0.2.10");
 
         for (int i = 0; i < 2; i++) { // two scans over the confirmation period, the young one still within its grace
-            CleanupRuns.Outcome outcome = scan();
+            Scan outcome = scan();
             assertEquals(List.of(), types(outcome));
             world.clock.advance(Duration.ofDays(8));
         }
@@ -101,11 +123,11 @@ class CleanupCoreTest {
         scan();
         world.clock.advance(Duration.ofDays(8));
         world.settings.dryRun = true;
-        CleanupRuns.Outcome configured = scan();
+        Scan configured = scan();
         assertEquals(List.of("dry-run"), configured.state().orElseThrow().keptDetails().stream().map(ScanState.Kept::reason).toList());
         world.settings.dryRun = false;
         world.clock.advance(Duration.ofDays(1));
-        CleanupRuns.Outcome asked = world.runs.start(true, LEASE, world.invocationDeadline());
+        Scan asked = follow(new CleanupRequest.Start(true));
         assertTrue(asked.state().orElseThrow().dryRun());
         assertEquals(List.of("old.acme.example"), world.scalingo.domainNames("shop"));
         assertEquals(0, world.scalingo.calls("unlinkDomain"));
@@ -117,7 +139,7 @@ class CleanupCoreTest {
         scan();
         world.clock.advance(Duration.ofDays(8));
         world.scalingo.refuseUnlink("old.acme.example", true);
-        CleanupRuns.Outcome second = scan();
+        Scan second = scan();
         assertEquals(List.of(), types(second));
         assertEquals(List.of("platform-refused"), second.state().orElseThrow().keptDetails().stream()
                 .map(ScanState.Kept::reason).toList());
@@ -125,19 +147,20 @@ class CleanupCoreTest {
     }
 
     @Test
-    void aRemovedDomainIsRestoredToItsAppFromItsTombstone() throws InvalidInput {
+    void aRemovedDomainIsRestoredToItsAppFromItsTombstone() throws Exception {
         world.scalingo.seedDomain("shop", "old.acme.example", daysAgo(60));
         scan();
         world.clock.advance(Duration.ofDays(8));
         scan();
-        CleanupRuns.Restored restored = world.runs.restore("shop", "old.acme.example", world.invocationDeadline());
+        CleanupRuns.Restored restored = ((CleanupInvocation.Restored) world.invocation.handle(
+                new CleanupRequest.Restore("shop", "old.acme.example"), world.invocationDeadline())).restored();
         assertFalse(restored.alreadyLinked());
         assertEquals(List.of("old.acme.example"), world.scalingo.domainNames("shop"));
         assertFalse(world.ledger.tombstones().containsKey("shop old.acme.example"));
     }
 
     @Test
-    void aScanLongerThanItsBudgetStopsBetweenAppsAndGoesOnFromTheLedger() throws InvalidInput {
+    void aScanLongerThanItsBudgetStopsBetweenAppsAndGoesOnFromTheLedger() {
         for (int i = 0; i < 5; i++) {
             world.scalingo.addApp("app-" + i);
         }
@@ -150,27 +173,21 @@ class CleanupCoreTest {
                 }
             }
         });
-        CleanupRuns.Outcome first = scan();
+        Scan first = scan();
         ScanState state = first.state().orElseThrow();
-        assertFalse(state.done());
-        assertEquals(1, state.appsScanned());
-        int invocations = 1;
-        while (!state.done()) {
-            state = world.runs.resume(state.scanId(), state.step(), LEASE, world.invocationDeadline()).state().orElseThrow();
-            invocations++;
-        }
+        assertTrue(state.done());
         assertEquals(6, state.appsScanned());
-        assertEquals(6, invocations);
+        assertEquals(6, state.invocations(), "one app per invocation, each handing the rest on");
     }
 
     @Test
     void aLetsEncryptCertificateAwaitedPastItsDeadlineIsAnnouncedStuckOnce() {
         world.scalingo.seedDomain("shop", "pending.acme.example", daysAgo(3));
-        CleanupRuns.Outcome first = scan();
+        Scan first = scan();
         world.clock.advance(Duration.ofHours(25));
-        CleanupRuns.Outcome second = scan();
+        Scan second = scan();
         world.clock.advance(Duration.ofHours(25));
-        CleanupRuns.Outcome third = scan();
+        Scan third = scan();
         long stuck = java.util.stream.Stream.of(first, second, third).flatMap(o -> o.events().stream())
                 .filter(e -> e.detailType().equals(CleanupEvents.VALIDATION_STUCK)).count();
         assertEquals(1, stuck);

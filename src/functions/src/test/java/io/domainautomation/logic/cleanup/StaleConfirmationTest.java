@@ -33,7 +33,8 @@ class StaleConfirmationTest {
     @Test
     void twoScansSpanningTheConfirmationPeriodConfirm() {
         StaleConfirmation.Sighting first = see(Optional.empty(), GONE, "scan-1", T0);
-        StaleConfirmation.Sighting early = see(Optional.of(first.record()), GONE, "scan-2", T0.plus(Duration.ofDays(3)));
+        StaleConfirmation.Sighting early = see(Optional.of(announced(first.record())), GONE, "scan-2",
+                T0.plus(Duration.ofDays(3)));
         assertEquals(StaleConfirmation.Status.WAITING, early.status(), "two scans, but only 3 days apart");
         assertEquals(2, early.record().sightings());
         StaleConfirmation.Sighting confirmed = see(Optional.of(early.record()), GONE, "scan-3", T0.plus(CONFIRM));
@@ -41,10 +42,29 @@ class StaleConfirmationTest {
         assertEquals(T0, confirmed.record().firstStaleAt(), "the clock started at the first sighting");
     }
 
+    /** The record as the ledger keeps it once its mark was published. */
+    private static StaleRecord announced(StaleRecord r) {
+        return new StaleRecord(r.app(), r.domain(), r.domainId(), r.firstStaleAt(), r.lastStaleAt(), r.rules(), r.evidence(),
+                r.sightings(), r.lastScanId(), true);
+    }
+
+    @Test
+    void aMarkNeverAnnouncedIsMarkedAgainWithTheSameStartAndCountsItsSightings() {
+        StaleConfirmation.Sighting first = see(Optional.empty(), GONE, "scan-1", T0);
+        assertEquals(false, first.record().announced(), "announced only once its event is published");
+        StaleConfirmation.Sighting later = see(Optional.of(first.record()), GONE, "scan-2", T0.plus(Duration.ofDays(8)));
+        assertEquals(StaleConfirmation.Status.MARKED, later.status(), "never confirmed before it was announced");
+        assertEquals(T0, later.record().firstStaleAt(), "the same mark, the same event id");
+        assertEquals(2, later.record().sightings());
+        StaleConfirmation.Sighting confirmed = see(Optional.of(announced(later.record())), GONE, "scan-3",
+                T0.plus(Duration.ofDays(9)));
+        assertEquals(StaleConfirmation.Status.CONFIRMED, confirmed.status());
+    }
+
     @Test
     void oneScanLookingTwiceCountsOnce() {
         StaleConfirmation.Sighting first = see(Optional.empty(), GONE, "scan-1", T0);
-        StaleConfirmation.Sighting again = see(Optional.of(first.record()), GONE, "scan-1", T0.plus(Duration.ofDays(8)));
+        StaleConfirmation.Sighting again = see(Optional.of(announced(first.record())), GONE, "scan-1", T0.plus(Duration.ofDays(8)));
         assertEquals(StaleConfirmation.Status.WAITING, again.status());
         assertEquals(1, again.record().sightings());
     }
