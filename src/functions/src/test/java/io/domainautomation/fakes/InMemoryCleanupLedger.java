@@ -71,8 +71,7 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
         call("markAnnounced");
         Map<String, StaleRecord> records = stale.get(app);
         StaleRecord record = records == null ? null : records.get(domain);
-        if (record != null && record.firstStaleAt().getEpochSecond() == firstStaleAt.getEpochSecond()
-                && record.firstStaleAt().equals(firstStaleAt)) {
+        if (record != null && record.firstStaleAt().equals(firstStaleAt)) {
             records.put(domain, new StaleRecord(record.app(), record.domain(), record.domainId(), record.firstStaleAt(),
                     record.lastStaleAt(), record.rules(), record.evidence(), record.sightings(), record.lastScanId(), true));
         }

@@ -862,9 +862,5 @@ public final class CleanupSimulation {
                 + (restored.unpublished().isEmpty() ? "" : ", event unpublished");
     }
 
-    /** For the report: every fault kind a run can inject. */
-    public static List<Fault> faultKinds() {
-        return List.of(Fault.values());
-    }
 
 }

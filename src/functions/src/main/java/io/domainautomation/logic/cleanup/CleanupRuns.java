@@ -49,13 +49,6 @@ public class CleanupRuns {
             all.addAll(published);
             return new Outcome(state, all, unpublished, busyWith, paused, goOn);
         }
-
-        /** Every event of this invocation's work, published or not. */
-        public List<DomainEvent> events() {
-            List<DomainEvent> all = new ArrayList<>(published);
-            all.addAll(unpublished);
-            return all;
-        }
     }
 
     /** A domain linked again from its tombstone; the tombstone stays until its event is published. */
@@ -240,9 +233,17 @@ public class CleanupRuns {
                 return next;
             }
         } catch (LedgerUnavailable e) {
-            // published twice later, under the same ids: consumers de-duplicate
+            // the save's outcome is unknown: looked at below
         }
-        return saved;
+        try {
+            // Applied with its reply lost (or met again by the SDK's retry)? The continuation must name the step stored.
+            if (ledger.scan(next.scanId()).map(stored -> sameStep(stored, next)).orElse(false)) {
+                return next;
+            }
+        } catch (LedgerUnavailable e) {
+            // not known: handed on at the earlier step; if that is refused, the next scheduled start goes on
+        }
+        return saved; // its events go out again later, under the same ids: consumers de-duplicate
     }
 
     /** The stored state is this invocation's own save (same step, same work, same events waiting). */

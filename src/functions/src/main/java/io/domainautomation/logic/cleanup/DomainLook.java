@@ -73,8 +73,7 @@ public class DomainLook {
         Map<String, Object> evidence = new LinkedHashMap<>();
         DnsVerdict dnsVerdict = DnsVerdict.UNKNOWN;
         if (!canonical && !isProtected && !young) {
-            int lookups = appHost.isEmpty() || appAnswers.containsKey(appHost) ? 1 : 2;
-            if (ticker.nanoTime() + dns.worstCase().toNanos() * lookups > deadline.nanoTime()) {
+            if (!timeFor(appHost, appAnswers, deadline)) {
                 throw new OutOfTime("no time left before the invocation's deadline to resolve " + domain.name());
             }
             DnsAnswer answer = dns.resolve(domain.name());
