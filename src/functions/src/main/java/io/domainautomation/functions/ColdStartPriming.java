@@ -57,7 +57,8 @@ import io.quarkus.runtime.StartupEvent;
  * <li>SnapStart: before the snapshot, warm Jackson, the Scalingo REST client's whole request path against a loopback
  * server started and stopped for it ({@link LoopbackPriming}), the AWS SDK's request path for each operation the
  * function makes against another ({@link AwsLoopbackPriming}), the real AWS clients and Scalingo REST client beans
- * built (nothing sent), and each function's own path (DNS, certificates). Nothing reaches Scalingo or AWS before the
+ * built (nothing sent), each function's own path (DNS, certificates), and the classes of its core's packages
+ * ({@link ClassPreloading}). Nothing reaches Scalingo or AWS before the
  * snapshot: a snapshot must hold no secret, a bearer in it would be stale, and a connection in it would be dead after
  * the restore. The token and the bearer are fetched after a restore, through the CRaC restore hook.</li>
  * </ul>
@@ -92,23 +93,36 @@ public class ColdStartPriming implements Resource {
      * function, read once, instead of branches on its name.
      */
     enum FunctionPriming {
-        LINK_ON_SIGNUP(LinkOnSignup.NAME, EnumSet.of(AwsLoopbackPriming.Service.SQS)),
-        SET_CANONICAL(SetCanonical.NAME, EnumSet.noneOf(AwsLoopbackPriming.Service.class)),
-        ROTATION(RotateCertFromSecretsManager.NAME, EnumSet.of(AwsLoopbackPriming.Service.DYNAMODB)),
-        CLEANUP(CleanupStale.NAME, EnumSet.of(AwsLoopbackPriming.Service.DYNAMODB)),
+        LINK_ON_SIGNUP(LinkOnSignup.NAME, EnumSet.of(AwsLoopbackPriming.Service.SQS), List.of()),
+        SET_CANONICAL(SetCanonical.NAME, EnumSet.noneOf(AwsLoopbackPriming.Service.class), List.of()),
+        ROTATION(RotateCertFromSecretsManager.NAME, EnumSet.of(AwsLoopbackPriming.Service.DYNAMODB),
+                List.of("io.domainautomation.logic.rotation", "io.domainautomation.logic.tls")),
+        CLEANUP(CleanupStale.NAME, EnumSet.of(AwsLoopbackPriming.Service.DYNAMODB), List.of("io.domainautomation.logic.cleanup")),
         /** No export, or one this table does not know (local runs, tests): what every function shares only. */
-        OTHER("", EnumSet.noneOf(AwsLoopbackPriming.Service.class));
+        OTHER("", EnumSet.noneOf(AwsLoopbackPriming.Service.class), List.of());
 
         /** Every function reads its token and publishes events. */
         private static final Set<AwsLoopbackPriming.Service> SHARED = EnumSet.of(AwsLoopbackPriming.Service.SECRETS_MANAGER,
                 AwsLoopbackPriming.Service.EVENTBRIDGE);
 
+        /** Every function's core uses the ports' types (deadline, time budget, Scalingo's records). */
+        private static final List<String> SHARED_PACKAGES = List.of("io.domainautomation.logic.port");
+
         private final String export;
         private final Set<AwsLoopbackPriming.Service> ownServices;
+        private final List<String> corePackages;
 
-        FunctionPriming(String export, Set<AwsLoopbackPriming.Service> ownServices) {
+        FunctionPriming(String export, Set<AwsLoopbackPriming.Service> ownServices, List<String> corePackages) {
             this.export = export;
             this.ownServices = ownServices;
+            this.corePackages = corePackages;
+        }
+
+        /** The packages of the function's core whose classes are loaded before a snapshot. */
+        List<String> corePackages() {
+            List<String> packages = new java.util.ArrayList<>(SHARED_PACKAGES);
+            packages.addAll(corePackages);
+            return packages;
         }
 
         static FunctionPriming of(String export) {
@@ -201,6 +215,7 @@ public class ColdStartPriming implements Resource {
                 buildRestClients();
                 warmEvents();
                 warmOwnPath();
+                ClassPreloading.packages(ColdStartPriming.class.getClassLoader(), function.corePackages());
                 Core.getGlobalContext().register(this);
                 LOG.infof("cold-start priming before the snapshot took %d ms", (System.nanoTime() - started) / 1_000_000);
             }

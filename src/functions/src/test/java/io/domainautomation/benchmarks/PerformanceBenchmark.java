@@ -368,6 +368,14 @@ class PerformanceBenchmark {
                - The archive adds its size (above) to the unzipped function, 59 MB today; Lambda's limit is 250 MB.
                For it, the function's own files move into `lib/application.jar`, where Lambda's class loader reads them too.
 
+            Then (cleanup-stale only, 2026-12-06, on the slower machine of the tables above):
+
+           15. SnapStart: the classes of the function's own core packages loaded and initialised before the snapshot
+               (`ClassPreloading`: the ports for every function, `logic.cleanup` for cleanup-stale, `logic.rotation` and
+               `logic.tls` for the rotation), after the core was split into smaller classes: classes first loaded after
+               the restore 217 -> 189, restore to first answer 0.224 -> 0.203 s (medians of 5 and 7 starts). What is
+               still loaded after the restore is mostly lambdas' call sites, linked when their code first runs.
+
             What remains on demand is the first use of about 4,500 classes the baseline does not have (the AWS SDK's
             clients, models and protocols, Vert.x and Netty under the REST client, see the class table): loading them,
             most of the CPU the functions use beyond the baseline (see where the CPU goes), and running them for the first
