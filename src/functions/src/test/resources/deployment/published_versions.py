@@ -1,5 +1,6 @@
 """Prints, one per line, the AWS::Lambda::Version logical ids the SAM translator gives template.yaml for the
-parameter values on the command line (Name=Value). Test helper: ReleaseIdTest compares them across deploys."""
+parameter values on the command line (Name=Value). Test helper: ReleaseIdTest compares them across deploys.
+With --deletion-policy first, prints each version's DeletionPolicy instead."""
 import os
 import sys
 
@@ -12,7 +13,7 @@ class NoManagedPolicies:
         return {}
 
 
-def main(template_file, assignments):
+def main(template_file, assignments, deletion_policy=False):
     os.environ.setdefault("AWS_DEFAULT_REGION", "eu-west-3")
     with open(template_file, encoding="utf-8") as source:
         # sam deploy uploads the zip and puts its S3 location there before the transform runs
@@ -22,8 +23,11 @@ def main(template_file, assignments):
     parameters.update(assignment.split("=", 1) for assignment in assignments)
     resources = transform(template, parameters, NoManagedPolicies())["Resources"]
     for logical_id in sorted(name for name, resource in resources.items() if resource["Type"] == "AWS::Lambda::Version"):
-        print(logical_id)
+        print(resources[logical_id].get("DeletionPolicy", "Delete (CloudFormation's default)") if deletion_policy else logical_id)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2:])
+    if sys.argv[1] == "--deletion-policy":
+        main(sys.argv[2], sys.argv[3:], deletion_policy=True)
+    else:
+        main(sys.argv[1], sys.argv[2:])

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.domainautomation.aws.LocalCredentials;
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.CleanupTriggers;
 import io.domainautomation.logic.InvalidInput;
@@ -51,6 +52,12 @@ public class CleanupStale {
 
     @Funq(NAME)
     public JsonNode cleanupStale(JsonNode event) {
+        try (LocalCredentials.Scope caller = LocalCredentials.callerIs(NAME)) {
+            return handle(event);
+        }
+    }
+
+    private JsonNode handle(JsonNode event) {
         Deadline deadline = deadlines.current();
         try {
             CleanupInvocation.Result result = invocation.handle(CleanupTriggers.parse(event), deadline);

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.domainautomation.aws.LocalCredentials;
 import io.domainautomation.aws.DeadLetterQueue;
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.OnboardingMessages;
@@ -66,7 +67,9 @@ public class LinkOnSignup {
     @Funq(NAME)
     public Uni<Void> linkOnSignup(SQSMessage message) {
         return Uni.createFrom().item(() -> {
-            handle(message);
+            try (LocalCredentials.Scope caller = LocalCredentials.callerIs(NAME)) {
+                handle(message);
+            }
             return message;
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).replaceWithVoid();
     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.domainautomation.aws.LocalCredentials;
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.RotationTriggers;
 import io.domainautomation.logic.InvalidInput;
@@ -63,6 +64,12 @@ public class RotateCertFromSecretsManager {
 
     @Funq(NAME)
     public RotationReport rotateCertFromSecretsManager(JsonNode event) {
+        try (LocalCredentials.Scope caller = LocalCredentials.callerIs(NAME)) {
+            return handle(event);
+        }
+    }
+
+    private RotationReport handle(JsonNode event) {
         RotationScope trigger;
         try {
             trigger = RotationTriggers.parse(event, config.dryRun());
@@ -104,6 +111,10 @@ public class RotateCertFromSecretsManager {
         long misconfigured = report.entries().stream().filter(e -> "configuration".equals(e.check())).count();
         if (misconfigured > 0) {
             metrics.emit("ConfigurationErrors", "Count", misconfigured, Map.of("Function", NAME));
+        }
+        if (trigger.scope() == RotationScope.Scope.ALL && report.continueAfter() == null) {
+            // A run over every secret got to its end (its last part, when it was handed on): RotationNotRunAlarm's metric.
+            metrics.emit("FullRunsCompleted", "Count", 1, Map.of("Function", NAME));
         }
         metrics.emit("CertificatesRotated", "Count", report.totals().getOrDefault("rotated", 0), Map.of("Function", NAME));
         metrics.emit("RotationConflicts", "Count", report.totals().getOrDefault("conflict", 0), Map.of("Function", NAME));

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.domainautomation.aws.LocalCredentials;
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.CanonicalHttp;
 import io.domainautomation.functions.trigger.CanonicalHttp.Answer;
@@ -60,6 +61,12 @@ public class SetCanonical {
 
     @Funq(NAME)
     public JsonNode setCanonical(JsonNode event) {
+        try (LocalCredentials.Scope caller = LocalCredentials.callerIs(NAME)) {
+            return handle(event);
+        }
+    }
+
+    private JsonNode handle(JsonNode event) {
         Deadline deadline = deadlines.current();
         if (CanonicalHttp.isHttp(event)) {
             return http.render(answer(http.route(event), deadline));

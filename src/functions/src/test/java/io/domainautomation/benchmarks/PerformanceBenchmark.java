@@ -94,7 +94,9 @@ class PerformanceBenchmark {
         sandbox.addApiToken(TOKEN);
         sandbox.rateLimit(0, Duration.ofMinutes(1));
         sandbox.putSecret("scalingo/api-token", TOKEN, Map.of());
-        sandbox.containerCredentials(CONTAINER_AUTHORIZATION);
+        // Each function's role credentials (PackagedFunction.snapStart asks for them by export); IAM is not enforced here.
+        io.domainautomation.testsupport.IamAsDeployed.EXPORTS
+                .forEach(export -> sandbox.roleCredentials(CONTAINER_AUTHORIZATION + "-" + export, export));
         server = SandboxServer.start(sandbox, 0);
         dns = new TestDnsServer(0);
         sandbox.addApp("bench");

@@ -27,7 +27,7 @@ import io.domainautomation.testsupport.ProjectFiles;
  */
 class ReleaseIdTest {
 
-    private static final String TOKEN_SECRET = "ScalingoApiTokenSecretArn=arn:aws:secretsmanager:eu-west-3:123456789012:secret:t";
+    private static final String TOKEN_SECRET = "ScalingoApiTokenSecretArn=arn:aws:secretsmanager:eu-west-3:111122223333:secret:t";
 
     @TempDir
     Path work;
@@ -49,6 +49,17 @@ class ReleaseIdTest {
         artifact = Files.write(work.resolve("function.zip"), new byte[] { 'P', 'K', 1, 2 });
         template = Files.copy(ProjectFiles.at("template.yaml"), work.resolve("template.yaml"));
         config = Files.copy(ProjectFiles.at("infra/samconfig.toml"), work.resolve("samconfig.toml"));
+    }
+
+    @Test
+    void aVersionReplacedByADeployIsDeletedNotKeptForever() throws Exception {
+        List<String> command = new ArrayList<>(List.of("python3",
+                Path.of(getClass().getResource("/deployment/published_versions.py").toURI()).toString(), "--deletion-policy",
+                template.toString(), TOKEN_SECRET, "ReleaseId=" + "b".repeat(64)));
+        Result result = run(command);
+        assertEquals(0, result.exit, result.output);
+        assertEquals(List.of("Delete", "Delete", "Delete", "Delete"), result.output.lines().toList(),
+                "SAM's default keeps every version (Retain): a few hundred deploys fill Lambda's code storage");
     }
 
     @Test
@@ -85,10 +96,9 @@ class ReleaseIdTest {
     }
 
     @Test
-    void anEmptyParameterValueIsRefusedWithTheReason() throws Exception {
-        Result refused = deployScript("--print-release-id", "CleanupProtectedPatterns=");
-        assertNotEquals(0, refused.exit);
-        assertTrue(refused.output.contains("CleanupProtectedPatterns has an empty value"), refused.output);
+    void anEmptyParameterValueIsAValue() throws Exception {
+        // SAM CLI takes Name="" (DeployScriptTest reads the command line with its rules): an empty value clears a setting.
+        assertNotEquals(releaseId("CleanupProtectedPatterns=admin-.*"), releaseId("CleanupProtectedPatterns="));
     }
 
     private String releaseId(String... parameters) throws Exception {

@@ -53,7 +53,8 @@ class TemplateTest {
             "DefaultRouteSettings", "DefinitionBody", "DefinitionUri", "Description", "DisableExecuteApiEndpoint", "Domain",
             "FailOnWarnings", "Name", "PropagateTags", "RouteSettings", "StageName", "StageVariables", "Tags");
 
-    private static final String NAMESPACE = "ScalingoDomainAutomation";
+    /** The project's metrics' namespace as the dashboard's !Sub names it (this test reads ${X} as X). */
+    private static final String NAMESPACE = "ScalingoDomainAutomation/AWS::StackName";
     private static JsonNode template;
     private static Map<String, JsonNode> functions;
 
@@ -153,7 +154,7 @@ class TemplateTest {
     }
 
     @Test
-    void everyFunctionMayReadAndDescribeTheTokenSecretWhichThePrimingDescribes() {
+    void everyFunctionMayReadTheTokenSecretAndNothingMoreOnIt() {
         assertEquals(4, functions.size());
         functions.forEach((name, properties) -> {
             List<String> actions = new ArrayList<>();
@@ -162,7 +163,8 @@ class TemplateTest {
                     actions.addAll(texts(statement.get("Action")));
                 }
             }));
-            assertEquals(Set.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"), Set.copyOf(actions), name);
+            // Read only: nothing describes it any more (the priming sends nothing to AWS before a snapshot).
+            assertEquals(Set.of("secretsmanager:GetSecretValue"), Set.copyOf(actions), name);
         });
     }
 
@@ -197,7 +199,7 @@ class TemplateTest {
         Set<String> outputs = new HashSet<>();
         template.get("Outputs").fieldNames().forEachRemaining(outputs::add);
         assertEquals(Set.of("OnboardingQueueUrl", "DeadLetterQueueUrl", "OnboardingQueueArn", "DeadLetterQueueArn",
-                "HttpApiUrl", "DashboardUrl", "CleanupLedgerTableName", "EventBusName"), outputs, "what infra/OPERATIONS.md and README use");
+                "HttpApiUrl", "DashboardUrl", "CleanupLedgerTableName", "EventBusName", "AsyncFailuresQueueUrl"), outputs, "what infra/OPERATIONS.md and README use");
     }
 
     /** Every function publishes its lifecycle events on the domain bus (Globals give its name), and may nowhere else. */
@@ -246,8 +248,11 @@ class TemplateTest {
     void theCleanupLedgerTableAndItsPermissions() throws IOException {
         JsonNode table = template.path("Resources").path("CleanupLedgerTable");
         assertEquals("AWS::DynamoDB::Table", table.path("Type").asText());
-        assertEquals("Retain", table.path("DeletionPolicy").asText());
+        // Kept after the first create (tombstones are what a restore needs), no orphan from a failed first create.
+        assertEquals("RetainExceptOnCreate", table.path("DeletionPolicy").asText());
+        assertEquals("Retain", table.path("UpdateReplacePolicy").asText());
         JsonNode properties = table.path("Properties");
+        assertTrue(properties.path("DeletionProtectionEnabled").asBoolean(), "deletion protection");
         assertEquals("PAY_PER_REQUEST", properties.path("BillingMode").asText());
         assertEquals("[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}]",
                 properties.path("KeySchema").toString());
@@ -333,7 +338,7 @@ class TemplateTest {
             for (JsonNode metric : widget.path("properties").path("metrics")) {
                 if (metric.get(0).isObject()) {
                     java.util.regex.Matcher search = java.util.regex.Pattern
-                            .compile("SEARCH\\('\\{" + NAMESPACE + ",([A-Za-z,]+)\\} MetricName=\"(\\w+)\"").matcher(metric.get(0).get("expression").asText());
+                            .compile("SEARCH\\('\\{" + java.util.regex.Pattern.quote(NAMESPACE) + ",([A-Za-z,]+)\\} MetricName=\"(\\w+)\"").matcher(metric.get(0).get("expression").asText());
                     assertTrue(search.find(), "a SEARCH of the project's namespace: " + metric);
                     assertEquals(Set.of(search.group(1).split(",")), emitted.get(search.group(2)), search.group(2) + "'s dimensions");
                     shown.add(search.group(2));
@@ -420,13 +425,64 @@ class TemplateTest {
         }
     }
 
+    /**
+     * Asynchronous work that fails for good is kept, not only counted: the rotation and the cleanup send what Lambda
+     * gave up on to a queue, every schedule and rule has a dead-letter queue, each of those queues is watched by
+     * FailedDeliveriesAlarm, and OPERATIONS.md says how to replay them.
+     */
+    @Test
+    void failuresOfAsynchronousWorkAreKeptAlarmedAndReplayable() throws IOException {
+        JsonNode resources = template.get("Resources");
+        Set<String> kept = new HashSet<>();
+        for (String asynchronous : List.of("RotateCertFunction", "CleanupStaleFunction")) {
+            JsonNode onFailure = functions.get(asynchronous).path("EventInvokeConfig").path("DestinationConfig").path("OnFailure");
+            assertEquals("SQS", onFailure.path("Type").asText(), asynchronous + " keeps its failed invocations");
+            kept.add(onFailure.path("Destination").asText().replace(".Arn", ""));
+            functions.get(asynchronous).path("Events").fields().forEachRemaining(event -> {
+                String type = event.getValue().path("Type").asText();
+                if (type.equals("ScheduleV2") || type.equals("EventBridgeRule") || type.equals("Schedule")) {
+                    JsonNode deadLetters = event.getValue().path("Properties").path("DeadLetterConfig");
+                    assertEquals("SQS", deadLetters.path("Type").asText(), asynchronous + "." + event.getKey() + " has a dead-letter queue");
+                    kept.add(deadLetters.path("QueueLogicalId").asText());
+                }
+            });
+        }
+        resources.fields().forEachRemaining(resource -> {
+            if (resource.getValue().path("Type").asText().equals("AWS::Events::Rule")) {
+                resource.getValue().path("Properties").path("Targets").forEach(target -> {
+                    assertTrue(target.path("DeadLetterConfig").has("Arn"), resource.getKey() + "'s target has a dead-letter queue");
+                    kept.add(target.path("DeadLetterConfig").path("Arn").asText().replace(".Arn", ""));
+                });
+            }
+        });
+        assertEquals(Set.of("AsyncFailuresQueue", "RotationScheduleFailuresQueue", "SecretEventFailuresQueue", "CleanupScheduleFailuresQueue"),
+                kept);
+        Set<String> watched = new HashSet<>();
+        resources.path("FailedDeliveriesAlarm").path("Properties").path("Metrics").forEach(metric -> {
+            if (metric.has("MetricStat")) {
+                watched.add(metric.at("/MetricStat/Metric/Dimensions/0/Value").asText().replace(".QueueName", ""));
+            }
+        });
+        assertEquals(kept, watched, "FailedDeliveriesAlarm watches every failure queue");
+        assertEquals("Retain", resources.path("AsyncFailuresQueue").path("DeletionPolicy").asText());
+        assertEquals("Retain", resources.path("OnboardingDeadLetterQueue").path("DeletionPolicy").asText(),
+                "deleting the stack does not drop messages waiting for a redrive");
+        String operations = Files.readString(ProjectFiles.at("infra/OPERATIONS.md"));
+        assertTrue(operations.contains("## FailedDeliveriesAlarm"), "OPERATIONS.md says how to replay");
+        for (String queue : kept) {
+            assertTrue(operations.contains(queue), "OPERATIONS.md names " + queue);
+        }
+    }
+
     @Test
     void theExpiryAlarmIsQuietWithoutCertificatesAndARotationThatStopsIsAlarmedApart() {
         JsonNode resources = template.get("Resources");
         assertEquals("notBreaching", resources.get("CertificateExpiryAlarm").get("Properties").get("TreatMissingData").asText());
         JsonNode notRun = resources.get("RotationNotRunAlarm").get("Properties");
-        assertEquals("Invocations", notRun.get("MetricName").asText());
+        // Completed runs over every secret, not any invocation (a secret-change event is no daily watch).
+        assertEquals("FullRunsCompleted", notRun.get("MetricName").asText());
         assertEquals("breaching", notRun.get("TreatMissingData").asText());
+        assertEquals(2, notRun.get("EvaluationPeriods").asInt(), "two days without a completed run");
     }
 
     @Test

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import io.domainautomation.aws.LocalCredentials;
 import io.domainautomation.aws.LedgerConfig;
 import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.sandbox.SandboxState;
@@ -59,7 +60,8 @@ class CleanupStaleTest {
                     Map.entry("cleanup.dns.timeout", "500ms"),
                     Map.entry("cleanup.protected-patterns", "*.internal.example"),
                     Map.entry("cleanup.apps-prefix", "clean-"),
-                    Map.entry("cleanup.continuation-function", "cleanup-stale"),
+                    // Its name in the stack the sandbox's IAM stands for ("local"), as template.yaml sets it.
+                    Map.entry("cleanup.continuation-function", "local-cleanup-stale:live"),
                     Map.entry("cleanup.time-budget", "1500ms"),
                     // The scale test's budget: 400 requests a second on both sides, like 60 a minute sped up 400 times.
                     Map.entry("scalingo.rate-limit.requests", "400"),
@@ -94,9 +96,18 @@ class CleanupStaleTest {
         TestClock.reset();
     }
 
+    /** The test's own reads of the ledger are made as cleanup-stale, whose IAM the sandbox enforces. */
+    private LocalCredentials.Scope asCleanupStale;
+
     @BeforeEach
     void fresh() {
         CleanupScans.fresh(sandbox, dns, dynamo, ledgerConfig.table());
+        asCleanupStale = LocalCredentials.callerIs(CleanupStale.NAME);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void done() {
+        asCleanupStale.close();
     }
 
     private void seedApp(String app) {
@@ -376,8 +387,10 @@ class CleanupStaleTest {
         for (int i = 0; i < 8; i++) {
             String id = "scan-" + i;
             Thread thread = new Thread(() -> {
-                if (ledger.claimScan(id, now, now.plus(Duration.ofHours(1))).isEmpty()) {
-                    winners.add(id);
+                try (LocalCredentials.Scope caller = LocalCredentials.callerIs(CleanupStale.NAME)) {
+                    if (ledger.claimScan(id, now, now.plus(Duration.ofHours(1))).isEmpty()) {
+                        winners.add(id);
+                    }
                 }
             });
             threads.add(thread);
@@ -416,7 +429,7 @@ class CleanupStaleTest {
             }
             String[] next = sandbox.takeInvocation();
             assertNotNull(next, "an unfinished invocation handed the scan on");
-            assertEquals("cleanup-stale", next[0]);
+            assertEquals("local-cleanup-stale:live", next[0]);
             assertEquals(Set.of("scanId", "step"), fieldNames(next[1]), "a continuation carries the scan's id and step only");
             long started = System.nanoTime();
             reports.add(LambdaPath.invoke(next[1]));

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.domainautomation.aws.LocalCredentials;
 import io.domainautomation.aws.EventPublisher;
 import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.logic.port.Deadline;
@@ -130,7 +131,9 @@ class LinkEventsTest {
             events.add(new DomainEvent("Domain Linked", "id-" + i, Map.of("version", "1", "eventId", "id-" + i, "n", i)));
         }
         sandbox.faults().failEventEntries(2);   // two entries of the first call fail
-        assertEquals(List.of(), publisher.publish(events, Deadline.after(Duration.ofSeconds(10))));
+        try (LocalCredentials.Scope caller = LocalCredentials.callerIs(LinkOnSignup.NAME)) {
+            assertEquals(List.of(), publisher.publish(events, Deadline.after(Duration.ofSeconds(10))));
+        }
         assertEquals(3, sandbox.counter("events.PutEvents"), "10 + 2 entries, then the 2 that failed");
         List<String> ids = sandbox.events().stream().map(ReceivedEvent::detail).map(LinkEventsTest::eventId).toList();
         assertEquals(12, ids.size(), "each event accepted once: " + ids);

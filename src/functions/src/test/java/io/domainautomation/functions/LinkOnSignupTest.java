@@ -281,20 +281,26 @@ class LinkOnSignupTest {
         // Only the app's own certificate secrets: not another customer's, not an untagged one (the API token's)
         sandbox.putSecret("certs/someone-else", secret.toString(), Map.of("scalingo:app", "someone-else"));
         sandbox.putSecret("scalingo/token-like", secret.toString(), Map.of());
+        sandbox.putSecret("certs/" + app + "-untagged", secret.toString(), Map.of());
         Message foreign = Message.of(body.put("domain", domain).put("tlsSecretId", "certs/someone-else").toString());
-        Message untagged = Message.of(body.put("tlsSecretId", "scalingo/token-like").toString());
+        Message untagged = Message.of(body.put("tlsSecretId", "certs/" + app + "-untagged").toString());
+        Message outside = Message.of(body.put("tlsSecretId", "scalingo/token-like").toString());
         sandbox.putSecret("certs/" + app + "-locked", secret.toString(), Map.of("scalingo:app", app, "sandbox:access", "denied"));
         Message locked = Message.of(body.put("tlsSecretId", "certs/" + app + "-locked").toString());
         sandbox.clearCounters();
-        assertEquals(List.of(), invoke(foreign, untagged, locked), "a role that may not read the secret: not retried");
+        assertEquals(List.of(), invoke(foreign, untagged, outside, locked), "a role that may not read the secret: not retried");
         assertEquals("configuration: the role may not read secret certs/" + app + "-locked (AccessDeniedException)",
                 deadLettersBySourceId().get(locked.messageId()).attributes().get("failure-reason"));
         assertEquals(0, sandbox.counter("secretsmanager.GetSecretValue"), "neither secret's value was read");
         dead = deadLettersBySourceId();
         assertEquals("secret certs/someone-else is not a certificate secret of app " + app + ": its scalingo:app tag is \"someone-else\"",
                 dead.get(foreign.messageId()).attributes().get("failure-reason"));
-        assertEquals("secret scalingo/token-like is not a certificate secret of app " + app + ": its scalingo:app tag is missing",
+        assertEquals("secret certs/" + app + "-untagged is not a certificate secret of app " + app + ": its scalingo:app tag is missing",
                 dead.get(untagged.messageId()).attributes().get("failure-reason"));
+        // Outside the certificate prefix: refused before any call (the role could not even describe it).
+        assertEquals("secret scalingo/token-like is not a certificate secret: its name does not start with certs/",
+                dead.get(outside.messageId()).attributes().get("failure-reason"));
+        assertEquals(3, sandbox.counter("secretsmanager.DescribeSecret"), "the three under the prefix were described, not the fourth");
     }
 
     private List<String> invoke(Message... messages) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import io.domainautomation.aws.LocalCredentials;
 import io.domainautomation.aws.LedgerConfig;
 import io.domainautomation.fakes.InMemoryCleanupLedger;
 import io.domainautomation.fakes.InMemoryScalingo;
@@ -88,6 +89,13 @@ class PortFidelityTest {
         dnsServer.close();
     }
 
+    /** The real ledger's calls, signed as the function that makes them (the sandbox enforces its IAM). */
+    private static Object asCleanupStale(Supplier<Object> call) {
+        try (LocalCredentials.Scope caller = LocalCredentials.callerIs(CleanupStale.NAME)) {
+            return call.get();
+        }
+    }
+
     /** What a call answered, as text both sides can be compared by: its value, or its failure's kind. */
     private static String outcome(Supplier<Object> call) {
         try {
@@ -114,7 +122,7 @@ class PortFidelityTest {
                 now = now.plusSeconds(random.nextInt(4) == 0 ? 3600 * 30 : random.nextInt(600));
                 String call = ledgerCall(random, now, scans);
                 Instant at = now;
-                String real = outcome(() -> applyLedger(realLedger, call, at));
+                String real = outcome(() -> asCleanupStale(() -> applyLedger(realLedger, call, at)));
                 String inMemory = outcome(() -> applyLedger(fake, call, at));
                 assertEquals(real, inMemory, "seed " + seed + ", call " + i + ": " + call);
             }

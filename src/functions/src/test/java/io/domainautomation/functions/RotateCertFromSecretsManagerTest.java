@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
+import io.domainautomation.aws.LocalCredentials;
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.LambdaPath;
@@ -220,6 +221,8 @@ class RotateCertFromSecretsManagerTest {
                 NOW.minus(Duration.ofDays(1)), Duration.ofDays(90));
         keyLines.add(first.privateKeyPem().split("\n")[3]);
         keyLines.add(next.privateKeyPem().split("\n")[3]);
+        // The test's own calls to Secrets Manager, as an operator (the sandbox enforces the functions' IAM only).
+        LocalCredentials.Scope operator = LocalCredentials.callerIs(LocalCredentials.OPERATOR);
         secretsManager.createSecret(r -> r.name(name).secretString(first.secretString())
                 .tags(software.amazon.awssdk.services.secretsmanager.model.Tag.builder().key("scalingo:app").value(app).build()));
         assertEquals("rotated", only(invoke("{\"secretId\":\"" + name + "\"}")).get("outcome").asText());
@@ -240,6 +243,7 @@ class RotateCertFromSecretsManagerTest {
         assertTrue(rotated.get("reason").asText().contains("another certificate than the one deployed"), rotated.toString());
         assertEquals(List.of("AWSPREVIOUS"), secretsManager.describeSecret(r -> r.secretId(name)).versionIdsToStages().entrySet()
                 .stream().filter(e -> !e.getKey().equals(pending)).map(e -> e.getValue().get(0)).toList());
+        operator.close();
     }
 
     @Test

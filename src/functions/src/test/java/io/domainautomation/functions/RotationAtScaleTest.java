@@ -42,8 +42,12 @@ class RotationAtScaleTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.funqy.export", "rotate-cert-from-secrets-manager",
                     "rotation.time-budget", "1500ms",
-                    "rotation.continuation-function", "rotate-cert-from-secrets-manager",
-                    "rotation.secret-name-prefix", "scale-certs/");
+                    // Its name in the stack the sandbox's IAM stands for ("local"), as template.yaml sets it.
+                    "rotation.continuation-function", "local-rotate-cert:live",
+                    "rotation.secret-name-prefix", "scale-certs/",
+                    // This stack's certificate prefix, which its IAM grants the rotation.
+                    "sandbox.iam.parameters", "CertificateSecretPrefix=scale-certs/,EventBusName=${events.bus-name},"
+                            + "ScalingoApiTokenSecretArn=arn:aws:secretsmanager:eu-west-3:000000000000:secret:scalingo/api-token-??????");
         }
     }
 
@@ -125,7 +129,7 @@ class RotationAtScaleTest {
             String[] next = sandbox.takeInvocation();
             if (report.hasNonNull("continueAfter")) {
                 assertNotNull(next, "an unfinished run handed on: " + report.get("continueAfter"));
-                assertEquals("rotate-cert-from-secrets-manager", next[0]);
+                assertEquals("local-rotate-cert:live", next[0]);
                 event = next[1];
             } else {
                 event = null;

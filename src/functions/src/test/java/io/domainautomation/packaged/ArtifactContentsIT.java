@@ -60,6 +60,28 @@ class ArtifactContentsIT {
         assertFalse(preload.contains("io.domainautomation.sandbox."), "the preload list names a sandbox class");
     }
 
+    /**
+     * The build's last packaging step made it reproducible (ReproducibleZip): every entry at the build's fixed time,
+     * in name order, so that a rebuild of the same sources gives the same bytes and the same ReleaseId.
+     */
+    @Test
+    void theDeployedZipCarriesNoBuildTimeAndAFixedOrder() throws IOException {
+        Path zip = Path.of(System.getProperty("packaged.function.zip", "target/function.zip"));
+        java.time.Instant fixed = java.time.Instant.parse("2026-01-01T00:00:00Z"); // project.build.outputTimestamp
+        long dosTime = fixed.toEpochMilli() - java.util.TimeZone.getDefault().getOffset(fixed.toEpochMilli());
+        try (ZipFile archive = new ZipFile(zip.toFile())) {
+            List<String> names = new java.util.ArrayList<>();
+            archive.stream().forEach(entry -> {
+                names.add(entry.getName());
+                assertEquals(dosTime, entry.getTime(), entry.getName() + " carries the build's time");
+            });
+            List<String> sorted = new java.util.ArrayList<>(names);
+            java.util.Collections.sort(sorted);
+            assertEquals(sorted, names, "entries in name order");
+            assertTrue(names.size() > 100, "the whole artifact: " + names.size());
+        }
+    }
+
     @Test
     void theDeployedZipIsTheOneAtTheTopOfTheRepository() throws IOException {
         Path built = Path.of(System.getProperty("packaged.function.zip", "target/function.zip"));

@@ -30,6 +30,8 @@ import io.domainautomation.sandbox.HttpApiEvents;
 import io.domainautomation.sandbox.LocalDynamo;
 import io.domainautomation.sandbox.SandboxServer;
 import io.domainautomation.sandbox.SandboxState;
+import io.domainautomation.sandbox.IamDecision;
+import io.domainautomation.testsupport.IamAsDeployed;
 import io.domainautomation.testsupport.LocalRuntimeApi;
 import io.domainautomation.testsupport.PackagedFunction;
 import io.domainautomation.testsupport.SqsEvents.Message;
@@ -46,7 +48,9 @@ class PackagedFunctionsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "tk-us-packaged-test-token";
+    private static final String CONTAINER_AUTHORIZATION = "sandbox-container-authorization-" + java.util.UUID.randomUUID();
     private static SandboxState sandbox;
+    private static IamAsDeployed iam;
     private static SandboxServer server;
     private static TestDnsServer dns;
     private static Path taskRoot;
@@ -72,6 +76,8 @@ class PackagedFunctionsIT {
             dynamoPort = free.getLocalPort();
         }
         dynamo = LocalDynamo.start(dynamoPort, "packaged-ledger");
+        iam = IamAsDeployed.enforce(sandbox, "scalingo/api-token", "packaged-bus", "packaged-ledger", "link-on-signup-dlq", dynamo.url(),
+                CONTAINER_AUTHORIZATION);
         dns.cname("www.acme.example", "acme.osc-fr1.scalingo.io").address("acme.osc-fr1.scalingo.io", "10.0.0.1");
     }
 
@@ -85,6 +91,7 @@ class PackagedFunctionsIT {
         for (String log : logs) {
             jsonLogRecords(log);
         }
+        iamAsDeployedHeld();
         List<String> secrets = new ArrayList<>(sandbox.issuedBearers());
         secrets.add(TOKEN);
         for (String log : logs) {
@@ -94,10 +101,23 @@ class PackagedFunctionsIT {
         }
     }
 
+    /**
+     * Over the whole run, under template.yaml's IAM: no call of a function was denied, and every action the template
+     * grants a function was made by that function (a grant its code does not use is one too many).
+     */
+    private static void iamAsDeployedHeld() {
+        List<IamDecision> decisions = sandbox.iamDecisions();
+        assertEquals(List.of(), decisions.stream().filter(decision -> !decision.allowed()).toList(), "calls IAM denied");
+        for (String export : IamAsDeployed.EXPORTS) {
+            assertEquals(List.of(), iam.policies().unusedGrants(export, decisions), export + ": granted, never used in the run");
+        }
+    }
+
     private static Map<String, String> environment(String export) {
         Map<String, String> env = PackagedFunction.againstSandbox(server.url(), export);
-        env.put("AWS_LAMBDA_FUNCTION_NAME", export);
-        env.put("LEDGER_ENDPOINT_OVERRIDE", dynamo.url().toString());
+        env.putAll(iam.environment(export));
+        // Through the sandbox, which authorises each call against the function's policy and passes it on to dynalite.
+        env.put("LEDGER_ENDPOINT_OVERRIDE", server.url());
         env.put("LEDGER_TABLE", "packaged-ledger");
         env.put("EVENTS_BUS_NAME", "packaged-bus");
         return env;
@@ -142,12 +162,23 @@ class PackagedFunctionsIT {
         sns.put("Message", SqsEvents.onboarding("acme", "sns.acme.example"));
         Message bad = Message.of("{\"app\": \"acme\"}");
         String dlq = server.url() + "/000000000000/link-on-signup-dlq";
+        // With its certificate from Secrets Manager: the secret's tags are checked (DescribeSecret) before it is read.
+        var issued = TestCertificates.selfSigned(TestCertificates.rsa(2048), "CN=tls.acme.example", List.of("tls.acme.example"),
+                Instant.now().minus(Duration.ofDays(1)), Duration.ofDays(90));
+        ObjectNode certificate = JSON.createObjectNode();
+        certificate.put("certificate", issued.certificatePem());
+        certificate.put("privateKey", issued.privateKeyPem());
+        sandbox.putSecret("scalingo-certs/acme-tls", certificate.toString(), Map.of("scalingo:app", "acme"));
+        ObjectNode withCertificate = (ObjectNode) JSON.readTree(SqsEvents.onboarding("acme", "tls.acme.example"));
+        withCertificate.put("tlsSecretId", "scalingo-certs/acme-tls");
 
         List<String> requestIds = new ArrayList<>();
-        JsonNode answer = runAll("link-on-signup", Map.of("DEAD_LETTER_QUEUE_URL", dlq), requestIds,
-                SqsEvents.event(Message.of(SqsEvents.onboarding("acme", "new.acme.example")), Message.of(sns.toString()), bad)).get(0);
+        JsonNode answer = runAll("link-on-signup", Map.of("DEAD_LETTER_QUEUE_URL", dlq, "ROTATION_SECRET_NAME_PREFIX", "scalingo-certs/"),
+                requestIds, SqsEvents.event(Message.of(SqsEvents.onboarding("acme", "new.acme.example")), Message.of(sns.toString()), bad,
+                        Message.of(withCertificate.toString()))).get(0);
 
         assertEquals("{\"batchItemFailures\":[]}", answer.toString());
+        assertEquals(Optional.of("/CN=tls.acme.example"), sandbox.certificateSubject("acme", "tls.acme.example"));
         assertTrue(sandbox.domainNames("acme").containsKey("new.acme.example"));
         assertTrue(sandbox.domainNames("acme").containsKey("sns.acme.example"));
         assertEquals("domain is required", sandbox.queue(dlq).get(0).attributes().get("failure-reason"));
@@ -162,7 +193,7 @@ class PackagedFunctionsIT {
         assertEquals("WARN", rejected.path("level").asText());
         assertEquals("domain is required", rejected.path("reason").asText());
         assertTrue(records.stream().anyMatch(r -> r.has("_aws") && r.has("DomainsLinked")), "the metrics are EMF lines");
-        assertEquals(List.of("Domain Linked", "Domain Linked", "Domain Rejected"),
+        assertEquals(List.of("Domain Linked", "Domain Linked", "Domain Linked", "Domain Rejected"),
                 sandbox.events().stream().filter(e -> e.eventBusName().equals("packaged-bus")).map(e -> e.detailType()).sorted().toList(),
                 "the deployed artifact publishes its events (EventBridge, the real SDK)");
     }
@@ -246,14 +277,51 @@ class PackagedFunctionsIT {
                    "requestParameters":{"secretId":"scalingo-certs/acme-www"},"responseElements":null}}""";
         String daily = "{\"scope\": \"all\"}";
 
-        List<JsonNode> answers = runAll("rotate-cert-from-secrets-manager",
-                Map.of("ROTATION_SECRET_NAME_PREFIX", "scalingo-certs/"), changed, daily);
+        // A secret that fails its checks is announced once (Certificate Rejected); here the announcement cannot be
+        // published, so its once-per-change record is withdrawn (DeleteItem) for the next run to announce it again.
+        sandbox.putSecret("scalingo-certs/acme-broken", "{\"certificate\":\"not a certificate\",\"privateKey\":\"none\"}",
+                Map.of("scalingo:app", "acme"));
+        sandbox.faults().failEventEntries(10); // more than the publisher's attempts: it gives up on the events
+        List<JsonNode> answers;
+        try {
+            answers = runAll("rotate-cert-from-secrets-manager", Map.of("ROTATION_SECRET_NAME_PREFIX", "scalingo-certs/"), changed, daily);
+        } finally {
+            sandbox.faults().reset();
+        }
 
-        assertEquals("rotated", answers.get(0).get("entries").get(0).get("outcome").asText(), answers.get(0).toString());
-        assertEquals("unchanged", answers.get(1).get("entries").get(0).get("outcome").asText(), answers.get(1).toString());
+        assertEquals("rotated", entryOf(answers.get(0), "scalingo-certs/acme-www").get("outcome").asText(), answers.get(0).toString());
+        assertEquals("unchanged", entryOf(answers.get(1), "scalingo-certs/acme-www").get("outcome").asText(), answers.get(1).toString());
+        assertEquals("rejected", entryOf(answers.get(1), "scalingo-certs/acme-broken").get("outcome").asText(), answers.get(1).toString());
         assertEquals(Optional.of("/CN=www.acme.example"), sandbox.certificateSubject("acme", "www.acme.example"));
+
+        // A daily run longer than its budget hands the rest on to the function itself (its live alias, as deployed).
+        sandbox.addApp("beta");
+        sandbox.seedDomain("beta", "www.beta.example", Instant.now(), "created", false);
+        var betaIssued = TestCertificates.selfSigned(TestCertificates.rsa(2048), "CN=www.beta.example", List.of("www.beta.example"),
+                Instant.now().minus(Duration.ofDays(1)), Duration.ofDays(90));
+        ObjectNode betaSecret = JSON.createObjectNode();
+        betaSecret.put("certificate", betaIssued.certificatePem());
+        betaSecret.put("privateKey", betaIssued.privateKeyPem());
+        sandbox.putSecret("scalingo-certs/beta-www", betaSecret.toString(), Map.of("scalingo:app", "beta"));
+        while (sandbox.takeInvocation() != null) {
+            // an earlier test's hand-offs are not this one's
+        }
+        JsonNode partial = run("rotate-cert-from-secrets-manager", Map.of("ROTATION_SECRET_NAME_PREFIX", "scalingo-certs/",
+                "ROTATION_TIME_BUDGET", "1ms"), daily);
+        assertTrue(partial.hasNonNull("continueAfter"), partial.toString());
+        String[] handOff = sandbox.takeInvocation();
+        assertEquals("local-rotate-cert", handOff[0].split(":")[0], "handed on to itself");
         String key = issued.privateKeyPem().split("\n")[3];
         logs.forEach(l -> assertFalse(l.contains(key), "no private key in the output"));
+    }
+
+    private static JsonNode entryOf(JsonNode report, String secret) {
+        for (JsonNode entry : report.get("entries")) {
+            if (secret.equals(entry.path("secret").asText())) {
+                return entry;
+            }
+        }
+        throw new AssertionError("no entry for " + secret + " in " + report);
     }
 
     @Test
@@ -339,8 +407,7 @@ class PackagedFunctionsIT {
 
     @Test
     void snapStartSnapshotHoldsNoSecretAndTheFunctionUsesContainerCredentialsAfterRestore() throws Exception {
-        String authorizationToken = "sandbox-container-authorization-" + java.util.UUID.randomUUID();
-        sandbox.containerCredentials(authorizationToken);
+        String authorizationToken = CONTAINER_AUTHORIZATION;
         sandbox.clearCounters();
         Map<String, String> env = snapStart(environment("link-on-signup"), authorizationToken);
         Path log = Path.of("target/packaged-snap-start.log");
@@ -362,7 +429,7 @@ class PackagedFunctionsIT {
             assertTrue(sandbox.domainNames("acme").containsKey("restored.acme.example"));
             assertEquals(1, sandbox.counter("auth.exchange"), "one bearer, after the restore");
             assertTrue(sandbox.counter("credentials.container") >= 1);
-            assertTrue(sandbox.signingKeys().contains(SandboxState.CONTAINER_ACCESS_KEY), "signed with the container credentials");
+            assertTrue(sandbox.signingKeys().contains(SandboxState.roleAccessKey("link-on-signup")), "signed with the role's container credentials");
             assertTrue(function.log().contains("restored from a SnapStart snapshot"), function.log());
             assertFalse(function.log().contains(authorizationToken), "the container authorization token is not logged");
             logs.add(function.log());
@@ -371,10 +438,8 @@ class PackagedFunctionsIT {
 
     @Test
     void noFunctionsSnapshotHoldsAConnectionAndEveryPrimingRanThrough() throws Exception {
-        String authorizationToken = "sandbox-container-authorization-" + java.util.UUID.randomUUID();
-        sandbox.containerCredentials(authorizationToken);
-        for (String export : List.of("link-on-signup", "set-canonical", "rotate-cert-from-secrets-manager", "cleanup-stale")) {
-            Map<String, String> env = snapStart(environment(export), authorizationToken);
+        for (String export : IamAsDeployed.EXPORTS) {
+            Map<String, String> env = snapStart(environment(export), CONTAINER_AUTHORIZATION);
             try (LocalRuntimeApi runtime = new LocalRuntimeApi();
                     PackagedFunction function = PackagedFunction.start(taskRoot, runtime.address(), env,
                             Path.of("target/packaged-snapshot-" + export + ".log"), List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {

@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.domainautomation.sandbox.HttpApiEvents;
 import io.domainautomation.sandbox.LocalDynamo;
+import io.domainautomation.testsupport.IamAsDeployed;
 import io.domainautomation.sandbox.SandboxServer;
 import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.LocalQueue;
@@ -60,6 +61,7 @@ class FaultsIT {
     private static TestDnsServer dns;
     private static Path taskRoot;
     private static LocalDynamo dynamo;
+    private static IamAsDeployed iam;
 
     @BeforeAll
     static void start() throws Exception {
@@ -75,6 +77,8 @@ class FaultsIT {
             dynamoPort = free.getLocalPort();
         }
         dynamo = LocalDynamo.start(dynamoPort, "reliability-ledger");
+        iam = IamAsDeployed.enforce(sandbox, "scalingo/api-token", "reliability-bus", "reliability-ledger", "onboarding-dlq",
+                dynamo.url(), "reliability-container-authorization");
     }
 
     @AfterAll
@@ -120,8 +124,10 @@ class FaultsIT {
         env.put("DEAD_LETTER_QUEUE_URL", server.url() + "/000000000000/onboarding-dlq");
         env.put("CLEANUP_DNS_RESOLVER", "127.0.0.1:" + dns.port());
         env.put("CLEANUP_DNS_TIMEOUT", "1s");
-        env.put("LEDGER_ENDPOINT_OVERRIDE", dynamo.url().toString());
+        // Through the sandbox, which authorises each call against the function's policy and passes it on to dynalite.
+        env.put("LEDGER_ENDPOINT_OVERRIDE", server.url());
         env.put("LEDGER_TABLE", "reliability-ledger");
+        env.putAll(iam.environment(export));
         return env;
     }
 

@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.Test;
 
+import io.domainautomation.aws.LocalCredentials;
 import io.domainautomation.aws.ScalingoApiToken;
 import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.logic.port.ScalingoException;
@@ -70,6 +71,22 @@ class ApiTokenFromSecretsManagerTest {
 
     @Inject
     RequestPacer pacer;
+
+    /**
+     * The adapter's handling of each secret (missing, denied by its own tag, rotated) is the subject here, not IAM:
+     * the calls are the operator's, which the sandbox lets through (TemplateIamTest covers the roles).
+     */
+    private LocalCredentials.Scope operator;
+
+    @org.junit.jupiter.api.BeforeEach
+    void asOperator() {
+        operator = LocalCredentials.callerIs(LocalCredentials.OPERATOR);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void done() {
+        operator.close();
+    }
 
     @Test
     void theTokenIsReadFromTheSecretOnceAndUsed() {

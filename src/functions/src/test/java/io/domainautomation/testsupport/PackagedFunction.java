@@ -17,6 +17,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 import io.domainautomation.sandbox.SandboxServer;
+import io.domainautomation.sandbox.SandboxState;
 
 /**
  * The deployed artifact started the way Lambda's managed Java runtime starts it: target/function.zip extracted
@@ -101,14 +102,15 @@ public final class PackagedFunction implements AutoCloseable {
         env.put("SCALINGO_AUTH_URL", sandboxUrl);
         env.put("SCALINGO_API_TOKEN_SECRET_ID", "scalingo/api-token");
         env.put("AWS_ENDPOINT_OVERRIDE", sandboxUrl);
-        env.put("AWS_ACCESS_KEY_ID", "AKIDLOCALSANDBOX");
+        env.put("AWS_ACCESS_KEY_ID", SandboxState.localAccessKey(export));
         env.put("AWS_SECRET_ACCESS_KEY", "local-sandbox-secret");
         return env;
     }
 
     /**
      * As Lambda configures a SnapStart version: that initialization type and, where the environment held the role's
-     * keys, no keys but the sandbox's container-credentials endpoint with this authorization token.
+     * keys, no keys but the sandbox's container-credentials endpoint with this authorization token and the export
+     * ({@code token-<export>}: one role per function).
      */
     public static Map<String, String> snapStart(Map<String, String> environment, int sandboxPort, String authorizationToken) {
         Map<String, String> snap = new java.util.HashMap<>(environment);
@@ -117,7 +119,8 @@ public final class PackagedFunction implements AutoCloseable {
             snap.remove("AWS_ACCESS_KEY_ID");
             snap.remove("AWS_SECRET_ACCESS_KEY");
             snap.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + sandboxPort + SandboxServer.CONTAINER_CREDENTIALS_PATH);
-            snap.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", authorizationToken);
+            // One token per function, as Lambda gives each its own role (IamAsDeployed serves them).
+            snap.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", authorizationToken + "-" + snap.get("QUARKUS_FUNQY_EXPORT"));
         }
         return snap;
     }

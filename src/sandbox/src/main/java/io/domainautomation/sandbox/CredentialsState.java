@@ -1,25 +1,27 @@
 package io.domainautomation.sandbox;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * AWS credentials as the sandbox sees them: the authorization token its container-credentials endpoint expects, and
- * the access key ids of the SigV4-signed requests it received. Lock-free (a volatile field and a concurrent set).
+ * AWS credentials as the sandbox sees them: the authorization tokens its container-credentials endpoint accepts, each
+ * with the access key id it hands out (one per function: its role), and the access key ids of the SigV4-signed
+ * requests it received. Lock-free (concurrent collections).
  */
 final class CredentialsState {
 
-    private volatile String containerAuthorization;
+    private final Map<String, String> containerKeys = new ConcurrentHashMap<>();
     private final Set<String> signingKeys = ConcurrentHashMap.newKeySet();
 
-    /** Serve role credentials at the container-credentials endpoint to callers presenting this authorization token. */
-    void containerCredentials(String authorizationToken) {
-        containerAuthorization = authorizationToken;
+    /** Serve credentials with this access key id at the container-credentials endpoint to callers presenting the token. */
+    void containerCredentials(String authorizationToken, String accessKeyId) {
+        containerKeys.put(authorizationToken, accessKeyId);
     }
 
-    /** The token the container-credentials endpoint expects; null until one is set, when it refuses every caller. */
-    String containerAuthorization() {
-        return containerAuthorization;
+    /** The access key id served for this token; null for a token never given, which the endpoint refuses. */
+    String containerAccessKey(String authorizationToken) {
+        return containerKeys.get(authorizationToken);
     }
 
     void recordSigningKey(String accessKeyId) {

@@ -2,6 +2,8 @@ package io.domainautomation.sandbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +35,38 @@ public class EmbeddedSandbox {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Scalingo sandbox on port " + config.port(), e);
         }
-        config.dynamodbPort().ifPresent(port -> dynamo = LocalDynamo.start(port, config.dynamodbTable()));
+        config.dynamodbPort().ifPresent(port -> {
+            dynamo = LocalDynamo.start(port, config.dynamodbTable());
+            state.dynamoUpstream(dynamo.url());
+        });
+        config.iam().template().ifPresent(template -> state.enforceIam(policies(template, config.iam())));
+    }
+
+    /** The template's policies for the configured stack: its name, parameters and the physical names it leaves open. */
+    static TemplateIam policies(String template, SandboxConfig.Iam iam) {
+        StackBinding stack = StackBinding.of(iam.stackName());
+        for (String parameter : iam.parameters().orElse(List.of())) {
+            String[] pair = pair(parameter, "sandbox.iam.parameters");
+            stack = stack.parameter(pair[0], pair[1]);
+        }
+        for (String physical : iam.physicalNames().orElse(List.of())) {
+            String[] pair = pair(physical, "sandbox.iam.physical-names");
+            stack = stack.physicalName(pair[0], pair[1]);
+        }
+        Path file = LocalDynamo.projectRoot().resolve(template);
+        try {
+            return TemplateIam.read(file, stack);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + " (sandbox.iam.template)", e);
+        }
+    }
+
+    private static String[] pair(String entry, String property) {
+        int equals = entry.indexOf('=');
+        if (equals <= 0) {
+            throw new IllegalArgumentException(property + ": \"" + entry + "\" is not Name=value");
+        }
+        return new String[] {entry.substring(0, equals).trim(), entry.substring(equals + 1).trim()};
     }
 
     @Produces

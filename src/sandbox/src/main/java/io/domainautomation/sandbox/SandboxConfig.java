@@ -34,4 +34,23 @@ public interface SandboxConfig {
 
     @WithDefault("scalingo-domain-ledger")
     String dynamodbTable();
+
+    /** IAM as deployed: the template whose policies the sandbox enforces on the functions' AWS calls. */
+    Iam iam();
+
+    interface Iam {
+
+        /** template.yaml, relative to the project's root; unset, the sandbox lets every AWS call through. */
+        Optional<String> template();
+
+        /** The stack name the template's names are made from ({@code ${AWS::StackName}-cleanup-stale}...). */
+        @WithDefault("local")
+        String stackName();
+
+        /** The stack's parameters, as {@code Name=value}; those left out take the template's defaults. */
+        Optional<List<String>> parameters();
+
+        /** Names of resources the template leaves unnamed, as {@code LogicalId=name} (the ledger's table...). */
+        Optional<List<String>> physicalNames();
+    }
 }

@@ -52,7 +52,7 @@ public final class SandboxServer implements AutoCloseable {
 
     /** Where the sandbox serves container credentials: point AWS_CONTAINER_CREDENTIALS_FULL_URI at it. */
     public static final String CONTAINER_CREDENTIALS_PATH = "/_aws/container-credentials";
-    private static final Pattern SIGV4_CREDENTIAL = Pattern.compile("^AWS4-HMAC-SHA256 Credential=([A-Z0-9]+)/");
+    private static final Pattern SIGV4_CREDENTIAL = Pattern.compile("^AWS4-HMAC-SHA256 Credential=([A-Za-z0-9_-]+)/");
 
     private final SandboxState state;
     private final CredentialsState credentials;
@@ -65,6 +65,10 @@ public final class SandboxServer implements AutoCloseable {
     private final SqsRoutes sqs;
     private final EventBridgeRoutes eventBridge;
     private final ControlRoutes control;
+    private final IamState iam;
+    private final IamRequests iamRequests;
+    private final DynamoForward dynamo;
+    private final ObjectMapper json = new ObjectMapper();
 
     private SandboxServer(SandboxState state, int port) throws IOException {
         this.state = state;
@@ -77,6 +81,9 @@ public final class SandboxServer implements AutoCloseable {
         this.control = new ControlRoutes(state, json);
         this.sqs = new SqsRoutes(state.sqs(), state.faults(), counters, json);
         this.eventBridge = new EventBridgeRoutes(state.eventBridge(), state.faults(), counters, json);
+        this.iam = state.iam();
+        this.iamRequests = new IamRequests(SandboxState.AWS_REGION, SandboxState.AWS_ACCOUNT, state.secretsManager());
+        this.dynamo = state.dynamoForward();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         this.workers = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "scalingo-sandbox");
@@ -109,26 +116,34 @@ public final class SandboxServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            String accessKey = recordSigningKey(authorization);
+            String body = readBody(exchange);
             Reply reply;
-            recordSigningKey(exchange.getRequestHeaders().getFirst("Authorization"));
             if (path.equals(CONTAINER_CREDENTIALS_PATH)) {
-                reply = containerCredentials(exchange.getRequestHeaders().getFirst("Authorization"));
+                reply = containerCredentials(authorization);
             } else if (path.startsWith("/2015-03-31/functions/")) {
-                reply = lambdaInvoke(path, exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type"),
-                        exchange.getRequestHeaders().getFirst("Authorization"), readBody(exchange));
+                reply = authorizeInvoke(accessKey, path, exchange.getRequestURI().getQuery())
+                        .orElseGet(() -> lambdaInvoke(path, exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type"),
+                                authorization, body));
             } else if (path.startsWith("/_sandbox/")) {
-                reply = control.handle(exchange.getRequestMethod(), path, readBody(exchange));
-            } else if (String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target")).startsWith("AWSEvents.")) {
-                reply = eventBridge.handle(exchange.getRequestHeaders().getFirst("X-Amz-Target"),
-                        exchange.getRequestHeaders().getFirst("Authorization"), readBody(exchange));
-            } else if (String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target")).startsWith("AmazonSQS.")) {
-                reply = sqs.handle(exchange.getRequestHeaders().getFirst("X-Amz-Target"),
-                        exchange.getRequestHeaders().getFirst("Authorization"), readBody(exchange));
-            } else if (exchange.getRequestHeaders().getFirst("X-Amz-Target") != null) {
-                reply = secretsManager.handle(exchange.getRequestHeaders().getFirst("X-Amz-Target"),
-                        exchange.getRequestHeaders().getFirst("Authorization"), readBody(exchange));
+                reply = control.handle(exchange.getRequestMethod(), path, body);
+            } else if (target != null) {
+                java.util.Optional<Reply> denied = authorizeJson(accessKey, target, body);
+                if (denied.isPresent()) {
+                    reply = denied.get();
+                } else if (target.startsWith("DynamoDB_")) {
+                    reply = dynamo.forward(exchange.getRequestHeaders(), body);
+                } else if (target.startsWith("AWSEvents.")) {
+                    reply = eventBridge.handle(target, authorization, body);
+                } else if (target.startsWith("AmazonSQS.")) {
+                    reply = sqs.handle(target, authorization, body);
+                } else {
+                    reply = secretsManager.handle(target, authorization, body);
+                }
             } else {
-                reply = scalingo.handle(exchange, readBody(exchange));
+                reply = scalingo.handle(exchange, body);
             }
             if (reply == Reply.DROP) {
                 return; // closing before any header is sent drops the connection
@@ -157,21 +172,45 @@ public final class SandboxServer implements AutoCloseable {
      * AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN), valid for an hour.
      */
     private Reply containerCredentials(String authorization) {
-        String expected = credentials.containerAuthorization();
-        if (expected == null || !expected.equals(authorization)) {
+        String accessKey = authorization == null ? null : credentials.containerAccessKey(authorization);
+        if (accessKey == null) {
             return new Reply(403, Reply.JSON, "{\"message\":\"invalid authorization token\"}", java.util.Map.of());
         }
         counters.count("credentials.container");
         String expiration = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS).toString();
-        return Reply.json(200, "{\"AccessKeyId\":\"" + SandboxState.CONTAINER_ACCESS_KEY + "\",\"SecretAccessKey\":\"sandbox-container-secret\","
+        return Reply.json(200, "{\"AccessKeyId\":\"" + accessKey + "\",\"SecretAccessKey\":\"sandbox-container-secret\","
                 + "\"Token\":\"sandbox-session-token\",\"Expiration\":\"" + expiration + "\"}");
     }
 
-    private void recordSigningKey(String authorization) {
+    /** @return the access key id the request was signed with, or null */
+    private String recordSigningKey(String authorization) {
         Matcher credential = authorization == null ? null : SIGV4_CREDENTIAL.matcher(authorization);
         if (credential != null && credential.find()) {
             credentials.recordSigningKey(credential.group(1));
+            return credential.group(1);
         }
+        return null;
+    }
+
+    /** A JSON-protocol call a function may not make, answered as AWS answers it; empty when it may go on. */
+    private java.util.Optional<Reply> authorizeJson(String accessKey, String target, String body) {
+        if (!iam.enforced()) {
+            return java.util.Optional.empty();
+        }
+        IamRequests.Call call = iamRequests.json(target, parseOrNull(json, body));
+        return iam.authorize(accessKey, call.action(), call.resources()).map(denial -> IamRequests.deniedJson(target, denial.message()));
+    }
+
+    private java.util.Optional<Reply> authorizeInvoke(String accessKey, String path, String query) {
+        if (!iam.enforced()) {
+            return java.util.Optional.empty();
+        }
+        String[] parts = path.split("/");
+        String function = parts.length > 3 ? java.net.URLDecoder.decode(parts[3], StandardCharsets.UTF_8) : "";
+        java.util.Optional<String> qualifier = java.util.Optional.ofNullable(query).flatMap(q -> java.util.Arrays.stream(q.split("&"))
+                .filter(pair -> pair.startsWith("Qualifier=")).map(pair -> pair.substring("Qualifier=".length())).findFirst());
+        IamRequests.Call call = iamRequests.lambdaInvoke(function, qualifier);
+        return iam.authorize(accessKey, call.action(), call.resources()).map(denial -> IamRequests.deniedRestJson(denial.message()));
     }
 
     /** Lambda's Invoke (REST-JSON): asynchronous invocations are recorded for the test or benchmark to run. */
@@ -185,7 +224,7 @@ public final class SandboxServer implements AutoCloseable {
                     java.util.Map.of("x-amzn-ErrorType", "InvalidRequestContentException"));
         }
         counters.count("lambda.Invoke");
-        lambda.recordInvocation(parts[3], body);
+        lambda.recordInvocation(java.net.URLDecoder.decode(parts[3], StandardCharsets.UTF_8), body);
         return Reply.empty(202);
     }
 

@@ -28,6 +28,9 @@ public final class SandboxState {
     public static final int DOMAIN_LIMIT = ScalingoState.DOMAIN_LIMIT;
     /** The access key the container-credentials endpoint issues; requests signed with it came through that endpoint. */
     public static final String CONTAINER_ACCESS_KEY = "ASIASANDBOXCONTAINER";
+    /** The region and account of the sandbox's AWS endpoints (the ARNs it makes and the ones IAM is asked about). */
+    public static final String AWS_REGION = "eu-west-3";
+    public static final String AWS_ACCOUNT = "000000000000";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Clock clock;
@@ -38,6 +41,8 @@ public final class SandboxState {
     private final SecretsManagerState secretsManager;
     private final SqsState sqs = new SqsState();
     private final EventBridgeState eventBridge = new EventBridgeState();
+    private final IamState iam = new IamState();
+    private final DynamoForward dynamoForward = new DynamoForward();
     private final LambdaState lambda = new LambdaState();
     private final CredentialsState credentials = new CredentialsState();
 
@@ -99,6 +104,14 @@ public final class SandboxState {
 
     CredentialsState credentials() {
         return credentials;
+    }
+
+    IamState iam() {
+        return iam;
+    }
+
+    DynamoForward dynamoForward() {
+        return dynamoForward;
     }
 
     // --- configuration -------------------------------------------------------------------------------------------
@@ -217,9 +230,64 @@ public final class SandboxState {
 
     // --- aws credentials -----------------------------------------------------------------------------------------
 
-    /** Serve role credentials at the container-credentials endpoint to callers presenting this authorization token. */
+    /**
+     * Serve credentials at the container-credentials endpoint to callers presenting this authorization token, under
+     * {@link #CONTAINER_ACCESS_KEY}, which is no function's role: with IAM enforced, use
+     * {@link #roleCredentials(String, String)}.
+     */
     public void containerCredentials(String authorizationToken) {
-        credentials.containerCredentials(authorizationToken);
+        credentials.containerCredentials(authorizationToken, CONTAINER_ACCESS_KEY);
+    }
+
+    /**
+     * Serve a function's role credentials at the container-credentials endpoint to callers presenting this token (as
+     * Lambda does for a SnapStart version): its calls are then authorised against that function's policy.
+     */
+    public void roleCredentials(String authorizationToken, String export) {
+        String accessKey = roleAccessKey(export);
+        credentials.containerCredentials(authorizationToken, accessKey);
+        iam.bind(accessKey, export);
+    }
+
+    /** The access key id of a function's role in the sandbox: ASIA, then the export in capitals without dashes. */
+    public static String roleAccessKey(String export) {
+        return "ASIA" + export.toUpperCase(java.util.Locale.ROOT).replace("-", "");
+    }
+
+    /**
+     * The access key id a function signs with against the sandbox when it runs with static local credentials
+     * ({@code aws.local-credentials}, dev mode and tests; {@code AWS_ACCESS_KEY_ID} of the packaged tests).
+     */
+    public static String localAccessKey(String export) {
+        return IamState.LOCAL_KEY_PREFIX + export;
+    }
+
+    // --- iam -----------------------------------------------------------------------------------------------------
+
+    /**
+     * From now on, every AWS call a function makes (signed with {@link #localAccessKey} or role credentials) is
+     * authorised against that function's policy in the template, and denied as AWS denies it when not allowed.
+     */
+    public void enforceIam(TemplateIam policies) {
+        iam.enforce(policies);
+    }
+
+    public boolean iamEnforced() {
+        return iam.enforced();
+    }
+
+    /** Every call a function made since the start or the last {@link #clearIamDecisions()}: who, what, where, allowed. */
+    public List<IamDecision> iamDecisions() {
+        return iam.decisions();
+    }
+
+    public void clearIamDecisions() {
+        iam.clearDecisions();
+    }
+
+    /** The local DynamoDB (dynalite) the sandbox passes the functions' DynamoDB calls on to, once IAM allowed them. */
+    public void dynamoUpstream(java.net.URI dynamo) {
+        dynamoForward.upstream(dynamo);
     }
 
     /** The access key ids seen in SigV4-signed requests. */

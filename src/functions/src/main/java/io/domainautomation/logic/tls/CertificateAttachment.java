@@ -69,8 +69,19 @@ public class CertificateAttachment {
      * @throws Misconfigured when the role may not read the secret
      * @throws Unavailable when Secrets Manager failed transiently
      */
+    /** The secret's name in a name or an ARN ({@code arn:aws:secretsmanager:region:account:secret:name-AbCdEf}). */
+    static String nameOf(String secretId) {
+        int at = secretId.startsWith("arn:") ? secretId.indexOf(":secret:") : -1;
+        return at < 0 ? secretId : secretId.substring(at + ":secret:".length());
+    }
+
     public Checked forDomain(String secretId, String app, String domain) throws InvalidInput, Unavailable, Misconfigured {
         CertificateStore.Material material;
+        if (namePrefix.isPresent() && !nameOf(secretId).startsWith(namePrefix.get())) {
+            // Before any call: the role may read only the secrets under the prefix, so AWS would deny the rest.
+            throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId)
+                    + " is not a certificate secret: its name does not start with " + namePrefix.get());
+        }
         try {
             CertificateStore.ManagedSecret secret = secrets.describe(secretId, Optional.empty());
             if (namePrefix.isPresent() && !secret.name().startsWith(namePrefix.get())) {

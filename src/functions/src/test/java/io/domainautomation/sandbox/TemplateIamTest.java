@@ -1,0 +1,219 @@
+package io.domainautomation.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.LambdaException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
+
+import io.domainautomation.testsupport.ProjectFiles;
+
+/**
+ * The sandbox's IAM: template.yaml's policies read as CloudFormation and IAM would (short-form tags, parameters,
+ * conditions, managed policies of the template), evaluated as IAM does, and a denied call answered as AWS answers it.
+ */
+class TemplateIamTest {
+
+    private static final String CERTS = "arn:aws:secretsmanager:eu-west-3:000000000000:secret:scalingo-certs/prod/acme-AbCdEf";
+    private static final String TOKEN = "arn:aws:secretsmanager:eu-west-3:000000000000:secret:scalingo/api-token-XyZ123";
+
+    private static TemplateIam template(StackBinding stack) throws IOException {
+        return TemplateIam.read(ProjectFiles.at("template.yaml"), stack);
+    }
+
+    private static StackBinding stack() {
+        return StackBinding.of("prod").parameter("ScalingoApiTokenSecretArn", TOKEN).physicalName("CleanupLedgerTable", "prod-ledger")
+                .physicalName("OnboardingDeadLetterQueue", "prod-dlq");
+    }
+
+    @ParameterizedTest(name = "{0} {1} on {2}: {3}")
+    @CsvSource({
+        // The certificate secrets: link-on-signup reads and checks the tags of the one a message names; the rotation too.
+        "link-on-signup, secretsmanager:GetSecretValue, " + CERTS + ", true",
+        "link-on-signup, secretsmanager:DescribeSecret, " + CERTS + ", true",
+        "rotate-cert-from-secrets-manager, secretsmanager:DescribeSecret, " + CERTS + ", true",
+        "set-canonical, secretsmanager:GetSecretValue, " + CERTS + ", false",
+        "cleanup-stale, secretsmanager:GetSecretValue, " + CERTS + ", false",
+        // Everyone reads the token, nobody writes it.
+        "set-canonical, secretsmanager:GetSecretValue, " + TOKEN + ", true",
+        "set-canonical, secretsmanager:PutSecretValue, " + TOKEN + ", false",
+        // Only the rotation lists (no resource-level permission: *).
+        "rotate-cert-from-secrets-manager, secretsmanager:ListSecrets, *, true",
+        "cleanup-stale, secretsmanager:ListSecrets, *, false",
+        // The ledger: the cleanup queries, the rotation does not.
+        "cleanup-stale, dynamodb:Query, arn:aws:dynamodb:eu-west-3:000000000000:table/prod-ledger, true",
+        "rotate-cert-from-secrets-manager, dynamodb:Query, arn:aws:dynamodb:eu-west-3:000000000000:table/prod-ledger, false",
+        "cleanup-stale, dynamodb:Scan, arn:aws:dynamodb:eu-west-3:000000000000:table/prod-ledger, false",
+        "cleanup-stale, dynamodb:Query, arn:aws:dynamodb:eu-west-3:000000000000:table/other-ledger, false",
+        // Each long run hands on to itself only.
+        "cleanup-stale, lambda:InvokeFunction, arn:aws:lambda:eu-west-3:000000000000:function:prod-cleanup-stale:live, true",
+        "cleanup-stale, lambda:InvokeFunction, arn:aws:lambda:eu-west-3:000000000000:function:prod-rotate-cert:live, false",
+        "rotate-cert-from-secrets-manager, lambda:InvokeFunction, arn:aws:lambda:eu-west-3:000000000000:function:prod-rotate-cert, true",
+        // The domain bus, made by the stack (EventBusName empty by default), and nothing else.
+        "set-canonical, events:PutEvents, arn:aws:events:eu-west-3:000000000000:event-bus/prod-domain-events, true",
+        "set-canonical, events:PutEvents, arn:aws:events:eu-west-3:000000000000:event-bus/default, false",
+        // link-on-signup's dead-letter queue.
+        "link-on-signup, sqs:SendMessage, arn:aws:sqs:eu-west-3:000000000000:prod-dlq, true",
+        "cleanup-stale, sqs:SendMessage, arn:aws:sqs:eu-west-3:000000000000:prod-dlq, false",
+        // Action names are not case-sensitive in IAM.
+        "link-on-signup, SecretsManager:getSecretValue, " + CERTS + ", true",
+    })
+    void theTemplateGrantsEachFunctionWhatItNeeds(String export, String action, String resource, boolean allowed) throws IOException {
+        assertEquals(allowed, template(stack()).allows(export, action, resource));
+    }
+
+    @Test
+    void parametersAndConditionsAreThoseOfTheStack() throws IOException {
+        TemplateIam sharedBus = template(stack().parameter("EventBusName", "shared").parameter("CertificateSecretPrefix", "team-a/"));
+        assertTrue(sharedBus.allows("set-canonical", "events:PutEvents", "arn:aws:events:eu-west-3:000000000000:event-bus/shared"));
+        assertFalse(sharedBus.allows("set-canonical", "events:PutEvents", "arn:aws:events:eu-west-3:000000000000:event-bus/prod-domain-events"));
+        assertTrue(sharedBus.allows("link-on-signup", "secretsmanager:GetSecretValue",
+                "arn:aws:secretsmanager:eu-west-3:000000000000:secret:team-a/acme-AbCdEf"));
+        assertFalse(sharedBus.allows("link-on-signup", "secretsmanager:GetSecretValue", CERTS));
+        assertEquals("prod-cleanup-stale", sharedBus.functionName("cleanup-stale"));
+        assertEquals(List.of("link-on-signup", "rotate-cert-from-secrets-manager", "set-canonical", "cleanup-stale"),
+                sharedBus.exports().stream().sorted((a, b) -> order(a) - order(b)).toList());
+    }
+
+    private static int order(String export) {
+        return List.of("link-on-signup", "rotate-cert-from-secrets-manager", "set-canonical", "cleanup-stale").indexOf(export);
+    }
+
+    @Test
+    void aParameterWithoutDefaultMustBeGiven() {
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> template(StackBinding.of("prod")));
+        assertTrue(missing.getMessage().contains("ScalingoApiTokenSecretArn"), missing.getMessage());
+    }
+
+    @Test
+    void whatCannotBeEvaluatedExactlyIsRefusedNotGuessed(@TempDir Path dir) throws IOException {
+        Path samTemplate = dir.resolve("template.yaml");
+        Files.writeString(samTemplate, """
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Environment:
+                        Variables:
+                          QUARKUS_FUNQY_EXPORT: f
+                      Policies:
+                        - SQSSendMessagePolicy:
+                            QueueName: q
+                """);
+        assertThrows(IllegalArgumentException.class, () -> TemplateIam.read(samTemplate, StackBinding.of("s")));
+        Files.writeString(samTemplate, """
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Environment:
+                        Variables:
+                          QUARKUS_FUNQY_EXPORT: f
+                      Policies:
+                        - Statement:
+                            - Effect: Allow
+                              Action: s3:GetObject
+                              Resource: "*"
+                              Condition:
+                                StringEquals: {"aws:ResourceTag/team": "a"}
+                """);
+        assertThrows(IllegalArgumentException.class, () -> TemplateIam.read(samTemplate, StackBinding.of("s")));
+    }
+
+    @ParameterizedTest(name = "{0} matches {1}: {2}")
+    @CsvSource({
+        "secretsmanager:Get*, secretsmanager:GetSecretValue, true",
+        "secretsmanager:Get*, secretsmanager:ListSecrets, false",
+        "dynamodb:?etItem, dynamodb:GetItem, true",
+        "dynamodb:?etItem, dynamodb:PutItem, false",
+        "*, anything:AtAll, true",
+    })
+    void actionsMatchWithIamsWildcards(String pattern, String action, boolean matches) {
+        assertEquals(matches, IamPolicy.wildcard(pattern, action, true));
+    }
+
+    @Test
+    void anExplicitDenyWinsAndNotActionInverts() {
+        IamPolicy policy = new IamPolicy("arn:aws:sts::0:assumed-role/r/f", List.of(
+                new IamPolicy.Statement(true, List.of("secretsmanager:*"), false, List.of("*"), false),
+                new IamPolicy.Statement(false, List.of("secretsmanager:DeleteSecret"), false, List.of("arn:secret:a*"), false),
+                new IamPolicy.Statement(true, List.of("sqs:*"), true, List.of("arn:q"), false)));
+        assertEquals(IamPolicy.Decision.ALLOWED, policy.decide("secretsmanager:DeleteSecret", "arn:secret:b"));
+        assertEquals(IamPolicy.Decision.EXPLICITLY_DENIED, policy.decide("secretsmanager:DeleteSecret", "arn:secret:abc"));
+        assertEquals(IamPolicy.Decision.ALLOWED, policy.decide("sns:Publish", "arn:q"), "NotAction sqs:* allows the rest");
+        assertEquals(IamPolicy.Decision.IMPLICITLY_DENIED, policy.decide("sqs:SendMessage", "arn:q"));
+        assertTrue(policy.denial("sqs:SendMessage", "arn:q", IamPolicy.Decision.IMPLICITLY_DENIED)
+                .endsWith("because no identity-based policy allows the sqs:SendMessage action"));
+    }
+
+    @Test
+    void aDeniedCallIsAnsweredAsAwsAnswersIt() throws Exception {
+        SandboxState state = new SandboxState();
+        state.putSecret("scalingo-certs/acme", "{}", Map.of("scalingo:app", "acme"));
+        state.putSecret("scalingo/api-token", "tk", Map.of());
+        state.enforceIam(template(StackBinding.of("local").parameter("ScalingoApiTokenSecretArn", state.secretArn("scalingo/api-token").orElseThrow())
+                .parameter("CertificateSecretPrefix", "scalingo-certs/")
+                .physicalName("CleanupLedgerTable", "t").physicalName("OnboardingDeadLetterQueue", "q")));
+        try (SandboxServer server = SandboxServer.start(state, 0);
+                SecretsManagerClient asSetCanonical = secrets(server, SandboxState.localAccessKey("set-canonical"));
+                SecretsManagerClient asLinkOnSignup = secrets(server, SandboxState.localAccessKey("link-on-signup"));
+                SecretsManagerClient operator = secrets(server, "AKIAOPERATOR");
+                LambdaClient cleanup = LambdaClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.EU_WEST_3)
+                        .endpointOverride(URI.create(server.url())).credentialsProvider(StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create(SandboxState.localAccessKey("cleanup-stale"), "s"))).build()) {
+            SecretsManagerException denied = assertThrows(SecretsManagerException.class,
+                    () -> asSetCanonical.describeSecret(r -> r.secretId("scalingo-certs/acme")));
+            assertEquals(400, denied.statusCode());
+            assertEquals("AccessDeniedException", denied.awsErrorDetails().errorCode());
+            String arn = state.secretArn("scalingo-certs/acme").orElseThrow();
+            assertEquals("User: arn:aws:sts::000000000000:assumed-role/local-SetCanonicalFunctionRole/local-set-canonical is not"
+                    + " authorized to perform: secretsmanager:DescribeSecret on resource: " + arn
+                    + " because no identity-based policy allows the secretsmanager:DescribeSecret action",
+                    denied.awsErrorDetails().errorMessage());
+
+            assertEquals("{}", asLinkOnSignup.getSecretValue(r -> r.secretId("scalingo-certs/acme")).secretString());
+            assertEquals("tk", asSetCanonical.getSecretValue(r -> r.secretId("scalingo/api-token")).secretString());
+            assertEquals(2, operator.listSecrets().secretList().size(), "keys of no function are the operator's tooling");
+
+            LambdaException invoke = assertThrows(LambdaException.class, () -> cleanup.invoke(r -> r.functionName("local-rotate-cert")
+                    .qualifier("live").invocationType(InvocationType.EVENT).payload(software.amazon.awssdk.core.SdkBytes.fromUtf8String("{}"))));
+            assertEquals(403, invoke.statusCode());
+            assertEquals("AccessDeniedException", invoke.awsErrorDetails().errorCode());
+            assertTrue(invoke.getMessage().contains("lambda:InvokeFunction on resource: "
+                    + "arn:aws:lambda:eu-west-3:000000000000:function:local-rotate-cert:live"), invoke.getMessage());
+            cleanup.invoke(r -> r.functionName("local-cleanup-stale").qualifier("live").invocationType(InvocationType.EVENT)
+                    .payload(software.amazon.awssdk.core.SdkBytes.fromUtf8String("{}")));
+
+            List<IamDecision> decisions = state.iamDecisions();
+            assertTrue(decisions.contains(new IamDecision("set-canonical", "secretsmanager:DescribeSecret", arn, false)), decisions.toString());
+            assertTrue(decisions.stream().noneMatch(d -> d.export().equals("AKIAOPERATOR")), "the operator's calls are not the stack's");
+        }
+    }
+
+    private static SecretsManagerClient secrets(SandboxServer server, String accessKey) {
+        return SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.EU_WEST_3)
+                .endpointOverride(URI.create(server.url()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "s"))).build();
+    }
+}

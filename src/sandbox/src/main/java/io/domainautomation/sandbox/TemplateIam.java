@@ -1,0 +1,173 @@
+package io.domainautomation.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Each function's permissions as template.yaml writes them, resolved for one stack: its own statements and the
+ * managed policies of the template it references, with every intrinsic function (Ref, Sub, GetAtt, If, Join, Select,
+ * Split and the condition functions) evaluated for the stack's parameters. Functions are known by their Funqy export
+ * ({@code QUARKUS_FUNQY_EXPORT}), which is how a running function names itself. What it cannot evaluate exactly (a SAM
+ * policy template, an AWS managed policy other than Lambda's basic execution role, a condition in a statement, a role
+ * of its own) it refuses to read, rather than allow or deny by guess.
+ */
+public final class TemplateIam {
+
+    /** What SAM attaches to every function role it creates: CloudWatch Logs only. */
+    private static final String BASIC_EXECUTION_ROLE = "AWSLambdaBasicExecutionRole";
+
+    private final CfnStack cfn;
+    private final StackBinding stack;
+    private final Map<String, IamPolicy> byExport = new LinkedHashMap<>();
+    private final Map<String, String> functionNames = new LinkedHashMap<>();
+
+    private TemplateIam(CfnStack cfn) {
+        this.cfn = cfn;
+        this.stack = cfn.binding();
+        resources().forEach((logicalId, resource) -> {
+            if ("AWS::Serverless::Function".equals(map(resource).get("Type"))) {
+                Map<String, Object> properties = map(map(resource).get("Properties"));
+                Object export = map(map(properties.get("Environment")).get("Variables")).get("QUARKUS_FUNQY_EXPORT");
+                if (export != null) {
+                    byExport.put(text(resolve(export)), policyOf(logicalId, properties));
+                    functionNames.put(text(resolve(export)), text(resolve(properties.getOrDefault("FunctionName", logicalId))));
+                }
+            }
+        });
+    }
+
+    public static TemplateIam read(Path templateFile, StackBinding stack) throws IOException {
+        return new TemplateIam(CfnStack.read(templateFile, stack));
+    }
+
+    /** The functions' exports, in the template's order. */
+    public List<String> exports() {
+        return List.copyOf(byExport.keySet());
+    }
+
+    /** The function's name in the stack (its FunctionName, resolved), as {@code AWS_LAMBDA_FUNCTION_NAME} gives it. */
+    public String functionName(String export) {
+        String name = functionNames.get(export);
+        if (name == null) {
+            throw new IllegalArgumentException("no function of the template exports " + export);
+        }
+        return name;
+    }
+
+    Optional<IamPolicy> policyOf(String export) {
+        return Optional.ofNullable(byExport.get(export));
+    }
+
+    /** Every action some statement of this function allows, as written (for tests comparing them with the code's calls). */
+    public List<String> allowedActions(String export) {
+        List<String> actions = new ArrayList<>();
+        policyOf(export).ifPresent(policy -> policy.statements().stream().filter(IamPolicy.Statement::allow)
+                .filter(statement -> !statement.notAction()).forEach(statement -> actions.addAll(statement.actions())));
+        return actions;
+    }
+
+    /**
+     * What this function's statements allow that none of its allowed calls used: each action of each statement, on
+     * that statement's resources, which no decision here matched (Lambda's own logs permissions left out). An empty
+     * list means every grant was used: the function holds no permission its code does not need.
+     */
+    public List<String> unusedGrants(String export, List<IamDecision> decisions) {
+        List<String> unused = new ArrayList<>();
+        for (IamPolicy.Statement statement : policyOf(export).orElseThrow().statements()) {
+            if (!statement.allow() || statement.notAction() || statement.notResource()) {
+                continue;
+            }
+            for (String action : statement.actions()) {
+                if (action.startsWith("logs:")) {
+                    continue;
+                }
+                boolean used = decisions.stream().anyMatch(decision -> decision.allowed() && decision.export().equals(export)
+                        && IamPolicy.wildcard(action, decision.action(), true)
+                        && statement.resources().stream().anyMatch(resource -> IamPolicy.wildcard(resource, decision.resource(), false)));
+                if (!used) {
+                    unused.add(action + " on " + statement.resources());
+                }
+            }
+        }
+        return unused;
+    }
+
+    /** Whether this function may make this call, as IAM would decide it for the stack. */
+    public boolean allows(String export, String action, String resourceArn) {
+        return policyOf(export).map(policy -> policy.decide(action, resourceArn) == IamPolicy.Decision.ALLOWED).orElse(false);
+    }
+
+    private IamPolicy policyOf(String logicalId, Map<String, Object> properties) {
+        if (properties.containsKey("Role")) {
+            throw new IllegalArgumentException(logicalId + " names a role of its own; only SAM-made roles (Policies) are read");
+        }
+        List<IamPolicy.Statement> statements = new ArrayList<>();
+        statements.add(new IamPolicy.Statement(true, List.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"),
+                false, List.of("*"), false));
+        Object policies = properties.get("Policies");
+        List<Object> items = policies == null ? List.of() : policies instanceof List<?> list ? new ArrayList<>(list) : List.of(policies);
+        for (Object item : items) {
+            if (item instanceof String name) {
+                if (!name.equals(BASIC_EXECUTION_ROLE) && !name.endsWith("/" + BASIC_EXECUTION_ROLE)) {
+                    throw new IllegalArgumentException(logicalId + ": the AWS managed policy " + name + " cannot be evaluated here");
+                }
+            } else if (map(item).containsKey("Ref") && map(resources().get(text(map(item).get("Ref")))).get("Type") != null) {
+                Map<String, Object> managed = map(resources().get(text(map(item).get("Ref"))));
+                if (!"AWS::IAM::ManagedPolicy".equals(managed.get("Type"))) {
+                    throw new IllegalArgumentException(logicalId + ": policy " + map(item).get("Ref") + " is not a managed policy");
+                }
+                statements.addAll(statements(logicalId, map(map(managed.get("Properties")).get("PolicyDocument")).get("Statement")));
+            } else if (map(item).containsKey("Statement")) {
+                statements.addAll(statements(logicalId, map(item).get("Statement")));
+            } else {
+                throw new IllegalArgumentException(logicalId + ": the policy " + map(item).keySet()
+                        + " (a SAM policy template?) cannot be evaluated here");
+            }
+        }
+        String functionName = text(resolve(properties.getOrDefault("FunctionName", logicalId)));
+        String principal = "arn:" + stack.partition() + ":sts::" + stack.accountId() + ":assumed-role/" + stack.stackName() + "-"
+                + logicalId + "Role/" + functionName;
+        return new IamPolicy(principal, statements);
+    }
+
+    private List<IamPolicy.Statement> statements(String where, Object document) {
+        List<IamPolicy.Statement> statements = new ArrayList<>();
+        for (Object raw : document instanceof List<?> list ? list : List.of(document)) {
+            Map<String, Object> statement = map(raw);
+            if (statement.containsKey("Condition")) {
+                throw new IllegalArgumentException(where + ": a statement with a Condition cannot be evaluated here");
+            }
+            boolean notAction = statement.containsKey("NotAction");
+            boolean notResource = statement.containsKey("NotResource");
+            statements.add(new IamPolicy.Statement("Allow".equals(text(resolve(statement.get("Effect")))),
+                    texts(resolve(statement.get(notAction ? "NotAction" : "Action"))), notAction,
+                    texts(resolve(statement.get(notResource ? "NotResource" : "Resource"))), notResource));
+        }
+        return statements;
+    }
+
+    private Object resolve(Object node) {
+        return cfn.resolve(node);
+    }
+
+    private Map<String, Object> resources() {
+        return cfn.resources();
+    }
+
+    private static Map<String, Object> map(Object node) {
+        return CfnStack.map(node);
+    }
+
+    private static String text(Object node) {
+        return CfnStack.text(node);
+    }
+
+    private static List<String> texts(Object node) {
+        return CfnStack.texts(node);
+    }
+}
