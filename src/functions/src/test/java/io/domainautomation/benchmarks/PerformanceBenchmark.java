@@ -375,8 +375,11 @@ class PerformanceBenchmark {
            15. SnapStart: the classes of the function's own core packages loaded and initialised before the snapshot
                (`ClassPreloading`: the ports for every function, `logic.cleanup` for cleanup-stale, `logic.rotation` and
                `logic.tls` for the rotation), after the core was split into smaller classes: classes first loaded after
-               the restore 217 -> 189, restore to first answer 0.224 -> 0.203 s (medians of 5 and 7 starts). What is
-               still loaded after the restore is mostly lambdas' call sites, linked when their code first runs.
+               the restore 217 -> 189. In a probe of 5 and 7 starts, restore to first answer 0.224 -> 0.203 s; in the full
+               run of the tables above it is 0.207 s against 0.210 s in the run before it (baseline 0.036 against 0.038 s):
+               no gain beyond the noise, and the target (0.15 s) is still not met. Most of the time is the first Scalingo
+               call (0.140 s), which waits for the scan's ledger reads and lease; what is still loaded after the restore is
+               mostly lambdas' call sites, linked when their code first runs.
 
             What remains on demand is the first use of about 4,500 classes the baseline does not have (the AWS SDK's
             clients, models and protocols, Vert.x and Netty under the REST client, see the class table): loading them,
