@@ -15,6 +15,8 @@ Parameter values come from the config file's parameter_overrides (a list, or the
 then from Name=Value arguments (which win; an empty value is a value). Each is handed to SAM CLI quoted, as its
 parser reads it back. CloudFormation keeps a parameter's last value when a deploy leaves it out (SAM CLI sends
 UsePreviousValue), so a value given once on the command line stays on the stack: keep lasting values in the file.
+With --guided, SAM CLI asks and saves the answers and prepares a change set it does not execute; the script then
+deploys the saved answers under the ReleaseId they give.
 Standard library only (Python 3.11+ for tomllib).
 """
 import argparse
@@ -48,12 +50,18 @@ def _unquote(text):
 
 
 def sam_read(argument):
-    """The parameters SAM CLI reads from one argument (or one parameter_overrides string)."""
+    """The parameters SAM CLI reads from one argument (or one parameter_overrides string). Refused when SAM CLI would
+    read less than all of it: it silently drops what its pattern does not match (a bare "cron(0 4 * * ? *)")."""
     normalized = " " + argument.strip()
     pattern = _EXPLICIT if _EXPLICIT.findall(normalized) else _SHORT
     pairs = pattern.findall(normalized)
     if not pairs:
         raise SystemExit(f"SAM CLI would refuse this parameter override: {argument!r}")
+    dropped = pattern.sub("", normalized).strip()
+    if dropped:
+        read = ", ".join(f"{_unquote(name)}={_unquote(value)!r}" for name, value in pairs)
+        raise SystemExit(f"SAM CLI would read {argument!r} as {read} and drop {dropped!r}: put the value in double"
+                         f' quotes (Name="value with spaces")')
     return {_unquote(name): _unquote(value) for name, value in pairs}
 
 
@@ -96,9 +104,12 @@ MAX_STACK_NAME = 64 - len("-cleanup-stale-daily")
 
 
 def stack_name(config_file, environment, sam_options):
-    """The stack this deploy goes to: --stack-name among the sam options, else the config file's."""
-    if "--stack-name" in sam_options and sam_options.index("--stack-name") + 1 < len(sam_options):
-        return sam_options[sam_options.index("--stack-name") + 1]
+    """The stack this deploy goes to: --stack-name among the sam options (either form), else the config file's."""
+    for at, option in enumerate(sam_options):
+        if option.startswith("--stack-name="):
+            return option.partition("=")[2]
+        if option == "--stack-name" and at + 1 < len(sam_options):
+            return sam_options[at + 1]
     with open(config_file, "rb") as config:
         settings = tomllib.load(config).get(environment, {})
     for section in ("deploy", "global"):
@@ -120,15 +131,31 @@ def release_id(artifact, template, parameters):
     return digest.hexdigest()
 
 
+def template_parameters(template_file):
+    """The names of the template's Parameters (read from its top-level Parameters block, two-space indented keys)."""
+    names, inside = [], False
+    with open(template_file, encoding="utf-8") as template:
+        for line in template:
+            if re.match(r"^[A-Za-z]", line):
+                inside = line.startswith("Parameters:")
+                continue
+            key = re.match(r"^  ([A-Za-z0-9]+):\s*(#.*)?$", line)
+            if inside and key:
+                names.append(key.group(1))
+    return names
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config-file", default=os.path.join(HERE, "samconfig.toml"))
     parser.add_argument("--config-env", default="default")
     parser.add_argument("--artifact", default=os.path.join(ROOT, "target", "function.zip"))
     parser.add_argument("--template-file", default=os.path.join(ROOT, "template.yaml"))
-    parser.add_argument("--guided", action="store_true", help="let sam deploy ask for what is missing")
+    parser.add_argument("--guided", action="store_true",
+                        help="let sam deploy ask for the settings and save them, then deploy what was answered")
     parser.add_argument("--print-release-id", action="store_true", help="print the ReleaseId and stop")
     parser.add_argument("--print-command", action="store_true", help="print the sam command (JSON) and stop")
+    parser.add_argument("--sam", default="sam", help="the SAM CLI command to run (default: sam)")
     parser.add_argument("parameters", nargs="*", metavar="Name=Value")
     if "--" in argv:
         split = argv.index("--")
@@ -136,15 +163,36 @@ def main(argv):
     else:
         arguments, sam_options = argv, []
     options = parser.parse_args(arguments)
+    # SAM CLI runs from the project's root (below): the same files whatever directory this script is run from.
+    options.config_file = os.path.abspath(options.config_file)
+    options.template_file = os.path.abspath(options.template_file)
+    options.artifact = os.path.abspath(options.artifact)
 
     if not os.path.isfile(options.artifact):
         raise SystemExit(f"{options.artifact} does not exist: build it first with ./mvnw -B package")
+    given = dict(parse_assignment(item) for item in options.parameters)
+    if options.guided and not options.print_release_id:
+        return guided(options, given, sam_options)
+    parameters = checked(options, configured_parameters(options.config_file, options.config_env), given, sam_options)
+    if options.print_release_id:
+        print(parameters["ReleaseId"])
+        return 0
+    command = sam_command(options, parameters, sam_options, guided=False)
+    if options.print_command:
+        print(json.dumps(command))
+        return 0
+    print("ReleaseId", parameters["ReleaseId"], file=sys.stderr)
+    return subprocess.call(command, cwd=ROOT)
+
+
+def checked(options, configured, given, sam_options):
+    """The parameters a deploy hands SAM (the file's, then the command line's), ReleaseId included; refused when the
+    stack name or the token secret could not work."""
     stack = stack_name(options.config_file, options.config_env, sam_options)
     if stack and len(stack) > MAX_STACK_NAME:
         raise SystemExit(f"the stack name {stack!r} has {len(stack)} characters: at most {MAX_STACK_NAME}, or the"
                          f" schedule {stack}-cleanup-stale-daily is longer than EventBridge Scheduler's 64")
-    parameters = configured_parameters(options.config_file, options.config_env)
-    given = dict(parse_assignment(item) for item in options.parameters)
+    parameters = dict(configured)
     for name in sorted(set(given) - set(parameters) - {"ReleaseId"}):
         print(f"note: {name} is not in {options.config_file}: the stack keeps the value given now after this deploy"
               " (CloudFormation reuses a parameter's previous value); add it to parameter_overrides to keep it known",
@@ -154,25 +202,73 @@ def main(argv):
     if ":123456789012:" in token_secret:
         raise SystemExit("ScalingoApiTokenSecretArn is the documentation's example (account 123456789012): give your"
                          " secret's ARN (docs/deploy.md, step 1)")
-    if not token_secret and not options.guided and not options.print_release_id:
+    if not token_secret and not options.print_release_id:
         raise SystemExit("ScalingoApiTokenSecretArn is not set: run with --guided the first time, or give"
                          " ScalingoApiTokenSecretArn=arn:aws:secretsmanager:... (docs/deploy.md, step 1)")
     parameters["ReleaseId"] = release_id(options.artifact, options.template_file, parameters)
-    if options.print_release_id:
-        print(parameters["ReleaseId"])
-        return 0
+    return parameters
 
-    command = ["sam", "deploy", "--config-file", options.config_file, "--config-env", options.config_env,
-               "--template-file", options.template_file,
-               "--parameter-overrides", *[sam_quote(name, value) for name, value in parameters.items()]]
-    if options.guided:
-        command.append("--guided")
-    command.extend(sam_options)
+
+def guided(options, given, sam_options):
+    """--guided: SAM CLI asks, saves the answers and prepares a change set it does not execute; the deploy then runs
+    on the saved answers, under the ReleaseId they give (one computed before the prompts would miss what they
+    changed, and a stack that already has that id publishes no new version)."""
+    for option in sam_options:
+        if option.split("=", 1)[0] in ("--stack-name", "--region", "--config-env", "--config-file"):
+            raise SystemExit(f"{option.split('=', 1)[0]} with --guided: answer it at SAM CLI's prompt (this script"
+                             " deploys what the prompts saved)")
+    configured = configured_parameters(options.config_file, options.config_env)
+    if "ScalingoApiTokenSecretArn" in configured:
+        # A deployment was made with this file: a parameter the stack holds but the file does not would be offered at
+        # the template's default, not at the stack's value, and one Enter would change it (CertificateSecretPrefix
+        # moving the rotation off its secrets, say).
+        missing = sorted(set(template_parameters(options.template_file)) - set(configured) - set(given) - {"ReleaseId"})
+        if missing:
+            raise SystemExit("--guided on a deployed stack would offer the template's default, not the stack's value,"
+                             f" for {', '.join(missing)} (not in {options.config_file}): give each as Name=Value with"
+                             " the stack's value (aws cloudformation describe-stacks shows them; for"
+                             " CertificateSecretPrefix, scalingo-certs/ on a stack first deployed when that was the"
+                             " default), or deploy without --guided")
+    parameters = dict(configured)
+    parameters.update(given)
+    # SAM's prompt needs a valid ReleaseId; the deploy below computes the real one.
+    parameters["ReleaseId"] = release_id(options.artifact, options.template_file, parameters)
+    command = sam_command(options, parameters, sam_options, guided=True) + ["--no-execute-changeset"]
     if options.print_command:
         print(json.dumps(command))
         return 0
+    sections = env_sections(options.config_file)
+    with open(options.config_file, "rb") as config:
+        before = config.read()
+    status = subprocess.call(command, cwd=ROOT)
+    if status != 0:
+        return status
+    with open(options.config_file, "rb") as config:
+        if config.read() == before:
+            raise SystemExit("nothing deployed: the answers were not saved to " + options.config_file + " (answer Y to"
+                             " saving them), or give the values as Name=Value without --guided")
+    added = sorted(env_sections(options.config_file) - sections)
+    if added:
+        raise SystemExit(f"nothing deployed: the answers were saved under {', '.join(added)}: run"
+                         f" python3 infra/deploy.py --config-env {added[0]}")
+    print("Deploying the saved answers (the change set above was not executed)", file=sys.stderr)
+    parameters = checked(options, configured_parameters(options.config_file, options.config_env), {}, sam_options)
     print("ReleaseId", parameters["ReleaseId"], file=sys.stderr)
-    return subprocess.call(command, cwd=ROOT)
+    return subprocess.call(sam_command(options, parameters, sam_options, guided=False), cwd=ROOT)
+
+
+def env_sections(config_file):
+    with open(config_file, "rb") as config:
+        return {name for name, value in tomllib.load(config).items() if isinstance(value, dict)}
+
+
+def sam_command(options, parameters, sam_options, guided):
+    command = [options.sam, "deploy", "--config-file", options.config_file, "--config-env", options.config_env,
+               "--template-file", options.template_file,
+               "--parameter-overrides", *[sam_quote(name, value) for name, value in parameters.items()]]
+    if guided:
+        command.append("--guided")
+    return command + sam_options
 
 
 if __name__ == "__main__":

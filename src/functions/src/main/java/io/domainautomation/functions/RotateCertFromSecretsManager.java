@@ -112,8 +112,9 @@ public class RotateCertFromSecretsManager {
         if (misconfigured > 0) {
             metrics.emit("ConfigurationErrors", "Count", misconfigured, Map.of("Function", NAME));
         }
-        if (trigger.scope() == RotationScope.Scope.ALL && report.continueAfter() == null) {
-            // A run over every secret got to its end (its last part, when it was handed on): RotationNotRunAlarm's metric.
+        if (report.listedAll() && report.continueAfter() == null) {
+            // A run over every secret listed them and got to its end (its last part, when it was handed on), whatever
+            // each app's outcome: RotationNotRunAlarm's metric. Not a run that could not list the secrets.
             metrics.emit("FullRunsCompleted", "Count", 1, Map.of("Function", NAME));
         }
         metrics.emit("CertificatesRotated", "Count", report.totals().getOrDefault("rotated", 0), Map.of("Function", NAME));

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,6 +135,153 @@ class DeployScriptTest {
         assertEquals(0, result.exit, result.output);
         assertTrue(result.output.contains("CleanupGracePeriod is not in"), result.output);
         assertTrue(result.output.contains("the stack keeps the value"), result.output);
+    }
+
+    @Test
+    void aValueInTheFileThatSamCliWouldCutShortIsRefusedWithTheFix() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("\"CleanupDryRun=true\",",
+                "\"CleanupDryRun=true\",\n  \"RotationSchedule=cron(0 4 * * ? *)\","));
+        Result result = deployScript("--print-command", "ScalingoApiTokenSecretArn=" + TOKEN);
+        assertEquals(1, result.exit, result.output);
+        assertTrue(result.output.contains("RotationSchedule='cron(0' and drop '4 * * ? *)'"), result.output);
+        assertTrue(result.output.contains("double quotes"), result.output);
+
+        Files.writeString(config, Files.readString(config).replace("RotationSchedule=cron(0 4 * * ? *)",
+                "RotationSchedule=\\\"cron(0 4 * * ? *)\\\""));
+        assertEquals("cron(0 4 * * ? *)", samReads(command("ScalingoApiTokenSecretArn=" + TOKEN)).get("RotationSchedule"),
+                Files.readString(config));
+    }
+
+    @Test
+    void theStackNameIsReadInBothOfSamCliSForms() throws Exception {
+        Result tooLong = deployScript("--print-command", "ScalingoApiTokenSecretArn=" + TOKEN, "--", "--stack-name=" + "s".repeat(45));
+        assertEquals(1, tooLong.exit, tooLong.output);
+        assertTrue(tooLong.output.contains("at most 44"), tooLong.output);
+    }
+
+    /** Every template parameter (but ReleaseId) with a value, as --guided saves them after a deploy. */
+    private static Map<String, String> savedByGuided() {
+        Map<String, String> saved = new LinkedHashMap<>();
+        for (String name : List.of("ScalingoApiUrl", "ScalingoAuthUrl", "ScalingoApiTokenSecretArn", "CertificateSecretPrefix",
+                "CloudTrailSecretEvents", "RotationSchedule", "CleanupSchedule", "CleanupDryRun", "CleanupProtectedPatterns",
+                "CleanupGracePeriod", "CleanupConfirmAfter", "CleanupAppsPrefix", "CertificateExpiryAlarmDays", "EventBusName",
+                "LogRetentionDays", "AlarmTopicArn")) {
+            saved.put(name, "");
+        }
+        saved.put("ScalingoApiTokenSecretArn", TOKEN);
+        saved.put("RotationSchedule", "cron(0 4 * * ? *)");
+        saved.put("CleanupDryRun", "true");
+        return saved;
+    }
+
+    /** As samconfig.toml holds them after --guided: one TOML string, each value in escaped double quotes. */
+    private static String guidedLine(Map<String, String> values) {
+        StringBuilder line = new StringBuilder();
+        values.forEach((name, value) -> line.append(line.length() == 0 ? "" : " ").append(name).append("=\\\"").append(value).append("\\\""));
+        return line.toString();
+    }
+
+    @Test
+    void theTestsListOfParametersIsTheTemplates() throws Exception {
+        Result names = run(List.of("python3", "-c", "import sys; sys.path.insert(0, sys.argv[1]); import deploy;"
+                + " print(' '.join(deploy.template_parameters(sys.argv[2])))", ProjectFiles.at("infra").toString(),
+                ProjectFiles.at("template.yaml").toString()));
+        assertEquals(0, names.exit, names.output);
+        List<String> expected = new ArrayList<>(List.of("ReleaseId"));
+        expected.addAll(savedByGuided().keySet());
+        assertEquals(expected, List.of(names.output.strip().split(" ")));
+    }
+
+    @Test
+    void guidedOnADeployedStackIsRefusedWhileAParameterIsMissingFromTheFile() throws Exception {
+        // A deployment's file (its token saved) without CertificateSecretPrefix: the prompt would offer the template's
+        // default, not the stack's value, and one Enter would move the rotation off its secrets.
+        Map<String, String> saved = savedByGuided();
+        saved.remove("CertificateSecretPrefix");
+        writeGuidedOverrides(guidedLine(saved));
+        Result refused = deployScript("--print-command", "--guided");
+        assertEquals(1, refused.exit, refused.output);
+        assertTrue(refused.output.contains("for CertificateSecretPrefix (not in"), refused.output);
+
+        Result given = deployScript("--print-command", "--guided", "CertificateSecretPrefix=scalingo-certs/");
+        assertEquals(0, given.exit, given.output);
+        Files.copy(ProjectFiles.at("infra/samconfig.toml"), config, StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(0, deployScript("--print-command", "--guided").exit, "a first deploy (no token saved) is not refused");
+        Result stackName = deployScript("--print-command", "--guided", "--", "--stack-name", "other");
+        assertEquals(1, stackName.exit, stackName.output);
+        assertTrue(stackName.output.contains("answer it at SAM CLI's prompt"), stackName.output);
+    }
+
+    @Test
+    void guidedAsksWithoutDeployingThenDeploysTheSavedAnswersUnderTheirReleaseId() throws Exception {
+        // A stand-in for SAM CLI: with --guided it saves every parameter as SAM CLI does, one answer changed
+        // (CleanupDryRun=false), and the stack name; it must not have been asked to execute anything.
+        Map<String, String> answers = savedByGuided();
+        answers.put("CleanupDryRun", "false");
+        Path calls = work.resolve("calls.log");
+        Path sam = fakeSam(calls,
+                "if '--guided' in sys.argv:",
+                "    assert '--no-execute-changeset' in sys.argv, 'the guided run executes nothing'",
+                "    path = " + pythonString(config),
+                "    text = open(path).read()",
+                "    text = text.replace('stack_name = \"scalingo-domain-automation\"', 'stack_name = \"answered-stack\"')",
+                "    import re",
+                "    text = re.sub(r'(?s)parameter_overrides = \\[.*?\\]', lambda m: " + pythonString("parameter_overrides = \"" + guidedLine(answers) + "\"") + ", text)",
+                "    open(path, 'w').write(text)");
+        Result result = deployScript("--sam", sam.toString(), "--guided", "ScalingoApiTokenSecretArn=" + TOKEN);
+        assertEquals(0, result.exit, result.output);
+        List<String> lines = Files.readAllLines(calls);
+        assertEquals(2, lines.size(), "asked, then deployed: " + lines + "\n" + result.output);
+        List<String> asked = List.of(new ObjectMapper().readValue(lines.get(0), String[].class));
+        List<String> deployed = List.of(new ObjectMapper().readValue(lines.get(1), String[].class));
+        assertTrue(asked.contains("--guided"));
+        assertTrue(!deployed.contains("--guided") && !deployed.contains("--no-execute-changeset"), deployed.toString());
+        assertEquals("true", samReads(asked).get("CleanupDryRun"), "the prompt's default, from the file");
+        Map<String, String> received = samReads(deployed);
+        assertEquals("false", received.get("CleanupDryRun"), "the answer is deployed");
+        assertEquals(TOKEN, received.get("ScalingoApiTokenSecretArn"));
+        assertEquals("cron(0 4 * * ? *)", received.get("RotationSchedule"));
+        assertNotEquals(samReads(asked).get("ReleaseId"), received.get("ReleaseId"));
+        answers.remove("ReleaseId");
+        Map<String, String> withoutId = new LinkedHashMap<>(received);
+        withoutId.remove("ReleaseId");
+        assertEquals(answers, withoutId, "exactly the saved answers");
+        assertEquals(received.get("ReleaseId"), samReads(command()).get("ReleaseId"),
+                "the id a later plain deploy of the same answers computes: nothing republished");
+    }
+
+    @Test
+    void guidedAnswersNotSavedDeployNothingAndTheScriptSaysSo() throws Exception {
+        Path calls = work.resolve("calls.log");
+        Result result = deployScript("--sam", fakeSam(calls).toString(), "--guided", "ScalingoApiTokenSecretArn=" + TOKEN);
+        assertEquals(1, result.exit, result.output);
+        assertEquals(1, Files.readAllLines(calls).size(), result.output);
+        assertTrue(result.output.contains("nothing deployed: the answers were not saved"), result.output);
+    }
+
+    /** A stand-in for SAM CLI: logs each call's arguments (one JSON line to {@code calls}), then runs {@code more}. */
+    private Path fakeSam(Path calls, String... more) throws IOException {
+        Path sam = work.resolve("sam");
+        List<String> lines = new ArrayList<>(List.of("#!/usr/bin/env python3", "import json, sys",
+                "open(" + pythonString(calls) + ", 'a').write(json.dumps(sys.argv[1:]) + '\\n')"));
+        lines.addAll(List.of(more));
+        Files.writeString(sam, String.join("\n", lines) + "\n");
+        assertTrue(sam.toFile().setExecutable(true));
+        return sam;
+    }
+
+    /** parameter_overrides as --guided saves it: one TOML string (the argument holds the TOML-escaped text). */
+    private void writeGuidedOverrides(String escapedOverrides) throws IOException {
+        String line = "parameter_overrides = \"" + escapedOverrides + "\"";
+        Files.writeString(config, Files.readString(config).replaceAll("(?s)parameter_overrides = \\[.*?\\]", Matcher.quoteReplacement(line)));
+    }
+
+    private static String pythonString(Path path) {
+        return pythonString(path.toString());
+    }
+
+    private static String pythonString(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     private List<String> command(String... parameters) throws Exception {

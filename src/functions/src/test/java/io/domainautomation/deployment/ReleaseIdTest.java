@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +24,6 @@ import io.domainautomation.testsupport.ProjectFiles;
  */
 class ReleaseIdTest {
 
-    private static final String TOKEN_SECRET = "ScalingoApiTokenSecretArn=arn:aws:secretsmanager:eu-west-3:111122223333:secret:t";
-
     @TempDir
     Path work;
     private Path artifact;
@@ -37,11 +32,7 @@ class ReleaseIdTest {
 
     @BeforeAll
     static void translatorPresent() throws Exception {
-        boolean present = run(List.of("python3", "-c", "import samtranslator, tomllib")).exit == 0;
-        if (!present && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("python3 with aws-sam-translator (installed with cfn-lint) is needed in CI");
-        }
-        Assumptions.assumeTrue(present, "python3 with aws-sam-translator is not installed (pip install cfn-lint)");
+        SamTransform.assumePresent();
     }
 
     @BeforeEach
@@ -53,12 +44,8 @@ class ReleaseIdTest {
 
     @Test
     void aVersionReplacedByADeployIsDeletedNotKeptForever() throws Exception {
-        List<String> command = new ArrayList<>(List.of("python3",
-                Path.of(getClass().getResource("/deployment/published_versions.py").toURI()).toString(), "--deletion-policy",
-                template.toString(), TOKEN_SECRET, "ReleaseId=" + "b".repeat(64)));
-        Result result = run(command);
-        assertEquals(0, result.exit, result.output);
-        assertEquals(List.of("Delete", "Delete", "Delete", "Delete"), result.output.lines().toList(),
+        assertEquals(List.of("Delete", "Delete", "Delete", "Delete"),
+                SamTransform.lines("deletion-policies", template, "ReleaseId=" + "b".repeat(64)),
                 "SAM's default keeps every version (Retain): a few hundred deploys fill Lambda's code storage");
     }
 
@@ -104,35 +91,19 @@ class ReleaseIdTest {
     private String releaseId(String... parameters) throws Exception {
         List<String> arguments = new ArrayList<>(List.of("--print-release-id"));
         arguments.addAll(List.of(parameters));
-        Result result = deployScript(arguments.toArray(String[]::new));
-        assertEquals(0, result.exit, result.output);
-        return result.output.strip();
+        SamTransform.Result result = deployScript(arguments.toArray(String[]::new));
+        assertEquals(0, result.exit(), result.output());
+        return result.output().strip();
     }
 
-    private Result deployScript(String... arguments) throws Exception {
+    private SamTransform.Result deployScript(String... arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of("python3", ProjectFiles.at("infra/deploy.py").toString(),
                 "--artifact", artifact.toString(), "--template-file", template.toString(), "--config-file", config.toString()));
         command.addAll(List.of(arguments));
-        return run(command);
+        return SamTransform.run(command);
     }
 
     private List<String> versions(String... parameters) throws Exception {
-        List<String> command = new ArrayList<>(List.of("python3",
-                Path.of(getClass().getResource("/deployment/published_versions.py").toURI()).toString(), template.toString(),
-                TOKEN_SECRET));
-        command.addAll(List.of(parameters));
-        Result result = run(command);
-        assertEquals(0, result.exit, result.output);
-        return result.output.lines().toList();
-    }
-
-    private record Result(int exit, String output) {
-    }
-
-    private static Result run(List<String> command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), String.join(" ", command) + " ended");
-        return new Result(process.exitValue(), output);
+        return SamTransform.lines("versions", template, parameters);
     }
 }

@@ -252,7 +252,9 @@ class TemplateTest {
         assertEquals("RetainExceptOnCreate", table.path("DeletionPolicy").asText());
         assertEquals("Retain", table.path("UpdateReplacePolicy").asText());
         JsonNode properties = table.path("Properties");
-        assertTrue(properties.path("DeletionProtectionEnabled").asBoolean(), "deletion protection");
+        // Not in the template: it would stop a failed first create's rollback from deleting the table (deploy.md
+        // turns it on after the first deploy).
+        assertTrue(properties.path("DeletionProtectionEnabled").isMissingNode(), "no deletion protection in the template");
         assertEquals("PAY_PER_REQUEST", properties.path("BillingMode").asText());
         assertEquals("[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}]",
                 properties.path("KeySchema").toString());
@@ -442,8 +444,10 @@ class TemplateTest {
                 String type = event.getValue().path("Type").asText();
                 if (type.equals("ScheduleV2") || type.equals("EventBridgeRule") || type.equals("Schedule")) {
                     JsonNode deadLetters = event.getValue().path("Properties").path("DeadLetterConfig");
-                    assertEquals("SQS", deadLetters.path("Type").asText(), asynchronous + "." + event.getKey() + " has a dead-letter queue");
-                    kept.add(deadLetters.path("QueueLogicalId").asText());
+                    // A queue declared here (Arn), not one SAM makes (Type: SQS), which keeps 4 days and goes with the stack.
+                    assertTrue(deadLetters.path("Arn").asText().endsWith(".Arn"),
+                            asynchronous + "." + event.getKey() + " has a dead-letter queue declared in the template: " + deadLetters);
+                    kept.add(deadLetters.path("Arn").asText().replace(".Arn", ""));
                 }
             });
         }
@@ -464,14 +468,38 @@ class TemplateTest {
             }
         });
         assertEquals(kept, watched, "FailedDeliveriesAlarm watches every failure queue");
-        assertEquals("Retain", resources.path("AsyncFailuresQueue").path("DeletionPolicy").asText());
-        assertEquals("Retain", resources.path("OnboardingDeadLetterQueue").path("DeletionPolicy").asText(),
-                "deleting the stack does not drop messages waiting for a redrive");
+        Set<String> queues = new HashSet<>(kept);
+        queues.add("OnboardingDeadLetterQueue");
+        for (String queue : queues) {
+            JsonNode declared = resources.path(queue);
+            assertEquals("AWS::SQS::Queue", declared.path("Type").asText(), queue);
+            assertEquals("RetainExceptOnCreate", declared.path("DeletionPolicy").asText(),
+                    queue + ": deleting the stack does not drop messages waiting for a replay");
+            assertEquals("Retain", declared.path("UpdateReplacePolicy").asText(), queue);
+            assertEquals(1209600, declared.path("Properties").path("MessageRetentionPeriod").asInt(), queue + " keeps 14 days");
+            assertTrue(declared.path("Properties").path("SqsManagedSseEnabled").asBoolean(), queue + " is encrypted");
+        }
         String operations = Files.readString(ProjectFiles.at("infra/OPERATIONS.md"));
         assertTrue(operations.contains("## FailedDeliveriesAlarm"), "OPERATIONS.md says how to replay");
         for (String queue : kept) {
             assertTrue(operations.contains(queue), "OPERATIONS.md names " + queue);
         }
+    }
+
+    /**
+     * A dead-letter queue nobody may send to keeps nothing. After SAM's transform (what CloudFormation is given): each
+     * schedule's role, which SAM makes, may send to its queue, and each rule's queue has a policy letting EventBridge
+     * send for exactly that rule (whose logical id SAM makes from the function's event name).
+     */
+    @Test
+    void everyDeadLetterQueueMayBeSentToByItsSender() throws Exception {
+        SamTransform.assumePresent();
+        List<String> senders = SamTransform.lines("dead-letter-senders", ProjectFiles.at("template.yaml"), "ReleaseId=" + "c".repeat(64));
+        assertEquals(List.of(
+                "CleanupStaleFunctionDaily -> CleanupScheduleFailuresQueue: allowed by CleanupStaleFunctionDailyRole",
+                "RotateCertFunctionDaily -> RotationScheduleFailuresQueue: allowed by RotateCertFunctionDailyRole",
+                "RotateCertFunctionSecretLabelUpdated -> SecretEventFailuresQueue: allowed by RotateCertFunctionSecretLabelUpdatedQueuePolicy",
+                "RotationCloudTrailRule -> AsyncFailuresQueue: allowed by AsyncFailuresQueuePolicy"), senders);
     }
 
     @Test

@@ -222,28 +222,28 @@ class RotateCertFromSecretsManagerTest {
         keyLines.add(first.privateKeyPem().split("\n")[3]);
         keyLines.add(next.privateKeyPem().split("\n")[3]);
         // The test's own calls to Secrets Manager, as an operator (the sandbox enforces the functions' IAM only).
-        LocalCredentials.Scope operator = LocalCredentials.callerIs(LocalCredentials.OPERATOR);
-        secretsManager.createSecret(r -> r.name(name).secretString(first.secretString())
-                .tags(software.amazon.awssdk.services.secretsmanager.model.Tag.builder().key("scalingo:app").value(app).build()));
-        assertEquals("rotated", only(invoke("{\"secretId\":\"" + name + "\"}")).get("outcome").asText());
+        try (LocalCredentials.Scope operator = LocalCredentials.callerIs(LocalCredentials.OPERATOR)) {
+            secretsManager.createSecret(r -> r.name(name).secretString(first.secretString())
+                    .tags(software.amazon.awssdk.services.secretsmanager.model.Tag.builder().key("scalingo:app").value(app).build()));
+            assertEquals("rotated", only(invoke("{\"secretId\":\"" + name + "\"}")).get("outcome").asText());
 
-        String pending = secretsManager.putSecretValue(r -> r.secretId(name).secretString(next.secretString())
-                .versionStages("AWSPENDING")).versionId();
-        assertEquals("unchanged", only(invoke("{\"secretId\":\"" + name + "\"}")).get("outcome").asText(),
-                "a pending version is not deployed");
+            String pending = secretsManager.putSecretValue(r -> r.secretId(name).secretString(next.secretString())
+                    .versionStages("AWSPENDING")).versionId();
+            assertEquals("unchanged", only(invoke("{\"secretId\":\"" + name + "\"}")).get("outcome").asText(),
+                    "a pending version is not deployed");
 
-        secretsManager.updateSecretVersionStage(r -> r.secretId(name).versionStage("AWSCURRENT").moveToVersionId(pending));
-        String arn = secretsManager.describeSecret(r -> r.secretId(name)).arn();
-        JsonNode report = invoke("""
-                {"version":"0","id":"%s","detail-type":"Secret Label Updated","source":"aws.secretsmanager",
-                 "account":"000000000000","time":"2026-11-26T10:00:00Z","region":"eu-west-3","resources":["%s"],
-                 "detail":{"name":"%s","labelUpdated":"AWSCURRENT","versionId":"%s"}}""".formatted(UUID.randomUUID(), arn, name, pending));
-        JsonNode rotated = only(report);
-        assertEquals("rotated", rotated.get("outcome").asText(), report.toString());
-        assertTrue(rotated.get("reason").asText().contains("another certificate than the one deployed"), rotated.toString());
-        assertEquals(List.of("AWSPREVIOUS"), secretsManager.describeSecret(r -> r.secretId(name)).versionIdsToStages().entrySet()
-                .stream().filter(e -> !e.getKey().equals(pending)).map(e -> e.getValue().get(0)).toList());
-        operator.close();
+            secretsManager.updateSecretVersionStage(r -> r.secretId(name).versionStage("AWSCURRENT").moveToVersionId(pending));
+            String arn = secretsManager.describeSecret(r -> r.secretId(name)).arn();
+            JsonNode report = invoke("""
+                    {"version":"0","id":"%s","detail-type":"Secret Label Updated","source":"aws.secretsmanager",
+                     "account":"000000000000","time":"2026-11-26T10:00:00Z","region":"eu-west-3","resources":["%s"],
+                     "detail":{"name":"%s","labelUpdated":"AWSCURRENT","versionId":"%s"}}""".formatted(UUID.randomUUID(), arn, name, pending));
+            JsonNode rotated = only(report);
+            assertEquals("rotated", rotated.get("outcome").asText(), report.toString());
+            assertTrue(rotated.get("reason").asText().contains("another certificate than the one deployed"), rotated.toString());
+            assertEquals(List.of("AWSPREVIOUS"), secretsManager.describeSecret(r -> r.secretId(name)).versionIdsToStages().entrySet()
+                    .stream().filter(e -> !e.getKey().equals(pending)).map(e -> e.getValue().get(0)).toList());
+        }
     }
 
     @Test

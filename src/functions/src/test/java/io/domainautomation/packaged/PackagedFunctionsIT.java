@@ -19,7 +19,9 @@ import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,6 +58,7 @@ class PackagedFunctionsIT {
     private static Path taskRoot;
     private static LocalDynamo dynamo;
     private static final List<String> logs = new ArrayList<>();
+    private static final java.util.Set<String> testsRun = new java.util.HashSet<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -108,6 +111,12 @@ class PackagedFunctionsIT {
     private static void iamAsDeployedHeld() {
         List<IamDecision> decisions = sandbox.iamDecisions();
         assertEquals(List.of(), decisions.stream().filter(decision -> !decision.allowed()).toList(), "calls IAM denied");
+        long tests = java.util.Arrays.stream(PackagedFunctionsIT.class.getDeclaredMethods()).filter(m -> m.isAnnotationPresent(Test.class)).count();
+        if (testsRun.size() < tests) {
+            // Some tests were left out (-Dit.test=...#one): what they would have used is not a grant too many.
+            System.err.println("PackagedFunctionsIT: " + testsRun.size() + " of " + tests + " tests ran; unused grants not checked");
+            return;
+        }
         for (String export : IamAsDeployed.EXPORTS) {
             assertEquals(List.of(), iam.policies().unusedGrants(export, decisions), export + ": granted, never used in the run");
         }
@@ -121,6 +130,11 @@ class PackagedFunctionsIT {
         env.put("LEDGER_TABLE", "packaged-ledger");
         env.put("EVENTS_BUS_NAME", "packaged-bus");
         return env;
+    }
+
+    @BeforeEach
+    void counted(TestInfo test) {
+        testsRun.add(test.getDisplayName());
     }
 
     private static JsonNode run(String export, Map<String, String> extra, String... events) throws Exception {
@@ -310,7 +324,7 @@ class PackagedFunctionsIT {
                 "ROTATION_TIME_BUDGET", "1ms"), daily);
         assertTrue(partial.hasNonNull("continueAfter"), partial.toString());
         String[] handOff = sandbox.takeInvocation();
-        assertEquals("local-rotate-cert", handOff[0].split(":")[0], "handed on to itself");
+        assertEquals("local-rotate-cert:live", handOff[0], "handed on to itself, its live alias as the template names it");
         String key = issued.privateKeyPem().split("\n")[3];
         logs.forEach(l -> assertFalse(l.contains(key), "no private key in the output"));
     }

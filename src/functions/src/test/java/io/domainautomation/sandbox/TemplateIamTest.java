@@ -69,7 +69,9 @@ class TemplateIamTest {
         // Each long run hands on to itself only.
         "cleanup-stale, lambda:InvokeFunction, arn:aws:lambda:eu-west-3:000000000000:function:prod-cleanup-stale:live, true",
         "cleanup-stale, lambda:InvokeFunction, arn:aws:lambda:eu-west-3:000000000000:function:prod-rotate-cert:live, false",
-        "rotate-cert-from-secrets-manager, lambda:InvokeFunction, arn:aws:lambda:eu-west-3:000000000000:function:prod-rotate-cert, true",
+        "rotate-cert-from-secrets-manager, lambda:InvokeFunction, arn:aws:lambda:eu-west-3:000000000000:function:prod-rotate-cert:live, true",
+        "rotate-cert-from-secrets-manager, lambda:InvokeFunction, arn:aws:lambda:eu-west-3:000000000000:function:prod-rotate-cert, false",
+        "rotate-cert-from-secrets-manager, lambda:InvokeFunction, arn:aws:lambda:eu-west-3:000000000000:function:prod-rotate-cert:7, false",
         // The domain bus, made by the stack (EventBusName empty by default), and nothing else.
         "set-canonical, events:PutEvents, arn:aws:events:eu-west-3:000000000000:event-bus/prod-domain-events, true",
         "set-canonical, events:PutEvents, arn:aws:events:eu-west-3:000000000000:event-bus/default, false",
@@ -98,6 +100,38 @@ class TemplateIamTest {
 
     private static int order(String export) {
         return List.of("link-on-signup", "rotate-cert-from-secrets-manager", "set-canonical", "cleanup-stale").indexOf(export);
+    }
+
+    /** A grant is unused per action and per resource: a second resource nobody calls is one grant too many. */
+    @Test
+    void aGrantIsUsedOnlyByACallOnThatResource(@TempDir Path dir) throws IOException {
+        Path samTemplate = dir.resolve("template.yaml");
+        Files.writeString(samTemplate, """
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      FunctionName: !Sub ${AWS::StackName}-f
+                      Environment:
+                        Variables:
+                          QUARKUS_FUNQY_EXPORT: f
+                          CONTINUATION_FUNCTION: !Sub ${AWS::StackName}-f:live
+                      Policies:
+                        - Statement:
+                            - Effect: Allow
+                              Action: [sqs:SendMessage, sqs:GetQueueUrl]
+                              Resource: [arn:aws:sqs:eu-west-3:000000000000:a, arn:aws:sqs:eu-west-3:000000000000:b]
+                """);
+        TemplateIam iam = TemplateIam.read(samTemplate, StackBinding.of("s"));
+        List<IamDecision> decisions = List.of(
+                new IamDecision("f", "sqs:SendMessage", "arn:aws:sqs:eu-west-3:000000000000:a", true),
+                new IamDecision("f", "sqs:SendMessage", "arn:aws:sqs:eu-west-3:000000000000:b", true),
+                new IamDecision("f", "sqs:GetQueueUrl", "arn:aws:sqs:eu-west-3:000000000000:a", true),
+                new IamDecision("g", "sqs:GetQueueUrl", "arn:aws:sqs:eu-west-3:000000000000:b", true));
+        assertEquals(List.of("sqs:GetQueueUrl on arn:aws:sqs:eu-west-3:000000000000:b"), iam.unusedGrants("f", decisions),
+                "another function's call uses none of this one's grants");
+        assertEquals(java.util.Optional.of("s-f:live"), iam.environmentVariable("f", "CONTINUATION_FUNCTION"));
+        assertEquals(java.util.Optional.empty(), iam.environmentVariable("f", "NOT_SET"));
     }
 
     @Test

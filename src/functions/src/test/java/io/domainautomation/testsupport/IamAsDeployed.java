@@ -2,6 +2,7 @@ package io.domainautomation.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,9 +53,17 @@ public final class IamAsDeployed {
         }
     }
 
-    /** What Lambda sets that IAM depends on: the function's deployed name (its continuation invokes it). */
+    /**
+     * What IAM depends on in the function's environment as deployed: its name (Lambda sets it) and the function its
+     * continuation invokes (the template sets it: the live alias).
+     */
     public Map<String, String> environment(String export) {
-        return Map.of("AWS_LAMBDA_FUNCTION_NAME", policies.functionName(export));
+        Map<String, String> environment = new HashMap<>();
+        environment.put("AWS_LAMBDA_FUNCTION_NAME", policies.functionName(export));
+        for (String variable : List.of("ROTATION_CONTINUATION_FUNCTION", "CLEANUP_CONTINUATION_FUNCTION")) {
+            policies.environmentVariable(export, variable).ifPresent(value -> environment.put(variable, value));
+        }
+        return environment;
     }
 
     public TemplateIam policies() {

@@ -23,7 +23,9 @@ final class DynamoForward {
             "X-Amz-Security-Token", "Content-Type", "amz-sdk-invocation-id", "amz-sdk-request");
     private static final List<String> REPLY_HEADERS = List.of("x-amzn-RequestId", "x-amz-crc32");
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // HTTP/1.1 as dynalite speaks it (no h2c upgrade attempt on each new connection).
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private volatile URI upstream;
 
     void upstream(URI dynamo) {

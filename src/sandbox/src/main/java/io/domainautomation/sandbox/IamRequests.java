@@ -75,12 +75,10 @@ final class IamRequests {
         return new Call("lambda:InvokeFunction", List.of(arn));
     }
 
+    /** The secret's full ARN, as IAM evaluates it: a name or an ARN of a secret that exists, else what it would be. */
     private String secretArn(String idOrName) {
-        if (idOrName.startsWith("arn:")) {
-            return idOrName;
-        }
         return secrets.secret(idOrName).map(SandboxRecords.SandboxSecret::arn)
-                .orElse("arn:aws:secretsmanager:" + region + ":" + account + ":secret:" + idOrName);
+                .orElse(idOrName.startsWith("arn:") ? idOrName : "arn:aws:secretsmanager:" + region + ":" + account + ":secret:" + idOrName);
     }
 
     private String busArn(String nameOrArn) {

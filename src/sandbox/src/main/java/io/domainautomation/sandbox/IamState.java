@@ -1,11 +1,13 @@
 package io.domainautomation.sandbox;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * IAM as the sandbox enforces it: off until the template's policies are given ({@link #enforce}); then every call a
@@ -26,7 +28,8 @@ final class IamState {
 
     private volatile TemplateIam policies;
     private final Map<String, String> boundKeys = new ConcurrentHashMap<>();
-    private final List<IamDecision> decisions = new CopyOnWriteArrayList<>();
+    // Each distinct decision once, in the order first seen: bounded by what the functions call, not by how often.
+    private final Set<IamDecision> decisions = Collections.synchronizedSet(new LinkedHashSet<>());
 
     void enforce(TemplateIam templatePolicies) {
         policies = templatePolicies;
@@ -79,7 +82,9 @@ final class IamState {
     }
 
     List<IamDecision> decisions() {
-        return new ArrayList<>(decisions);
+        synchronized (decisions) {
+            return new ArrayList<>(decisions);
+        }
     }
 
     void clearDecisions() {

@@ -15,8 +15,9 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
 /**
- * Build step, not part of the sandbox's service: rewrites Quarkus' {@code target/function.zip} so that the same sources
- * give the same bytes (and so the same ReleaseId, and no needless new Lambda versions). Quarkus' Lambda packaging
+ * Build step, not part of the sandbox's service: rewrites Quarkus' {@code target/function.zip} so that file times and
+ * order do not change its bytes (what remains differing between two builds of the same sources are 28 classes Quarkus
+ * 3.33 generates differently each time, so a rebuild still changes the ReleaseId). Quarkus' Lambda packaging
  * stamps each {@code lib/} entry with its copy's file time and lists them in the file system's order; here every
  * entry gets one fixed time (the build's {@code project.build.outputTimestamp}), entries are sorted by name,
  * directory entries dropped (Lambda does not need them), unix modes kept, and compression is the same level.

@@ -276,7 +276,7 @@ public final class SandboxState {
         return iam.enforced();
     }
 
-    /** Every call a function made since the start or the last {@link #clearIamDecisions()}: who, what, where, allowed. */
+    /** Each distinct call a function made since the start or the last {@link #clearIamDecisions()} (once, however often): who, what, where, allowed. */
     public List<IamDecision> iamDecisions() {
         return iam.decisions();
     }

@@ -25,6 +25,7 @@ public final class TemplateIam {
     private final StackBinding stack;
     private final Map<String, IamPolicy> byExport = new LinkedHashMap<>();
     private final Map<String, String> functionNames = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> variables = new LinkedHashMap<>();
 
     private TemplateIam(CfnStack cfn) {
         this.cfn = cfn;
@@ -36,6 +37,7 @@ public final class TemplateIam {
                 if (export != null) {
                     byExport.put(text(resolve(export)), policyOf(logicalId, properties));
                     functionNames.put(text(resolve(export)), text(resolve(properties.getOrDefault("FunctionName", logicalId))));
+                    variables.put(text(resolve(export)), map(map(properties.get("Environment")).get("Variables")));
                 }
             }
         });
@@ -59,6 +61,13 @@ public final class TemplateIam {
         return name;
     }
 
+    /** One of the function's own environment variables as the template sets it, resolved for the stack. */
+    public Optional<String> environmentVariable(String export, String name) {
+        functionName(export);
+        Object value = variables.get(export).get(name);
+        return value == null ? Optional.empty() : Optional.of(text(resolve(value)));
+    }
+
     Optional<IamPolicy> policyOf(String export) {
         return Optional.ofNullable(byExport.get(export));
     }
@@ -72,8 +81,8 @@ public final class TemplateIam {
     }
 
     /**
-     * What this function's statements allow that none of its allowed calls used: each action of each statement, on
-     * that statement's resources, which no decision here matched (Lambda's own logs permissions left out). An empty
+     * What this function's statements allow that none of its allowed calls used: each action of each statement on each
+     * of that statement's resources, which no decision here matched (Lambda's own logs permissions left out). An empty
      * list means every grant was used: the function holds no permission its code does not need.
      */
     public List<String> unusedGrants(String export, List<IamDecision> decisions) {
@@ -86,11 +95,12 @@ public final class TemplateIam {
                 if (action.startsWith("logs:")) {
                     continue;
                 }
-                boolean used = decisions.stream().anyMatch(decision -> decision.allowed() && decision.export().equals(export)
-                        && IamPolicy.wildcard(action, decision.action(), true)
-                        && statement.resources().stream().anyMatch(resource -> IamPolicy.wildcard(resource, decision.resource(), false)));
-                if (!used) {
-                    unused.add(action + " on " + statement.resources());
+                for (String resource : statement.resources()) {
+                    boolean used = decisions.stream().anyMatch(decision -> decision.allowed() && decision.export().equals(export)
+                            && IamPolicy.wildcard(action, decision.action(), true) && IamPolicy.wildcard(resource, decision.resource(), false));
+                    if (!used) {
+                        unused.add(action + " on " + resource);
+                    }
                 }
             }
         }

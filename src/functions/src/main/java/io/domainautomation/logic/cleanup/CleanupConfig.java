@@ -71,6 +71,9 @@ public interface CleanupConfig {
     @WithDefault("12m")
     Duration timeBudget();
 
-    /** The Lambda function that continues a scan: this function itself, from AWS_LAMBDA_FUNCTION_NAME. */
+    /**
+     * The Lambda function that continues a scan: the template sets it to this function's live alias (the only one its
+     * role may invoke); unset, this function itself by its unqualified name (AWS_LAMBDA_FUNCTION_NAME).
+     */
     Optional<String> continuationFunction();
 }

@@ -69,6 +69,9 @@ public class CertificateRotation {
                     "Secrets Manager: " + e.code()));
             return report.build();
         }
+        if (trigger.scope() == RotationScope.Scope.ALL) {
+            report.listedAll();
+        }
         // The daily run goes through apps in name order, each with all its secrets (conflicts are per app), and
         // starts no new app once the budget would be passed: the rest goes to the next invocation.
         TimeBudget time = TimeBudget.of(ticker, budget, deadline);
@@ -131,6 +134,9 @@ public class CertificateRotation {
         report.notices().forEach(with::notice);
         if (report.continueAfter() != null) {
             with.continueAfter(report.continueAfter());
+        }
+        if (report.listedAll()) {
+            with.listedAll();
         }
         report.entries().stream()
                 .filter(e -> e.outcome() == Outcome.REJECTED && e.app() != null && e.check() != null && !"configuration".equals(e.check()))

@@ -33,6 +33,9 @@ public interface RotationConfig {
     @WithDefault("4m")
     Duration timeBudget();
 
-    /** The Lambda function that goes on with a daily run: this function itself, from AWS_LAMBDA_FUNCTION_NAME. */
+    /**
+     * The Lambda function that goes on with a daily run: the template sets it to this function's live alias (the only
+     * one its role may invoke); unset, this function itself by its unqualified name (AWS_LAMBDA_FUNCTION_NAME).
+     */
     Optional<String> continuationFunction();
 }

@@ -17,7 +17,8 @@ import io.domainautomation.logic.tls.CertificateIdentity;
  */
 public record RotationReport(String trigger, boolean dryRun, List<Entry> entries,
         @JsonInclude(JsonInclude.Include.NON_NULL) String continueAfter, @JsonIgnore List<Notice> notices,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Map<String, Object>> eventsUnpublished) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Map<String, Object>> eventsUnpublished,
+        @JsonIgnore boolean listedAll) {
 
     public enum Outcome {
         ROTATED("rotated"), WOULD_ROTATE("would-rotate"), UNCHANGED("unchanged"), REJECTED("rejected"),
@@ -58,7 +59,7 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
 
     /** The same report, saying which of its events could not be published. */
     public RotationReport withEventsUnpublished(List<Map<String, Object>> unpublished) {
-        return new RotationReport(trigger, dryRun, entries, continueAfter, notices, unpublished);
+        return new RotationReport(trigger, dryRun, entries, continueAfter, notices, unpublished, listedAll);
     }
 
     public static Builder builder(String trigger, boolean dryRun) {
@@ -82,6 +83,7 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
         private final List<Entry> entries = new ArrayList<>();
         private final List<Notice> notices = new ArrayList<>();
         private String continueAfter;
+        private boolean listedAll;
 
         private Builder(String trigger, boolean dryRun) {
             this.trigger = trigger;
@@ -105,8 +107,14 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
             return this;
         }
 
+        /** The run listed every managed secret (a run over all of them whose listing succeeded). */
+        public Builder listedAll() {
+            listedAll = true;
+            return this;
+        }
+
         public RotationReport build() {
-            return new RotationReport(trigger, dryRun, entries, continueAfter, notices, List.of());
+            return new RotationReport(trigger, dryRun, entries, continueAfter, notices, List.of(), listedAll);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.domainautomation.logic.rotation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.KeyPair;
@@ -108,6 +109,34 @@ class RotationCoreTest {
         assertEquals(List.of(Outcome.FAILED), outcomes(report));
         assertEquals("secrets-manager", report.entries().get(0).check());
         assertEquals(0, world.scalingo.calls("updateDomain"));
+    }
+
+    /**
+     * RotationNotRunAlarm counts completed full runs (FullRunsCompleted, emitted when a report says it listed every
+     * secret and was not handed on): a run whose listing failed did not look at anything and must not count.
+     */
+    @Test
+    void onlyARunOverAllSecretsThatListedThemSaysSo() {
+        secret("certs/shop", Duration.ofDays(90), Map.of(CertificateStore.APP_TAG, "shop"));
+        assertTrue(run().listedAll());
+
+        world.secrets.faults(new Faults() {
+            @Override
+            public void before(String call) {
+                if (call.equals("secrets.listManaged")) {
+                    throw new ServiceFailure("Secrets Manager ListSecrets", "InternalServiceError",
+                            ServiceFailure.Kind.TRANSIENT, null);
+                }
+            }
+        });
+        RotationReport failed = run();
+        assertEquals(List.of(Outcome.FAILED), outcomes(failed));
+        assertFalse(failed.listedAll(), "a run that could not list the secrets is not a completed run");
+        world.secrets.faults(Faults.NONE);
+
+        String arn = secret("certs/shop", Duration.ofDays(120), Map.of(CertificateStore.APP_TAG, "shop"));
+        assertFalse(world.rotation.run(RotationScope.secret(arn, false, "test"), Duration.ofMinutes(4), world.invocationDeadline()).listedAll(),
+                "a secret-change run looks at one app's secrets");
     }
 
     @Test
