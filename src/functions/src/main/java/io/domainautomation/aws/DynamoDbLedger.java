@@ -11,9 +11,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -57,11 +59,17 @@ public class DynamoDbLedger implements CleanupLedger {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
-    private final Instance<DynamoDbClient> dynamo;
+    private final Supplier<DynamoDbClient> dynamo;
     private final LedgerConfig config;
     private final ObjectMapper json;
 
+    @Inject
     DynamoDbLedger(Instance<DynamoDbClient> dynamo, LedgerConfig config, ObjectMapper json) {
+        this(dynamo::get, config, json);
+    }
+
+    /** On a client of one's own (the fidelity runs give it a retry policy of their own). */
+    DynamoDbLedger(Supplier<DynamoDbClient> dynamo, LedgerConfig config, ObjectMapper json) {
         this.dynamo = dynamo;
         this.config = config;
         this.json = json;

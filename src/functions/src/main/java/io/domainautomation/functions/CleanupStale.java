@@ -101,6 +101,9 @@ public class CleanupStale {
             metrics.emit("ScanOverdue", "Count", 1, Map.of("Function", NAME));
         }
         if (state.done()) {
+            // ScanNotCompletedAlarm's metric: a scan that got to its end, whatever it found (no completed scan for two
+            // days is a cleanup stopped: failing invocations, a lost schedule, a scan paused for good).
+            metrics.emit("ScansCompleted", "Count", 1, Map.of("Function", NAME));
             metrics.emit("StaleCandidates", "Count", state.candidates(), Map.of("Function", NAME));
             metrics.emit("StaleDomainsMarked", "Count", state.markedTotal(), Map.of("Function", NAME));
             metrics.emit("StaleDomainsRemoved", "Count", state.removed().size(), Map.of("Function", NAME));

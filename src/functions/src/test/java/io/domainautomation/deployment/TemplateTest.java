@@ -511,6 +511,11 @@ class TemplateTest {
         assertEquals("FullRunsCompleted", notRun.get("MetricName").asText());
         assertEquals("breaching", notRun.get("TreatMissingData").asText());
         assertEquals(2, notRun.get("EvaluationPeriods").asInt(), "two days without a completed run");
+        // The cleanup alike: a scan whose invocations all fail reports no ScanOverdue, and must still be seen.
+        JsonNode notCompleted = resources.get("ScanNotCompletedAlarm").get("Properties");
+        assertEquals("ScansCompleted", notCompleted.get("MetricName").asText());
+        assertEquals("breaching", notCompleted.get("TreatMissingData").asText());
+        assertEquals(86400 * 2, notCompleted.get("Period").asInt() * notCompleted.get("EvaluationPeriods").asInt());
     }
 
     @Test

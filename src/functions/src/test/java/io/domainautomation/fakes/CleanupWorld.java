@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import io.domainautomation.logic.AppHosts;
 import io.domainautomation.logic.cleanup.CleanupConfig;
 import io.domainautomation.logic.cleanup.CleanupInvocation;
+import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.logic.cleanup.CleanupRuns;
 import io.domainautomation.logic.cleanup.CleanupScan;
 import io.domainautomation.logic.cleanup.DomainLook;
@@ -109,11 +111,20 @@ public final class CleanupWorld {
     public final CleanupInvocation invocation;
 
     public CleanupWorld() {
+        this(UnaryOperator.identity());
+    }
+
+    /**
+     * @param ledgerSeen what the core is given for {@link #ledger}: the ledger itself, or (fidelity runs) a mirror that
+     *            also makes each call on a real ledger and compares the answers
+     */
+    public CleanupWorld(UnaryOperator<CleanupLedger> ledgerSeen) {
+        CleanupLedger seen = ledgerSeen.apply(ledger);
         DomainLook looks = new DomainLook(dns, settings, clock);
-        StaleRemoval removal = new StaleRemoval(scalingo, ledger, looks, settings, clock);
-        CleanupScan scan = new CleanupScan(scalingo, scalingo, looks, removal, settings, ledger, clock, clock,
+        StaleRemoval removal = new StaleRemoval(scalingo, seen, looks, settings, clock);
+        CleanupScan scan = new CleanupScan(scalingo, scalingo, looks, removal, settings, seen, clock, clock,
                 new AppHosts("https://api.osc-fr1.scalingo.com", Optional.empty()));
-        runs = new CleanupRuns(scan, ledger, settings, scalingo, events, clock, clock);
+        runs = new CleanupRuns(scan, seen, settings, scalingo, events, clock, clock);
         invocation = new CleanupInvocation(runs, continuations, settings, clock, clock);
     }
 

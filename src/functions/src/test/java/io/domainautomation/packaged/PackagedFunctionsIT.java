@@ -348,6 +348,9 @@ class PackagedFunctionsIT {
         assertTrue(answer.get("dryRun").asBoolean());
         assertTrue(answer.get("appsScanned").asInt() >= 1);
         assertTrue(sandbox.domainNames("acme").containsKey("old.acme.example"), "a dry run removed nothing");
+        List<JsonNode> records = jsonLogRecords(Files.readString(Path.of("target/packaged-cleanup-stale.log")));
+        assertTrue(records.stream().anyMatch(r -> r.has("_aws") && r.path("ScansCompleted").asInt() == 1),
+                "a scan that ended says so (ScanNotCompletedAlarm's metric)");
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,7 @@ import io.domainautomation.logic.InvalidInput;
 import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.cleanup.CleanupEvents;
 import io.domainautomation.logic.cleanup.CleanupInvocation;
+import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.logic.cleanup.CleanupRequest;
 import io.domainautomation.logic.cleanup.CleanupRuns;
 import io.domainautomation.logic.cleanup.StaleRules;
@@ -123,7 +125,7 @@ public final class CleanupSimulation {
 
     private final long seed;
     private final Random random;
-    private final CleanupWorld world = new CleanupWorld();
+    private final CleanupWorld world;
     private final Tally tally = new Tally();
     private final List<String> trace = new ArrayList<>();
     private final Map<String, Truth> truths = new TreeMap<>();
@@ -140,6 +142,8 @@ public final class CleanupSimulation {
     private int scheduledStarts;
     /** Domains cleanup unlinked and no restore has linked again: app + " " + name. */
     private final Set<String> removedPendingRestore = new HashSet<>();
+    /** The apps of the unlinks of each scan, one entry per unlink. */
+    private final Map<String, List<String>> unlinksByScan = new HashMap<>();
     /** Every cleanup unlink, app + " " + name, as many times as it happened. */
     private final Map<String, Integer> unlinks = new HashMap<>();
     /**
@@ -159,14 +163,23 @@ public final class CleanupSimulation {
     /** The function's Lambda timeout in this history: from 20 s to Lambda's 15 minutes. */
     private Duration lambdaTimeout = Duration.ofMinutes(15);
 
-    private CleanupSimulation(long seed) {
+    private CleanupSimulation(long seed, UnaryOperator<CleanupLedger> ledgerSeen) {
         this.seed = seed;
         this.random = new Random(seed);
+        this.world = new CleanupWorld(ledgerSeen);
     }
 
     /** Runs one history; throws {@link Violation} on the first broken invariant. */
     public static Tally run(long seed) {
-        CleanupSimulation simulation = new CleanupSimulation(seed);
+        return run(seed, UnaryOperator.identity());
+    }
+
+    /**
+     * Runs one history with the core seeing {@code ledgerSeen} of the in-memory ledger (a fidelity run: a mirror onto
+     * the real ledger); the history, its faults and its checks are the same as {@link #run(long)}'s.
+     */
+    public static Tally run(long seed, UnaryOperator<CleanupLedger> ledgerSeen) {
+        CleanupSimulation simulation = new CleanupSimulation(seed, ledgerSeen);
         simulation.history();
         simulation.tally.histories = 1;
         return simulation.tally;
@@ -713,6 +726,18 @@ public final class CleanupSimulation {
         var tombstone = world.ledger.tombstones().get(key);
         if (tombstone == null) {
             throw violation("removed " + key + " without its tombstone");
+        }
+        // The caps in force at each unlink hold, even when an operator lowered them after the scan planned.
+        List<String> ofScan = unlinksByScan.computeIfAbsent(tombstone.scanId(), s -> new ArrayList<>());
+        ofScan.add(app);
+        if (ofScan.size() > world.settings.maxRemovalsPerRun) {
+            throw violation("removed " + key + ": removal " + ofScan.size() + " of scan " + tombstone.scanId()
+                    + ", above the run cap of " + world.settings.maxRemovalsPerRun);
+        }
+        long ofApp = ofScan.stream().filter(app::equals).count();
+        if (ofApp > world.settings.maxRemovalsPerApp) {
+            throw violation("removed " + key + ": removal " + ofApp + " of " + app + " by scan " + tombstone.scanId()
+                    + ", above the cap of " + world.settings.maxRemovalsPerApp + " per app");
         }
         // Announced before acted on: its mark, with the date its sightings started, was published before the removal.
         boolean marked = world.events.published().stream().anyMatch(e -> e.detailType().equals(CleanupEvents.DOMAIN_MARKED_STALE)

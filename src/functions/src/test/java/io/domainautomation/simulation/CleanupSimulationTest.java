@@ -46,7 +46,8 @@ class CleanupSimulationTest {
             Map.entry(980L, "an app no invocation had time for was tried for ever"),
             Map.entry(1358L, "a second removal of a restored name overwrote the tombstone holding its pending announcement"),
             Map.entry(1434L, "a restore into a name another app holds claimed success and deleted the tombstone"),
-            Map.entry(2527L, "a removal confirmed under a shorter confirmation period than the one in force at the unlink"));
+            Map.entry(2527L, "a removal confirmed under a shorter confirmation period than the one in force at the unlink"),
+            Map.entry(3137L, "caps lowered while a scan was removing were not checked again at the unlink"));
 
     @Test
     void everyKeptSeedStillHoldsItsInvariants() {

@@ -21,6 +21,8 @@ public final class SandboxFaults {
     private int nextDrops;
     private int nextSlow;
     private int nextLostReplies;
+    private int nextDynamoFailures;
+    private int nextDynamoLostReplies;
     private String html5xxBody;
     private Integer retryAfterSeconds;
     private final java.util.Set<String> failingApps = new java.util.HashSet<>();
@@ -34,6 +36,7 @@ public final class SandboxFaults {
         serverErrorRate = dropRate = slowRate = 0;
         slowMillis = 15_000;
         next429 = next5xx = nextDrops = nextSlow = nextLostReplies = 0;
+        nextDynamoFailures = nextDynamoLostReplies = 0;
         html5xxBody = null;
         retryAfterSeconds = null;
         failingApps.clear();
@@ -84,6 +87,37 @@ public final class SandboxFaults {
 
     synchronized boolean appFails(String app) {
         return failingApps.contains(app);
+    }
+
+    /**
+     * The next {@code count} DynamoDB requests are answered 500 InternalServerError without reaching DynamoDB (nothing
+     * applied); give at least the client's attempts to make one call fail after its retries.
+     */
+    public synchronized SandboxFaults dynamoFailNext(int count) {
+        nextDynamoFailures = count;
+        return this;
+    }
+
+    /** The next {@code count} DynamoDB requests reach DynamoDB (applied), and their answer is replaced by a 500. */
+    public synchronized SandboxFaults dynamoLoseNextReplies(int count) {
+        nextDynamoLostReplies = count;
+        return this;
+    }
+
+    synchronized boolean drawDynamoFailure() {
+        if (nextDynamoFailures > 0) {
+            nextDynamoFailures--;
+            return true;
+        }
+        return false;
+    }
+
+    synchronized boolean drawDynamoLostReply() {
+        if (nextDynamoLostReplies > 0) {
+            nextDynamoLostReplies--;
+            return true;
+        }
+        return false;
     }
 
     /** The SQS endpoint answers 500 to everything, until reset. */

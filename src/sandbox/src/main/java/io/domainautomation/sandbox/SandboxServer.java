@@ -134,7 +134,7 @@ public final class SandboxServer implements AutoCloseable {
                 if (denied.isPresent()) {
                     reply = denied.get();
                 } else if (target.startsWith("DynamoDB_")) {
-                    reply = dynamo.forward(exchange.getRequestHeaders(), body);
+                    reply = dynamoWithFaults(exchange.getRequestHeaders(), body);
                 } else if (target.startsWith("AWSEvents.")) {
                     reply = eventBridge.handle(target, authorization, body);
                 } else if (target.startsWith("AmazonSQS.")) {
@@ -211,6 +211,16 @@ public final class SandboxServer implements AutoCloseable {
                 .filter(pair -> pair.startsWith("Qualifier=")).map(pair -> pair.substring("Qualifier=".length())).findFirst());
         IamRequests.Call call = iamRequests.lambdaInvoke(function, qualifier);
         return iam.authorize(accessKey, call.action(), call.resources()).map(denial -> IamRequests.deniedRestJson(denial.message()));
+    }
+
+    /** DynamoDB passed on to dynalite, unless a fault injected for it fails the request before or after (SandboxFaults). */
+    private Reply dynamoWithFaults(com.sun.net.httpserver.Headers headers, String body) {
+        String failed = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\"injected by the sandbox\"}";
+        if (state.faults().drawDynamoFailure()) {
+            return new Reply(500, "application/x-amz-json-1.0", failed, java.util.Map.of());
+        }
+        Reply forwarded = dynamo.forward(headers, body);
+        return state.faults().drawDynamoLostReply() ? new Reply(500, "application/x-amz-json-1.0", failed, java.util.Map.of()) : forwarded;
     }
 
     /** Lambda's Invoke (REST-JSON): asynchronous invocations are recorded for the test or benchmark to run. */

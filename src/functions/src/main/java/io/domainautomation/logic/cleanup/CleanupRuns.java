@@ -185,6 +185,7 @@ public class CleanupRuns {
         if (timeForOneMoreCall(deadline)) {
             renewClaim(after);
         }
+        recordProgress(step.progress(), deadline);
         List<DomainEvent> unpublished = after.outbox().isEmpty() ? List.of() : events.publish(after.outbox(), deadline);
         if (unpublished.size() < after.outbox().size() && timeForOneMoreCall(deadline)) {
             after = emptied(after, unpublished);
@@ -205,6 +206,23 @@ public class CleanupRuns {
         }
         return new Outcome(Optional.of(after), published, unpublished, Optional.empty(), paused,
                 step.goOnAfterSave() && after.outbox().isEmpty() && paused.isEmpty());
+    }
+
+    /**
+     * The Let's Encrypt watch's records of what the saved step saw (its events are in the saved outbox). Best effort: a
+     * record not written is seen again by the next scan, which announces the same change again under the same id.
+     */
+    private void recordProgress(List<CleanupScan.ProgressChange> changes, Deadline deadline) {
+        for (CleanupScan.ProgressChange change : changes) {
+            if (!timeForOneMoreCall(deadline)) {
+                return;
+            }
+            try {
+                change.next().ifPresentOrElse(ledger::rememberProgress, () -> ledger.forgetProgress(change.app(), change.domain()));
+            } catch (LedgerUnavailable e) {
+                // see above
+            }
+        }
     }
 
     /**

@@ -86,6 +86,7 @@ public class CleanupScan {
         TimeBudget time = TimeBudget.of(ticker, budget, invocation);
         ScanState.Builder state = from.toBuilder().invocationStarted();
         List<DomainEvent> events = new ArrayList<>();
+        List<ProgressChange> progress = new ArrayList<>();
         if (config.dryRun() && !state.dryRun()) {
             state.dryRunFromNowOn().error("dry run switched on during the scan: nothing more is removed");
         }
@@ -94,19 +95,19 @@ public class CleanupScan {
             state.dryRunFromNowOn().error("an invocation asked for a dry run: nothing more is removed by this scan");
         }
         if (state.phase() == ScanState.Phase.SCANNING) {
-            if (!scanApps(state, events, time, invocation)) {
-                return new Step(state.build(), events, state.paused(), false);
+            if (!scanApps(state, events, progress, time, invocation)) {
+                return new Step(state.build(), events, state.paused(), false, progress);
             }
             if (!state.planned().isEmpty() && !state.dryRun()) {
                 // The plan is saved before the first removal: a removal done by an invocation whose save then fails
                 // is found again by the next one (gone, with this scan's tombstone), settled and announced.
-                return new Step(state.build(), events, state.paused(), true);
+                return new Step(state.build(), events, state.paused(), true, progress);
             }
         }
         if (state.phase() == ScanState.Phase.REMOVING) {
             removal.removeConfirmed(state, events, time, invocation);
         }
-        return new Step(state.build(), events, state.paused(), false);
+        return new Step(state.build(), events, state.paused(), false, progress);
     }
 
     /**
@@ -114,14 +115,26 @@ public class CleanupScan {
      * wait for its next scheduled start rather than be handed on at once, if it should, and whether the step ended only
      * to be saved (the removal plan) and the same invocation may go on with the next once it is.
      */
-    public record Step(ScanState state, List<DomainEvent> events, Optional<String> paused, boolean goOnAfterSave) {
+    public record Step(ScanState state, List<DomainEvent> events, Optional<String> paused, boolean goOnAfterSave,
+            List<ProgressChange> progress) {
         public Step {
             events = List.copyOf(events);
+            progress = List.copyOf(progress);
         }
     }
 
+    /**
+     * A change of the Let's Encrypt watch's record of a domain ({@code next} empty: forgotten), written only once the
+     * step that saw it is saved with its events: a step whose save fails is done again, sees the same change and
+     * announces it again (under the same id), where a record written before would have said "announced" for an
+     * event that was never kept.
+     */
+    public record ProgressChange(String app, String domain, Optional<CertificateProgress> next) {
+    }
+
     /** @return true when every app is scanned */
-    private boolean scanApps(ScanState.Builder state, List<DomainEvent> events, TimeBudget time, Deadline invocation) {
+    private boolean scanApps(ScanState.Builder state, List<DomainEvent> events, List<ProgressChange> progress, TimeBudget time,
+            Deadline invocation) {
         String resumeAfter = state.lastApp();
         Map<String, Map<String, StaleRecord>> remembered = ledger.allStaleRecords();
         Map<String, Map<String, CertificateProgress>> certificates = ledger.allCertificateProgress();
@@ -135,7 +148,7 @@ public class CleanupScan {
             }
             try {
                 scanApp(app, remembered.getOrDefault(app.name(), Map.of()), certificates.getOrDefault(app.name(), Map.of()),
-                        state, events, invocation);
+                        state, events, progress, invocation);
                 state.appScanned(app.name());
             } catch (DomainLook.OutOfTime e) {
                 // the rest of this app in the next invocation; an invocation that cannot look at even one domain of it
@@ -170,7 +183,7 @@ public class CleanupScan {
     }
 
     private void scanApp(App app, Map<String, StaleRecord> staleRecords, Map<String, CertificateProgress> certificates,
-            ScanState.Builder state, List<DomainEvent> events, Deadline deadline) {
+            ScanState.Builder state, List<DomainEvent> events, List<ProgressChange> progress, Deadline deadline) {
         List<Domain> domains = scalingo.listDomains(app.name(), deadline);
         Map<String, StaleRecord> remembered = new HashMap<>(staleRecords);
         Map<String, CertificateProgress> awaited = new HashMap<>(certificates);
@@ -191,7 +204,7 @@ public class CleanupScan {
                 throw DomainLook.OutOfTime.partWay("no time left in this invocation for " + domain.name());
             }
             watchCertificate(app.name(), domain, Optional.ofNullable(awaited.remove(domain.name())), appHost, state,
-                    events, now);
+                    events, progress, now);
             DomainLook.Look look = looks.look(domain, appHost, appAnswers, now, deadline);
             DomainVerdict verdict = look.verdict();
             state.domainExamined(verdict.rules());
@@ -234,11 +247,11 @@ public class CleanupScan {
 
     /** The ledger's record of the domain's Let's Encrypt certificate brought up to date; issued or stuck announced. */
     private void watchCertificate(String app, Domain domain, Optional<CertificateProgress> previous, String appHost,
-            ScanState.Builder state, List<DomainEvent> events, Instant now) {
+            ScanState.Builder state, List<DomainEvent> events, List<ProgressChange> progress, Instant now) {
         LetsencryptWatch.Observation seen = LetsencryptWatch.observe(previous, app, domain, now, config.gracePeriod(),
                 config.validationStuckAfter());
         if (seen.changed()) {
-            seen.next().ifPresentOrElse(ledger::rememberProgress, () -> ledger.forgetProgress(app, domain.name()));
+            progress.add(new ProgressChange(app, domain.name(), seen.next()));
         }
         switch (seen.announce()) {
             case ISSUED -> events.add(CleanupEvents.certificateIssued(app, domain, previous, state.scanId()));

@@ -170,6 +170,9 @@ public class StaleRemoval {
         if (!StaleRules.inScope(planned.app(), config.appsAllowList().orElse(List.of()), config.appsPrefix().orElse(null))) {
             return kept(planned, state, "out-of-scope"); // the scope was narrowed since the scan
         }
+        if (state.removedSoFar(null) >= config.maxRemovalsPerRun() || state.removedSoFar(planned.app()) >= config.maxRemovalsPerApp()) {
+            return kept(planned, state, "cap"); // the caps were lowered since the scan planned its removals
+        }
         DomainLook.Look last = looks.look(domain, planned.appHost(), appAnswers, clock.instant(), deadline);
         if (!last.verdict().candidate() || !last.verdict().rules().equals(planned.rules())) {
             return kept(planned, state, "changed-since-scan");

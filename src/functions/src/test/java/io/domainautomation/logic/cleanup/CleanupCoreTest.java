@@ -2,6 +2,7 @@ package io.domainautomation.logic.cleanup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -15,8 +16,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.domainautomation.fakes.CleanupWorld;
+import io.domainautomation.fakes.Faults;
 import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.events.DomainEvent;
+import io.domainautomation.logic.port.ScalingoException;
 
 /**
  * cleanup-stale's core on the in-memory ports, without Quarkus: the scan, the confirmation over time, the removal
@@ -83,6 +87,33 @@ class CleanupCoreTest {
         assertEquals(List.of("Domain Removed"), types(second));
         assertEquals(List.of(), world.scalingo.domainNames("shop"));
         assertTrue(world.ledger.tombstones().containsKey("shop old.acme.example"), "the removal's tombstone is kept");
+    }
+
+    @Test
+    void capsLoweredWhileAScanIsRemovingHoldAtTheNextUnlink() {
+        world.settings.maxRemovalsPerApp = 2;
+        world.scalingo.seedDomain("shop", "old1.acme.example", daysAgo(60));
+        world.scalingo.seedDomain("shop", "old2.acme.example", daysAgo(60));
+        scan();
+        world.clock.advance(Duration.ofDays(8));
+        boolean[] lowered = { false };
+        world.scalingo.faults(new Faults() {
+            @Override
+            public void before(String call) {
+                if (call.equals("scalingo.unlinkDomain") && !lowered[0]) {
+                    lowered[0] = true;
+                    // the operator lowers the cap while the removals are under way; this unlink fails, tried again later
+                    world.settings.maxRemovalsPerApp = 1;
+                    throw ScalingoException.reply(503, "service unavailable");
+                }
+            }
+        });
+        Scan second = scan();
+        assertTrue(lowered[0]);
+        assertEquals(List.of("Domain Removed"), types(second));
+        assertEquals(1, world.scalingo.domainNames("shop").size(), "one removal, the lowered cap");
+        assertTrue(second.state().orElseThrow().keptDetails().stream().anyMatch(k -> k.reason().equals("cap")),
+                second.state().toString());
     }
 
     @Test
@@ -191,5 +222,31 @@ class CleanupCoreTest {
         long stuck = java.util.stream.Stream.of(first, second, third).flatMap(o -> o.events().stream())
                 .filter(e -> e.detailType().equals(CleanupEvents.VALIDATION_STUCK)).count();
         assertEquals(1, stuck);
+    }
+
+    /**
+     * The watch's record says "announced" only once the step that saw the change is saved with its event: a step whose
+     * save fails is done again by Lambda's retry, which announces what the failed one saw.
+     */
+    @Test
+    void aStuckCertificateSeenByAStepWhoseSaveFailedIsAnnouncedByTheRetry() throws Exception {
+        world.scalingo.seedDomain("shop", "pending.acme.example", daysAgo(3)); // awaited for 3 days: stuck
+        boolean[] failed = { false };
+        world.ledger.faults(new Faults() {
+            @Override
+            public void before(String call) {
+                if (call.equals("ledger.saveScan") && !failed[0]) {
+                    failed[0] = true;
+                    throw new LedgerUnavailable("ledger: saveScan: ThrottlingException", true, null);
+                }
+            }
+        });
+        assertThrows(LedgerUnavailable.class, () -> world.invocation.handle(new CleanupRequest.Start(false), world.invocationDeadline()));
+        assertTrue(failed[0]);
+        assertEquals(List.of(), world.events.published(), "nothing published by the failed step");
+
+        Scan retried = scan(); // Lambda's retry of the same start, a minute later
+        assertEquals(1, retried.events().stream().filter(e -> e.detailType().equals(CleanupEvents.VALIDATION_STUCK)).count(),
+                retried.events().toString());
     }
 }
