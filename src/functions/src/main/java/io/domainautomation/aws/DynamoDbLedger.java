@@ -103,6 +103,8 @@ public class DynamoDbLedger implements CleanupLedger {
             Map<String, AttributeValue> from = startKey;
             QueryResponse page = call(action, () -> dynamo.get().query(q -> q
                     .tableName(config.table())
+                    // Strongly consistent: what a scan reads right before a decision (an unlink) is what was written.
+                    .consistentRead(true)
                     .keyConditionExpression(prefix.isEmpty() ? "pk = :pk" : "pk = :pk AND begins_with(sk, :prefix)")
                     .expressionAttributeValues(prefix.isEmpty() ? Map.of(":pk", s(partition))
                             : Map.of(":pk", s(partition), ":prefix", s(prefix)))
@@ -191,7 +193,7 @@ public class DynamoDbLedger implements CleanupLedger {
     @Override
     public Optional<Tombstone> tombstone(String app, String domain) {
         Map<String, AttributeValue> item = call("read the tombstone of " + domain + " of " + app,
-                () -> dynamo.get().getItem(g -> g.tableName(config.table()).key(key("APP#" + app, REMOVED + domain))
+                () -> dynamo.get().getItem(g -> g.tableName(config.table()).consistentRead(true).key(key("APP#" + app, REMOVED + domain))
                         .consistentRead(true))).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();

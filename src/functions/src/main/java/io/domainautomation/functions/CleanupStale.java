@@ -100,10 +100,13 @@ public class CleanupStale {
             // a scan longer than its period: more apps than the rate budget lets one scan look at in a day
             metrics.emit("ScanOverdue", "Count", 1, Map.of("Function", NAME));
         }
-        if (state.done()) {
-            // ScanNotCompletedAlarm's metric: a scan that got to its end, whatever it found (no completed scan for two
-            // days is a cleanup stopped: failing invocations, a lost schedule, a scan paused for good).
+        if (state.done() && scanned.unpublished().isEmpty()) {
+            // ScanNotCompletedAlarm's metric: a scan that got to its end with every event out, whatever it found (none
+            // for two days is a cleanup stopped: failing invocations, a lost schedule, a scan paused for good, events
+            // that cannot be published).
             metrics.emit("ScansCompleted", "Count", 1, Map.of("Function", NAME));
+        }
+        if (state.done()) {
             metrics.emit("StaleCandidates", "Count", state.candidates(), Map.of("Function", NAME));
             metrics.emit("StaleDomainsMarked", "Count", state.markedTotal(), Map.of("Function", NAME));
             metrics.emit("StaleDomainsRemoved", "Count", state.removed().size(), Map.of("Function", NAME));

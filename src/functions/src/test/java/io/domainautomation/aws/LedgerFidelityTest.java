@@ -111,6 +111,7 @@ class LedgerFidelityTest {
             try {
                 tally.add(CleanupSimulation.run(seed, model -> mirror[0] = new MirroredLedger((InMemoryCleanupLedger) model, real,
                         wire, ATTEMPTS, asCleanupStale)));
+                mirror[0].compareStored(); // the history over (its faults stopped): everything both hold, read back
             } catch (MirroredLedger.Divergence divergence) {
                 throw new AssertionError("seed " + seed + ": the model and DynamoDB answered differently: "
                         + divergence.getMessage() + "\nreplay: ./mvnw -pl src/functions -am test -Dtest=LedgerFidelityTest"
@@ -120,8 +121,9 @@ class LedgerFidelityTest {
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertEquals(histories, tally.histories);
-        assertTrue(counts.compared > 0 && counts.failedAtTheWire > 0 && counts.lostAtTheWire > 0,
-                "the histories compare answers and meet faults at the wire: " + describe(counts));
+        assertTrue(counts.compared > 0 && counts.failedAtTheWire > 0 && counts.lostAtTheWire > 0
+                && counts.conditionOnRetryCompared > 0 && counts.storedCompared > 0,
+                "the histories compare answers, meet every kind of fault at the wire and compare what is stored: " + describe(counts));
         Files.createDirectories(Path.of("target/reliability"));
         Files.writeString(Path.of("target/reliability/fidelity.md"), String.format(Locale.ROOT, """
                 ### Fidelity: the model's ledger against DynamoDB
@@ -138,7 +140,10 @@ class LedgerFidelityTest {
     private static String describe(MirroredLedger.Counts counts) {
         return String.format(Locale.ROOT, "%d answers compared without a fault, %d after a lost reply met the change on the SDK's retry;"
                 + " %d calls failed at the wire on every attempt (the adapter failing transiently, as the model does), %d replies"
-                + " lost at the wire after the change was applied, %d calls not made (the process killed before them)",
-                counts.compared, counts.conditionOnRetryCompared, counts.failedAtTheWire, counts.lostAtTheWire, counts.notMadeKilled);
+                + " lost at the wire after the change was applied, %d calls not made (the process killed before them); at the end"
+                + " of each history, what both hold read back and compared (%d reads: every stale and certificate record, every"
+                + " scan, every tombstone named)",
+                counts.compared, counts.conditionOnRetryCompared, counts.failedAtTheWire, counts.lostAtTheWire, counts.notMadeKilled,
+                counts.storedCompared);
     }
 }

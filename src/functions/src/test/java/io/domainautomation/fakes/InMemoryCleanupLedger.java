@@ -60,6 +60,11 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
         return runningScan != null && runningUntil > now.getEpochSecond() ? Optional.of(runningScan) : Optional.empty();
     }
 
+    /** A scan's stored state, read without a fault (for checks). */
+    public synchronized Optional<ScanState> scanState(String scanId) {
+        return Optional.ofNullable(scans.get(scanId)).map(StoredScan::state);
+    }
+
     /** Every tombstone, by {@code app domain}. */
     public synchronized Map<String, Tombstone> tombstones() {
         return Map.copyOf(tombstones);

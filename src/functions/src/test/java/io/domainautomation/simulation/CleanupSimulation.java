@@ -727,7 +727,19 @@ public final class CleanupSimulation {
         if (tombstone == null) {
             throw violation("removed " + key + " without its tombstone");
         }
-        // The caps in force at each unlink hold, even when an operator lowered them after the scan planned.
+        // The caps in force at each unlink hold, even when an operator lowered them after the scan planned: as at
+        // planning, a plan above the run cap removes nothing, a plan above an app's cap nothing of that app.
+        world.ledger.scanState(tombstone.scanId()).ifPresent(scan -> {
+            if (scan.plannedTotal() > world.settings.maxRemovalsPerRun) {
+                throw violation("removed " + key + " by a scan that planned " + scan.plannedTotal()
+                        + " removals, above the run cap of " + world.settings.maxRemovalsPerRun);
+            }
+            long plannedOfApp = scan.planned().stream().filter(p -> p.app().equals(app)).count();
+            if (plannedOfApp > world.settings.maxRemovalsPerApp) {
+                throw violation("removed " + key + " by a scan that planned " + plannedOfApp + " removals of " + app
+                        + ", above the cap of " + world.settings.maxRemovalsPerApp + " per app");
+            }
+        });
         List<String> ofScan = unlinksByScan.computeIfAbsent(tombstone.scanId(), s -> new ArrayList<>());
         ofScan.add(app);
         if (ofScan.size() > world.settings.maxRemovalsPerRun) {

@@ -57,6 +57,7 @@ public final class MirroredLedger implements CleanupLedger {
         public long lostAtTheWire;
         public long conditionOnRetryCompared;
         public long notMadeKilled;
+        public long storedCompared;
 
         public void add(Counts other) {
             compared += other.compared;
@@ -64,6 +65,7 @@ public final class MirroredLedger implements CleanupLedger {
             lostAtTheWire += other.lostAtTheWire;
             conditionOnRetryCompared += other.conditionOnRetryCompared;
             notMadeKilled += other.notMadeKilled;
+            storedCompared += other.storedCompared;
         }
     }
 
@@ -86,6 +88,9 @@ public final class MirroredLedger implements CleanupLedger {
     private final int attempts;
     private final Function<Supplier<Object>, Object> asCaller;
     private final Counts counts = new Counts();
+    /** Every (app, domain) and scan id a call named: what {@link #compareStored()} reads back on both sides. */
+    private final java.util.Set<java.util.List<String>> names = new java.util.LinkedHashSet<>();
+    private final java.util.Set<String> scanIds = new java.util.LinkedHashSet<>();
 
     /**
      * @param attempts how many requests the real client makes for one call at most (its retries included)
@@ -102,6 +107,43 @@ public final class MirroredLedger implements CleanupLedger {
 
     public Counts counts() {
         return counts;
+    }
+
+    /**
+     * What both ledgers hold now, read back through each (faults off): every stale record, certificate record, the last
+     * scan, each scan's state and each tombstone any call named. Writes answer nothing, so a write that went wrong, or a
+     * change a lost reply left different, shows here if no later call read it.
+     */
+    public void compareStored() {
+        model.takeLastFault();
+        check("stored stale records", model::allStaleRecords, real::allStaleRecords);
+        check("stored certificate records", model::allCertificateProgress, real::allCertificateProgress);
+        check("stored last scan", model::lastScan, real::lastScan);
+        for (String scanId : scanIds) {
+            check("stored scan " + scanId, () -> model.scan(scanId), () -> real.scan(scanId));
+        }
+        for (java.util.List<String> name : names) {
+            check("stored tombstone of " + name, () -> model.tombstone(name.get(0), name.get(1)),
+                    () -> real.tombstone(name.get(0), name.get(1)));
+        }
+    }
+
+    private void check(String what, Supplier<?> onModel, Supplier<?> onReal) {
+        counts.storedCompared++;
+        Outcome modelOutcome;
+        try {
+            modelOutcome = new Outcome(onModel.get(), null);
+        } catch (RuntimeException e) {
+            modelOutcome = new Outcome(null, e);
+        }
+        if (model.takeLastFault() != FaultPhase.NONE) {
+            throw new IllegalStateException("compareStored with the simulation's faults still on");
+        }
+        compare(what, modelOutcome, onReal(onReal));
+    }
+
+    private void named(String app, String domain) {
+        names.add(java.util.List.of(app, domain));
     }
 
     private <T> T mirror(String call, Supplier<T> onModel, Supplier<T> onReal) {
@@ -217,17 +259,20 @@ public final class MirroredLedger implements CleanupLedger {
 
     @Override
     public void remember(StaleRecord record) {
+        named(record.app(), record.domain());
         mirror("remember " + record, () -> { model.remember(record); return done(); }, () -> { real.remember(record); return done(); });
     }
 
     @Override
     public void forget(String app, String domain) {
+        named(app, domain);
         mirror("forget " + app + " " + domain, () -> { model.forget(app, domain); return done(); },
                 () -> { real.forget(app, domain); return done(); });
     }
 
     @Override
     public void markAnnounced(String app, String domain, Instant firstStaleAt) {
+        named(app, domain);
         mirror("markAnnounced " + app + " " + domain + " " + firstStaleAt,
                 () -> { model.markAnnounced(app, domain, firstStaleAt); return done(); },
                 () -> { real.markAnnounced(app, domain, firstStaleAt); return done(); });
@@ -252,11 +297,13 @@ public final class MirroredLedger implements CleanupLedger {
 
     @Override
     public void bury(Tombstone tombstone) {
+        named(tombstone.app(), tombstone.domain());
         mirror("bury " + tombstone, () -> { model.bury(tombstone); return done(); }, () -> { real.bury(tombstone); return done(); });
     }
 
     @Override
     public void removalAnnounced(String app, String domain, String scanId) {
+        named(app, domain);
         mirror("removalAnnounced " + app + " " + domain + " " + scanId,
                 () -> { model.removalAnnounced(app, domain, scanId); return done(); },
                 () -> { real.removalAnnounced(app, domain, scanId); return done(); });
@@ -264,17 +311,20 @@ public final class MirroredLedger implements CleanupLedger {
 
     @Override
     public Optional<Tombstone> tombstone(String app, String domain) {
+        named(app, domain);
         return mirror("tombstone " + app + " " + domain, () -> model.tombstone(app, domain), () -> real.tombstone(app, domain));
     }
 
     @Override
     public void removeTombstone(String app, String domain) {
+        named(app, domain);
         mirror("removeTombstone " + app + " " + domain, () -> { model.removeTombstone(app, domain); return done(); },
                 () -> { real.removeTombstone(app, domain); return done(); });
     }
 
     @Override
     public Optional<String> claimScan(String scanId, Instant now, Instant expiresAt) {
+        scanIds.add(scanId);
         return mirror("claimScan " + scanId + " " + now + " " + expiresAt, () -> model.claimScan(scanId, now, expiresAt),
                 () -> real.claimScan(scanId, now, expiresAt));
     }
@@ -303,6 +353,7 @@ public final class MirroredLedger implements CleanupLedger {
 
     @Override
     public void createScan(ScanState state, Instant leaseUntil, Instant expiresAt) {
+        scanIds.add(state.scanId());
         mirror("createScan " + state.scanId() + " " + leaseUntil + " " + expiresAt,
                 () -> { model.createScan(state, leaseUntil, expiresAt); return done(); },
                 () -> { real.createScan(state, leaseUntil, expiresAt); return done(); });

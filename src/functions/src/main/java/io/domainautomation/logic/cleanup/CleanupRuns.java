@@ -161,6 +161,9 @@ public class CleanupRuns {
         return outcome;
     }
 
+    /** The Let's Encrypt watch's records written after a step, at most: the rest are seen again by the next scan. */
+    static final int MAX_PROGRESS_WRITES = 100;
+
     private Outcome step(ScanState state, boolean dryRunAsked, Deadline deadline) {
         CleanupScan.Step step;
         try {
@@ -185,7 +188,6 @@ public class CleanupRuns {
         if (timeForOneMoreCall(deadline)) {
             renewClaim(after);
         }
-        recordProgress(step.progress(), deadline);
         List<DomainEvent> unpublished = after.outbox().isEmpty() ? List.of() : events.publish(after.outbox(), deadline);
         if (unpublished.size() < after.outbox().size() && timeForOneMoreCall(deadline)) {
             after = emptied(after, unpublished);
@@ -200,6 +202,8 @@ public class CleanupRuns {
         List<String> failed = unpublished.stream().map(DomainEvent::eventId).toList();
         List<DomainEvent> published = all.stream().filter(e -> !failed.contains(e.eventId())).toList();
         recordAnnounced(published, deadline);
+        // Last: the step and its events are saved (the outbox holds what was not published), so this can wait.
+        recordProgress(step.progress(), deadline);
         Optional<String> paused = step.paused();
         if (paused.isEmpty() && after.done() && !unpublished.isEmpty() && published.isEmpty()) {
             paused = Optional.of(unpublished.size() + " events could not be published; the next scheduled start publishes them");
@@ -209,12 +213,15 @@ public class CleanupRuns {
     }
 
     /**
-     * The Let's Encrypt watch's records of what the saved step saw (its events are in the saved outbox). Best effort: a
-     * record not written is seen again by the next scan, which announces the same change again under the same id.
+     * The Let's Encrypt watch's records of what the saved step saw (its events are in the saved outbox), at most
+     * {@value #MAX_PROGRESS_WRITES} a step. Best effort: a record not written (no time left, a failure, a step whose
+     * save was applied but answered as failed) is seen again by the next scan, which announces the same change again
+     * under the same id.
      */
     private void recordProgress(List<CleanupScan.ProgressChange> changes, Deadline deadline) {
-        for (CleanupScan.ProgressChange change : changes) {
-            if (!timeForOneMoreCall(deadline)) {
+        for (CleanupScan.ProgressChange change : changes.subList(0, Math.min(changes.size(), MAX_PROGRESS_WRITES))) {
+            // room for this write and, after it, the hand-off to the next invocation
+            if (!deadline.isNone() && ticker.nanoTime() + 2 * ONE_CALL.toNanos() >= deadline.nanoTime()) {
                 return;
             }
             try {

@@ -127,7 +127,8 @@ public class CleanupScan {
      * A change of the Let's Encrypt watch's record of a domain ({@code next} empty: forgotten), written only once the
      * step that saw it is saved with its events: a step whose save fails is done again, sees the same change and
      * announces it again (under the same id), where a record written before would have said "announced" for an
-     * event that was never kept.
+     * event that was never kept. A change not written (see CleanupRuns.recordProgress) is seen, and announced under
+     * the same id, by the next scan.
      */
     public record ProgressChange(String app, String domain, Optional<CertificateProgress> next) {
     }

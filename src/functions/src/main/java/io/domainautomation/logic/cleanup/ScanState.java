@@ -255,11 +255,6 @@ public record ScanState(String scanId, String startedAt, boolean dryRun, int ste
             return this;
         }
 
-        /** Removals this scan did so far, in all ({@code app} null) or of one app. */
-        public int removedSoFar(String app) {
-            return (int) removed.stream().filter(r -> app == null || r.app().equals(app)).count();
-        }
-
         /** The planned removal at {@code nextRemoval} is settled (removed or kept). */
         public Builder removalSettled(boolean wasRemoved) {
             if (wasRemoved) {

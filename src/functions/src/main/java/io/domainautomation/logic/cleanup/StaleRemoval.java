@@ -170,8 +170,11 @@ public class StaleRemoval {
         if (!StaleRules.inScope(planned.app(), config.appsAllowList().orElse(List.of()), config.appsPrefix().orElse(null))) {
             return kept(planned, state, "out-of-scope"); // the scope was narrowed since the scan
         }
-        if (state.removedSoFar(null) >= config.maxRemovalsPerRun() || state.removedSoFar(planned.app()) >= config.maxRemovalsPerApp()) {
-            return kept(planned, state, "cap"); // the caps were lowered since the scan planned its removals
+        if (!RemovalCaps.apply(state.planned(), state.plannedTotal(), config.maxRemovalsPerRun(), config.maxRemovalsPerApp())
+                .allowed().contains(planned)) {
+            // The caps were lowered since the scan planned: the plan is held to them as at planning (above the run cap
+            // nothing more is removed, above an app's cap nothing more of that app).
+            return kept(planned, state, "cap");
         }
         DomainLook.Look last = looks.look(domain, planned.appHost(), appAnswers, clock.instant(), deadline);
         if (!last.verdict().candidate() || !last.verdict().rules().equals(planned.rules())) {
