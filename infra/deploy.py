@@ -24,6 +24,7 @@ import hashlib
 import os
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -142,6 +143,8 @@ def template_parameters(template_file):
             key = re.match(r"^  ([A-Za-z0-9]+):\s*(#.*)?$", line)
             if inside and key:
                 names.append(key.group(1))
+    if "ReleaseId" not in names or "ScalingoApiTokenSecretArn" not in names:
+        raise SystemExit(f"could not read the Parameters of {template_file} (each written as '  Name:' on its own line)")
     return names
 
 
@@ -167,6 +170,9 @@ def main(argv):
     options.config_file = os.path.abspath(options.config_file)
     options.template_file = os.path.abspath(options.template_file)
     options.artifact = os.path.abspath(options.artifact)
+    if any(option.split("=", 1)[0] == "--parameter-overrides" for option in sam_options):
+        raise SystemExit("--parameter-overrides among the sam options would replace every value this script hands SAM"
+                         " (ReleaseId included): give them as Name=Value before --")
 
     if not os.path.isfile(options.artifact):
         raise SystemExit(f"{options.artifact} does not exist: build it first with ./mvnw -B package")
@@ -177,6 +183,7 @@ def main(argv):
     if options.print_release_id:
         print(parameters["ReleaseId"])
         return 0
+    resolve_sam(options)
     command = sam_command(options, parameters, sam_options, guided=False)
     if options.print_command:
         print(json.dumps(command))
@@ -233,33 +240,50 @@ def guided(options, given, sam_options):
     parameters.update(given)
     # SAM's prompt needs a valid ReleaseId; the deploy below computes the real one.
     parameters["ReleaseId"] = release_id(options.artifact, options.template_file, parameters)
+    if not options.print_command:
+        resolve_sam(options)
     command = sam_command(options, parameters, sam_options, guided=True) + ["--no-execute-changeset"]
     if options.print_command:
         print(json.dumps(command))
         return 0
-    sections = env_sections(options.config_file)
-    with open(options.config_file, "rb") as config:
-        before = config.read()
+    before = env_settings(options.config_file)
     status = subprocess.call(command, cwd=ROOT)
     if status != 0:
         return status
-    with open(options.config_file, "rb") as config:
-        if config.read() == before:
-            raise SystemExit("nothing deployed: the answers were not saved to " + options.config_file + " (answer Y to"
-                             " saving them), or give the values as Name=Value without --guided")
-    added = sorted(env_sections(options.config_file) - sections)
-    if added:
-        raise SystemExit(f"nothing deployed: the answers were saved under {', '.join(added)}: run"
-                         f" python3 infra/deploy.py --config-env {added[0]}")
-    print("Deploying the saved answers (the change set above was not executed)", file=sys.stderr)
+    after = env_settings(options.config_file)
+    if after.get(options.config_env) == before.get(options.config_env):
+        changed = sorted(env for env in after if after[env] != before.get(env))
+        if changed:
+            raise SystemExit(f"nothing deployed: the answers were saved under [{changed[0]}], not [{options.config_env}]:"
+                             f" run python3 infra/deploy.py --config-env {changed[0]}")
+        raise SystemExit(f"nothing deployed: the answers were not saved to {options.config_file} under"
+                         f" [{options.config_env}]: answer Y to saving them and keep the file name and environment SAM CLI"
+                         " offers, or give the values as Name=Value without --guided")
+    stack = stack_name(options.config_file, options.config_env, sam_options)
+    if stack and len(stack) > MAX_STACK_NAME:
+        raise SystemExit(f"nothing deployed: the stack name {stack!r} has {len(stack)} characters, at most"
+                         f" {MAX_STACK_NAME}. Delete the empty stack SAM CLI prepared (aws cloudformation delete-stack"
+                         f" --stack-name {stack}) and run --guided again with a shorter name")
+    print("Deploying the saved answers (the change set above was not executed). SAM CLI asks again to confirm if"
+          " confirm_changeset is set", file=sys.stderr)
     parameters = checked(options, configured_parameters(options.config_file, options.config_env), {}, sam_options)
     print("ReleaseId", parameters["ReleaseId"], file=sys.stderr)
     return subprocess.call(sam_command(options, parameters, sam_options, guided=False), cwd=ROOT)
 
 
-def env_sections(config_file):
+def env_settings(config_file):
+    """Each config environment's settings, to tell which one --guided saved its answers under."""
     with open(config_file, "rb") as config:
-        return {name for name, value in tomllib.load(config).items() if isinstance(value, dict)}
+        return {name: value for name, value in tomllib.load(config).items() if isinstance(value, dict)}
+
+
+def resolve_sam(options):
+    """SAM CLI as a path this script can run from the project's root, or a plain message when it is missing."""
+    found = shutil.which(options.sam) if os.sep not in options.sam else os.path.abspath(options.sam)
+    if not found or not os.access(found, os.X_OK):
+        raise SystemExit(f"SAM CLI ({options.sam}) was not found: install it"
+                         " (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html)")
+    options.sam = found
 
 
 def sam_command(options, parameters, sam_options, guided):

@@ -259,6 +259,27 @@ class DeployScriptTest {
         assertTrue(result.output.contains("nothing deployed: the answers were not saved"), result.output);
     }
 
+    @Test
+    void guidedAnswersSavedUnderAnotherEnvironmentAreNotDeployedFromThisOne() throws Exception {
+        Path calls = work.resolve("calls.log");
+        Path sam = fakeSam(calls,
+                "if '--guided' in sys.argv:",
+                "    path = " + pythonString(config),
+                "    text = open(path).read()",
+                "    open(path, 'w').write(text + '\\n[prod.deploy.parameters]\\nstack_name = \"prod\"\\n')");
+        Result result = deployScript("--sam", sam.toString(), "--guided", "ScalingoApiTokenSecretArn=" + TOKEN);
+        assertEquals(1, result.exit, result.output);
+        assertEquals(1, Files.readAllLines(calls).size(), "nothing deployed after the questions: " + result.output);
+        assertTrue(result.output.contains("saved under [prod], not [default]"), result.output);
+    }
+
+    @Test
+    void parameterOverridesAmongTheSamOptionsAreRefused() throws Exception {
+        Result result = deployScript("--print-command", "ScalingoApiTokenSecretArn=" + TOKEN, "--", "--parameter-overrides", "A=b");
+        assertEquals(1, result.exit, result.output);
+        assertTrue(result.output.contains("give them as Name=Value before --"), result.output);
+    }
+
     /** A stand-in for SAM CLI: logs each call's arguments (one JSON line to {@code calls}), then runs {@code more}. */
     private Path fakeSam(Path calls, String... more) throws IOException {
         Path sam = work.resolve("sam");

@@ -49,7 +49,8 @@ class CleanupSimulationTest {
             Map.entry(1434L, "a restore into a name another app holds claimed success and deleted the tombstone"),
             Map.entry(2527L, "a removal confirmed under a shorter confirmation period than the one in force at the unlink"),
             Map.entry(2594L, "a plan above a run cap lowered during its removals went on removing"),
-            Map.entry(3137L, "caps lowered while a scan was removing were not checked again at the unlink"));
+            Map.entry(3137L, "caps lowered while a scan was removing were not checked again at the unlink"),
+            Map.entry(508144L, "a removal of a restored name, killed before its step was saved, lost the restore's announcement"));
 
     @Test
     void everyKeptSeedStillHoldsItsInvariants() {

@@ -188,17 +188,14 @@ public class StaleRemoval {
         Tombstone tombstone = new Tombstone(planned.app(), planned.domain(), clock.instant(), state.scanId(), planned.rules(),
                 last.evidence(), domain.isCanonical(), !Boolean.FALSE.equals(domain.letsencryptEnabled()),
                 domain.hasCustomCertificate(), record.firstStaleAt(), record.sightings()).ofDomain(planned.domainId());
-        // The tombstone of an earlier removal of the name, restored since and not yet announced so, is replaced below:
-        // its announcements go out with this step's (under their ids) before it is.
-        ledger.tombstone(planned.app(), planned.domain())
-                .filter(earlier -> earlier.restored() != null || earlier.restoreStarted() != null)
-                .ifPresent(earlier -> {
-                    boolean byHand = Boolean.TRUE.equals(earlier.restored());
-                    if (!byHand && earlier.removalMayBeUnannounced()) {
-                        events.add(CleanupEvents.removed(earlier));
-                    }
-                    events.add(CleanupEvents.restored(earlier, byHand));
-                });
+        // An earlier removal of the name, restored since, whose restore is not announced yet: its tombstone is the only
+        // record of that announcement (a restore asked again publishes it), so it is not replaced, and the name stays
+        // linked until then. (Carried in this step's events instead, a kill before the step's save lost it: seed 508144.)
+        if (ledger.tombstone(planned.app(), planned.domain())
+                .filter(earlier -> earlier.restored() != null || earlier.restoreStarted() != null).isPresent()) {
+            state.keep(planned.app(), planned.domain(), "restore-unannounced");
+            return Optional.empty();
+        }
         // Nothing is unlinked without its tombstone. One whose write failed is left as it is: the write may have been
         // applied, and a tombstone already there is the record of an earlier removal of the name.
         ledger.bury(tombstone);
