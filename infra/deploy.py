@@ -183,11 +183,12 @@ def main(argv):
     if options.print_release_id:
         print(parameters["ReleaseId"])
         return 0
-    resolve_sam(options)
     command = sam_command(options, parameters, sam_options, guided=False)
     if options.print_command:
         print(json.dumps(command))
         return 0
+    resolve_sam(options)
+    command = sam_command(options, parameters, sam_options, guided=False)
     print("ReleaseId", parameters["ReleaseId"], file=sys.stderr)
     return subprocess.call(command, cwd=ROOT)
 
