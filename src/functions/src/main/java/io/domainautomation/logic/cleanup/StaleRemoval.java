@@ -86,7 +86,7 @@ public class StaleRemoval {
             }
             ScanState.Planned next = planned.get(state.nextRemoval());
             try {
-                Optional<Tombstone> removed = removeOne(next, state, events, current, appAnswers, deadline);
+                Optional<Tombstone> removed = removeOne(next, state, current, appAnswers, deadline);
                 state.removalSettled(removed.isPresent());
                 removed.ifPresent(t -> events.add(CleanupEvents.removed(t)));
             } catch (ScalingoException e) {
@@ -151,8 +151,8 @@ public class StaleRemoval {
     }
 
     /** @return the removed domain's tombstone; empty when it was kept */
-    private Optional<Tombstone> removeOne(ScanState.Planned planned, ScanState.Builder state, List<DomainEvent> events,
-            Map<String, List<Domain>> current, Map<String, DnsAnswer> appAnswers, Deadline deadline) {
+    private Optional<Tombstone> removeOne(ScanState.Planned planned, ScanState.Builder state, Map<String, List<Domain>> current,
+            Map<String, DnsAnswer> appAnswers, Deadline deadline) {
         List<Domain> domains = current.computeIfAbsent(planned.app(), a -> new ArrayList<>(scalingo.listDomains(a, deadline)));
         Optional<Domain> found = domains.stream().filter(d -> d.id().equals(planned.domainId())).findFirst();
         if (found.isEmpty()) {
