@@ -155,8 +155,14 @@ public class DynamoDbLedger implements CleanupLedger {
         for (Map<String, AttributeValue> item : queryPartition("query the Let's Encrypt records", LETSENCRYPT, "")) {
             String sk = item.get("sk").s();
             int separator = sk.indexOf('#');
+            Instant since = Instant.parse(item.get("since").s());
+            // A record written before seenAt was kept was last written its retention before it expires.
+            Instant seenAt = item.containsKey("seenAt") ? Instant.parse(item.get("seenAt").s())
+                    : item.containsKey("expiresAt")
+                            ? Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())).minus(config.staleRecordRetention())
+                            : since;
             CertificateProgress progress = new CertificateProgress(sk.substring(0, separator), sk.substring(separator + 1),
-                    item.get("status").s(), Instant.parse(item.get("since").s()), item.get("stuckAnnounced").bool());
+                    item.get("status").s(), since, item.get("stuckAnnounced").bool(), seenAt);
             byApp.computeIfAbsent(progress.app(), a -> new HashMap<>()).put(progress.domain(), progress);
         }
         return byApp;
@@ -168,7 +174,9 @@ public class DynamoDbLedger implements CleanupLedger {
         item.put("status", s(progress.status()));
         item.put("since", s(progress.since().toString()));
         item.put("stuckAnnounced", AttributeValue.fromBool(progress.stuckAnnounced()));
-        item.put("expiresAt", n(Instant.now().plus(config.staleRecordRetention()).getEpochSecond()));
+        item.put("seenAt", s(progress.seenAt().toString()));
+        // Forgotten once no scan has written it for the retention: scans rewrite one that does not change weekly.
+        item.put("expiresAt", n(progress.seenAt().plus(config.staleRecordRetention()).getEpochSecond()));
         call("remember the certificate of " + progress.domain() + " of " + progress.app(),
                 () -> dynamo.get().putItem(p -> p.tableName(config.table()).item(item)));
     }
@@ -282,11 +290,12 @@ public class DynamoDbLedger implements CleanupLedger {
     }
 
     @Override
-    public void createScan(ScanState state, Instant leaseUntil, Instant expiresAt) {
+    public void createScan(ScanState state, String holder, Instant leaseUntil, Instant expiresAt) {
         Map<String, AttributeValue> item = key("SCAN#" + state.scanId(), "STATE");
         item.put("state", s(write(state)));
         item.put("step", n(state.step()));
         item.put("leaseUntil", n(leaseUntil.getEpochSecond()));
+        item.put("leaseId", s(holder));
         item.put("expiresAt", n(expiresAt.plus(SCAN_KEPT).getEpochSecond()));
         try {
             call("store scan " + state.scanId(), () -> dynamo.get().putItem(p -> p.tableName(config.table()).item(item)
@@ -297,35 +306,52 @@ public class DynamoDbLedger implements CleanupLedger {
     }
 
     @Override
-    public Optional<ScanState> leaseScan(String scanId, int step, Instant now, Instant leaseUntil) {
+    public Optional<ScanState> leaseScan(String scanId, int step, String holder, Instant now, Instant leaseUntil) {
         try {
             Map<String, AttributeValue> item = call("lease scan " + scanId, () -> dynamo.get().updateItem(u -> u
                     .tableName(config.table()).key(key("SCAN#" + scanId, "STATE"))
-                    .updateExpression("SET leaseUntil = :until REMOVE handedOn")
+                    .updateExpression("SET leaseUntil = :until, leaseId = :holder REMOVE handedOn")
                     .conditionExpression("step = :step AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now"
                             + " OR handedOn = :yes)")
                     .expressionAttributeValues(Map.of(":until", n(leaseUntil.getEpochSecond()), ":step", n(step),
-                            ":now", n(now.getEpochSecond()), ":yes", AttributeValue.fromBool(true)))
+                            ":now", n(now.getEpochSecond()), ":yes", AttributeValue.fromBool(true), ":holder", s(holder)))
                     .returnValues("ALL_NEW"))).attributes();
             return Optional.of(read(item.get("state").s(), ScanState.class));
         } catch (ConditionalCheckFailedException notThisStep) {
-            return Optional.empty();
+            return heldBy(scanId, holder, now).filter(state -> state.step() == step);
         }
     }
 
     @Override
-    public Optional<ScanState> leaseAbandonedScan(String scanId, Instant now, Instant leaseUntil) {
+    public Optional<ScanState> leaseAbandonedScan(String scanId, String holder, Instant now, Instant leaseUntil) {
         try {
             Map<String, AttributeValue> item = call("take over scan " + scanId, () -> dynamo.get().updateItem(u -> u
                     .tableName(config.table()).key(key("SCAN#" + scanId, "STATE"))
-                    .updateExpression("SET leaseUntil = :until")
+                    .updateExpression("SET leaseUntil = :until, leaseId = :holder REMOVE handedOn")
                     .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)")
-                    .expressionAttributeValues(Map.of(":until", n(leaseUntil.getEpochSecond()), ":now", n(now.getEpochSecond())))
+                    .expressionAttributeValues(Map.of(":until", n(leaseUntil.getEpochSecond()), ":now", n(now.getEpochSecond()),
+                            ":holder", s(holder)))
                     .returnValues("ALL_NEW"))).attributes();
             return Optional.of(read(item.get("state").s(), ScanState.class));
         } catch (ConditionalCheckFailedException held) {
+            return heldBy(scanId, holder, now);
+        }
+    }
+
+    /**
+     * A lease refused by its condition may be {@code holder}'s own: its earlier attempt, applied with its reply lost
+     * and met again by the SDK's retry or by Lambda's retry of the invocation. Looked at (a strongly consistent read),
+     * not assumed: the state when the stored lease is the holder's, running and not handed on.
+     */
+    private Optional<ScanState> heldBy(String scanId, String holder, Instant now) {
+        Map<String, AttributeValue> item = call("read scan " + scanId, () -> dynamo.get().getItem(g -> g
+                .tableName(config.table()).key(key("SCAN#" + scanId, "STATE")).consistentRead(true))).item();
+        if (item == null || item.isEmpty() || !item.containsKey("leaseId") || !holder.equals(item.get("leaseId").s())
+                || Long.parseLong(item.get("leaseUntil").n()) <= now.getEpochSecond()
+                || (item.containsKey("handedOn") && Boolean.TRUE.equals(item.get("handedOn").bool()))) {
             return Optional.empty();
         }
+        return Optional.of(read(item.get("state").s(), ScanState.class));
     }
 
     @Override

@@ -60,7 +60,7 @@ public class CleanupStale {
     private JsonNode handle(JsonNode event) {
         Deadline deadline = deadlines.current();
         try {
-            CleanupInvocation.Result result = invocation.handle(CleanupTriggers.parse(event), deadline);
+            CleanupInvocation.Result result = invocation.handle(CleanupTriggers.parse(event), deadlines.invocationId(), deadline);
             if (result instanceof CleanupInvocation.Busy busy) {
                 return refused("busy", "scan " + busy.runningScan() + " is running; this one did not start", false);
             }

@@ -25,6 +25,16 @@ public class InvocationDeadline {
         this.localTimeout = localTimeout;
     }
 
+    /**
+     * The current invocation's id: Lambda's request id, which Lambda's own retries of an invocation keep; outside
+     * Lambda's runtime, a new one each time it is asked (ask once per invocation).
+     */
+    public String invocationId() {
+        LambdaHandler.Invocation invocation = LambdaHandler.current();
+        return invocation == null || invocation.requestId() == null ? java.util.UUID.randomUUID().toString()
+                : invocation.requestId();
+    }
+
     public Deadline current() {
         LambdaHandler.Invocation invocation = LambdaHandler.current();
         if (invocation == null) {

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 import io.domainautomation.logic.AppHosts;
 import io.domainautomation.logic.cleanup.CleanupConfig;
@@ -15,6 +14,7 @@ import io.domainautomation.logic.cleanup.CleanupRuns;
 import io.domainautomation.logic.cleanup.CleanupScan;
 import io.domainautomation.logic.cleanup.DomainLook;
 import io.domainautomation.logic.cleanup.StaleRemoval;
+import io.domainautomation.logic.port.DomainsService;
 
 /**
  * cleanup-stale's core (scan, removal, runs) wired on the in-memory ports, without Quarkus: what the fast tests and
@@ -111,20 +111,18 @@ public final class CleanupWorld {
     public final CleanupInvocation invocation;
 
     public CleanupWorld() {
-        this(UnaryOperator.identity());
+        this(PortsSeen.AS_THEY_ARE);
     }
 
-    /**
-     * @param ledgerSeen what the core is given for {@link #ledger}: the ledger itself, or (fidelity runs) a mirror that
-     *            also makes each call on a real ledger and compares the answers
-     */
-    public CleanupWorld(UnaryOperator<CleanupLedger> ledgerSeen) {
-        CleanupLedger seen = ledgerSeen.apply(ledger);
-        DomainLook looks = new DomainLook(dns, settings, clock);
-        StaleRemoval removal = new StaleRemoval(scalingo, seen, looks, settings, clock);
-        CleanupScan scan = new CleanupScan(scalingo, scalingo, looks, removal, settings, seen, clock, clock,
+    /** @param seen what the core is given for each port: the port itself, or (fidelity runs) a mirror onto a real one */
+    public CleanupWorld(PortsSeen seen) {
+        CleanupLedger ledgerSeen = seen.ledger(ledger);
+        DomainsService domains = seen.domains(scalingo);
+        DomainLook looks = new DomainLook(seen.dns(dns), settings, clock);
+        StaleRemoval removal = new StaleRemoval(domains, ledgerSeen, looks, settings, clock);
+        CleanupScan scan = new CleanupScan(seen.apps(scalingo), domains, looks, removal, settings, ledgerSeen, clock, clock,
                 new AppHosts("https://api.osc-fr1.scalingo.com", Optional.empty()));
-        runs = new CleanupRuns(scan, seen, settings, scalingo, events, clock, clock);
+        runs = new CleanupRuns(scan, ledgerSeen, settings, domains, events, clock, clock);
         invocation = new CleanupInvocation(runs, continuations, settings, clock, clock);
     }
 

@@ -20,7 +20,7 @@ import io.domainautomation.logic.cleanup.Tombstone;
  */
 public final class InMemoryCleanupLedger implements CleanupLedger {
 
-    private record StoredScan(ScanState state, long leaseUntil, boolean handedOn) {
+    private record StoredScan(ScanState state, long leaseUntil, boolean handedOn, String holder) {
     }
 
     private final Map<String, Map<String, StaleRecord>> stale = new LinkedHashMap<>();
@@ -80,7 +80,7 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
     public synchronized Map<String, Map<String, StaleRecord>> allStaleRecords() {
         call("allStaleRecords");
         Map<String, Map<String, StaleRecord>> copy = new HashMap<>();
-        // Only apps with records, as DynamoDB's query of the records answers (LedgerFidelityTest found an app whose
+        // Only apps with records, as DynamoDB's query of the records answers (FidelityTest found an app whose
         // records were all forgotten listed here with none).
         stale.forEach((app, records) -> {
             if (!records.isEmpty()) {
@@ -214,38 +214,41 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
     }
 
     @Override
-    public synchronized void createScan(ScanState state, Instant leaseUntil, Instant expiresAt) {
+    public synchronized void createScan(ScanState state, String holder, Instant leaseUntil, Instant expiresAt) {
         call("createScan");
         if (scans.containsKey(state.scanId())) {
             throw new LedgerUnavailable("scan " + state.scanId() + " exists already", false, null);
         }
-        scans.put(state.scanId(), new StoredScan(state, leaseUntil.getEpochSecond(), false));
+        scans.put(state.scanId(), new StoredScan(state, leaseUntil.getEpochSecond(), false, holder));
         if (conditionFailedOnRetry("createScan")) {
             throw new LedgerUnavailable("scan " + state.scanId() + " exists already", false, null);
         }
     }
 
     @Override
-    public synchronized Optional<ScanState> leaseScan(String scanId, int step, Instant now, Instant leaseUntil) {
+    public synchronized Optional<ScanState> leaseScan(String scanId, int step, String holder, Instant now, Instant leaseUntil) {
         call("leaseScan");
         StoredScan stored = scans.get(scanId);
         if (stored == null || stored.state().step() != step
                 || !(stored.leaseUntil() <= now.getEpochSecond() || stored.handedOn())) {
-            return Optional.empty();
+            return heldBy(stored, holder, now).filter(state -> state.step() == step);
         }
-        scans.put(scanId, new StoredScan(stored.state(), leaseUntil.getEpochSecond(), false));
-        return conditionFailedOnRetry("leaseScan") ? Optional.empty() : Optional.of(stored.state());
+        scans.put(scanId, new StoredScan(stored.state(), leaseUntil.getEpochSecond(), false, holder));
+        conditionFailedOnRetry("leaseScan"); // met again by the retry: the adapter reads back its own lease
+        return Optional.of(stored.state());
     }
 
     @Override
-    public synchronized Optional<ScanState> leaseAbandonedScan(String scanId, Instant now, Instant leaseUntil) {
+    public synchronized Optional<ScanState> leaseAbandonedScan(String scanId, String holder, Instant now, Instant leaseUntil) {
         call("leaseAbandonedScan");
         StoredScan stored = scans.get(scanId);
         if (stored == null || stored.leaseUntil() > now.getEpochSecond()) {
-            return Optional.empty();
+            return heldBy(stored, holder, now);
         }
-        scans.put(scanId, new StoredScan(stored.state(), leaseUntil.getEpochSecond(), stored.handedOn()));
-        return conditionFailedOnRetry("leaseAbandonedScan") ? Optional.empty() : Optional.of(stored.state());
+        // taken over: no longer handed on, so a late continuation of its step cannot lease it beside the taker
+        scans.put(scanId, new StoredScan(stored.state(), leaseUntil.getEpochSecond(), false, holder));
+        conditionFailedOnRetry("leaseAbandonedScan"); // met again by the retry: the adapter reads back its own lease
+        return Optional.of(stored.state());
     }
 
     @Override
@@ -255,7 +258,7 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
         if (stored == null || stored.state().step() != state.step() - 1) {
             return false;
         }
-        scans.put(state.scanId(), new StoredScan(state, handedOnUntil.getEpochSecond(), true));
+        scans.put(state.scanId(), new StoredScan(state, handedOnUntil.getEpochSecond(), true, stored.holder()));
         return !conditionFailedOnRetry("saveScan");
     }
 
@@ -266,7 +269,7 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
         if (stored == null) {
             throw new LedgerUnavailable("no scan " + scanId, false, null);
         }
-        scans.put(scanId, new StoredScan(stored.state(), 0, stored.handedOn()));
+        scans.put(scanId, new StoredScan(stored.state(), 0, stored.handedOn(), stored.holder()));
         done("releaseLease");
     }
 
@@ -274,6 +277,12 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
     public synchronized Optional<ScanState> scan(String scanId) {
         call("scan");
         return Optional.ofNullable(scans.get(scanId)).map(StoredScan::state);
+    }
+
+    /** A lease the holder holds already (running, not handed on): its own, as DynamoDbLedger reads it back. */
+    private static Optional<ScanState> heldBy(StoredScan stored, String holder, Instant now) {
+        return stored != null && holder.equals(stored.holder()) && stored.leaseUntil() > now.getEpochSecond() && !stored.handedOn()
+                ? Optional.of(stored.state()) : Optional.empty();
     }
 
     private void call(String operation) {

@@ -26,8 +26,9 @@ import io.domainautomation.logic.port.Ticker;
  * A Scalingo platform in memory, as the contract (shared/reference/scalingo-domains-api.txt) and the platform facts
  * describe it: apps found by name or ID; domains with IDs, at most one canonical per app, a name linked to one app
  * only (422 {@code name: has already been taken}), at most {@value #DOMAIN_LIMIT} per app, Let's Encrypt on by default
- * and {@code pending_dns} until a test moves it; a 404 for an unknown app or domain; an unlink refused with a 404
- * while the name is still CNAME-ed to the app (when a test says so). Faults are injected through {@link Faults}.
+ * and {@code new} after a link ({@code pending_dns} for one linked by hand) until a test moves it, {@code letsencrypt}
+ * true only once a certificate is issued; a 404 for an unknown app or domain; an unlink refused with a 404 while the
+ * name is still CNAME-ed to the app (when a test says so). Faults are injected through {@link Faults}.
  * It keeps no retry logic: what {@code ScalingoClient} retries, a service here sees.
  */
 public final class InMemoryScalingo implements AppsService, DomainsService {
@@ -43,6 +44,9 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
     private Observer observer = (operation, app, domain) -> {
     };
     private int nextId = 1;
+    private HandObserver handObserver = (change, app, domain) -> {
+    };
+    private FaultSeen lastFault = FaultSeen.NONE;
     private final Map<String, Integer> calls = new LinkedHashMap<>();
 
     public InMemoryScalingo(Clock clock, Ticker ticker) {
@@ -63,6 +67,32 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
         this.observer = observer;
     }
 
+    /** Told of every change made by hand (a test, the simulation's operators), after it is made. */
+    public interface HandObserver {
+        /** @param domain the domain as it is now, or as it was when it was unlinked; null for an app added */
+        void changed(HandChange change, App app, Domain domain);
+    }
+
+    public enum HandChange { APP_ADDED, LINKED, UNLINKED, CHANGED }
+
+    public void observeHands(HandObserver handObserver) {
+        this.handObserver = handObserver;
+    }
+
+    /** Where the last fault thrown at a port call was thrown, and what: a mirror replays it at the wire. */
+    public enum FaultPhase { NONE, BEFORE, AFTER }
+
+    public record FaultSeen(FaultPhase phase, Throwable thrown) {
+        static final FaultSeen NONE = new FaultSeen(FaultPhase.NONE, null);
+    }
+
+    /** The fault the last port call met (NONE if it met none), forgotten once read. */
+    public synchronized FaultSeen takeLastFault() {
+        FaultSeen seen = lastFault;
+        lastFault = FaultSeen.NONE;
+        return seen;
+    }
+
     /** Every app, by name. */
     public synchronized List<String> appNames() {
         return apps.values().stream().map(App::name).sorted().toList();
@@ -70,7 +100,11 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
 
     /** A domain unlinked by someone else (by hand), no fault, no count. */
     public synchronized void unlinkByHand(String app, String name) {
-        domainsByAppId.get(find(app).id()).removeIf(d -> d.name().equalsIgnoreCase(name));
+        App found = find(app);
+        List<Domain> domains = domainsByAppId.get(found.id());
+        Optional<Domain> removed = Domain.named(domains, name);
+        domains.removeIf(d -> d.name().equalsIgnoreCase(name));
+        removed.ifPresent(d -> handObserver.changed(HandChange.UNLINKED, found, d));
     }
 
     // ----- what a test sets up and reads
@@ -81,14 +115,16 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
                 "running", now());
         apps.put(id, app);
         domainsByAppId.put(id, new ArrayList<>());
+        handObserver.changed(HandChange.APP_ADDED, app, null);
         return app;
     }
 
     /** A domain linked by someone else (by hand, the dashboard), created at {@code createdAt}. */
     public synchronized Domain seedDomain(String app, String name, OffsetDateTime createdAt) {
         App found = find(app);
-        Domain domain = newDomain(found.id(), name, createdAt, false, true);
+        Domain domain = newDomain(found.id(), name, createdAt, false, true, "pending_dns");
         domainsByAppId.get(found.id()).add(domain);
+        handObserver.changed(HandChange.LINKED, found, domain);
         return domain;
     }
 
@@ -96,7 +132,12 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
         List<Domain> domains = domainsByAppId.get(find(app).id());
         for (int i = 0; i < domains.size(); i++) {
             if (domains.get(i).name().equalsIgnoreCase(name)) {
-                domains.set(i, change.apply(domains.get(i)));
+                Domain changed = change.apply(domains.get(i));
+                if (changed.isCanonical() && !domains.get(i).isCanonical()) {
+                    uncanonical(domains); // one canonical domain per app, by hand too
+                }
+                domains.set(i, changed);
+                handObserver.changed(HandChange.CHANGED, find(app), changed);
                 return;
             }
         }
@@ -114,6 +155,21 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
 
     public synchronized List<String> domainNames(String app) {
         return domainsByAppId.get(find(app).id()).stream().map(Domain::name).toList();
+    }
+
+    /** A domain by its ID, read by hand (no fault, no count); empty when the app has none of that ID. */
+    public synchronized Optional<Domain> domainWithId(String app, String id) {
+        return domainsByAppId.get(find(app).id()).stream().filter(d -> d.id().equals(id)).findFirst();
+    }
+
+    /** An app's domains, read by hand (no fault, no count). */
+    public synchronized List<Domain> listDomainsByHand(String app) {
+        return List.copyOf(domainsByAppId.get(find(app).id()));
+    }
+
+    /** Every app, read by hand. */
+    public synchronized List<App> apps() {
+        return apps.values().stream().map(this::shown).toList();
     }
 
     public synchronized Optional<Domain> domain(String app, String name) {
@@ -140,17 +196,17 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
     @Override
     public synchronized List<App> listApps(Deadline deadline) {
         enter("listApps", deadline);
-        List<App> all = new ArrayList<>(apps.values());
+        List<App> all = new ArrayList<>(apps.values().stream().map(this::shown).toList());
         all.sort(Comparator.comparing(App::name));
-        faults.after("scalingo.listApps");
+        after("scalingo.listApps");
         return all;
     }
 
     @Override
     public synchronized App getApp(String app, Deadline deadline) {
         enter("getApp", deadline);
-        App found = find(app);
-        faults.after("scalingo.getApp");
+        App found = shown(find(app));
+        after("scalingo.getApp");
         return found;
     }
 
@@ -158,7 +214,7 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
     public synchronized List<Domain> listDomains(String app, Deadline deadline) {
         enter("listDomains", deadline);
         List<Domain> domains = List.copyOf(domainsByAppId.get(find(app).id()));
-        faults.after("scalingo.listDomains");
+        after("scalingo.listDomains");
         return domains;
     }
 
@@ -181,14 +237,16 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
         if (canonical) {
             uncanonical(domains);
         }
-        Domain domain = newDomain(found.id(), link.name().toLowerCase(Locale.ROOT), now(), canonical,
-                !Boolean.FALSE.equals(link.letsencryptEnabled()));
+        String name = link.name().toLowerCase(Locale.ROOT);
+        // a new link's certificate request goes out at once ("new"); a wildcard's waits for its DNS-01 record
+        Domain domain = newDomain(found.id(), name, now(), canonical, !Boolean.FALSE.equals(link.letsencryptEnabled()),
+                name.startsWith("*.") ? "dns_required" : "new");
         if (link.tlscert() != null && !link.tlscert().isEmpty()) {
             domain = withCertificate(domain, link.tlscert());
         }
         domains.add(domain);
         observer.applied("linkDomain", found, domain);
-        faults.after("scalingo.linkDomain");
+        after("scalingo.linkDomain");
         return domain;
     }
 
@@ -216,7 +274,7 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
         }
         domains.set(index, domain);
         observer.applied("updateDomain", find(app), domain);
-        faults.after("scalingo.updateDomain");
+        after("scalingo.updateDomain");
         return domain;
     }
 
@@ -230,7 +288,7 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
         }
         Domain removed = domains.remove(index);
         observer.applied("unlinkDomain", find(app), removed);
-        faults.after("scalingo.unlinkDomain");
+        after("scalingo.unlinkDomain");
     }
 
     // ----- the rest
@@ -240,7 +298,28 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
         if (ticker.nanoTime() >= deadline.nanoTime()) {
             throw ScalingoException.notInTime(operation, Duration.ofSeconds(1));
         }
-        faults.before("scalingo." + operation);
+        try {
+            faults.before("scalingo." + operation);
+        } catch (RuntimeException | Error e) {
+            lastFault = new FaultSeen(FaultPhase.BEFORE, e);
+            throw e;
+        }
+    }
+
+    private void after(String call) {
+        try {
+            faults.after(call);
+        } catch (RuntimeException | Error e) {
+            lastFault = new FaultSeen(FaultPhase.AFTER, e);
+            throw e;
+        }
+    }
+
+    /** An app as the API shows it: its {@code url} is its canonical domain's once one is set, {@code base_url} stays. */
+    private App shown(App app) {
+        return domainsByAppId.get(app.id()).stream().filter(Domain::isCanonical).findFirst()
+                .map(d -> new App(app.id(), app.name(), "https://" + d.name(), app.baseUrl(), app.status(), app.createdAt()))
+                .orElse(app);
     }
 
     private App find(String app) {
@@ -262,9 +341,11 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
                 d.validity()) : d);
     }
 
-    private Domain newDomain(String appId, String name, OffsetDateTime createdAt, boolean canonical, boolean letsencrypt) {
+    /** A domain as just linked: no certificate in use yet ({@code letsencrypt} false until one is issued). */
+    private Domain newDomain(String appId, String name, OffsetDateTime createdAt, boolean canonical, boolean letsencrypt,
+            String letsencryptStatus) {
         return new Domain(id("domain"), appId, name, createdAt, null, null, false, null, null, canonical, letsencrypt,
-                letsencrypt, letsencrypt ? "pending_dns" : null, null, null, null, null);
+                false, letsencrypt ? letsencryptStatus : null, null, null, null, null);
     }
 
     /** A custom certificate as Scalingo reports it: the subject and expiry; here the PEM's length stands for them. */

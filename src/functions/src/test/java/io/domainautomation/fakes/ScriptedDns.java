@@ -59,6 +59,16 @@ public final class ScriptedDns implements DnsResolver {
         return this;
     }
 
+    /** What a real DNS server must hold to answer as this one does: every CNAME, address and failing name. */
+    public record Records(Map<String, String> cnames, Map<String, Set<InetAddress>> addresses, Set<String> failing) {
+    }
+
+    public synchronized Records records() {
+        Map<String, Set<InetAddress>> copied = new HashMap<>();
+        addresses.forEach((name, ips) -> copied.put(name, Set.copyOf(ips)));
+        return new Records(Map.copyOf(cnames), copied, Set.copyOf(failing));
+    }
+
     public void faults(Faults faults) {
         this.faults = faults;
     }
@@ -75,16 +85,45 @@ public final class ScriptedDns implements DnsResolver {
         return lookups;
     }
 
-    /** A scripted lookup that times out takes the resolver's timeout: 3 s, as deployed. */
+    /** The resolver's timeout per query, as deployed ({@code CLEANUP_DNS_TIMEOUT}, 3 s). */
+    public static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(3);
+
+    /** As {@code DnsProbe} counts it: an A and an AAAA query, and two CNAME queries, each to its timeout. */
     @Override
     public java.time.Duration worstCase() {
-        return java.time.Duration.ofSeconds(3);
+        return TIMEOUT.multipliedBy(4);
+    }
+
+    /**
+     * Thrown by a fault's {@link Faults#before} to make this one lookup fail as a resolver timeout does (the timeout
+     * passes, the answer says failed), whatever the records say.
+     */
+    public static final class LookupFailed extends RuntimeException {
+        public LookupFailed() {
+            super("the resolver timed out", null, false, false);
+        }
+    }
+
+    private boolean lastFailedByFault;
+
+    /** Whether the last lookup was failed by a fault (not by its records), forgotten once read. */
+    public boolean takeLastFault() {
+        boolean failed = lastFailedByFault;
+        lastFailedByFault = false;
+        return failed;
     }
 
     @Override
     public DnsAnswer resolve(String hostname) {
         lookups++;
-        faults.before("dns.resolve");
+        lastFailedByFault = false;
+        try {
+            faults.before("dns.resolve");
+        } catch (LookupFailed timedOut) {
+            lastFailedByFault = true;
+            onTimeout.run();
+            return new DnsAnswer(List.of(), Set.of(), true);
+        }
         String name = key(hostname.startsWith("*.") ? "stale-check-probe." + hostname.substring(2) : hostname);
         if (failing.contains(name)) {
             onTimeout.run();

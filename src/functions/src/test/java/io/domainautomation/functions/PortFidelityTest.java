@@ -161,11 +161,13 @@ class PortFidelityTest {
                 yield "released";
             }
             case "create" -> {
-                ledger.createScan(ScanState.start(scan, now.toString(), false), now.plusSeconds(900), now.plus(Duration.ofDays(1)));
+                ledger.createScan(ScanState.start(scan, now.toString(), false), "holder-" + p[4], now.plusSeconds(900),
+                        now.plus(Duration.ofDays(1)));
                 yield "created";
             }
-            case "lease" -> ledger.leaseScan(scan, step, now, now.plusSeconds(900)).map(PortFidelityTest::scanText);
-            case "leaseAbandoned" -> ledger.leaseAbandonedScan(scan, now, now.plusSeconds(900)).map(PortFidelityTest::scanText);
+            case "lease" -> ledger.leaseScan(scan, step, "holder-" + p[4], now, now.plusSeconds(900)).map(PortFidelityTest::scanText);
+            case "leaseAbandoned" -> ledger.leaseAbandonedScan(scan, "holder-" + p[4], now, now.plusSeconds(900))
+                    .map(PortFidelityTest::scanText);
             case "save" -> {
                 Optional<ScanState> stored = ledger.scan(scan);
                 ScanState next = stored.map(s -> s.toBuilder().invocationStarted().build()).orElse(

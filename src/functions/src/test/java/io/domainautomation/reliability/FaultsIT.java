@@ -107,7 +107,7 @@ class FaultsIT {
         }
         Path fidelity = Path.of("target/reliability/fidelity.md");
         md.append(Files.exists(fidelity) ? Files.readString(fidelity)
-                : "### Fidelity: the model's ledger against DynamoDB\n\nNot run in this run (LedgerFidelityTest did not run).\n\n");
+                : "### Fidelity: the models against the real adapters\n\nNot run in this run (FidelityTest did not run).\n\n");
         sections.values().forEach(md::append);
         Path report = Path.of(System.getProperty("reliability.output", "target/reliability/RELIABILITY.md"));
         Files.createDirectories(report.toAbsolutePath().getParent());

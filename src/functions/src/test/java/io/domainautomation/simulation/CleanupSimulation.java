@@ -19,13 +19,15 @@ import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.domainautomation.fakes.CleanupWorld;
 import io.domainautomation.fakes.Faults;
 import io.domainautomation.fakes.InMemoryCleanupLedger;
+import io.domainautomation.fakes.PortsSeen;
+import io.domainautomation.fakes.ScriptedDns;
 import io.domainautomation.logic.InvalidInput;
 import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.cleanup.CleanupEvents;
@@ -115,8 +117,9 @@ public final class CleanupSimulation {
         }
     }
 
+    /** An invocation waiting to run; {@code invocationId} is its Lambda request id, which Lambda's retries keep. */
     private record Pending(Instant at, long order, CleanupRequest request, boolean dryRunAsked, int retriesLeft,
-            String why) {
+            String why, String invocationId) {
     }
 
     private static final Pattern CONTINUATION = Pattern.compile("\\{\"scanId\":\"([^\"]+)\",\"step\":(\\d+)}");
@@ -163,23 +166,26 @@ public final class CleanupSimulation {
     /** The function's Lambda timeout in this history: from 20 s to Lambda's 15 minutes. */
     private Duration lambdaTimeout = Duration.ofMinutes(15);
 
-    private CleanupSimulation(long seed, UnaryOperator<CleanupLedger> ledgerSeen) {
+    private CleanupSimulation(long seed, PortsSeen seen, Consumer<CleanupWorld> beforeHistory) {
         this.seed = seed;
         this.random = new Random(seed);
-        this.world = new CleanupWorld(ledgerSeen);
+        this.world = new CleanupWorld(seen);
+        beforeHistory.accept(world);
     }
 
     /** Runs one history; throws {@link Violation} on the first broken invariant. */
     public static Tally run(long seed) {
-        return run(seed, UnaryOperator.identity());
+        return run(seed, PortsSeen.AS_THEY_ARE, world -> {
+        });
     }
 
     /**
-     * Runs one history with the core seeing {@code ledgerSeen} of the in-memory ledger (a fidelity run: a mirror onto
-     * the real ledger); the history, its faults and its checks are the same as {@link #run(long)}'s.
+     * Runs one history with the core seeing {@code seen} of the in-memory ports (a fidelity run: mirrors onto real
+     * adapters), {@code beforeHistory} told of the world before anything happens in it (to watch its clock and its
+     * changes by hand); the history, its faults and its checks are the same as {@link #run(long)}'s.
      */
-    public static Tally run(long seed, UnaryOperator<CleanupLedger> ledgerSeen) {
-        CleanupSimulation simulation = new CleanupSimulation(seed, ledgerSeen);
+    public static Tally run(long seed, PortsSeen seen, Consumer<CleanupWorld> beforeHistory) {
+        CleanupSimulation simulation = new CleanupSimulation(seed, seen, beforeHistory);
         simulation.history();
         simulation.tally.histories = 1;
         return simulation.tally;
@@ -280,18 +286,22 @@ public final class CleanupSimulation {
         }
         while (!queue.isEmpty() && !queue.peek().at().isAfter(world.clock.instant())) {
             Pending next = queue.poll();
-            invoke(next.request(), next.dryRunAsked(), next.retriesLeft(), next.why());
+            invoke(next.request(), next.dryRunAsked(), next.retriesLeft(), next.why(), next.invocationId());
         }
     }
 
     // ------------------------------------------------------------------ invocations
 
     private void invokeNow(CleanupRequest request, boolean dryRunAsked, String why) {
-        invoke(request, dryRunAsked, 2, why);
+        invoke(request, dryRunAsked, 2, why, newInvocationId());
+    }
+
+    private String newInvocationId() {
+        return "invocation-" + (order++);
     }
 
     /** One Lambda invocation; a failure is retried by Lambda (asynchronous invocations: twice, a minute or more apart). */
-    private void invoke(CleanupRequest request, boolean dryRunAsked, int retriesLeft, String why) {
+    private void invoke(CleanupRequest request, boolean dryRunAsked, int retriesLeft, String why, String invocationId) {
         tally.invocations++;
         if (tally.invocations > MAX_INVOCATIONS) {
             throw violation("more than " + MAX_INVOCATIONS + " invocations in one history: the scan makes no progress");
@@ -308,7 +318,7 @@ public final class CleanupSimulation {
         Set<String> tombstonesBefore = new HashSet<>(world.ledger.tombstones().keySet());
         boolean failed = false;
         try {
-            CleanupInvocation.Result result = world.invocation.handle(request, currentDeadline);
+            CleanupInvocation.Result result = world.invocation.handle(request, invocationId, currentDeadline);
             log("  -> " + summary(result));
             if (result instanceof CleanupInvocation.Restored restored) {
                 String key = restored.restored().tombstone().app() + " " + restored.restored().tombstone().domain();
@@ -347,7 +357,8 @@ public final class CleanupSimulation {
         lastFailed = failed;
         if (failed && retriesLeft > 0 && !(request instanceof CleanupRequest.Restore)) {
             count(Fault.LAMBDA_RETRY);
-            enqueue(Duration.ofSeconds(60 + random.nextInt(120)), request, dryRunAsked, retriesLeft - 1, "Lambda retry");
+            enqueue(Duration.ofSeconds(60 + random.nextInt(120)), request, dryRunAsked, retriesLeft - 1, "Lambda retry",
+                    invocationId);
         }
         for (String payload : world.continuations.take()) {
             Matcher m = CONTINUATION.matcher(payload);
@@ -360,16 +371,18 @@ public final class CleanupSimulation {
                 log("  continuation lost");
                 continue;
             }
-            enqueue(Duration.ofMillis(50 + random.nextInt(5000)), resume, false, 2, "continuation");
+            enqueue(Duration.ofMillis(50 + random.nextInt(5000)), resume, false, 2, "continuation", newInvocationId());
             if (faultsOn && chance(faultRate / 3)) {
                 count(Fault.DUPLICATE_DELIVERY);
-                enqueue(Duration.ofMillis(50 + random.nextInt(90_000)), resume, false, 2, "duplicate continuation");
+                enqueue(Duration.ofMillis(50 + random.nextInt(90_000)), resume, false, 2, "duplicate continuation",
+                        newInvocationId());
             }
         }
     }
 
-    private void enqueue(Duration in, CleanupRequest request, boolean dryRunAsked, int retriesLeft, String why) {
-        queue.add(new Pending(world.clock.instant().plus(in), order++, request, dryRunAsked, retriesLeft, why));
+    private void enqueue(Duration in, CleanupRequest request, boolean dryRunAsked, int retriesLeft, String why,
+            String invocationId) {
+        queue.add(new Pending(world.clock.instant().plus(in), order++, request, dryRunAsked, retriesLeft, why, invocationId));
     }
 
     private void restoreSomething() {
@@ -446,7 +459,8 @@ public final class CleanupSimulation {
                     world.scalingo.change(truth.app, truth.name, d -> new Domain(d.id(), d.appId(), d.name(), d.createdAt(),
                             d.tlscert(), d.tlskey(), d.ssl(), d.sslStatus(), d.validity(), canonical, d.letsencryptEnabled(),
                             d.letsencrypt(), d.letsencryptStatus(), null, null, null, null));
-                    updateStaleness(truth);
+                    // one canonical domain per app: the one that was canonical is no longer, and may now be stale
+                    truths.values().stream().filter(t -> t.app.equals(truth.app)).toList().forEach(this::updateStaleness);
                 }
             }
         }
@@ -497,8 +511,8 @@ public final class CleanupSimulation {
         OffsetDateTime validity = valid ? OffsetDateTime.ofInstant(world.clock.instant().plus(Duration.ofDays(90)), ZoneOffset.UTC)
                 : null;
         world.scalingo.change(truth.app, truth.name, d -> new Domain(d.id(), d.appId(), d.name(), d.createdAt(), d.tlscert(),
-                d.tlskey(), d.ssl(), d.sslStatus(), validity, d.canonical(), d.letsencryptEnabled(), valid ? Boolean.TRUE
-                        : d.letsencrypt(), status, null, null, null, null));
+                d.tlskey(), d.ssl(), d.sslStatus(), validity, d.canonical(), d.letsencryptEnabled(), valid, status, null, null,
+                null, null));
         updateStaleness(truth);
     }
 
@@ -608,7 +622,7 @@ public final class CleanupSimulation {
                 }
                 if (call.equals("dns.resolve")) {
                     count(Fault.DNS_FAILURE);
-                    world.clock.advance(Duration.ofSeconds(3)); // the resolver's timeout
+                    throw new ScriptedDns.LookupFailed(); // this lookup times out (its queries' timeouts pass)
                 }
             }
 
@@ -626,6 +640,10 @@ public final class CleanupSimulation {
                 }
                 if (call.startsWith("scalingo.") && !call.startsWith("scalingo.list") && !call.startsWith("scalingo.get")) {
                     count(Fault.SCALINGO_LOST_REPLY);
+                    if (call.equals("scalingo.unlinkDomain") && random.nextBoolean()) {
+                        // the client's retry of the DELETE met the change: the domain is gone, a 404
+                        throw ScalingoException.reply(404, List.of("not found"), Map.of(), "domain", null);
+                    }
                     throw ScalingoException.transport(call, new SocketTimeoutException("Read timed out (applied)"));
                 }
                 if (call.startsWith("ledger.")) {
@@ -643,7 +661,8 @@ public final class CleanupSimulation {
         world.ledger.faults(faults);
         world.events.faults(faults);
         world.continuations.faults(faults);
-        world.dns.onTimeout(() -> world.clock.advance(Duration.ofSeconds(3)));
+        // a lookup that times out waits for its A and its AAAA query, each to the resolver's timeout
+        world.dns.onTimeout(() -> world.clock.advance(ScriptedDns.TIMEOUT.multipliedBy(2)));
         world.dns.faults(new Faults() {
             @Override
             public void before(String call) {

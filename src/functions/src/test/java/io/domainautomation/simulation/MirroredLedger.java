@@ -56,6 +56,8 @@ public final class MirroredLedger implements CleanupLedger {
         public long failedAtTheWire;
         public long lostAtTheWire;
         public long conditionOnRetryCompared;
+        /** Of those, leases read back as the caller's own. */
+        public long leaseReadBack;
         public long notMadeKilled;
         public long storedCompared;
 
@@ -64,6 +66,7 @@ public final class MirroredLedger implements CleanupLedger {
             failedAtTheWire += other.failedAtTheWire;
             lostAtTheWire += other.lostAtTheWire;
             conditionOnRetryCompared += other.conditionOnRetryCompared;
+            leaseReadBack += other.leaseReadBack;
             notMadeKilled += other.notMadeKilled;
             storedCompared += other.storedCompared;
         }
@@ -187,6 +190,9 @@ public final class MirroredLedger implements CleanupLedger {
                 Outcome realOutcome = onReal(onReal);
                 wire.clear();
                 counts.conditionOnRetryCompared++;
+                if (call.startsWith("lease")) {
+                    counts.leaseReadBack++;
+                }
                 compare(call + " (its reply lost, the SDK's retry meeting the change)", new Outcome(answer, failed), realOutcome);
             }
             case NONE -> {
@@ -352,23 +358,25 @@ public final class MirroredLedger implements CleanupLedger {
     }
 
     @Override
-    public void createScan(ScanState state, Instant leaseUntil, Instant expiresAt) {
+    public void createScan(ScanState state, String holder, Instant leaseUntil, Instant expiresAt) {
         scanIds.add(state.scanId());
-        mirror("createScan " + state.scanId() + " " + leaseUntil + " " + expiresAt,
-                () -> { model.createScan(state, leaseUntil, expiresAt); return done(); },
-                () -> { real.createScan(state, leaseUntil, expiresAt); return done(); });
+        mirror("createScan " + state.scanId() + " by " + holder + " " + leaseUntil + " " + expiresAt,
+                () -> { model.createScan(state, holder, leaseUntil, expiresAt); return done(); },
+                () -> { real.createScan(state, holder, leaseUntil, expiresAt); return done(); });
     }
 
     @Override
-    public Optional<ScanState> leaseScan(String scanId, int step, Instant now, Instant leaseUntil) {
-        return mirror("leaseScan " + scanId + " " + step + " " + now + " " + leaseUntil,
-                () -> model.leaseScan(scanId, step, now, leaseUntil), () -> real.leaseScan(scanId, step, now, leaseUntil));
+    public Optional<ScanState> leaseScan(String scanId, int step, String holder, Instant now, Instant leaseUntil) {
+        return mirror("leaseScan " + scanId + " " + step + " by " + holder + " " + now + " " + leaseUntil,
+                () -> model.leaseScan(scanId, step, holder, now, leaseUntil),
+                () -> real.leaseScan(scanId, step, holder, now, leaseUntil));
     }
 
     @Override
-    public Optional<ScanState> leaseAbandonedScan(String scanId, Instant now, Instant leaseUntil) {
-        return mirror("leaseAbandonedScan " + scanId + " " + now + " " + leaseUntil,
-                () -> model.leaseAbandonedScan(scanId, now, leaseUntil), () -> real.leaseAbandonedScan(scanId, now, leaseUntil));
+    public Optional<ScanState> leaseAbandonedScan(String scanId, String holder, Instant now, Instant leaseUntil) {
+        return mirror("leaseAbandonedScan " + scanId + " by " + holder + " " + now + " " + leaseUntil,
+                () -> model.leaseAbandonedScan(scanId, holder, now, leaseUntil),
+                () -> real.leaseAbandonedScan(scanId, holder, now, leaseUntil));
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.xbill.DNS.AAAARecord;
@@ -33,6 +34,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final DatagramSocket socket;
     private final Map<String, String> cnames = new ConcurrentHashMap<>();
     private final Map<String, List<InetAddress>> addresses = new ConcurrentHashMap<>();
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -69,6 +71,26 @@ public final class TestDnsServer implements AutoCloseable {
     public void clear() {
         cnames.clear();
         addresses.clear();
+        failing.clear();
+        failEveryQuery = false;
+    }
+
+    private volatile boolean failEveryQuery;
+
+    /** Every query answered SERVFAIL (true), whatever the records, or as the records say (false). */
+    public TestDnsServer failEveryQuery(boolean fail) {
+        failEveryQuery = fail;
+        return this;
+    }
+
+    /** Queries that reach the name (asked, or met along a CNAME chain) are answered SERVFAIL: a broken zone. */
+    public TestDnsServer failing(String name, boolean fails) {
+        if (fails) {
+            failing.add(key(name));
+        } else {
+            failing.remove(key(name));
+        }
+        return this;
     }
 
     /** The name no longer has any record (NXDOMAIN). */
@@ -127,6 +149,13 @@ public final class TestDnsServer implements AutoCloseable {
         String name = key(question.getName().toString());
         boolean known = false;
         for (int hops = 0; hops < 8; hops++) {
+            if (failEveryQuery || failing.contains(name)) {
+                Message failure = new Message(query.getHeader().getID());
+                failure.getHeader().setFlag(Flags.QR);
+                failure.addRecord(question, Section.QUESTION);
+                failure.getHeader().setRcode(Rcode.SERVFAIL);
+                return failure;
+            }
             String target = cnames.get(name);
             if (target == null) {
                 break;

@@ -202,6 +202,11 @@ public final class SandboxFaults {
 
     /** Decides the fault, if any, for one incoming API request. */
     synchronized Fault draw() {
+        // A lost reply first: with drops queued behind it, the change is applied and every retry then fails.
+        if (nextLostReplies > 0) {
+            nextLostReplies--;
+            return Fault.DROP_AFTER_APPLYING;
+        }
         if (next429 > 0) {
             next429--;
             return Fault.RATE_LIMITED;
@@ -217,10 +222,6 @@ public final class SandboxFaults {
         if (nextSlow > 0) {
             nextSlow--;
             return Fault.SLOW;
-        }
-        if (nextLostReplies > 0) {
-            nextLostReplies--;
-            return Fault.DROP_AFTER_APPLYING;
         }
         double roll = random.nextDouble();
         if (roll < serverErrorRate) {

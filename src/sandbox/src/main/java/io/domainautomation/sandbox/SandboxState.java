@@ -202,6 +202,33 @@ public final class SandboxState {
         scalingo.certificateChangedByHand(appName, domainName, subject, validity, keyDescription);
     }
 
+    /** Someone unlinks a domain by hand (the dashboard), bypassing the API, its counters and faults. */
+    public void unlinkByHand(String appName, String domainName) {
+        scalingo.unlinkByHand(appName, domainName);
+    }
+
+    /**
+     * Someone changes a domain by hand: canonical or not (making it canonical takes that from the app's other
+     * domains), Let's Encrypt on or off, its status, and until when its certificate is valid (null: none issued).
+     */
+    public void changeByHand(String appName, String domainName, boolean canonical, boolean letsencryptEnabled,
+            String letsencryptStatus, Instant letsencryptValidity) {
+        scalingo.changeByHand(appName, domainName, canonical, letsencryptEnabled, letsencryptStatus, letsencryptValidity);
+    }
+
+    /** A domain's ID, by its app's and its own name, read without touching counters. */
+    public Optional<String> domainId(String appName, String domainName) {
+        return scalingo.domainId(appName, domainName);
+    }
+
+    /**
+     * Scalingo's apps and domains keep time by {@code clock} from now on (their {@code created_at}): a simulation's
+     * clock, so that what the sandbox stamps matches its model. {@link #reset()} gives back the sandbox's own clock.
+     */
+    public void scalingoClock(Clock clock) {
+        scalingo.clock(clock);
+    }
+
     /** The names of an app's domains, and which is canonical, read without touching counters. */
     public Map<String, Boolean> domainNames(String appName) {
         return scalingo.domainNames(appName);

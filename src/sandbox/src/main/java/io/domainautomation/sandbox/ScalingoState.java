@@ -23,12 +23,19 @@ final class ScalingoState {
     /** How many custom domains an app may have. */
     static final int DOMAIN_LIMIT = 20;
 
-    private final Clock clock;
+    private final Clock systemClock;
+    private volatile Clock clock;
     private final Map<String, SandboxApp> appsById = new LinkedHashMap<>();
     private final Map<String, Map<String, SandboxDomain>> domainsByApp = new HashMap<>();
     private String region = "osc-fr1";
 
     ScalingoState(Clock clock) {
+        this.systemClock = clock;
+        this.clock = clock;
+    }
+
+    /** The platform's time from now on (a simulation's clock); {@link #reset()} gives back the sandbox's own. */
+    void clock(Clock clock) {
         this.clock = clock;
     }
 
@@ -48,6 +55,7 @@ final class ScalingoState {
     synchronized void reset() {
         appsById.clear();
         domainsByApp.clear();
+        clock = systemClock;
     }
 
     // --- apps ----------------------------------------------------------------------------------------------------
@@ -136,6 +144,37 @@ final class ScalingoState {
         SandboxApp app = app(appName).orElseThrow(() -> new IllegalArgumentException("no sandbox app " + appName));
         return domainsByApp.get(app.id()).values().stream().filter(d -> d.name.equals(domainName)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no domain " + domainName + " of " + appName));
+    }
+
+    /** Someone unlinks a domain by hand (the dashboard): no counter, no fault. */
+    synchronized void unlinkByHand(String appName, String domainName) {
+        SandboxApp app = app(appName).orElseThrow(() -> new IllegalArgumentException("no sandbox app " + appName));
+        SandboxDomain domain = seededDomain(appName, domainName);
+        domainsByApp.get(app.id()).remove(domain.id);
+    }
+
+    /**
+     * Someone changes a domain by hand: canonical or not, Let's Encrypt on or off, its status and its certificate's
+     * end (null: none issued).
+     */
+    synchronized void changeByHand(String appName, String domainName, boolean canonical, boolean letsencryptEnabled,
+            String letsencryptStatus, Instant letsencryptValidity) {
+        SandboxApp app = app(appName).orElseThrow(() -> new IllegalArgumentException("no sandbox app " + appName));
+        SandboxDomain domain = seededDomain(appName, domainName);
+        if (canonical) {
+            makeCanonical(app, domain);
+        } else {
+            domain.canonical = false;
+        }
+        domain.letsencryptEnabled = letsencryptEnabled;
+        domain.letsencryptStatus = letsencryptStatus;
+        domain.letsencryptValidity = letsencryptValidity;
+    }
+
+    /** A domain's ID, by its app's and its own name. */
+    synchronized Optional<String> domainId(String appName, String domainName) {
+        return app(appName).flatMap(app -> domainsByApp.get(app.id()).values().stream()
+                .filter(d -> d.name.equalsIgnoreCase(domainName)).findFirst().map(d -> d.id));
     }
 
     /** Someone changes a domain's certificate by hand (the console, the CLI): what Scalingo then reports. */

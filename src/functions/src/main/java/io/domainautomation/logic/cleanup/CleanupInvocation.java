@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -62,12 +63,21 @@ public class CleanupInvocation {
      * @throws CleanupRuns.NotRestorable a restore of a name another app holds now
      */
     public Result handle(CleanupRequest request, Deadline deadline) throws InvalidInput, CleanupRuns.NotRestorable {
+        return handle(request, UUID.randomUUID().toString(), deadline);
+    }
+
+    /**
+     * @param invocationId this invocation's id, the same for Lambda's retries of it (its request id): the holder of
+     *            the scan's lease it takes
+     */
+    public Result handle(CleanupRequest request, String invocationId, Deadline deadline) throws InvalidInput,
+            CleanupRuns.NotRestorable {
         if (request instanceof CleanupRequest.Restore restore) {
             return new Restored(runs.restore(restore.app(), restore.domain(), deadline));
         }
         CleanupRuns.Outcome outcome = request instanceof CleanupRequest.Resume resume
-                ? runs.resume(resume.scanId(), resume.step(), resume.dryRunAsked(), lease(deadline), deadline)
-                : runs.start(((CleanupRequest.Start) request).dryRunAsked(), lease(deadline), deadline);
+                ? runs.resume(resume.scanId(), resume.step(), resume.dryRunAsked(), lease(invocationId, deadline), deadline)
+                : runs.start(((CleanupRequest.Start) request).dryRunAsked(), lease(invocationId, deadline), deadline);
         if (outcome.busyWith().isPresent()) {
             return new Busy(outcome.busyWith().get());
         }
@@ -84,8 +94,8 @@ public class CleanupInvocation {
     }
 
     /** The invocation may work on the scan until Lambda ends it; after that, another may take it up. */
-    private Duration lease(Deadline deadline) {
-        return deadline.isNone() ? Duration.ofMinutes(15)
-                : Duration.ofNanos(Math.max(0, deadline.nanoTime() - ticker.nanoTime())).plusSeconds(5);
+    private Lease lease(String invocationId, Deadline deadline) {
+        return new Lease(invocationId, deadline.isNone() ? Duration.ofMinutes(15)
+                : Duration.ofNanos(Math.max(0, deadline.nanoTime() - ticker.nanoTime())).plusSeconds(5));
     }
 }

@@ -68,24 +68,31 @@ public interface CleanupLedger {
     /** The scan that runs now, if any (an expired claim counts as none). */
     Optional<String> runningScan(Instant now);
 
-    /** Stores a new scan's state at step 0, leased to the invocation that started it until {@code leaseUntil}. */
-    void createScan(ScanState state, Instant leaseUntil, Instant expiresAt);
+    /** Stores a new scan's state at step 0, leased to {@code holder} (the invocation that started it) until {@code leaseUntil}. */
+    void createScan(ScanState state, String holder, Instant leaseUntil, Instant expiresAt);
 
     /**
      * Leases the scan's state at {@code step} to this invocation until {@code leaseUntil}: the continuation the
      * previous step handed on to, or anyone once the lease expired.
      *
+     * A lease {@code holder} holds already (not handed on, not expired) is answered as taken now: its own earlier
+     * attempt, applied with its reply lost (met again by the SDK's retry, or by Lambda's retry of the invocation, which
+     * keeps the invocation's id).
+     *
      * @return the state, or empty when the scan is unknown, at another step, or leased to another invocation
      */
-    Optional<ScanState> leaseScan(String scanId, int step, Instant now, Instant leaseUntil);
+    Optional<ScanState> leaseScan(String scanId, int step, String holder, Instant now, Instant leaseUntil);
 
     /**
      * Leases a scan's state, at whatever step it is, when no invocation holds it (the one working on it ended without
      * handing on: it failed, or its continuation was lost).
      *
-     * @return the state, or empty when the scan is unknown or an invocation holds it
+     * As with {@link #leaseScan}, a lease {@code holder} holds already is its own. A scan taken over is no longer handed
+     * on: a late continuation of its step cannot lease it beside the taker.
+     *
+     * @return the state, or empty when the scan is unknown or another invocation holds it
      */
-    Optional<ScanState> leaseAbandonedScan(String scanId, Instant now, Instant leaseUntil);
+    Optional<ScanState> leaseAbandonedScan(String scanId, String holder, Instant now, Instant leaseUntil);
 
     /**
      * Stores the state one invocation ended with (its step is the previous plus one) and hands the lease on to the

@@ -96,7 +96,7 @@ public class CleanupRuns {
      * invocation), else nothing is done. A caller may ask for a dry run, and gets one whatever scan it finds;
      * removals happen only if configured.
      */
-    public Outcome start(boolean dryRunAsked, Duration lease, Deadline deadline) {
+    public Outcome start(boolean dryRunAsked, Lease lease, Deadline deadline) {
         Instant now = clock.instant();
         // A scan whose claim expired before it finished (nobody worked on it for a day) is gone on with, not dropped:
         // its removals may wait to be settled and announced, and the apps after its last one were never looked at.
@@ -104,17 +104,18 @@ public class CleanupRuns {
         String scanId = unfinished.orElseGet(() -> UUID.randomUUID().toString());
         Optional<String> running = ledger.claimScan(scanId, now, now.plus(config.scanExpiry()));
         if (running.isPresent() && !running.get().equals(scanId)) {
-            Optional<ScanState> abandoned = ledger.leaseAbandonedScan(running.get(), now, now.plus(lease));
+            Optional<ScanState> abandoned = ledger.leaseAbandonedScan(running.get(), lease.holder(), now,
+                    now.plus(lease.length()));
             return abandoned.map(state -> work(state, dryRunAsked, deadline)).orElseGet(() -> Outcome.busy(running));
         }
         Optional<ScanState> existing = ledger.scan(scanId);
         if (existing.isPresent()) {
-            Optional<ScanState> taken = ledger.leaseAbandonedScan(scanId, now, now.plus(lease));
+            Optional<ScanState> taken = ledger.leaseAbandonedScan(scanId, lease.holder(), now, now.plus(lease.length()));
             return taken.map(state -> work(state, dryRunAsked, deadline)).orElseGet(() -> Outcome.busy(Optional.of(scanId)));
         }
         ScanState fresh = ScanState.start(scanId, now.toString(), config.dryRun() || dryRunAsked);
         try {
-            ledger.createScan(fresh, now.plus(lease), now.plus(config.scanExpiry()));
+            ledger.createScan(fresh, lease.holder(), now.plus(lease.length()), now.plus(config.scanExpiry()));
         } catch (LedgerUnavailable e) {
             // "exists already": this very write, applied with its reply lost and met again by the SDK's retry? Looked at.
             if (e.isTransient() || ledger.scan(scanId).filter(stored -> stored.step() == 0).isEmpty()) {
@@ -130,17 +131,17 @@ public class CleanupRuns {
     }
 
     /** Goes on with a scan from the ledger; the payload names it and its step, nothing more. */
-    public Outcome resume(String scanId, int step, Duration lease, Deadline deadline) throws InvalidInput {
+    public Outcome resume(String scanId, int step, Lease lease, Deadline deadline) throws InvalidInput {
         return resume(scanId, step, false, lease, deadline);
     }
 
     /** The same, for a continuation sent by hand asking for a dry run: the scan removes nothing more. */
-    public Outcome resume(String scanId, int step, boolean dryRunAsked, Duration lease, Deadline deadline) throws InvalidInput {
+    public Outcome resume(String scanId, int step, boolean dryRunAsked, Lease lease, Deadline deadline) throws InvalidInput {
         Instant now = clock.instant();
         if (!ledger.runningScan(now).map(scanId::equals).orElse(false)) {
             throw new InvalidInput("scanId", "scan " + InvalidInput.shown(scanId) + " is not the running scan (unknown, finished or expired)");
         }
-        ScanState state = ledger.leaseScan(scanId, step, now, now.plus(lease)).orElseThrow(() -> new InvalidInput("step",
+        ScanState state = ledger.leaseScan(scanId, step, lease.holder(), now, now.plus(lease.length())).orElseThrow(() -> new InvalidInput("step",
                 "scan " + scanId + " is not at step " + step + " or another invocation works on it"));
         return work(state, dryRunAsked, deadline);
     }
@@ -214,12 +215,15 @@ public class CleanupRuns {
 
     /**
      * The Let's Encrypt watch's records of what the saved step saw (its events are in the saved outbox), at most
-     * {@value #MAX_PROGRESS_WRITES} a step. Best effort: a record not written (no time left, a failure, a step whose
-     * save was applied but answered as failed) is seen again by the next scan, which announces the same change again
-     * under the same id.
+     * {@value #MAX_PROGRESS_WRITES} a step, the changes before the records only written again so they are not forgotten
+     * (those can wait for another scan). Best effort: a record not written (no time left, a failure, a step whose save
+     * was applied but answered as failed) is seen again by the next scan, which announces the same change again under
+     * the same id.
      */
     private void recordProgress(List<CleanupScan.ProgressChange> changes, Deadline deadline) {
-        for (CleanupScan.ProgressChange change : changes.subList(0, Math.min(changes.size(), MAX_PROGRESS_WRITES))) {
+        List<CleanupScan.ProgressChange> ordered = changes.stream()
+                .sorted(java.util.Comparator.comparing(CleanupScan.ProgressChange::rewriteOnly)).toList();
+        for (CleanupScan.ProgressChange change : ordered.subList(0, Math.min(ordered.size(), MAX_PROGRESS_WRITES))) {
             // room for this write and, after it, the hand-off to the next invocation
             if (!deadline.isNone() && ticker.nanoTime() + 2 * ONE_CALL.toNanos() >= deadline.nanoTime()) {
                 return;

@@ -130,7 +130,7 @@ public class CleanupScan {
      * event that was never kept. A change not written (see CleanupRuns.recordProgress) is seen, and announced under
      * the same id, by the next scan.
      */
-    public record ProgressChange(String app, String domain, Optional<CertificateProgress> next) {
+    public record ProgressChange(String app, String domain, Optional<CertificateProgress> next, boolean rewriteOnly) {
     }
 
     /** @return true when every app is scanned */
@@ -252,7 +252,7 @@ public class CleanupScan {
         LetsencryptWatch.Observation seen = LetsencryptWatch.observe(previous, app, domain, now, config.gracePeriod(),
                 config.validationStuckAfter());
         if (seen.changed()) {
-            progress.add(new ProgressChange(app, domain.name(), seen.next()));
+            progress.add(new ProgressChange(app, domain.name(), seen.next(), seen.rewriteOnly()));
         }
         switch (seen.announce()) {
             case ISSUED -> events.add(CleanupEvents.certificateIssued(app, domain, previous, state.scanId()));

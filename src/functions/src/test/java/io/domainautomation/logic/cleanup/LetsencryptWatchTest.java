@@ -92,4 +92,52 @@ class LetsencryptWatchTest {
         assertEquals(Announce.NOTHING, disabled.announce());
         assertTrue(disabled.changed() && disabled.next().isEmpty());
     }
+
+    /**
+     * A stuck certificate nothing changes is written again weekly (the ledger forgets a record nobody writes for 30
+     * days, and a forgotten one would be announced stuck again); between the rewrites, nothing is written.
+     */
+    @Test
+    void aRecordNothingChangesIsWrittenAgainWeeklySoTheLedgerNeverForgetsIt() {
+        Instant created = T0.minus(Duration.ofDays(400));
+        Optional<CertificateProgress> record = see(Optional.empty(), "pending_dns", created, T0).next();
+        Observation stuck = see(record, "pending_dns", created, T0.plus(Duration.ofDays(1)));
+        assertEquals(Announce.STUCK, stuck.announce());
+        assertEquals(T0.plus(Duration.ofDays(1)), stuck.next().get().seenAt(), "written when it was announced");
+        record = stuck.next();
+        int writes = 0;
+        for (int day = 2; day <= 60; day++) {
+            Instant at = T0.plus(Duration.ofDays(day));
+            Observation seen = see(record, "pending_dns", created, at);
+            assertEquals(Announce.NOTHING, seen.announce(), "day " + day + ": announced once, never again");
+            assertTrue(seen.next().get().stuckAnnounced() && seen.next().get().since().equals(T0));
+            assertTrue(seen.rewriteOnly() == seen.changed(), "day " + day + ": nothing changed but the time of the write");
+            if (seen.changed()) {
+                writes++;
+                assertEquals(at, seen.next().get().seenAt(), "day " + day);
+                assertEquals(Duration.ofDays(7), Duration.between(record.get().seenAt(), at),
+                        "day " + day + ": a week after the last write");
+            }
+            assertTrue(Duration.between(seen.next().get().seenAt(), at).compareTo(Duration.ofDays(7)) < 0,
+                    "day " + day + ": never a week without a write");
+            record = seen.next();
+        }
+        assertEquals(8, writes, "days 8, 15, 22, 29, 36, 43, 50, 57");
+    }
+
+    @Test
+    void anIssuedRecordKeptWhileYoungIsWrittenAgainWeeklyToo() {
+        Duration window = Duration.ofDays(45);
+        Instant created = T0.minus(Duration.ofHours(5));
+        Observation issued = LetsencryptWatch.observe(Optional.empty(), "app", domain("created", created, true), T0, window, STUCK);
+        Observation sixDays = LetsencryptWatch.observe(issued.next(), "app", domain("created", created, true),
+                T0.plus(Duration.ofDays(6)), window, STUCK);
+        assertFalse(sixDays.changed());
+        Observation sevenDays = LetsencryptWatch.observe(sixDays.next(), "app", domain("created", created, true),
+                T0.plus(Duration.ofDays(7)), window, STUCK);
+        assertTrue(sevenDays.changed());
+        assertEquals(Announce.NOTHING, sevenDays.announce());
+        assertEquals(T0, sevenDays.next().get().since(), "issued when it was, written again now");
+        assertEquals(T0.plus(Duration.ofDays(7)), sevenDays.next().get().seenAt());
+    }
 }
