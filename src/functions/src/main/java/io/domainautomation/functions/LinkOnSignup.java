@@ -21,6 +21,7 @@ import io.domainautomation.logic.LinkRequest;
 import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.logic.events.LinkEvents;
 import io.domainautomation.logic.port.EventSink;
+import io.domainautomation.logic.port.AppsService;
 import io.domainautomation.logic.port.ScalingoException;
 import io.domainautomation.logic.tls.CertificateAttachment;
 import io.quarkus.funqy.Funq;
@@ -45,6 +46,9 @@ public class LinkOnSignup {
 
     @Inject
     CertificateAttachment certificates;
+
+    @Inject
+    AppsService apps;
 
     @Inject
     OutcomeLog log;
@@ -85,8 +89,11 @@ public class LinkOnSignup {
         }
         String domain = request.domain().ascii();
         try {
+            // The secret must be the app's, whether the message and the secret's tag name it by name or by ID: the app
+            // is looked up once (an unknown app is refused below, as the link would be).
             Optional<CertificateAttachment.Checked> certificate = request.tlsSecretId().isEmpty() ? Optional.empty()
-                    : Optional.of(certificates.forDomain(request.tlsSecretId().get(), request.app(), domain));
+                    : Optional.of(certificates.forDomain(request.tlsSecretId().get(),
+                            apps.getApp(request.app(), deadlines.current()), domain));
             DomainLinker.Result result = linker.link(request.app(), request.domain(), request.canonical(),
                     request.letsencrypt(), certificate, deadlines.current());
             boolean linked = result.outcome() == DomainLinker.Outcome.LINKED;

@@ -1,7 +1,6 @@
 package io.domainautomation.functions;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,12 +14,9 @@ import io.domainautomation.aws.LocalCredentials;
 import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.RotationTriggers;
 import io.domainautomation.logic.InvalidInput;
-import io.domainautomation.logic.events.DomainEvent;
-import io.domainautomation.logic.events.Notice;
 import io.domainautomation.logic.port.ContinuationSender;
 import io.domainautomation.logic.port.Deadline;
-import io.domainautomation.logic.rotation.CertificateRotation;
-import io.domainautomation.logic.rotation.RotationAnnouncements;
+import io.domainautomation.logic.rotation.RotationInvocation;
 import io.domainautomation.logic.rotation.RotationConfig;
 import io.domainautomation.logic.rotation.RotationReport;
 import io.domainautomation.logic.rotation.RotationScope;
@@ -36,7 +32,7 @@ public class RotateCertFromSecretsManager {
     static final String NAME = "rotate-cert-from-secrets-manager";
 
     @Inject
-    CertificateRotation rotation;
+    RotationInvocation rotation;
 
     @Inject
     EmbeddedMetrics metrics;
@@ -55,9 +51,6 @@ public class RotateCertFromSecretsManager {
 
     @Inject
     ObjectMapper json;
-
-    @Inject
-    RotationAnnouncements announcements;
 
     @Inject
     EventDelivery events;
@@ -81,11 +74,9 @@ public class RotateCertFromSecretsManager {
             return refused;
         }
         Deadline deadline = deadlines.current();
-        RotationReport report = rotation.run(trigger, config.timeBudget(), deadline);
-        List<Notice> news = announcements.news(report);
-        List<DomainEvent> unpublished = events.deliver(NAME, news.stream().map(Notice::event).toList(), deadline);
-        announcements.withdraw(news, unpublished);
-        report = report.withEventsUnpublished(EventDelivery.summaries(unpublished));
+        RotationInvocation.Result result = rotation.run(trigger, config.timeBudget(), deadline);
+        events.reportUnpublished(NAME, result.unpublished(), result.announced().size());
+        RotationReport report = result.report().withEventsUnpublished(EventDelivery.summaries(result.unpublished()));
         Optional<String> continuedBy = Optional.empty();
         if (report.continueAfter() != null) {
             ObjectNode next = json.createObjectNode();

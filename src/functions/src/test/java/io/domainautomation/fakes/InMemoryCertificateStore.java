@@ -65,10 +65,12 @@ public final class InMemoryCertificateStore implements CertificateStore {
         return describe(find(secretId), namePrefix);
     }
 
+    /** Faults see {@code "secrets.read <name>"}: a test may fail one secret's reads. */
     @Override
     public synchronized Material read(String secretId) {
-        faults.before("secrets.read");
-        return find(secretId).current();
+        Secret secret = find(secretId);
+        faults.before("secrets.read " + secret.name());
+        return secret.current();
     }
 
     private Secret find(String secretId) {

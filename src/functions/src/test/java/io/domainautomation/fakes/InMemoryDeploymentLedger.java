@@ -10,7 +10,9 @@ import io.domainautomation.logic.rotation.DeploymentLedger;
 public final class InMemoryDeploymentLedger implements DeploymentLedger {
 
     private final Map<String, Deployed> deployed = new LinkedHashMap<>();
+    private final Map<String, Deployed> intents = new LinkedHashMap<>();
     private final Map<String, String> announced = new LinkedHashMap<>();
+    private final Map<String, Boolean> published = new LinkedHashMap<>();
     private Faults faults = Faults.NONE;
 
     public void faults(Faults faults) {
@@ -34,18 +36,46 @@ public final class InMemoryDeploymentLedger implements DeploymentLedger {
     public synchronized boolean announce(String app, String domain, String topic, String state) {
         faults.before("deployments.announce");
         String key = app + " " + topic + " " + domain;
-        if (state.equals(announced.get(key))) {
+        if (state.equals(announced.get(key)) && published.getOrDefault(key, true)) {
             return false;
         }
         announced.put(key, state);
+        published.put(key, false);
         faults.after("deployments.announce");
         return true;
     }
 
     @Override
-    public synchronized void withdraw(String app, String domain, String topic, String state) {
-        faults.before("deployments.withdraw");
-        announced.remove(app + " " + topic + " " + domain, state);
-        faults.after("deployments.withdraw");
+    public synchronized Optional<Deployed> intent(String app, String domain) {
+        faults.before("deployments.intent");
+        return Optional.ofNullable(intents.get(app + " " + domain));
+    }
+
+    @Override
+    public synchronized void recordIntent(Deployed intent) {
+        faults.before("deployments.recordIntent");
+        intents.put(intent.app() + " " + intent.domain(), intent);
+        faults.after("deployments.recordIntent");
+    }
+
+    @Override
+    public synchronized void markAnnounced(Deployed record) {
+        faults.before("deployments.markAnnounced");
+        String key = record.app() + " " + record.domain();
+        Deployed stored = deployed.get(key);
+        if (stored != null && stored.deployedAt().equals(record.deployedAt())) {
+            deployed.put(key, record.announcedNow());
+        }
+        faults.after("deployments.markAnnounced");
+    }
+
+    @Override
+    public synchronized void confirm(String app, String domain, String topic, String state) {
+        faults.before("deployments.confirm");
+        String key = app + " " + topic + " " + domain;
+        if (state.equals(announced.get(key))) {
+            published.put(key, true);
+        }
+        faults.after("deployments.confirm");
     }
 }

@@ -47,6 +47,8 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
     private HandObserver handObserver = (change, app, domain) -> {
     };
     private FaultSeen lastFault = FaultSeen.NONE;
+    /** The certificate PEM last uploaded to each domain (app id + " " + name), while the domain carries it. */
+    private final Map<String, String> uploaded = new LinkedHashMap<>();
     private final Map<String, Integer> calls = new LinkedHashMap<>();
 
     public InMemoryScalingo(Clock clock, Ticker ticker) {
@@ -133,6 +135,9 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
         for (int i = 0; i < domains.size(); i++) {
             if (domains.get(i).name().equalsIgnoreCase(name)) {
                 Domain changed = change.apply(domains.get(i));
+                if (!java.util.Objects.equals(changed.tlscert(), domains.get(i).tlscert())) {
+                    uploaded.remove(changed.appId() + " " + changed.name()); // someone else's certificate now
+                }
                 if (changed.isCanonical() && !domains.get(i).isCanonical()) {
                     uncanonical(domains); // one canonical domain per app, by hand too
                 }
@@ -155,6 +160,11 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
 
     public synchronized List<String> domainNames(String app) {
         return domainsByAppId.get(find(app).id()).stream().map(Domain::name).toList();
+    }
+
+    /** The certificate PEM the API last put on the domain, while it carries it (none after a change by hand). */
+    public synchronized Optional<String> uploadedCertificate(String app, String name) {
+        return Optional.ofNullable(uploaded.get(find(app).id() + " " + name.toLowerCase(Locale.ROOT)));
     }
 
     /** A domain by its ID, read by hand (no fault, no count); empty when the app has none of that ID. */
@@ -348,10 +358,23 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
                 false, letsencrypt ? letsencryptStatus : null, null, null, null, null);
     }
 
-    /** A custom certificate as Scalingo reports it: the subject and expiry; here the PEM's length stands for them. */
+    /**
+     * A custom certificate as Scalingo reports it: its subject (OpenSSL's one-line form) and its expiry, as read from
+     * the certificate; a PEM that is not one (a test's placeholder) is reported by its hash, valid 90 days.
+     */
     private Domain withCertificate(Domain domain, String pem) {
-        return copy(domain, domain.canonical(), domain.letsencryptStatus(), "CN=" + domain.name() + " #" + pem.hashCode(),
-                "RSA 2048", true, now().plusDays(90));
+        uploaded.put(domain.appId() + " " + domain.name(), pem);
+        String subject;
+        OffsetDateTime validity;
+        try {
+            java.security.cert.X509Certificate leaf = io.domainautomation.logic.tls.PemBundle.parseCertificates(pem).get(0);
+            subject = io.domainautomation.logic.tls.PemBundle.scalingoSubject(leaf);
+            validity = OffsetDateTime.ofInstant(leaf.getNotAfter().toInstant(), ZoneOffset.UTC);
+        } catch (io.domainautomation.logic.tls.CertificateProblem | RuntimeException notACertificate) {
+            subject = "CN=" + domain.name() + " #" + pem.hashCode();
+            validity = now().plusDays(90);
+        }
+        return copy(domain, domain.canonical(), domain.letsencryptStatus(), subject, "RSA 2048", true, validity);
     }
 
     private static Domain copy(Domain d, Boolean canonical, String letsencryptStatus, String tlscert, String tlskey,

@@ -68,12 +68,16 @@ class LinkOnSignupTest {
         assertEquals(List.of(), logs.linesContainingAny(secrets));
     }
 
+    /** The app's ID, by which a message or a secret's tag may name it as well as by its name. */
+    private String appId;
+
     @BeforeEach
     void freshApp() {
         sandbox.faults().reset();
         sandbox.rateLimit(100_000, Duration.ofMinutes(1));
         app = "signup-" + UUID.randomUUID().toString().substring(0, 8);
         sandbox.addApp(app);
+        appId = sandbox.appId(app).orElseThrow();
         sandbox.clearQueues();
         sandbox.clearCounters();
     }
@@ -244,6 +248,30 @@ class LinkOnSignupTest {
         assertTrue(sandbox.counter("fault.domains.list") + sandbox.counter("fault.domains.link") > 0, "faults were injected");
     }
 
+    /** The app is one identity: a message may name it by ID and the secret's tag by name, or the reverse. */
+    @Test
+    void aSecretTaggedWithTheAppsIdServesAMessageNamingItByNameAndTheReverse() {
+        String byName = "byname." + app + ".example";
+        String byId = "byid." + app + ".example";
+        for (String[] pair : new String[][] { { byName, appId, app }, { byId, app, appId } }) {
+            String domain = pair[0];
+            var keys = io.domainautomation.testsupport.TestCertificates.rsa(2048);
+            var issued = io.domainautomation.testsupport.TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain),
+                    Instant.now().minus(Duration.ofDays(1)), Duration.ofDays(90));
+            ObjectNode secret = JSON.createObjectNode();
+            secret.put("certificate", issued.certificatePem());
+            secret.put("privateKey", issued.privateKeyPem());
+            sandbox.putSecret("certs/" + domain, secret.toString(), Map.of("scalingo:app", pair[1]));
+            ObjectNode body = JSON.createObjectNode();
+            body.put("app", pair[2]);
+            body.put("domain", domain);
+            body.put("tlsSecretId", "certs/" + domain);
+            assertEquals(List.of(), invoke(Message.of(body.toString())), domain);
+            assertEquals(java.util.Optional.of("/CN=" + domain), sandbox.certificateSubject(app, domain),
+                    "tag " + pair[1] + ", message " + pair[2]);
+        }
+    }
+
     @Test
     void aCertificateFromSecretsManagerIsAttachedAtLinkTime() {
         var keys = io.domainautomation.testsupport.TestCertificates.rsa(2048);
@@ -293,10 +321,10 @@ class LinkOnSignupTest {
                 deadLettersBySourceId().get(locked.messageId()).attributes().get("failure-reason"));
         assertEquals(0, sandbox.counter("secretsmanager.GetSecretValue"), "neither secret's value was read");
         dead = deadLettersBySourceId();
-        assertEquals("secret certs/someone-else is not a certificate secret of app " + app + ": its scalingo:app tag is \"someone-else\"",
-                dead.get(foreign.messageId()).attributes().get("failure-reason"));
-        assertEquals("secret certs/" + app + "-untagged is not a certificate secret of app " + app + ": its scalingo:app tag is missing",
-                dead.get(untagged.messageId()).attributes().get("failure-reason"));
+        assertEquals("secret certs/someone-else is not a certificate secret of app " + app + " (" + appId
+                + "): its scalingo:app tag is \"someone-else\"", dead.get(foreign.messageId()).attributes().get("failure-reason"));
+        assertEquals("secret certs/" + app + "-untagged is not a certificate secret of app " + app + " (" + appId
+                + "): its scalingo:app tag is missing", dead.get(untagged.messageId()).attributes().get("failure-reason"));
         // Outside the certificate prefix: refused before any call (the role could not even describe it).
         assertEquals("secret scalingo/token-like is not a certificate secret: its name does not start with certs/",
                 dead.get(outside.messageId()).attributes().get("failure-reason"));

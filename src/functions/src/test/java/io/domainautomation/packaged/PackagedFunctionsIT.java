@@ -292,7 +292,7 @@ class PackagedFunctionsIT {
         String daily = "{\"scope\": \"all\"}";
 
         // A secret that fails its checks is announced once (Certificate Rejected); here the announcement cannot be
-        // published, so its once-per-change record is withdrawn (DeleteItem) for the next run to announce it again.
+        // published, so its once-per-change record stays unconfirmed for the next run to announce it again.
         sandbox.putSecret("scalingo-certs/acme-broken", "{\"certificate\":\"not a certificate\",\"privateKey\":\"none\"}",
                 Map.of("scalingo:app", "acme"));
         sandbox.faults().failEventEntries(10); // more than the publisher's attempts: it gives up on the events

@@ -105,6 +105,9 @@ class FaultsIT {
         } else {
             md.append("## Simulation\n\nNot run in this run (CleanupSimulationTest did not run).\n\n");
         }
+        Path rotation = Path.of("target/reliability/simulation-rotation.md");
+        md.append(Files.exists(rotation) ? Files.readString(rotation)
+                : "### Simulation of the rotation\n\nNot run in this run (RotationSimulationTest did not run).\n\n");
         Path fidelity = Path.of("target/reliability/fidelity.md");
         md.append(Files.exists(fidelity) ? Files.readString(fidelity)
                 : "### Fidelity: the models against the real adapters\n\nNot run in this run (FidelityTest did not run).\n\n");

@@ -216,6 +216,11 @@ public final class SandboxState {
         scalingo.changeByHand(appName, domainName, canonical, letsencryptEnabled, letsencryptStatus, letsencryptValidity);
     }
 
+    /** An app's ID, by its name. */
+    public Optional<String> appId(String appName) {
+        return scalingo.app(appName).map(SandboxApp::id);
+    }
+
     /** A domain's ID, by its app's and its own name, read without touching counters. */
     public Optional<String> domainId(String appName, String domainName) {
         return scalingo.domainId(appName, domainName);

@@ -21,6 +21,11 @@ public interface CertificateStore {
         public boolean managed() {
             return app.isPresent();
         }
+
+        /** The same secret, its app named as {@code app} (the one identity its tag's name or ID stands for). */
+        public ManagedSecret withApp(String app) {
+            return new ManagedSecret(arn, name, Optional.of(app), domains);
+        }
     }
 
     /** The PEM texts of a secret's current version, and which version. {@code toString} never prints the key. */

@@ -17,6 +17,7 @@ import io.domainautomation.logic.events.Notice;
 import io.domainautomation.logic.port.CertificateStore.ManagedSecret;
 import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.logic.port.Domain;
+import io.domainautomation.logic.port.ScalingoException;
 import io.domainautomation.logic.port.ServiceFailure;
 import io.domainautomation.logic.port.Ticker;
 import io.domainautomation.logic.port.TimeBudget;
@@ -63,10 +64,16 @@ public class CertificateRotation {
         RotationReport.Builder report = RotationReport.builder(trigger.source(), trigger.dryRun());
         SecretGathering.Gathered gathered;
         try {
-            gathered = secrets.gather(trigger, report);
+            gathered = secrets.gather(trigger, report, deadline);
         } catch (ServiceFailure e) {
             report.add(Entry.of(trigger.secretId().orElse("*"), trigger.app().orElse(null), null, outcome(e), check(e),
                     "Secrets Manager: " + e.code()));
+            return report.build();
+        } catch (ScalingoException e) {
+            // The apps the secrets name could not be listed: nothing is deployed on a guess of which app is which.
+            report.add(Entry.of(trigger.secretId().orElse("*"), trigger.app().orElse(null), null,
+                    e.isTransient() ? Outcome.FAILED : Outcome.REJECTED, e.isConfiguration() ? "configuration" : "scalingo",
+                    "Scalingo (listing the apps): " + e.getMessage()));
             return report.build();
         }
         if (trigger.scope() == RotationScope.Scope.ALL) {
@@ -95,7 +102,16 @@ public class CertificateRotation {
         ClaimGathering.Claims claimed = claims.gather(appSecrets, trigger.domain().map(Hostname::ascii), onlySecret,
                 report, deadline);
         Set<String> replaced = new HashSet<>();
-        for (List<Candidate> candidates : claimed.byDomain().values()) {
+        for (Map.Entry<String, List<Candidate>> claims : claimed.byDomain().entrySet()) {
+            List<Candidate> candidates = claims.getValue();
+            Optional<ManagedSecret> held = ClaimHold.holder(claims.getKey(), candidates, claimed.unreadable());
+            if (held.isPresent()) {
+                Candidate any = candidates.get(0);
+                report.add(Entry.of(held.get().name(), any.app(), claims.getKey(), Outcome.UNCHANGED, null,
+                        "kept on the certificate it carries: " + held.get().name() + ", which may claim it, could not be read"
+                                + " this run; settled when it can be"));
+                continue;
+            }
             Candidate winner = ConflictSettling.settle(candidates, onlySecret, trigger.source(), report, clock);
             if ((onlySecret.isEmpty() || onlySecret.get().equals(winner.secret().arn()))
                     && deployer.deploy(winner, trigger, report, deadline)) {
@@ -104,8 +120,15 @@ public class CertificateRotation {
         }
         String app = appSecrets.get(0).app().get();
         for (Domain domain : claimed.linked()) {
-            if (!replaced.contains(domain.name()) && trigger.domain().map(d -> d.ascii().equals(domain.name())).orElse(true)) {
+            if (!trigger.domain().map(d -> d.ascii().equals(domain.name())).orElse(true)) {
+                continue;
+            }
+            if (!replaced.contains(domain.name())) {
                 expiring(app, domain, trigger.source()).ifPresent(report::notice);
+            }
+            if (!claimed.byDomain().containsKey(domain.name())) {
+                // no secret claims it now: a deployment of an earlier run may still wait for its announcement
+                deployer.announcePending(app, domain, trigger, report);
             }
         }
     }
@@ -129,15 +152,7 @@ public class CertificateRotation {
      * read, which is this service's configuration (alarmed), nor a failure worth another try.
      */
     private static RotationReport withRejections(RotationReport report, String trigger) {
-        RotationReport.Builder with = RotationReport.builder(report.trigger(), report.dryRun());
-        report.entries().forEach(with::add);
-        report.notices().forEach(with::notice);
-        if (report.continueAfter() != null) {
-            with.continueAfter(report.continueAfter());
-        }
-        if (report.listedAll()) {
-            with.listedAll();
-        }
+        RotationReport.Builder with = RotationReport.builder(report.trigger(), report.dryRun()).from(report);
         report.entries().stream()
                 .filter(e -> e.outcome() == Outcome.REJECTED && e.app() != null && e.check() != null && !"configuration".equals(e.check()))
                 .forEach(e -> with.notice(RotationEvents.rejected(e, trigger)));

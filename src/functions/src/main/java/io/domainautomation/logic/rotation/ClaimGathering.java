@@ -35,8 +35,11 @@ import io.domainautomation.logic.tls.HostnameMatch;
 @ApplicationScoped
 public class ClaimGathering {
 
-    /** The claims on each of the app's domains (by domain name, in order), and the app's domains as listed. */
-    public record Claims(Map<String, List<Candidate>> byDomain, List<Domain> linked) {
+    /**
+     * The claims on each of the app's domains (by domain name, in order), the app's domains as listed, and the
+     * secrets Secrets Manager could not read this run (a transient failure: they may claim domains all the same).
+     */
+    public record Claims(Map<String, List<Candidate>> byDomain, List<Domain> linked, List<ManagedSecret> unreadable) {
     }
 
     private final CertificateStore secrets;
@@ -58,17 +61,19 @@ public class ClaimGathering {
             RotationReport.Builder report, Deadline deadline) {
         Map<String, List<Domain>> domainsByApp = new HashMap<>();
         Map<String, List<Candidate>> claims = new TreeMap<>();
+        List<ManagedSecret> unreadable = new ArrayList<>();
         for (ManagedSecret secret : appSecrets) {
             RotationReport.Builder problems = reportFor.map(secret.arn()::equals).orElse(true) ? report
                     : RotationReport.builder("", false);
-            claim(secret, onlyDomain, domainsByApp, claims, problems, deadline);
+            claim(secret, onlyDomain, domainsByApp, claims, unreadable, problems, deadline);
         }
         String app = appSecrets.get(0).app().get();
-        return new Claims(claims, domainsByApp.getOrDefault(app, List.of()));
+        return new Claims(claims, domainsByApp.getOrDefault(app, List.of()), unreadable);
     }
 
     private void claim(ManagedSecret secret, Optional<String> onlyDomain, Map<String, List<Domain>> domainsByApp,
-            Map<String, List<Candidate>> claims, RotationReport.Builder problems, Deadline deadline) {
+            Map<String, List<Candidate>> claims, List<ManagedSecret> unreadable, RotationReport.Builder problems,
+            Deadline deadline) {
         String app = secret.app().get();
         String declared = secret.domains().map(d -> String.join(" ", d)).orElse("*");
         List<X509Certificate> chain;
@@ -79,6 +84,9 @@ public class ClaimGathering {
         } catch (ServiceFailure e) {
             problems.add(Entry.of(secret.name(), app, declared, CertificateRotation.outcome(e), CertificateRotation.check(e),
                     "Secrets Manager: " + e.code()));
+            if (e.isTransient()) {
+                unreadable.add(secret);
+            }
             return;
         } catch (CertificateStore.UnusableSecret e) {
             problems.add(Entry.of(secret.name(), app, declared, Outcome.REJECTED, "secret-format", e.getMessage()));
@@ -93,6 +101,9 @@ public class ClaimGathering {
         try {
             linked = domainsByApp.computeIfAbsent(app, a -> scalingo.listDomains(a, deadline));
         } catch (ScalingoException e) {
+            if (e.isTransient()) {
+                unreadable.add(secret); // its claims unknown this run: it holds the domains it may claim
+            }
             Outcome outcome = e.isTransient() ? Outcome.FAILED : Outcome.REJECTED;
             String check = e.isConfiguration() ? "configuration" : e.isNotFound() ? "unknown-app" : "scalingo";
             problems.add(Entry.of(secret.name(), app, declared, outcome, check, e.getMessage()).about(identity, null));

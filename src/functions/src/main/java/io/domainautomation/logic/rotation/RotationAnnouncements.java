@@ -13,9 +13,10 @@ import io.domainautomation.logic.events.Notice;
 
 /**
  * Which of a run's notices are news: every rotation, and each state (rejected, conflict, expiring) the ledger has not
- * seen announced yet. An announcement that could not be published is withdrawn, so the next run makes it again under
- * the same event id. A ledger that cannot answer lets the event through: a duplicate, which consumers drop on its id,
- * rather than a loss.
+ * seen announced and published yet. A state is recorded as being announced before it is published and confirmed
+ * after; a deployment is recorded before its announcement and marked announced after. A run that ends in between, or
+ * could not publish, leaves them unconfirmed, and the next run announces them again under the same event ids. A ledger
+ * that cannot answer lets the event through: a duplicate, which consumers drop on its id, rather than a loss.
  */
 @ApplicationScoped
 public class RotationAnnouncements {
@@ -44,15 +45,22 @@ public class RotationAnnouncements {
         return news;
     }
 
-    public void withdraw(List<Notice> announced, List<DomainEvent> unpublished) {
-        Set<String> ids = unpublished.stream().map(DomainEvent::eventId).collect(Collectors.toSet());
+    /** What was published is confirmed in the ledger; what was not stays unconfirmed, for the next run. */
+    public void confirm(RotationReport report, List<Notice> announced, List<DomainEvent> unpublished) {
+        Set<String> failed = unpublished.stream().map(DomainEvent::eventId).collect(Collectors.toSet());
         for (Notice notice : announced) {
-            if (notice.oncePerChange() && ids.contains(notice.event().eventId())) {
-                try {
-                    ledger.withdraw(notice.app(), notice.domain(), notice.topic(), notice.state());
-                } catch (LedgerUnavailable e) {
-                    // the next run will not announce it again; the log holds it (EventDelivery)
+            String id = notice.event().eventId();
+            if (failed.contains(id)) {
+                continue;
+            }
+            try {
+                if (notice.oncePerChange()) {
+                    ledger.confirm(notice.app(), notice.domain(), notice.topic(), notice.state());
+                } else if (report.unannounced().containsKey(id)) {
+                    ledger.markAnnounced(report.unannounced().get(id));
                 }
+            } catch (LedgerUnavailable e) {
+                // not confirmed: the next run announces it again, under the same id
             }
         }
     }

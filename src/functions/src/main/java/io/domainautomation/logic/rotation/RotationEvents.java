@@ -24,13 +24,20 @@ public final class RotationEvents {
     private RotationEvents() {
     }
 
-    public static Notice rotated(Entry entry, String versionId, String trigger) {
-        String id = DomainEvent.stableId("rotated", entry.app(), entry.domain(), entry.certificate().sha256(), String.valueOf(versionId));
+    /**
+     * One upload: its id names the deployment (the certificate, its version, and when it was deployed), so an upload
+     * of the same certificate again (after someone changed the domain's by hand) is another event, and the same
+     * deployment announced again (by a run after one that could not) keeps its id.
+     */
+    public static Notice rotated(Entry entry, String versionId, Instant deployedAt, String trigger) {
+        String id = DomainEvent.stableId("rotated", entry.app(), entry.domain(), entry.certificate().sha256(), String.valueOf(versionId),
+                deployedAt.toString());
         Map<String, Object> detail = DomainEvent.detail(id, entry.app(), entry.domain(), correlation(trigger));
         detail.put("secret", entry.secret());
         detail.put("secretVersionId", versionId);
         detail.put("certificate", certificate(entry.certificate()));
         detail.put("reason", entry.reason());
+        detail.put("deployedAt", deployedAt.toString());
         return Notice.always(new DomainEvent(CERTIFICATE_ROTATED, id, detail), entry.app(), entry.domain());
     }
 

@@ -18,7 +18,7 @@ import io.domainautomation.logic.tls.CertificateIdentity;
 public record RotationReport(String trigger, boolean dryRun, List<Entry> entries,
         @JsonInclude(JsonInclude.Include.NON_NULL) String continueAfter, @JsonIgnore List<Notice> notices,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Map<String, Object>> eventsUnpublished,
-        @JsonIgnore boolean listedAll) {
+        @JsonIgnore boolean listedAll, @JsonIgnore Map<String, DeploymentLedger.Deployed> unannounced) {
 
     public enum Outcome {
         ROTATED("rotated"), WOULD_ROTATE("would-rotate"), UNCHANGED("unchanged"), REJECTED("rejected"),
@@ -55,11 +55,12 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
         entries = List.copyOf(entries);
         notices = List.copyOf(notices);
         eventsUnpublished = List.copyOf(eventsUnpublished);
+        unannounced = Map.copyOf(unannounced);
     }
 
     /** The same report, saying which of its events could not be published. */
     public RotationReport withEventsUnpublished(List<Map<String, Object>> unpublished) {
-        return new RotationReport(trigger, dryRun, entries, continueAfter, notices, unpublished, listedAll);
+        return new RotationReport(trigger, dryRun, entries, continueAfter, notices, unpublished, listedAll, unannounced);
     }
 
     public static Builder builder(String trigger, boolean dryRun) {
@@ -82,6 +83,7 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
         private final boolean dryRun;
         private final List<Entry> entries = new ArrayList<>();
         private final List<Notice> notices = new ArrayList<>();
+        private final Map<String, DeploymentLedger.Deployed> unannounced = new java.util.LinkedHashMap<>();
         private String continueAfter;
         private boolean listedAll;
 
@@ -101,6 +103,26 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
             return this;
         }
 
+        /**
+         * A deployment's {@code Certificate Rotated}: recorded in the ledger as not announced yet, and marked announced
+         * once published (a run that ends between the two announces it again, under the same id).
+         */
+        public Builder rotated(Notice notice, DeploymentLedger.Deployed deployed) {
+            notices.add(notice);
+            unannounced.put(notice.event().eventId(), deployed);
+            return this;
+        }
+
+        /** Everything of another report's, to build on it. */
+        public Builder from(RotationReport report) {
+            entries.addAll(report.entries());
+            notices.addAll(report.notices());
+            unannounced.putAll(report.unannounced());
+            continueAfter = report.continueAfter();
+            listedAll = report.listedAll();
+            return this;
+        }
+
         /** The run stopped for its time budget: the next invocation goes on with the apps after this one. */
         public Builder continueAfter(String app) {
             continueAfter = app;
@@ -114,7 +136,7 @@ public record RotationReport(String trigger, boolean dryRun, List<Entry> entries
         }
 
         public RotationReport build() {
-            return new RotationReport(trigger, dryRun, entries, continueAfter, notices, List.of(), listedAll);
+            return new RotationReport(trigger, dryRun, entries, continueAfter, notices, List.of(), listedAll, unannounced);
         }
     }
 }

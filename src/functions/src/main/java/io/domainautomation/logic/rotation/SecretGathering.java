@@ -1,6 +1,9 @@
 package io.domainautomation.logic.rotation;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -8,15 +11,22 @@ import java.util.TreeMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.domainautomation.logic.port.App;
+import io.domainautomation.logic.port.AppsService;
 import io.domainautomation.logic.port.CertificateStore.ManagedSecret;
 import io.domainautomation.logic.port.CertificateStore;
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.ScalingoException;
 import io.domainautomation.logic.port.ServiceFailure;
 import io.domainautomation.logic.rotation.RotationReport.Entry;
 import io.domainautomation.logic.rotation.RotationReport.Outcome;
 
 /**
  * Which secrets a run looks at, by app: every managed one, one secret and the others of its app (one of them may claim
- * the same domains), or those of one app's domain. A secret without the app tag is reported, not used.
+ * the same domains), or those of one app's domain. A secret without the app tag is reported, not used. A tag may name
+ * its app by name or by ID: both are the one app, named by its name from here on (its group of secrets, whose claims
+ * are settled together, its ledger records, its events), as Scalingo's app list says; a tag Scalingo does not know
+ * stays as written (its claims then meet an unknown app).
  */
 @ApplicationScoped
 public class SecretGathering {
@@ -26,33 +36,43 @@ public class SecretGathering {
     }
 
     private final CertificateStore secrets;
+    private final AppsService apps;
     private final Optional<String> namePrefix;
 
     @Inject
-    public SecretGathering(CertificateStore secrets, RotationConfig config) {
-        this(secrets, config.secretNamePrefix());
+    public SecretGathering(CertificateStore secrets, AppsService apps, RotationConfig config) {
+        this(secrets, apps, config.secretNamePrefix());
     }
 
-    public SecretGathering(CertificateStore secrets, Optional<String> namePrefix) {
+    public SecretGathering(CertificateStore secrets, AppsService apps, Optional<String> namePrefix) {
         this.secrets = secrets;
+        this.apps = apps;
         this.namePrefix = namePrefix.filter(p -> !p.isBlank());
     }
 
-    /** @throws ServiceFailure when the secrets could not be listed or described */
-    public Gathered gather(RotationScope trigger, RotationReport.Builder report) {
+    /**
+     * @throws ServiceFailure when the secrets could not be listed or described
+     * @throws ScalingoException when the apps could not be listed (the secrets' apps cannot be told apart)
+     */
+    public Gathered gather(RotationScope trigger, RotationReport.Builder report, Deadline deadline) {
         List<ManagedSecret> managed;
         Optional<String> onlySecret = Optional.empty();
         switch (trigger.scope()) {
-            case ALL -> managed = secrets.listManaged(namePrefix);
+            case ALL -> managed = identified(secrets.listManaged(namePrefix), deadline);
             case SECRET -> {
                 ManagedSecret named = secrets.describe(trigger.secretId().get(), namePrefix);
                 onlySecret = Optional.of(named.arn());
-                managed = named.managed() ? sameApp(named) : List.of(named);
+                managed = named.managed() ? sameApp(named, deadline) : List.of(named);
             }
-            case DOMAIN -> managed = secrets.listManaged(namePrefix).stream()
-                    .filter(s -> s.app().get().equals(trigger.app().get()))
-                    .filter(s -> s.domains().map(d -> d.contains(trigger.domain().get().ascii())).orElse(true))
-                    .toList();
+            case DOMAIN -> {
+                Map<String, String> names = appNames(deadline);
+                List<ManagedSecret> all = identified(secrets.listManaged(namePrefix), names);
+                String app = nameOf(trigger.app().get(), names).orElse(trigger.app().get());
+                managed = all.stream()
+                        .filter(s -> !s.managed() || s.app().get().equals(app))
+                        .filter(s -> s.domains().map(d -> d.contains(trigger.domain().get().ascii())).orElse(true))
+                        .toList();
+            }
             default -> throw new IllegalStateException("unknown scope " + trigger.scope());
         }
         TreeMap<String, List<ManagedSecret>> byApp = new TreeMap<>();
@@ -67,12 +87,37 @@ public class SecretGathering {
         return new Gathered(byApp, onlySecret);
     }
 
-    private List<ManagedSecret> sameApp(ManagedSecret named) {
-        List<ManagedSecret> all = new ArrayList<>(secrets.listManaged(namePrefix).stream()
-                .filter(s -> s.app().equals(named.app())).toList());
-        if (all.stream().noneMatch(s -> s.arn().equals(named.arn()))) {
-            all.add(named);
+    private List<ManagedSecret> sameApp(ManagedSecret named, Deadline deadline) {
+        List<ManagedSecret> listed = new ArrayList<>(secrets.listManaged(namePrefix));
+        if (listed.stream().noneMatch(s -> s.arn().equals(named.arn()))) {
+            listed.add(named);
         }
-        return all;
+        List<ManagedSecret> all = identified(listed, deadline);
+        Optional<String> app = all.stream().filter(s -> s.arn().equals(named.arn())).findFirst().flatMap(ManagedSecret::app);
+        return all.stream().filter(s -> s.app().equals(app)).toList();
+    }
+
+    /** Every app's name, by its ID and by its name in lower case, from Scalingo's app list. */
+    private Map<String, String> appNames(Deadline deadline) {
+        Map<String, String> names = new HashMap<>();
+        for (App app : apps.listApps(deadline)) {
+            names.put(app.id(), app.name());
+            names.put(app.name().toLowerCase(Locale.ROOT), app.name());
+        }
+        return names;
+    }
+
+    private static Optional<String> nameOf(String tag, Map<String, String> names) {
+        String trimmed = tag.trim();
+        return Optional.ofNullable(names.getOrDefault(trimmed, names.get(trimmed.toLowerCase(Locale.ROOT))));
+    }
+
+    /** The secrets with their app tags resolved to the one identity (the app's name); Scalingo listed only if needed. */
+    private List<ManagedSecret> identified(List<ManagedSecret> listed, Deadline deadline) {
+        return listed.stream().noneMatch(ManagedSecret::managed) ? listed : identified(listed, appNames(deadline));
+    }
+
+    private static List<ManagedSecret> identified(List<ManagedSecret> listed, Map<String, String> names) {
+        return listed.stream().map(s -> s.managed() ? nameOf(s.app().get(), names).map(s::withApp).orElse(s) : s).toList();
     }
 }

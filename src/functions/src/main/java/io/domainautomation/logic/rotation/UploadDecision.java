@@ -32,10 +32,19 @@ public record UploadDecision(boolean upload, String reason) {
                 + " version " + deployed.versionId());
     }
 
+    /**
+     * Whether an upload whose answer never came was applied, by looking: Scalingo reports its certificate's subject
+     * and expiry and did not before it (a re-key shows the same either way: not known).
+     */
+    public static boolean applied(DeploymentLedger.Deployed intent, Domain domain) {
+        return intent.verifiable() && sameAsDeployed(intent, domain);
+    }
+
+    /** Scalingo reports the deployed subject, expiry and (once it answered the upload) key. */
     static boolean sameAsDeployed(DeploymentLedger.Deployed deployed, Domain domain) {
         return domain.hasCustomCertificate() && Objects.equals(deployed.subject(), domain.tlscert())
-                && Objects.equals(deployed.keyDescription(), domain.tlskey()) && domain.validity() != null
-                && seconds(domain.validity().toInstant()).equals(seconds(deployed.notAfter()));
+                && (deployed.keyDescription() == null || Objects.equals(deployed.keyDescription(), domain.tlskey()))
+                && domain.validity() != null && seconds(domain.validity().toInstant()).equals(seconds(deployed.notAfter()));
     }
 
     private static Instant seconds(Instant instant) {

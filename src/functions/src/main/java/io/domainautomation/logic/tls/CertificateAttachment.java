@@ -11,6 +11,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.domainautomation.logic.InvalidInput;
+import io.domainautomation.logic.port.App;
 import io.domainautomation.logic.port.CertificateStore;
 import io.domainautomation.logic.port.Domain;
 import io.domainautomation.logic.port.ServiceFailure;
@@ -59,23 +60,24 @@ public class CertificateAttachment {
         this.clock = clock;
     }
 
-    /**
-     * The certificate secret a message names for its app's domain, checked: it must be a certificate secret of
-     * that app (tagged {@code scalingo:app} with the app's name, under the configured name prefix), so a message
-     * cannot have any secret the role can read (the token's, another customer's) uploaded to its domain.
-     *
-     * @throws InvalidInput (field {@code tlsSecretId}) when the secret is missing, not the app's, malformed, or its
-     *         certificate fails a check for this domain
-     * @throws Misconfigured when the role may not read the secret
-     * @throws Unavailable when Secrets Manager failed transiently
-     */
     /** The secret's name in a name or an ARN ({@code arn:aws:secretsmanager:region:account:secret:name-AbCdEf}). */
     static String nameOf(String secretId) {
         int at = secretId.startsWith("arn:") ? secretId.indexOf(":secret:") : -1;
         return at < 0 ? secretId : secretId.substring(at + ":secret:".length());
     }
 
-    public Checked forDomain(String secretId, String app, String domain) throws InvalidInput, Unavailable, Misconfigured {
+    /**
+     * The certificate secret a message names for its app's domain, checked: it must be a certificate secret of
+     * that app (tagged {@code scalingo:app} with the app's name or its ID, under the configured name prefix), so a
+     * message cannot have any secret the role can read (the token's, another customer's) uploaded to its domain.
+     *
+     * @param app the app as Scalingo knows it (the message may name it by name or by ID)
+     * @throws InvalidInput (field {@code tlsSecretId}) when the secret is missing, not the app's, malformed, or its
+     *         certificate fails a check for this domain
+     * @throws Misconfigured when the role may not read the secret
+     * @throws Unavailable when Secrets Manager failed transiently
+     */
+    public Checked forDomain(String secretId, App app, String domain) throws InvalidInput, Unavailable, Misconfigured {
         CertificateStore.Material material;
         if (namePrefix.isPresent() && !nameOf(secretId).startsWith(namePrefix.get())) {
             // Before any call: the role may read only the secrets under the prefix, so AWS would deny the rest.
@@ -88,9 +90,10 @@ public class CertificateAttachment {
                 throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId)
                         + " is not a certificate secret: its name does not start with " + namePrefix.get());
             }
-            if (!secret.app().map(app::equalsIgnoreCase).orElse(false)) {
+            if (!secret.app().map(String::trim).map(tag -> tag.equalsIgnoreCase(app.name()) || tag.equals(app.id()))
+                    .orElse(false)) {
                 throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId) + " is not a certificate secret of app "
-                        + app + ": its " + CertificateStore.APP_TAG + " tag is "
+                        + app.name() + " (" + app.id() + "): its " + CertificateStore.APP_TAG + " tag is "
                         + secret.app().map(a -> "\"" + a + "\"").orElse("missing"));
             }
             material = secrets.read(secret.arn());

@@ -131,8 +131,36 @@ public final class PemBundle {
         }
     }
 
+    /**
+     * Pairs of keys proven to match (or not), by the SHA-256 of both encodings: a daily rotation and the simulation
+     * check the same certificate and key again and again, and a signature is the costly part of a run. Bounded.
+     */
+    private static final java.util.Map<String, Boolean> PROVEN = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int PROVEN_MAX = 4096;
+
     /** True when the private key belongs to the public key: proven by a signature, for RSA and EC alike. */
     public static boolean keyMatches(PrivateKey privateKey, PublicKey publicKey) {
+        String pair;
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            String privateDigest = java.util.HexFormat.of().formatHex(sha.digest(privateKey.getEncoded()));
+            pair = privateDigest + ":" + java.util.HexFormat.of().formatHex(sha.digest(publicKey.getEncoded()));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return proveMatch(privateKey, publicKey);
+        }
+        Boolean known = PROVEN.get(pair);
+        if (known != null) {
+            return known;
+        }
+        boolean matches = proveMatch(privateKey, publicKey);
+        if (PROVEN.size() >= PROVEN_MAX) {
+            PROVEN.clear();
+        }
+        PROVEN.put(pair, matches);
+        return matches;
+    }
+
+    private static boolean proveMatch(PrivateKey privateKey, PublicKey publicKey) {
         String algorithm = switch (privateKey.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";

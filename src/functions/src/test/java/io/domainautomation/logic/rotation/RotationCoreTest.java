@@ -99,7 +99,7 @@ class RotationCoreTest {
         world.secrets.faults(new Faults() {
             @Override
             public void before(String call) {
-                if (call.equals("secrets.read")) {
+                if (call.startsWith("secrets.read ")) {
                     throw new ServiceFailure("Secrets Manager GetSecretValue", "ThrottlingException",
                             ServiceFailure.Kind.TRANSIENT, null);
                 }
@@ -146,5 +146,127 @@ class RotationCoreTest {
                 world.invocationDeadline());
         assertEquals(List.of(Outcome.WOULD_ROTATE), outcomes(report));
         assertEquals(0, world.scalingo.calls("updateDomain"));
+    }
+
+    // ------------------------------------------------------------------ one app, one identity
+
+    private String shopId() {
+        return world.scalingo.apps().stream().filter(a -> a.name().equals("shop")).findFirst().orElseThrow().id();
+    }
+
+    private static Faults readsFailingFor(String secretName) {
+        return new Faults() {
+            @Override
+            public void before(String call) {
+                if (call.equals("secrets.read " + secretName)) {
+                    throw new ServiceFailure("Secrets Manager GetSecretValue", "ThrottlingException",
+                            ServiceFailure.Kind.TRANSIENT, null);
+                }
+            }
+        };
+    }
+
+    @Test
+    void secretsTaggedWithTheAppsNameAndWithItsIdAreOneAppWhoseExplicitSecretWinsOnce() {
+        secret("certs/by-name", Duration.ofDays(200), Map.of(CertificateStore.APP_TAG, "shop"));
+        secret("certs/by-id", Duration.ofDays(60), Map.of(CertificateStore.APP_TAG, shopId(), CertificateStore.DOMAINS_TAG, DOMAIN));
+        RotationReport first = run();
+        Entry rotated = first.entries().stream().filter(e -> e.outcome() == Outcome.ROTATED).findFirst().orElseThrow();
+        assertEquals("certs/by-id", rotated.secret(), "the secret naming the domain wins, whichever spelling of the app");
+        assertEquals("shop", rotated.app(), "the app is named by its name, whatever the tag says");
+        assertTrue(first.entries().stream().anyMatch(e -> e.outcome() == Outcome.CONFLICT && e.secret().equals("certs/by-name")),
+                first.entries().toString());
+        for (int day = 0; day < 3; day++) {
+            assertEquals(0, run().entries().stream().filter(e -> e.outcome() == Outcome.ROTATED).count(), "day " + day);
+        }
+        assertEquals(1, world.scalingo.calls("updateDomain"), "uploaded once, not once per spelling and per day");
+        assertTrue(world.deployments.deployed("shop", DOMAIN).isPresent(), "the ledger keys the app by its name");
+    }
+
+    @Test
+    void aWinnerThatCannotBeReadThisRunKeepsTheDomainOnItsCertificate() {
+        secret("certs/explicit", Duration.ofDays(60), Map.of(CertificateStore.APP_TAG, "shop", CertificateStore.DOMAINS_TAG, DOMAIN));
+        secret("certs/implicit", Duration.ofDays(200), Map.of(CertificateStore.APP_TAG, "shop"));
+        assertEquals("certs/explicit", run().entries().stream().filter(e -> e.outcome() == Outcome.ROTATED).findFirst()
+                .orElseThrow().secret());
+        String carried = world.scalingo.domain("shop", DOMAIN).orElseThrow().tlscert();
+
+        world.secrets.faults(readsFailingFor("certs/explicit"));
+        RotationReport held = run();
+        assertEquals(1, world.scalingo.calls("updateDomain"), "the runner-up is not uploaded while the winner cannot be read");
+        assertEquals(carried, world.scalingo.domain("shop", DOMAIN).orElseThrow().tlscert());
+        assertTrue(held.entries().stream().anyMatch(e -> e.outcome() == Outcome.FAILED && e.secret().equals("certs/explicit")));
+        assertTrue(held.entries().stream().anyMatch(e -> e.outcome() == Outcome.UNCHANGED && e.domain().equals(DOMAIN)
+                && e.reason().contains("could not be read")), held.entries().toString());
+
+        world.secrets.faults(Faults.NONE);
+        run();
+        assertEquals(1, world.scalingo.calls("updateDomain"), "readable again: nothing to change, nothing uploaded");
+    }
+
+    @Test
+    void anImplicitSecretThatCannotBeReadDoesNotHoldADomainAReadableSecretNames() {
+        secret("certs/explicit", Duration.ofDays(60), Map.of(CertificateStore.APP_TAG, "shop", CertificateStore.DOMAINS_TAG, DOMAIN));
+        secret("certs/implicit", Duration.ofDays(200), Map.of(CertificateStore.APP_TAG, "shop"));
+        world.secrets.faults(readsFailingFor("certs/implicit"));
+        assertEquals(List.of("certs/explicit"), run().entries().stream().filter(e -> e.outcome() == Outcome.ROTATED)
+                .map(Entry::secret).toList(), "it could not beat a secret naming the domain");
+    }
+
+    // ------------------------------------------------------------------ every change announced, under its own id
+
+    @Test
+    void aDeploymentARunCouldNotAnnounceIsAnnouncedByTheNextUnderTheSameId() {
+        secret("certs/shop", Duration.ofDays(90), Map.of(CertificateStore.APP_TAG, "shop"));
+        RotationAnnouncements announcements = new RotationAnnouncements(world.deployments);
+        RotationReport first = run();
+        String id = first.notices().stream().filter(n -> n.event().detailType().equals(RotationEvents.CERTIFICATE_ROTATED))
+                .findFirst().orElseThrow().event().eventId();
+        assertFalse(world.deployments.deployed("shop", DOMAIN).orElseThrow().announced(), "recorded before it is announced");
+        // The invocation ends here (its deadline, out of memory): nothing published, nothing confirmed.
+
+        RotationReport second = run();
+        assertEquals(1, world.scalingo.calls("updateDomain"), "not uploaded again");
+        List<String> again = second.notices().stream().map(n -> n.event().eventId()).toList();
+        assertEquals(List.of(id), again, "announced by the next run, under the same id");
+        announcements.confirm(second, announcements.news(second), List.of());
+        assertTrue(world.deployments.deployed("shop", DOMAIN).orElseThrow().announced());
+
+        assertTrue(run().notices().isEmpty(), "announced once published: nothing more to say");
+    }
+
+    @Test
+    void aCertificatePutBackAfterAChangeByHandIsAnotherEvent() {
+        secret("certs/shop", Duration.ofDays(90), Map.of(CertificateStore.APP_TAG, "shop"));
+        RotationAnnouncements announcements = new RotationAnnouncements(world.deployments);
+        RotationReport first = run();
+        announcements.confirm(first, announcements.news(first), List.of());
+        world.clock.advance(Duration.ofHours(1));
+        world.scalingo.change("shop", DOMAIN, d -> new io.domainautomation.logic.port.Domain(d.id(), d.appId(), d.name(),
+                d.createdAt(), "CN=someone-else", d.tlskey(), true, d.sslStatus(), d.validity().plusDays(3), d.canonical(),
+                d.letsencryptEnabled(), d.letsencrypt(), d.letsencryptStatus(), null, null, null, null));
+        RotationReport second = run();
+        assertEquals(2, world.scalingo.calls("updateDomain"));
+        String firstId = first.notices().get(0).event().eventId();
+        String secondId = second.notices().stream().filter(n -> n.event().detailType().equals(RotationEvents.CERTIFICATE_ROTATED))
+                .findFirst().orElseThrow().event().eventId();
+        assertFalse(firstId.equals(secondId), "the same certificate and version, uploaded again: a second change, its own id");
+    }
+
+    @Test
+    void aStateWhoseAnnouncementWasNotPublishedIsAnnouncedAgainUntilItIs() {
+        world.secrets.put("certs/broken", "not a certificate", "none", Map.of(CertificateStore.APP_TAG, "shop"));
+        RotationAnnouncements announcements = new RotationAnnouncements(world.deployments);
+        RotationReport first = run();
+        List<io.domainautomation.logic.events.Notice> news = announcements.news(first);
+        assertEquals(1, news.size(), "Certificate Rejected, the first time");
+        // not published (the bus refused it), so not confirmed
+        announcements.confirm(first, news, news.stream().map(io.domainautomation.logic.events.Notice::event).toList());
+        RotationReport second = run();
+        List<io.domainautomation.logic.events.Notice> again = announcements.news(second);
+        assertEquals(List.of(news.get(0).event().eventId()), again.stream().map(n -> n.event().eventId()).toList(),
+                "said again, under the same id");
+        announcements.confirm(second, again, List.of());
+        assertTrue(announcements.news(run()).isEmpty(), "published: the same state is not news");
     }
 }

@@ -20,7 +20,15 @@ class UploadDecisionTest {
 
     private static final Instant NOT_AFTER = Instant.parse("2026-09-01T12:00:00Z");
     private static final DeploymentLedger.Deployed DEPLOYED = new DeploymentLedger.Deployed("shop", "www.acme.example",
-            "aa11", "certs/shop", "v1", Instant.parse("2026-06-01T00:00:00Z"), "CN=www.acme.example", NOT_AFTER, "RSA 2048");
+            "aa11", "certs/shop", "v1", Instant.parse("2026-06-01T00:00:00Z"), "CN=www.acme.example", NOT_AFTER, "RSA 2048",
+            true, null, true, false);
+    /** The intent recorded before an upload whose answer never came: the certificate's own subject and expiry. */
+    private static final DeploymentLedger.Deployed INTENT = new DeploymentLedger.Deployed("shop", "www.acme.example",
+            "aa11", "certs/shop", "v1", Instant.parse("2026-06-01T00:00:00Z"), "CN=www.acme.example", NOT_AFTER, null,
+            false, null, false, true);
+    private static final DeploymentLedger.Deployed UNVERIFIABLE_INTENT = new DeploymentLedger.Deployed("shop",
+            "www.acme.example", "aa11", "certs/shop", "v1", Instant.parse("2026-06-01T00:00:00Z"), "CN=www.acme.example",
+            NOT_AFTER, null, false, null, false, false);
 
     private static Domain carrying(String subject, Instant notAfter, String key) {
         return new Domain("d1", "a1", "www.acme.example", OffsetDateTime.parse("2026-01-01T00:00:00Z"), subject, key,
@@ -43,7 +51,9 @@ class UploadDecisionTest {
                 Arguments.of("expiry equal to the second", "aa11", Optional.of(DEPLOYED),
                         carrying("CN=www.acme.example", NOT_AFTER.plusMillis(400), "RSA 2048"), false, "deployed on"),
                 Arguments.of("as deployed", "aa11", Optional.of(DEPLOYED),
-                        carrying("CN=www.acme.example", NOT_AFTER, "RSA 2048"), false, "deployed on"));
+                        carrying("CN=www.acme.example", NOT_AFTER, "RSA 2048"), false, "deployed on"),
+                Arguments.of("on record before Scalingo answered with its key", "aa11", Optional.of(INTENT),
+                        carrying("CN=www.acme.example", NOT_AFTER, "EC 256"), false, "deployed on"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -53,5 +63,23 @@ class UploadDecisionTest {
         UploadDecision decision = UploadDecision.decide(sha256, recorded, domain);
         assertEquals(upload, decision.upload(), row);
         assertTrue(decision.reason().startsWith(reasonStart), row + ": " + decision.reason());
+    }
+
+    static Stream<Arguments> intents() {
+        return Stream.of(
+                Arguments.of("Scalingo reports its subject and expiry now, not before: applied", INTENT,
+                        carrying("CN=www.acme.example", NOT_AFTER, "RSA 2048"), true),
+                Arguments.of("Scalingo reports the certificate before it: not applied", INTENT,
+                        carrying("CN=previous", NOT_AFTER.minusSeconds(86_400), "RSA 2048"), false),
+                Arguments.of("no custom certificate: not applied", INTENT, carrying(null, null, null), false),
+                Arguments.of("a re-key (same subject and expiry before it): cannot be told", UNVERIFIABLE_INTENT,
+                        carrying("CN=www.acme.example", NOT_AFTER, "RSA 2048"), false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("intents")
+    void anUploadWhoseAnswerNeverCameIsAppliedOnlyWhenScalingoShowsIt(String row, DeploymentLedger.Deployed intent,
+            Domain domain, boolean applied) {
+        assertEquals(applied, UploadDecision.applied(intent, domain), row);
     }
 }

@@ -1,0 +1,567 @@
+package io.domainautomation.simulation;
+
+import java.net.SocketTimeoutException;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+
+import io.domainautomation.fakes.Faults;
+import io.domainautomation.fakes.RotationWorld;
+import io.domainautomation.logic.LedgerUnavailable;
+import io.domainautomation.logic.events.DomainEvent;
+import io.domainautomation.logic.port.App;
+import io.domainautomation.logic.port.CertificateStore;
+import io.domainautomation.logic.port.Domain;
+import io.domainautomation.logic.port.ScalingoException;
+import io.domainautomation.logic.port.ServiceFailure;
+import io.domainautomation.logic.rotation.RotationEvents;
+import io.domainautomation.logic.rotation.RotationInvocation;
+import io.domainautomation.logic.rotation.RotationScope;
+import io.domainautomation.logic.tls.PemBundle;
+import io.domainautomation.testsupport.TestCertificates;
+
+/**
+ * rotate-cert-from-secrets-manager's whole life driven by one seed, as {@link CleanupSimulation} drives cleanup-stale:
+ * secrets created (their app tagged by name or by ID, naming their domains or not), renewed and re-keyed (a new
+ * current version), re-tagged, deleted; certificates changed by hand on Scalingo; daily runs and secret-change runs,
+ * duplicated; faults at every port call (Scalingo 5xx, 429, timeouts and uploads whose reply was lost after they were
+ * applied; Secrets Manager failing transiently; the ledger failing before and after a write; EventBridge refusing
+ * entries; the process killed between any two calls). Invariants, checked after every run and at the end:
+ * <ul>
+ * <li>after a run without faults, each domain carries the certificate its secrets declare (a secret naming the domain
+ * beats one covering it, then the one expiring last, then the newest version, then the name), the app one identity
+ * whatever its tags' spelling; nothing carries a certificate a run could not read;</li>
+ * <li>an upload happens only for a change (of the declared certificate, or of Scalingo's copy by hand), or again after
+ * a fault left the previous one unrecorded;</li>
+ * <li>every {@code Certificate Rotated} published names an upload that happened, one id per upload; once the faults
+ * stop, the upload a domain's certificate came from has been announced.</li>
+ * </ul>
+ * Replay: {@code ./mvnw -pl src/functions -am test -Dtest=RotationSimulationTest -Dsimulation.seed=N}.
+ */
+public final class RotationSimulation {
+
+    public enum Fault {
+        SCALINGO_5XX, SCALINGO_429, SCALINGO_TIMEOUT, SCALINGO_LOST_REPLY, SECRETS_TRANSIENT, LEDGER_ERROR, LEDGER_LOST_REPLY,
+        EVENTS_PARTIAL_FAILURE, KILL, DUPLICATE_DELIVERY
+    }
+
+    /** Counts of one run, added up over many. */
+    public static final class Tally {
+        public long histories;
+        public long runs;
+        public long uploads;
+        public long checks;
+        public long portCalls;
+        public final Map<Fault, Long> faults = new EnumMap<>(Fault.class);
+
+        public void add(Tally other) {
+            histories += other.histories;
+            runs += other.runs;
+            uploads += other.uploads;
+            checks += other.checks;
+            portCalls += other.portCalls;
+            other.faults.forEach((k, v) -> faults.merge(k, v, Long::sum));
+        }
+    }
+
+    static final class Violation extends AssertionError {
+        Violation(long seed, String what, List<String> trace) {
+            super("seed " + seed + ": " + what + "\nreplay: ./mvnw -pl src/functions -am test -Dtest=RotationSimulationTest"
+                    + " -Dsimulation.seed=" + seed + "\nlast steps:\n  "
+                    + String.join("\n  ", trace.subList(Math.max(0, trace.size() - (Long.getLong("simulation.seed") != null
+                            ? trace.size() : 30)), trace.size())));
+        }
+    }
+
+    static final class Killed extends Error {
+        Killed(String where) {
+            super("killed at " + where, null, false, false);
+        }
+    }
+
+    private static final Instant START = Instant.parse("2026-03-02T06:00:00Z");
+    private static final List<String> DOMAINS = List.of("www.shop.example", "api.shop.example", "blog.shop.example");
+
+    /** A certificate of the pool: its PEMs and what identifies it. */
+    record PoolCertificate(String certificatePem, String keyPem, List<String> covers, Instant notAfter, String sha256) {
+    }
+
+    /** Made once: certificates for the domains (one, two, or all three), expiring at different times. */
+    private static final List<PoolCertificate> POOL = pool();
+
+    private static List<PoolCertificate> pool() {
+        List<PoolCertificate> pool = new ArrayList<>();
+        List<List<String>> covers = List.of(List.of(DOMAINS.get(0)), List.of(DOMAINS.get(1)), List.of(DOMAINS.get(2)),
+                List.of(DOMAINS.get(0), DOMAINS.get(1)), DOMAINS);
+        for (List<String> names : covers) {
+            for (int days : new int[] { 90, 180, 180, 365 }) { // two expiring on the same day: a re-key
+                var keys = TestCertificates.ec("secp256r1");
+                var issued = TestCertificates.selfSigned(keys, "CN=" + names.get(0), names, START.minus(Duration.ofDays(1)),
+                        Duration.ofDays(days));
+                pool.add(new PoolCertificate(issued.certificatePem(), TestCertificates.pkcs8(keys.getPrivate()), names,
+                        issued.certificate().getNotAfter().toInstant(), sha256(issued.certificate())));
+            }
+        }
+        return List.copyOf(pool);
+    }
+
+    private static String sha256(X509Certificate certificate) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the simulation knows of a secret: its certificate, its tags, when its current version was made. */
+    private record SecretTruth(String name, int certificate, String appTag, boolean explicit, List<String> named,
+            Instant versionCreated) {
+    }
+
+    private final long seed;
+    private final Random random;
+    private final RotationWorld world = new RotationWorld(START);
+    private final Tally tally = new Tally();
+    private final List<String> trace = new ArrayList<>();
+    private final Map<String, SecretTruth> secrets = new TreeMap<>();
+    private String appId;
+    private double faultRate;
+    private boolean faultsOn = true;
+    private boolean inRun;
+    /** Per domain: the certificate (sha256) last uploaded, and whether a fault may have left that upload unrecorded. */
+    private final Map<String, String> lastUploaded = new HashMap<>();
+    private final Map<String, Boolean> mayUploadAgain = new HashMap<>();
+    /** Per domain: Scalingo's copy changed by hand since the last upload. */
+    private final Map<String, Boolean> changedByHand = new HashMap<>();
+    /** Per domain: the certificate its secrets declare, and whether that changed since the last upload. */
+    private final Map<String, Optional<String>> declared = new HashMap<>();
+    private final Map<String, Boolean> declaredChanged = new HashMap<>();
+    /**
+     * Per domain: the last upload showed Scalingo the same subject and expiry as the certificate before it (a re-key),
+     * so with its answer lost nobody can tell whether it was applied.
+     */
+    private final Map<String, Boolean> indistinguishable = new HashMap<>();
+    /** Every upload: domain + " " + sha256, and the published Certificate Rotated events by id. */
+    private final List<String> uploads = new ArrayList<>();
+    private final Map<String, String> rotatedById = new LinkedHashMap<>();
+
+    private RotationSimulation(long seed) {
+        this.seed = seed;
+        this.random = new Random(seed);
+    }
+
+    public static Tally run(long seed) {
+        RotationSimulation simulation = new RotationSimulation(seed);
+        simulation.history();
+        simulation.tally.histories = 1;
+        return simulation.tally;
+    }
+
+    // ------------------------------------------------------------------ the history
+
+    private void history() {
+        faultRate = random.nextInt(4) == 0 ? 0 : 0.02 + random.nextDouble() * 0.15;
+        App shop = world.scalingo.addApp("shop");
+        appId = shop.id();
+        for (String domain : DOMAINS) {
+            world.scalingo.seedDomain("shop", domain, OffsetDateTime.ofInstant(START.minus(Duration.ofDays(30)), ZoneOffset.UTC));
+        }
+        installFaults();
+        int steps = 20 + random.nextInt(40);
+        for (int step = 0; step < steps; step++) {
+            world.clock.advance(Duration.ofMinutes(1 + random.nextInt(60 * 12)));
+            noteDeclared();
+            switch (random.nextInt(10)) {
+                case 0, 1 -> putSecret(secrets.isEmpty() || random.nextBoolean() ? "certs/s" + random.nextInt(4) : anySecret());
+                case 2 -> retag();
+                case 3 -> {
+                    if (!secrets.isEmpty() && random.nextInt(3) == 0) {
+                        String name = anySecret();
+                        log("delete " + name);
+                        world.secrets.delete(name);
+                        secrets.remove(name);
+                    }
+                }
+                case 4 -> changeByHand();
+                case 5 -> secretChangeRun();
+                default -> rotate(RotationScope.all(false, "schedule"), "daily run");
+            }
+        }
+        // The faults stop: two runs settle everything, then the invariants of a quiet platform hold.
+        noteDeclared();
+        faultsOn = false;
+        log("faults stop");
+        rotate(RotationScope.all(false, "schedule"), "quiet run");
+        rotate(RotationScope.all(false, "schedule"), "quiet run");
+        checkDeclared();
+        checkAnnounced();
+        int before = uploads.size();
+        rotate(RotationScope.all(false, "schedule"), "quiet run");
+        if (uploads.size() != before) {
+            throw violation("a run with nothing changed uploaded " + (uploads.size() - before) + " certificates");
+        }
+    }
+
+    private String anySecret() {
+        List<String> names = new ArrayList<>(secrets.keySet());
+        return names.get(random.nextInt(names.size()));
+    }
+
+    private void putSecret(String name) {
+        int certificate = random.nextInt(POOL.size());
+        PoolCertificate chosen = POOL.get(certificate);
+        boolean explicit = random.nextBoolean();
+        List<String> named = explicit ? List.of(chosen.covers().get(random.nextInt(chosen.covers().size()))) : List.of();
+        String appTag = random.nextBoolean() ? "shop" : appId;
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(CertificateStore.APP_TAG, appTag);
+        if (explicit) {
+            tags.put(CertificateStore.DOMAINS_TAG, String.join(" ", named));
+        }
+        world.secrets.put(name, chosen.certificatePem(), chosen.keyPem(), tags);
+        secrets.put(name, new SecretTruth(name, certificate, appTag, explicit, named, world.clock.instant()));
+        log("put " + name + ": certificate " + certificate + " covering " + chosen.covers() + " until " + chosen.notAfter()
+                + (explicit ? ", naming " + named : "") + ", app tagged " + (appTag.equals(appId) ? "by ID" : "by name"));
+    }
+
+    /** The same certificate and domains, the app tag's spelling switched (name and ID): nothing to upload. */
+    private void retag() {
+        if (secrets.isEmpty()) {
+            return;
+        }
+        SecretTruth truth = secrets.get(anySecret());
+        String appTag = truth.appTag().equals(appId) ? "SHOP" : appId; // the name in another case, or the ID
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(CertificateStore.APP_TAG, appTag);
+        if (truth.explicit()) {
+            tags.put(CertificateStore.DOMAINS_TAG, String.join(" ", truth.named()));
+        }
+        // Secrets Manager tags change without a new version; the in-memory store makes one, same material.
+        PoolCertificate chosen = POOL.get(truth.certificate());
+        world.secrets.put(truth.name(), chosen.certificatePem(), chosen.keyPem(), tags);
+        secrets.put(truth.name(), new SecretTruth(truth.name(), truth.certificate(), appTag, truth.explicit(), truth.named(),
+                world.clock.instant()));
+        log("retag " + truth.name() + " app " + appTag);
+    }
+
+    private void changeByHand() {
+        String domain = DOMAINS.get(random.nextInt(DOMAINS.size()));
+        log("someone changes the certificate of " + domain + " by hand");
+        world.scalingo.change("shop", domain, d -> new Domain(d.id(), d.appId(), d.name(), d.createdAt(), "CN=someone-else #"
+                + random.nextInt(1000), "RSA 2048", true, "success", OffsetDateTime.ofInstant(world.clock.instant()
+                        .plus(Duration.ofDays(40)), ZoneOffset.UTC), d.canonical(), d.letsencryptEnabled(), d.letsencrypt(),
+                d.letsencryptStatus(), null, null, null, null));
+        changedByHand.put(domain, true);
+    }
+
+    private void secretChangeRun() {
+        if (secrets.isEmpty()) {
+            return;
+        }
+        String name = anySecret();
+        rotate(RotationScope.secret(name, false, "secret-change"), "secret change of " + name);
+        if (faultsOn && chance(faultRate)) {
+            count(Fault.DUPLICATE_DELIVERY);
+            rotate(RotationScope.secret(name, false, "secret-change"), "the same secret change, delivered again");
+        }
+    }
+
+    private void rotate(RotationScope scope, String why) {
+        tally.runs++;
+        log("run: " + why);
+        inRun = true;
+        try {
+            RotationInvocation.Result result = world.invocation.run(scope, Duration.ofMinutes(10), world.clock.deadlineIn(
+                    Duration.ofMinutes(5)));
+            log("  -> " + result.report().totals() + ", announced " + result.announced().size() + ", unpublished "
+                    + result.unpublished().size());
+            result.report().entries().forEach(e -> log("     " + e.outcome().label() + " " + e.secret() + " " + e.domain()
+                    + (e.reason() == null ? "" : ": " + e.reason())));
+        } catch (Killed killed) {
+            log("  -> " + killed.getMessage());
+        } catch (RuntimeException e) {
+            log("  -> failed: " + e);
+        } finally {
+            inRun = false;
+        }
+        checkEvents();
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    private boolean chance(double p) {
+        return random.nextDouble() < p;
+    }
+
+    private void count(Fault fault) {
+        tally.faults.merge(fault, 1L, Long::sum);
+    }
+
+    private void installFaults() {
+        Faults faults = new Faults() {
+            @Override
+            public void before(String call) {
+                tally.portCalls++;
+                world.clock.advance(Duration.ofMillis(5 + random.nextInt(50)));
+                if (!faultsOn || faultRate == 0) {
+                    return;
+                }
+                if (chance(faultRate / 8)) {
+                    count(Fault.KILL);
+                    if (call.equals("deployments.recordDeployed")) {
+                        excuseLastUpload(); // uploaded, not recorded: the next run uploads it again
+                    }
+                    throw new Killed("before " + call);
+                }
+                if (!chance(faultRate)) {
+                    return;
+                }
+                if (call.startsWith("scalingo.")) {
+                    switch (random.nextInt(3)) {
+                        case 0 -> {
+                            count(Fault.SCALINGO_5XX);
+                            throw ScalingoException.reply(503, "service unavailable");
+                        }
+                        case 1 -> {
+                            count(Fault.SCALINGO_429);
+                            throw ScalingoException.reply(429, List.of("rate limited"), Map.of(), null, Duration.ofSeconds(30));
+                        }
+                        default -> {
+                            count(Fault.SCALINGO_TIMEOUT);
+                            throw ScalingoException.transport(call, new SocketTimeoutException("Read timed out"));
+                        }
+                    }
+                }
+                if (call.startsWith("secrets.")) {
+                    count(Fault.SECRETS_TRANSIENT);
+                    throw new ServiceFailure("Secrets Manager", "ThrottlingException", ServiceFailure.Kind.TRANSIENT, null);
+                }
+                if (call.startsWith("deployments.")) {
+                    count(Fault.LEDGER_ERROR);
+                    if (call.equals("deployments.recordDeployed")) {
+                        excuseLastUpload();
+                    }
+                    throw new LedgerUnavailable("ledger: " + call + ": ThrottlingException", true, null);
+                }
+            }
+
+            @Override
+            public void after(String call) {
+                if (!faultsOn || faultRate == 0) {
+                    return;
+                }
+                if (chance(faultRate / 8)) {
+                    count(Fault.KILL);
+                    if (call.equals("scalingo.updateDomain") || call.equals("deployments.recordDeployed")) {
+                        excuseLastUpload(); // uploaded, maybe recorded: the next run may upload it again
+                    }
+                    throw new Killed("after " + call);
+                }
+                if (!chance(faultRate / 2)) {
+                    return;
+                }
+                if (call.equals("scalingo.updateDomain")) {
+                    count(Fault.SCALINGO_LOST_REPLY);
+                    excuseLastUpload();
+                    throw ScalingoException.transport(call, new SocketTimeoutException("Read timed out (applied)"));
+                }
+                if (call.startsWith("deployments.")) {
+                    count(Fault.LEDGER_LOST_REPLY);
+                    if (call.equals("deployments.recordDeployed")) {
+                        excuseLastUpload();
+                    }
+                    throw new LedgerUnavailable("ledger: " + call + ": timed out (applied)", true, null);
+                }
+            }
+        };
+        world.scalingo.faults(faults);
+        world.secrets.faults(faults);
+        world.deployments.faults(faults);
+        world.events.faults(faults);
+        world.events.rejecting(event -> {
+            if (faultsOn && chance(faultRate)) {
+                count(Fault.EVENTS_PARTIAL_FAILURE);
+                return true;
+            }
+            return false;
+        });
+        world.scalingo.observe((operation, app, domain) -> {
+            if (!inRun) {
+                return;
+            }
+            if (!operation.equals("updateDomain")) {
+                throw violation("the rotation made a " + operation + " on " + domain.name());
+            }
+            upload(domain.name());
+        });
+    }
+
+    private String lastUploadDomain;
+
+    private void excuseLastUpload() {
+        if (lastUploadDomain != null) {
+            mayUploadAgain.put(lastUploadDomain, true);
+        }
+    }
+
+    /** At each upload: it must be a change, or the same again after a fault left the previous one unrecorded. */
+    private void upload(String domain) {
+        tally.uploads++;
+        tally.checks++;
+        String pem = world.scalingo.uploadedCertificate("shop", domain).orElseThrow();
+        String sha = shaOf(pem);
+        log("  upload " + domain + " " + sha.substring(0, 12));
+        boolean same = sha.equals(lastUploaded.get(domain));
+        PoolCertificate uploaded = bySha(sha);
+        PoolCertificate before = lastUploaded.containsKey(domain) && !changedByHand.getOrDefault(domain, false)
+                ? bySha(lastUploaded.get(domain)) : null;
+        indistinguishable.put(domain, before != null && before.covers().get(0).equals(uploaded.covers().get(0))
+                && before.notAfter().equals(uploaded.notAfter()));
+        if (same && !changedByHand.getOrDefault(domain, false) && !mayUploadAgain.getOrDefault(domain, false)
+                && !declaredChanged.getOrDefault(domain, false)) {
+            throw violation("uploaded the same certificate to " + domain + " again with nothing changed and nothing lost");
+        }
+        lastUploaded.put(domain, sha);
+        changedByHand.put(domain, false);
+        mayUploadAgain.put(domain, false);
+        declaredChanged.put(domain, false);
+        lastUploadDomain = domain;
+        uploads.add(domain + " " + sha);
+    }
+
+    private static PoolCertificate bySha(String sha) {
+        return POOL.stream().filter(c -> c.sha256().equals(sha)).findFirst().orElseThrow();
+    }
+
+    private static String shaOf(String pem) {
+        try {
+            return sha256(PemBundle.parseCertificates(pem).get(0));
+        } catch (Exception e) {
+            throw new IllegalStateException("not a certificate chain: " + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ invariants
+
+    /** Every Certificate Rotated published names an upload that happened; an id always names the same upload. */
+    private void checkEvents() {
+        for (DomainEvent event : world.events.published()) {
+            if (!event.detailType().equals(RotationEvents.CERTIFICATE_ROTATED)) {
+                continue;
+            }
+            tally.checks++;
+            Map<String, Object> detail = event.detail();
+            @SuppressWarnings("unchecked")
+            String sha = String.valueOf(((Map<String, Object>) detail.get("certificate")).get("sha256")).replace(":", "")
+                    .toLowerCase(java.util.Locale.ROOT);
+            String what = detail.get("domain") + " " + sha + " " + detail.get("deployedAt");
+            String before = rotatedById.putIfAbsent(event.eventId(), what);
+            if (before != null && !before.equals(what)) {
+                throw violation("event id " + event.eventId() + " names two uploads: " + before + " and " + what);
+            }
+            if (!uploads.contains(detail.get("domain") + " " + sha)) {
+                throw violation("Certificate Rotated " + what + " without such an upload");
+            }
+            if (!detail.get("app").equals("shop")) {
+                throw violation("Certificate Rotated names the app " + detail.get("app") + ", not its name");
+            }
+        }
+        Set<String> distinct = Set.copyOf(rotatedById.values());
+        if (distinct.size() != rotatedById.size()) {
+            throw violation("one upload announced under two ids: " + rotatedById);
+        }
+    }
+
+    /**
+     * The secret a domain's certificate must come from, as documented: one naming the domain beats one covering it,
+     * then the certificate expiring last, then the newest version, then the name.
+     */
+    private Optional<SecretTruth> winner(String domain) {
+        return secrets.values().stream()
+                .filter(s -> s.explicit() ? s.named().contains(domain) : POOL.get(s.certificate()).covers().contains(domain))
+                .min(Comparator.comparing((SecretTruth s) -> !s.explicit())
+                        .thenComparing(s -> POOL.get(s.certificate()).notAfter(), Comparator.reverseOrder())
+                        .thenComparing(SecretTruth::versionCreated, Comparator.reverseOrder())
+                        .thenComparing(SecretTruth::name));
+    }
+
+    /** A change of what a domain's secrets declare allows an upload (even of a certificate it carried before). */
+    private void noteDeclared() {
+        for (String domain : DOMAINS) {
+            Optional<String> now = winner(domain).map(w -> POOL.get(w.certificate()).sha256());
+            if (!now.equals(declared.getOrDefault(domain, Optional.empty()))) {
+                declaredChanged.put(domain, true);
+            }
+            declared.put(domain, now);
+        }
+    }
+
+    /** Once the faults stopped: what each domain carries is what its secrets declare. */
+    private void checkDeclared() {
+        for (String domain : DOMAINS) {
+            tally.checks++;
+            Optional<SecretTruth> winner = winner(domain);
+            Optional<String> carried = world.scalingo.uploadedCertificate("shop", domain).map(RotationSimulation::shaOf);
+            if (winner.isEmpty()) {
+                continue; // no secret claims it: whatever it carries stays
+            }
+            String expected = POOL.get(winner.get().certificate()).sha256();
+            if (!carried.equals(Optional.of(expected))) {
+                throw violation(domain + " carries " + carried.map(c -> c.substring(0, 12)).orElse("no uploaded certificate")
+                        + ", its secrets declare " + expected.substring(0, 12) + " (" + winner.get().name() + ")");
+            }
+        }
+    }
+
+    /**
+     * Once the faults stopped: the upload each domain's certificate came from was announced. Not checked once the app
+     * has no secret left (no run looks at it any more: an announcement that failed then stays in the log, alarmed).
+     */
+    private void checkAnnounced() {
+        if (secrets.isEmpty()) {
+            return;
+        }
+        for (String domain : DOMAINS) {
+            Optional<String> carried = world.scalingo.uploadedCertificate("shop", domain).map(RotationSimulation::shaOf);
+            if (carried.isEmpty()) {
+                continue;
+            }
+            if (winner(domain).isEmpty() && mayUploadAgain.getOrDefault(domain, false)
+                    && indistinguishable.getOrDefault(domain, false)) {
+                // A re-key whose answer was lost, after which no secret claims the domain: Scalingo reports the same
+                // subject and expiry either way, so whether it was applied cannot be told, nor announced (documented).
+                continue;
+            }
+            tally.checks++;
+            boolean announced = rotatedById.values().stream().anyMatch(v -> v.startsWith(domain + " " + carried.get() + " "));
+            if (!announced) {
+                throw violation("the upload of " + carried.get().substring(0, 12) + " to " + domain + " was never announced"
+                        + " (its secrets declare " + winner(domain).map(w -> w.name() + " certificate " + w.certificate())
+                                .orElse("nothing") + ")");
+            }
+        }
+    }
+
+    private Violation violation(String what) {
+        return new Violation(seed, what, trace);
+    }
+
+    private void log(String line) {
+        trace.add(world.clock.instant() + " " + line);
+    }
+}
