@@ -90,10 +90,10 @@ public class LinkOnSignup {
         String domain = request.domain().ascii();
         try {
             // The secret must be the app's, whether the message and the secret's tag name it by name or by ID: the app
-            // is looked up once (an unknown app is refused below, as the link would be).
+            // is looked up only when they spell it differently (an unknown app is refused below, as the link would be).
             Optional<CertificateAttachment.Checked> certificate = request.tlsSecretId().isEmpty() ? Optional.empty()
-                    : Optional.of(certificates.forDomain(request.tlsSecretId().get(),
-                            apps.getApp(request.app(), deadlines.current()), domain));
+                    : Optional.of(certificates.forDomain(request.tlsSecretId().get(), request.app(),
+                            () -> apps.getApp(request.app(), deadlines.current()), domain));
             DomainLinker.Result result = linker.link(request.app(), request.domain(), request.canonical(),
                     request.letsencrypt(), certificate, deadlines.current());
             boolean linked = result.outcome() == DomainLinker.Outcome.LINKED;

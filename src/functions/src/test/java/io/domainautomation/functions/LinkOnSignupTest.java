@@ -323,8 +323,8 @@ class LinkOnSignupTest {
         dead = deadLettersBySourceId();
         assertEquals("secret certs/someone-else is not a certificate secret of app " + app + " (" + appId
                 + "): its scalingo:app tag is \"someone-else\"", dead.get(foreign.messageId()).attributes().get("failure-reason"));
-        assertEquals("secret certs/" + app + "-untagged is not a certificate secret of app " + app + " (" + appId
-                + "): its scalingo:app tag is missing", dead.get(untagged.messageId()).attributes().get("failure-reason"));
+        assertEquals("secret certs/" + app + "-untagged is not a certificate secret of app " + app
+                + ": its scalingo:app tag is missing", dead.get(untagged.messageId()).attributes().get("failure-reason"));
         // Outside the certificate prefix: refused before any call (the role could not even describe it).
         assertEquals("secret scalingo/token-like is not a certificate secret: its name does not start with certs/",
                 dead.get(outside.messageId()).attributes().get("failure-reason"));

@@ -39,8 +39,11 @@ public class CertificateDeployer {
         Entry about = Entry.of(winner.secret().name(), winner.app(), domain.name(), null, null, null);
         UploadDecision decision;
         Optional<DeploymentLedger.Deployed> recorded;
+        boolean unknown;
         try {
-            recorded = settled(winner.app(), domain, trigger);
+            Settled settled = settled(winner.app(), domain, trigger);
+            recorded = settled.deployed();
+            unknown = settled.unknown();
             decision = UploadDecision.decide(winner.sha256(), recorded, domain);
         } catch (LedgerUnavailable e) {
             report.add(entry(about, e.isTransient() ? Outcome.FAILED : Outcome.REJECTED,
@@ -66,7 +69,9 @@ public class CertificateDeployer {
         DeploymentLedger.Deployed intent = new DeploymentLedger.Deployed(winner.app(), domain.name(), winner.sha256(),
                 winner.secret().name(), winner.material().versionId(), clock.instant(), winner.identity().subject(),
                 leaf.getNotAfter().toInstant(), null, false, winner.identity(), false,
-                !CertificateAttachment.carries(domain, leaf));
+                // not verifiable either when what the domain carries is already unknown (an earlier re-key's upload
+                // of unknown outcome): this intent must not make the deployment before it look known again
+                !unknown && !CertificateAttachment.carries(domain, leaf));
         try {
             deployments.recordIntent(intent);
         } catch (LedgerUnavailable e) {
@@ -95,24 +100,38 @@ public class CertificateDeployer {
         return true;
     }
 
+    /** Which secret deployed the domain's certificate ("" when none is on record); empty when the ledger cannot say. */
+    public Optional<String> deployedBy(String app, String domain) {
+        try {
+            return Optional.of(deployments.deployed(app, domain).map(DeploymentLedger.Deployed::secret).orElse(""));
+        } catch (LedgerUnavailable e) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * The domain's deployment, an upload of an earlier run whose answer never came settled first: applied (Scalingo
      * shows it) it is the deployment now, recorded (not announced yet); not applied, the deployment before it stands;
      * not knowable (a re-key), none is known.
      */
-    private Optional<DeploymentLedger.Deployed> settled(String app, Domain domain, RotationScope trigger) {
+    /** The deployment known to be on the domain; {@code unknown}: an upload of unknown outcome may have replaced it. */
+    private record Settled(Optional<DeploymentLedger.Deployed> deployed, boolean unknown) {
+    }
+
+    private Settled settled(String app, Domain domain, RotationScope trigger) {
         Optional<DeploymentLedger.Deployed> recorded = deployments.deployed(app, domain.name());
         Optional<DeploymentLedger.Deployed> intent = deployments.intent(app, domain.name())
                 .filter(i -> recorded.map(r -> i.deployedAt().isAfter(r.deployedAt())).orElse(true));
         if (intent.isPresent() && UploadDecision.applied(intent.get(), domain)) {
-            return Optional.of(trigger.dryRun() ? confirmedAs(intent.get(), domain) : confirm(intent.get(), domain));
+            return new Settled(Optional.of(trigger.dryRun() ? confirmedAs(intent.get(), domain)
+                    : confirm(intent.get(), domain)), false);
         }
         if (intent.isPresent() && !intent.get().verifiable()) {
             // A re-key's upload whose answer never came: the domain carries it or the deployment before it, and
             // Scalingo reports both alike. Nothing known is on record: the winner is uploaded.
-            return Optional.empty();
+            return new Settled(Optional.empty(), true);
         }
-        return recorded;
+        return new Settled(recorded, false);
     }
 
     private static DeploymentLedger.Deployed confirmedAs(DeploymentLedger.Deployed intent, Domain reported) {
@@ -153,7 +172,7 @@ public class CertificateDeployer {
             return;
         }
         try {
-            settled(app, domain, trigger).ifPresent(deployed -> announceIfNot(app, domain, deployed, trigger, report));
+            settled(app, domain, trigger).deployed().ifPresent(deployed -> announceIfNot(app, domain, deployed, trigger, report));
         } catch (LedgerUnavailable e) {
             // looked at again by the next run
         }

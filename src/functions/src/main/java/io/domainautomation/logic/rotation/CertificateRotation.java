@@ -62,6 +62,8 @@ public class CertificateRotation {
      */
     public RotationReport run(RotationScope trigger, Duration budget, Deadline deadline) {
         RotationReport.Builder report = RotationReport.builder(trigger.source(), trigger.dryRun());
+        // The budget counts from the start: listing the secrets and the apps is part of the invocation's time.
+        TimeBudget time = TimeBudget.of(ticker, budget, deadline);
         SecretGathering.Gathered gathered;
         try {
             gathered = secrets.gather(trigger, report, deadline);
@@ -81,7 +83,6 @@ public class CertificateRotation {
         }
         // The daily run goes through apps in name order, each with all its secrets (conflicts are per app), and
         // starts no new app once the budget would be passed: the rest goes to the next invocation.
-        TimeBudget time = TimeBudget.of(ticker, budget, deadline);
         for (Map.Entry<String, List<ManagedSecret>> app : gathered.byApp().entrySet()) {
             if (trigger.after().map(after -> app.getKey().compareTo(after) <= 0).orElse(false)) {
                 continue;
@@ -104,9 +105,11 @@ public class CertificateRotation {
         Set<String> replaced = new HashSet<>();
         for (Map.Entry<String, List<Candidate>> claims : claimed.byDomain().entrySet()) {
             List<Candidate> candidates = claims.getValue();
-            Optional<ManagedSecret> held = ClaimHold.holder(claims.getKey(), candidates, claimed.unreadable());
+            Candidate any = candidates.get(0);
+            Optional<ManagedSecret> held = claimed.unreadable().isEmpty() ? Optional.empty()
+                    : ClaimHold.holder(claims.getKey(), claimed.unreadable(), deployer.deployedBy(any.app(), claims.getKey()),
+                            Expiry.daysLeft(any.domain(), clock));
             if (held.isPresent()) {
-                Candidate any = candidates.get(0);
                 report.add(Entry.of(held.get().name(), any.app(), claims.getKey(), Outcome.UNCHANGED, null,
                         "kept on the certificate it carries: " + held.get().name() + ", which may claim it, could not be read"
                                 + " this run; settled when it can be"));

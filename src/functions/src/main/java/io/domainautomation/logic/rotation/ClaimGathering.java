@@ -84,8 +84,8 @@ public class ClaimGathering {
         } catch (ServiceFailure e) {
             problems.add(Entry.of(secret.name(), app, declared, CertificateRotation.outcome(e), CertificateRotation.check(e),
                     "Secrets Manager: " + e.code()));
-            if (e.isTransient()) {
-                unreadable.add(secret);
+            if (e.isTransient() || e.kind() == ServiceFailure.Kind.DENIED) {
+                unreadable.add(secret); // could not be read this run: it holds its place (ClaimHold)
             }
             return;
         } catch (CertificateStore.UnusableSecret e) {

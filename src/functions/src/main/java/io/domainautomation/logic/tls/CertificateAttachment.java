@@ -71,13 +71,16 @@ public class CertificateAttachment {
      * that app (tagged {@code scalingo:app} with the app's name or its ID, under the configured name prefix), so a
      * message cannot have any secret the role can read (the token's, another customer's) uploaded to its domain.
      *
-     * @param app the app as Scalingo knows it (the message may name it by name or by ID)
+     * @param app the app as the message names it (its name or its ID)
+     * @param resolve the app as Scalingo knows it, looked up only when the secret's tag does not spell the app as the
+     *            message does (the other of name and ID)
      * @throws InvalidInput (field {@code tlsSecretId}) when the secret is missing, not the app's, malformed, or its
      *         certificate fails a check for this domain
      * @throws Misconfigured when the role may not read the secret
      * @throws Unavailable when Secrets Manager failed transiently
      */
-    public Checked forDomain(String secretId, App app, String domain) throws InvalidInput, Unavailable, Misconfigured {
+    public Checked forDomain(String secretId, String app, java.util.function.Supplier<App> resolve, String domain)
+            throws InvalidInput, Unavailable, Misconfigured {
         CertificateStore.Material material;
         if (namePrefix.isPresent() && !nameOf(secretId).startsWith(namePrefix.get())) {
             // Before any call: the role may read only the secrets under the prefix, so AWS would deny the rest.
@@ -90,11 +93,18 @@ public class CertificateAttachment {
                 throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId)
                         + " is not a certificate secret: its name does not start with " + namePrefix.get());
             }
-            if (!secret.app().map(String::trim).map(tag -> tag.equalsIgnoreCase(app.name()) || tag.equals(app.id()))
-                    .orElse(false)) {
+            Optional<String> tag = secret.app().map(String::trim);
+            if (tag.isEmpty()) {
                 throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId) + " is not a certificate secret of app "
-                        + app.name() + " (" + app.id() + "): its " + CertificateStore.APP_TAG + " tag is "
-                        + secret.app().map(a -> "\"" + a + "\"").orElse("missing"));
+                        + app + ": its " + CertificateStore.APP_TAG + " tag is missing");
+            }
+            if (!tag.get().equalsIgnoreCase(app.trim())) {
+                App known = resolve.get(); // one identity: the tag may name the app by the other of name and ID
+                if (!tag.get().equalsIgnoreCase(known.name()) && !tag.get().equals(known.id())) {
+                    throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId) + " is not a certificate secret"
+                            + " of app " + known.name() + " (" + known.id() + "): its " + CertificateStore.APP_TAG + " tag is \""
+                            + tag.get() + "\"");
+                }
             }
             material = secrets.read(secret.arn());
         } catch (CertificateStore.UnusableSecret e) {

@@ -132,14 +132,26 @@ public final class PemBundle {
     }
 
     /**
-     * Pairs of keys proven to match (or not), by the SHA-256 of both encodings: a daily rotation and the simulation
-     * check the same certificate and key again and again, and a signature is the costly part of a run. Bounded.
+     * Pairs of keys proven to match, by the SHA-256 of both encodings, when a test or the simulation asks for it
+     * ({@link #rememberProofs}): they check the same few certificates and keys again and again, and a signature is the
+     * costly part of a run. Off when deployed: no digest of a private key is kept in memory (nor in a SnapStart
+     * snapshot). Bounded.
      */
     private static final java.util.Map<String, Boolean> PROVEN = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int PROVEN_MAX = 4096;
+    private static volatile boolean rememberProofs;
+
+    /** Tests and the simulation: remember key-match proofs (off by default, and when deployed). */
+    public static void rememberProofs(boolean remember) {
+        rememberProofs = remember;
+        PROVEN.clear();
+    }
 
     /** True when the private key belongs to the public key: proven by a signature, for RSA and EC alike. */
     public static boolean keyMatches(PrivateKey privateKey, PublicKey publicKey) {
+        if (!rememberProofs) {
+            return proveMatch(privateKey, publicKey);
+        }
         String pair;
         try {
             java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
@@ -153,10 +165,12 @@ public final class PemBundle {
             return known;
         }
         boolean matches = proveMatch(privateKey, publicKey);
-        if (PROVEN.size() >= PROVEN_MAX) {
-            PROVEN.clear();
+        if (matches) {
+            if (PROVEN.size() >= PROVEN_MAX) {
+                PROVEN.clear();
+            }
+            PROVEN.put(pair, true);
         }
-        PROVEN.put(pair, matches);
         return matches;
     }
 
