@@ -120,7 +120,6 @@ public final class SandboxFaults {
         return false;
     }
 
-    /** The SQS endpoint answers 500 to everything, until reset. */
     /** The next {@code count} PutEvents entries fail (a partial failure: the others of their call succeed). */
     public synchronized SandboxFaults failEventEntries(int count) {
         failedEventEntries = count;
@@ -136,6 +135,7 @@ public final class SandboxFaults {
         return false;
     }
 
+    /** The SQS endpoint answers 500 to everything, until reset. */
     public synchronized SandboxFaults sqsUnavailable(boolean unavailable) {
         sqsUnavailable = unavailable;
         return this;

@@ -109,15 +109,15 @@ public class CertificateDeployer {
         }
     }
 
+    /** The deployment known to be on the domain; {@code unknown}: an upload of unknown outcome may have replaced it. */
+    private record Settled(Optional<DeploymentLedger.Deployed> deployed, boolean unknown) {
+    }
+
     /**
      * The domain's deployment, an upload of an earlier run whose answer never came settled first: applied (Scalingo
      * shows it) it is the deployment now, recorded (not announced yet); not applied, the deployment before it stands;
      * not knowable (a re-key), none is known.
      */
-    /** The deployment known to be on the domain; {@code unknown}: an upload of unknown outcome may have replaced it. */
-    private record Settled(Optional<DeploymentLedger.Deployed> deployed, boolean unknown) {
-    }
-
     private Settled settled(String app, Domain domain, RotationScope trigger) {
         Optional<DeploymentLedger.Deployed> recorded = deployments.deployed(app, domain.name());
         Optional<DeploymentLedger.Deployed> intent = deployments.intent(app, domain.name())
