@@ -151,11 +151,6 @@ public final class RotationSimulation {
     /** Per domain: the certificate its secrets declare, and whether that changed since the last upload. */
     private final Map<String, Optional<String>> declared = new HashMap<>();
     private final Map<String, Boolean> declaredChanged = new HashMap<>();
-    /**
-     * Per domain: the last upload showed Scalingo the same subject and expiry as the certificate before it (a re-key),
-     * so with its answer lost nobody can tell whether it was applied.
-     */
-    private final Map<String, Boolean> indistinguishable = new HashMap<>();
     /** Every upload: domain + " " + sha256, and the published Certificate Rotated events by id. */
     private final List<String> uploads = new ArrayList<>();
     private final Map<String, String> rotatedById = new LinkedHashMap<>();
@@ -441,27 +436,16 @@ public final class RotationSimulation {
         String sha = shaOf(pem);
         log("  upload " + domain + " " + sha.substring(0, 12));
         boolean same = sha.equals(lastUploaded.get(domain));
-        PoolCertificate uploaded = bySha(sha);
-        PoolCertificate before = lastUploaded.containsKey(domain) && !changedByHand.getOrDefault(domain, false)
-                ? bySha(lastUploaded.get(domain)) : null;
-        boolean lookAlike = before != null && before.covers().get(0).equals(uploaded.covers().get(0))
-                && before.notAfter().equals(uploaded.notAfter());
         if (same && !changedByHand.getOrDefault(domain, false) && !mayUploadAgain.getOrDefault(domain, false)
                 && !declaredChanged.getOrDefault(domain, false)) {
-            throw violation("uploaded the same certificate to " + domain + " again with nothing changed and nothing lost"
-                    + " (indistinguishable from the one before: " + indistinguishable.getOrDefault(domain, false) + ")");
+            throw violation("uploaded the same certificate to " + domain + " again with nothing changed and nothing lost");
         }
-        indistinguishable.put(domain, lookAlike);
         lastUploaded.put(domain, sha);
         changedByHand.put(domain, false);
         mayUploadAgain.put(domain, false);
         declaredChanged.put(domain, false);
         lastUploadDomain = domain;
         uploads.add(domain + " " + sha);
-    }
-
-    private static PoolCertificate bySha(String sha) {
-        return POOL.stream().filter(c -> c.sha256().equals(sha)).findFirst().orElseThrow();
     }
 
     private static String shaOf(String pem) {
