@@ -12,13 +12,15 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
+import io.domainautomation.logic.port.DeadLetters;
+
 /**
  * Sends a message that can never be processed to the dead-letter queue, with the reason as message attributes,
  * so it is kept for a human and not retried against the Scalingo API. Configured with
  * {@code DEAD_LETTER_QUEUE_URL}; the SQS client is built on first use only.
  */
 @ApplicationScoped
-public class DeadLetterQueue {
+public class DeadLetterQueue implements DeadLetters {
 
     private static final int MAX_ATTRIBUTE_CHARS = 1024;
 
@@ -34,6 +36,7 @@ public class DeadLetterQueue {
      * @throws DeadLetterFailure when the queue is not configured or SQS refuses: the caller must then let the
      *         message be redelivered instead of acknowledging it.
      */
+    @Override
     public void send(String function, String sourceMessageId, String body, String field, String reason) {
         if (queueUrl.isEmpty()) {
             throw new DeadLetterFailure("no dead-letter queue configured (DEAD_LETTER_QUEUE_URL)");
@@ -57,9 +60,9 @@ public class DeadLetterQueue {
         return MessageAttributeValue.builder().dataType("String").stringValue(bounded).build();
     }
 
-    public static class DeadLetterFailure extends RuntimeException {
+    public static class DeadLetterFailure extends DeadLetters.Unsent {
         public DeadLetterFailure(String message) {
-            super(message, null, false, false);
+            super(message);
         }
     }
 }

@@ -29,6 +29,8 @@ import io.domainautomation.aws.EventPublisher;
 import io.domainautomation.aws.ScalingoApiToken;
 import io.domainautomation.dns.DnsProbe;
 import io.domainautomation.functions.trigger.HttpApi;
+import io.domainautomation.logic.CanonicalLedger;
+import io.domainautomation.logic.LinkLedger;
 import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.logic.cleanup.ScanState;
 import io.domainautomation.logic.port.DomainChanges;
@@ -93,8 +95,9 @@ public class ColdStartPriming implements Resource {
      * function, read once, instead of branches on its name.
      */
     enum FunctionPriming {
-        LINK_ON_SIGNUP(LinkOnSignup.NAME, EnumSet.of(AwsLoopbackPriming.Service.SQS), List.of()),
-        SET_CANONICAL(SetCanonical.NAME, EnumSet.noneOf(AwsLoopbackPriming.Service.class), List.of()),
+        LINK_ON_SIGNUP(LinkOnSignup.NAME, EnumSet.of(AwsLoopbackPriming.Service.SQS, AwsLoopbackPriming.Service.DYNAMODB),
+                List.of()),
+        SET_CANONICAL(SetCanonical.NAME, EnumSet.of(AwsLoopbackPriming.Service.DYNAMODB), List.of()),
         ROTATION(RotateCertFromSecretsManager.NAME, EnumSet.of(AwsLoopbackPriming.Service.DYNAMODB),
                 List.of("io.domainautomation.logic.rotation", "io.domainautomation.logic.tls")),
         CLEANUP(CleanupStale.NAME, EnumSet.of(AwsLoopbackPriming.Service.DYNAMODB), List.of("io.domainautomation.logic.cleanup")),
@@ -176,12 +179,14 @@ public class ColdStartPriming implements Resource {
     private final Instance<CertificateAttachment> certificates;
     private final AwsConfig aws;
     private final Instance<DynamoDbClient> dynamoDb;
+    private final Instance<LinkLedger> links;
+    private final Instance<CanonicalLedger> canonicals;
 
     ColdStartPriming(ObjectMapper json, BearerTokens bearers, ScalingoApiToken apiToken, RequestPacer pacer,
             @ConfigProperty(name = "quarkus.funqy.export", defaultValue = "") String export, CleanupLedger ledger,
             EventPublisher events, DeploymentLedger deployments, ApiTokenSource tokenSource, Instance<DnsProbe> dns,
             Continuation continuation, Instance<CertificateAttachment> certificates, AwsConfig aws,
-            Instance<DynamoDbClient> dynamoDb) {
+            Instance<DynamoDbClient> dynamoDb, Instance<LinkLedger> links, Instance<CanonicalLedger> canonicals) {
         this.json = json;
         this.bearers = bearers;
         this.apiToken = apiToken;
@@ -196,6 +201,8 @@ public class ColdStartPriming implements Resource {
         this.certificates = certificates;
         this.aws = aws;
         this.dynamoDb = dynamoDb;
+        this.links = links;
+        this.canonicals = canonicals;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -262,7 +269,7 @@ public class ColdStartPriming implements Resource {
     }
 
     /**
-     * On demand, the functions with a ledger (cleanup-stale, the rotation): builds the DynamoDB client and runs the
+     * On demand, the functions with a ledger (all four): builds the DynamoDB client and runs the
      * ledger's own calls once against the real table, with a read that finds nothing or which scan runs (nothing
      * changed). Not before a snapshot, which must keep no connection.
      */
@@ -277,7 +284,9 @@ public class ColdStartPriming implements Resource {
                     ledger.releaseScan("cold-start-priming");
                 }
                 case ROTATION -> deployments.deployed("cold-start-priming", "priming.invalid");
-                case LINK_ON_SIGNUP, SET_CANONICAL, OTHER -> {
+                case LINK_ON_SIGNUP -> links.get().attempted("cold-start-priming", "priming.invalid", "cold-start-priming");
+                case SET_CANONICAL -> canonicals.get().last("cold-start-priming");
+                case OTHER -> {
                 }
             }
         } catch (RuntimeException e) {
@@ -335,7 +344,7 @@ public class ColdStartPriming implements Resource {
     }
 
     /**
-     * Every function reads its token and publishes events; cleanup-stale and the rotation keep a ledger;
+     * Every function reads its token and publishes events, and keeps a ledger;
      * link-on-signup sends what it cannot process to its dead-letter queue.
      */
     Set<AwsLoopbackPriming.Service> awsServices() {

@@ -1,7 +1,6 @@
 package io.domainautomation.functions;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,8 +16,7 @@ import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.CanonicalHttp;
 import io.domainautomation.functions.trigger.CanonicalHttp.Answer;
 import io.domainautomation.logic.CanonicalDomains;
-import io.domainautomation.logic.events.CanonicalEvents;
-import io.domainautomation.logic.events.DomainEvent;
+import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.logic.port.Domain;
 import io.domainautomation.logic.port.ScalingoException;
@@ -33,6 +31,7 @@ import io.quarkus.funqy.Funq;
 public class SetCanonical {
 
     static final String NAME = "set-canonical";
+    private static final int LEDGER_RETRY_AFTER_SECONDS = 5;
 
     @Inject
     CanonicalDomains canonical;
@@ -89,6 +88,8 @@ public class SetCanonical {
             return get(route.app(), deadline);
         } catch (ScalingoException e) {
             return failed(e, route.requestId());
+        } catch (LedgerUnavailable e) {
+            return unrecorded(e, route.requestId());
         }
     }
 
@@ -102,10 +103,10 @@ public class SetCanonical {
         String app = put.app();
         String domain = put.request().domain().ascii();
         try {
-            CanonicalDomains.Change change = canonical.set(app, put.request().domain(), put.request().link(), deadline);
+            CanonicalDomains.Change change = canonical.set(app, put.request().domain(), put.request().link(), put.caller(),
+                    put.requestId(), deadline);
             logChange(app, domain, change, put.caller(), put.requestId());
-            return http.ok(announced(http.domainJson(change.current().orElseThrow()), app, domain, change, put.caller(),
-                    put.requestId(), deadline));
+            return http.ok(withUnpublished(http.domainJson(change.current().orElseThrow()), change));
         } catch (CanonicalDomains.NotLinked notLinked) {
             return http.error(404, notLinked.getMessage(), Map.of("resource", "domain"));
         } catch (CanonicalDomains.TakenByAnotherApp taken) {
@@ -115,29 +116,45 @@ public class SetCanonical {
 
     private Answer delete(CanonicalHttp.Delete delete, Deadline deadline) {
         String app = delete.app();
-        CanonicalDomains.Change change = canonical.unset(app, deadline);
+        CanonicalDomains.Change change = canonical.unset(app, delete.caller(), delete.requestId(), deadline);
         String previous = change.previous().map(Domain::name).orElse(null);
         logChange(app, previous, change, delete.caller(), delete.requestId());
         ObjectNode body = json.createObjectNode();
         body.put("app", app);
         body.putNull("canonicalDomain");
         body.put("previous", previous);
-        return http.ok(announced(body, app, previous, change, delete.caller(), delete.requestId(), deadline));
+        return http.ok(withUnpublished(body, change));
     }
 
-    /** A change is announced (Canonical Domain Changed); the reply says when the event could not be published. */
-    private ObjectNode announced(ObjectNode body, String app, String domain, CanonicalDomains.Change change, String caller,
-            String requestId, Deadline deadline) {
-        if (!change.changed()) {
-            return body;
-        }
-        List<DomainEvent> unpublished = events.deliver(NAME, List.of(CanonicalEvents.changed(app, domain,
-                change.previous().map(Domain::name).orElse(null), change.current().map(Domain::name).orElse(null), caller,
-                requestId)), deadline);
-        if (!unpublished.isEmpty()) {
-            body.set("eventsUnpublished", json.valueToTree(EventDelivery.summaries(unpublished)));
+    /**
+     * Every change is announced (Canonical Domain Changed) by CanonicalDomains; an event that could not be published is
+     * counted and logged whole, and the reply says so (the next change request on the app announces it again).
+     */
+    private ObjectNode withUnpublished(ObjectNode body, CanonicalDomains.Change change) {
+        events.reportUnpublished(NAME, change.unpublished(), change.unpublished().size());
+        if (!change.unpublished().isEmpty()) {
+            body.set("eventsUnpublished", json.valueToTree(EventDelivery.summaries(change.unpublished())));
         }
         return body;
+    }
+
+    /**
+     * The change could not be recorded before it is made, or the app's last change is not announced yet, so nothing
+     * was changed: not now (503 with Retry-After), or misconfigured (500).
+     */
+    private Answer unrecorded(LedgerUnavailable e, String requestId) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("requestId", requestId);
+        fields.put("outcome", e.isTransient() ? "ledger-unavailable" : "misconfigured");
+        fields.put("reason", e.getMessage());
+        log.warn(NAME, fields);
+        if (!e.isTransient()) {
+            metrics.emit("ConfigurationErrors", "Count", 1, Map.of("Function", NAME));
+            return http.error(500, "this service cannot record the change as configured; nothing was changed; its operators"
+                    + " are alerted", Map.of("requestId", requestId));
+        }
+        return http.error(503, e.getMessage() + "; retry in " + LEDGER_RETRY_AFTER_SECONDS + " s", Map.of("requestId", requestId))
+                .withHeader("Retry-After", String.valueOf(LEDGER_RETRY_AFTER_SECONDS));
     }
 
     /** Scalingo's failure as the caller's answer; this service's own and Scalingo's faults are logged, and alarmed. */

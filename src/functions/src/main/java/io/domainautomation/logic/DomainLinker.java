@@ -37,10 +37,11 @@ public class DomainLinker {
 
     /**
      * @throws ScalingoException when Scalingo refuses (permanent) or stays unavailable (transient)
+     * @param beforeLink run right before a new link is asked of Scalingo (link-on-signup records its attempt there)
      * @throws InvalidInput when the app is at its domain limit
      */
     public Result link(String app, Hostname domain, boolean canonical, boolean letsencrypt,
-            Optional<CertificateAttachment.Checked> certificate, Deadline deadline) throws InvalidInput {
+            Optional<CertificateAttachment.Checked> certificate, Runnable beforeLink, Deadline deadline) throws InvalidInput {
         synchronized (stripes[Math.floorMod((app + "|" + domain.ascii()).hashCode(), stripes.length)]) {
             List<Domain> current = scalingo.listDomains(app, deadline);
             LinkPlan plan = LinkPlan.decide(current, domain, canonical);
@@ -51,6 +52,7 @@ public class DomainLinker {
                 case REFUSE:
                     throw new InvalidInput("domain", plan.reason());
                 default:
+                    beforeLink.run();
                     return linkNew(app, domain, canonical, letsencrypt, certificate, deadline);
             }
         }

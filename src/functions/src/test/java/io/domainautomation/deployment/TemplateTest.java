@@ -264,7 +264,8 @@ class TemplateTest {
         assertTrue(sandboxTable.contains("{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}"),
                 "dynalite's table has the same keys");
 
-        Map<String, String> adapters = Map.of("CleanupStaleFunction", "DynamoDbLedger.java", "RotateCertFunction", "DynamoDbDeployments.java");
+        Map<String, String> adapters = Map.of("CleanupStaleFunction", "DynamoDbLedger.java", "RotateCertFunction", "DynamoDbDeployments.java",
+                "LinkOnSignupFunction", "DynamoDbLinks.java", "SetCanonicalFunction", "DynamoDbCanonicals.java");
         for (Map.Entry<String, String> adapter : adapters.entrySet()) {
             String code = Files.readString(ProjectFiles.at("src/functions/src/main/java/io/domainautomation/aws/" + adapter.getValue()));
             Set<String> used = new HashSet<>();

@@ -24,10 +24,10 @@ class FunctionPrimingTest {
 
     @Test
     void eachFunctionPrimesTheAwsServicesItCalls() {
-        assertEquals(EnumSet.of(Service.SECRETS_MANAGER, Service.EVENTBRIDGE, Service.SQS),
-                FunctionPriming.of("link-on-signup").awsServices());
-        assertEquals(EnumSet.of(Service.SECRETS_MANAGER, Service.EVENTBRIDGE), FunctionPriming.of("set-canonical").awsServices());
         Set<Service> ledger = EnumSet.of(Service.SECRETS_MANAGER, Service.EVENTBRIDGE, Service.DYNAMODB);
+        assertEquals(EnumSet.of(Service.SECRETS_MANAGER, Service.EVENTBRIDGE, Service.SQS, Service.DYNAMODB),
+                FunctionPriming.of("link-on-signup").awsServices());
+        assertEquals(ledger, FunctionPriming.of("set-canonical").awsServices());
         assertEquals(ledger, FunctionPriming.of("rotate-cert-from-secrets-manager").awsServices());
         assertEquals(ledger, FunctionPriming.of("cleanup-stale").awsServices());
     }

@@ -41,7 +41,9 @@ class SetCanonicalDeadlineTest {
                     "scalingo.rate-limit.period", "60s",
                     "scalingo.rate-limit.initial-share", "1",
                     "invocation.local-timeout", DEADLINE.toSeconds() + "s",
-                    "invocation.deadline-margin", "1s");
+                    "invocation.deadline-margin", "1s",
+                    // the ledger (dynalite, local) answers in milliseconds: its calls' bound scaled with the deadline
+                    "aws.api-call-timeout", "2s");
         }
     }
 

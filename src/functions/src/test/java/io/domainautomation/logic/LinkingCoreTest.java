@@ -13,7 +13,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.domainautomation.fakes.InMemoryCanonicalLedger;
 import io.domainautomation.fakes.InMemoryScalingo;
+import io.domainautomation.fakes.RecordingEventSink;
 import io.domainautomation.fakes.ManualClock;
 import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.logic.port.ScalingoException;
@@ -33,7 +35,8 @@ class LinkingCoreTest {
         scalingo.addApp("shop");
         scalingo.addApp("other");
         linker = new DomainLinker(scalingo);
-        canonical = new CanonicalDomains(scalingo);
+        canonical = new CanonicalDomains(scalingo, new InMemoryCanonicalLedger(), new RecordingEventSink(), clock,
+                Duration.ofSeconds(8));
     }
 
     private Deadline deadline() {
@@ -46,8 +49,8 @@ class LinkingCoreTest {
 
     @Test
     void linkingTwiceLinksOnceAndSaysSo() throws InvalidInput {
-        DomainLinker.Result first = linker.link("shop", host("www.acme.example"), false, true, Optional.empty(), deadline());
-        DomainLinker.Result second = linker.link("shop", host("www.acme.example"), false, true, Optional.empty(), deadline());
+        DomainLinker.Result first = linker.link("shop", host("www.acme.example"), false, true, Optional.empty(), () -> { }, deadline());
+        DomainLinker.Result second = linker.link("shop", host("www.acme.example"), false, true, Optional.empty(), () -> { }, deadline());
         assertEquals(DomainLinker.Outcome.LINKED, first.outcome());
         assertEquals(DomainLinker.Outcome.ALREADY_LINKED, second.outcome());
         assertEquals(1, scalingo.calls("linkDomain"));
@@ -55,8 +58,8 @@ class LinkingCoreTest {
 
     @Test
     void aCanonicalLinkLeavesOneCanonicalDomain() throws Exception {
-        linker.link("shop", host("a.acme.example"), true, true, Optional.empty(), deadline());
-        linker.link("shop", host("b.acme.example"), true, true, Optional.empty(), deadline());
+        linker.link("shop", host("a.acme.example"), true, true, Optional.empty(), () -> { }, deadline());
+        linker.link("shop", host("b.acme.example"), true, true, Optional.empty(), () -> { }, deadline());
         assertEquals("b.acme.example", canonical.get("shop", deadline()).orElseThrow().name());
         assertEquals(1, scalingo.domainNames("shop").stream()
                 .filter(n -> scalingo.domain("shop", n).orElseThrow().isCanonical()).count());
@@ -68,26 +71,26 @@ class LinkingCoreTest {
             scalingo.seedDomain("shop", "d" + i + ".acme.example", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
         }
         InvalidInput refused = assertThrows(InvalidInput.class,
-                () -> linker.link("shop", host("one-more.acme.example"), false, true, Optional.empty(), deadline()));
+                () -> linker.link("shop", host("one-more.acme.example"), false, true, Optional.empty(), () -> { }, deadline()));
         assertEquals("domain", refused.field());
         assertEquals(0, scalingo.calls("linkDomain"), "refused before any POST");
     }
 
     @Test
     void aNameAnotherAppHoldsIsRefusedNotClaimedAsLinked() throws InvalidInput {
-        linker.link("other", host("www.acme.example"), false, true, Optional.empty(), deadline());
+        linker.link("other", host("www.acme.example"), false, true, Optional.empty(), () -> { }, deadline());
         ScalingoException taken = assertThrows(ScalingoException.class,
-                () -> linker.link("shop", host("www.acme.example"), false, true, Optional.empty(), deadline()));
+                () -> linker.link("shop", host("www.acme.example"), false, true, Optional.empty(), () -> { }, deadline()));
         assertEquals(422, taken.status());
         assertEquals(Optional.of("other"), scalingo.holder("www.acme.example"));
-        assertThrows(CanonicalDomains.TakenByAnotherApp.class, () -> canonical.set("shop", host("www.acme.example"), true, deadline()));
+        assertThrows(CanonicalDomains.TakenByAnotherApp.class, () -> canonical.set("shop", host("www.acme.example"), true, "tester", "r1", deadline()));
     }
 
     @Test
     void unsettingTheCanonicalDomainChangesItOnceThenNothing() throws Exception {
-        canonical.set("shop", host("www.acme.example"), true, deadline());
-        assertTrue(canonical.unset("shop", deadline()).changed());
-        assertEquals(false, canonical.unset("shop", deadline()).changed());
+        canonical.set("shop", host("www.acme.example"), true, "tester", "r1", deadline());
+        assertTrue(canonical.unset("shop", "tester", "r-" + System.nanoTime(), deadline()).changed());
+        assertEquals(false, canonical.unset("shop", "tester", "r-" + System.nanoTime(), deadline()).changed());
         assertEquals(Optional.empty(), canonical.get("shop", deadline()));
     }
 }

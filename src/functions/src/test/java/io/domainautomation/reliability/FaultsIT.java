@@ -108,6 +108,9 @@ class FaultsIT {
         Path rotation = Path.of("target/reliability/simulation-rotation.md");
         md.append(Files.exists(rotation) ? Files.readString(rotation)
                 : "### Simulation of the rotation\n\nNot run in this run (RotationSimulationTest did not run).\n\n");
+        Path linking = Path.of("target/reliability/simulation-linking.md");
+        md.append(Files.exists(linking) ? Files.readString(linking)
+                : "### Simulation of link-on-signup and set-canonical\n\nNot run in this run (LinkingSimulationTest did not run).\n\n");
         Path fidelity = Path.of("target/reliability/fidelity.md");
         md.append(Files.exists(fidelity) ? Files.readString(fidelity)
                 : "### Fidelity: the models against the real adapters\n\nNot run in this run (FidelityTest did not run).\n\n");

@@ -178,7 +178,8 @@ public final class CanonicalHttp {
         if (e.isRateLimited() || e.isNotInTime()) {
             Duration wait = e.retryAfter().orElse(DEFAULT_RETRY_AFTER);
             long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-            String why = e.isRateLimited() ? "Scalingo's rate limit is reached" : "the rate budget has no slot in time";
+            String why = e.isRateLimited() ? "Scalingo's rate limit is reached"
+                    : "not enough of this request's time is left (" + e.getMessage() + ")";
             return error(503, why + "; retry in " + seconds + " s", Map.of("requestId", requestId))
                     .withHeader("Retry-After", String.valueOf(seconds));
         }

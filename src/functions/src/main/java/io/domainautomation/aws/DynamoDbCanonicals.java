@@ -1,0 +1,90 @@
+package io.domainautomation.aws;
+
+import static io.domainautomation.aws.LedgerItems.call;
+import static io.domainautomation.aws.LedgerItems.key;
+import static io.domainautomation.aws.LedgerItems.n;
+import static io.domainautomation.aws.LedgerItems.s;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+import io.domainautomation.logic.CanonicalLedger;
+
+/**
+ * set-canonical's last change per app in the ledger's table: {@code APP#<app>} / {@code CANONICAL}, replaced at each
+ * change, {@code announced} once its event was published; expires after {@link #KEPT} (an app nobody changes for
+ * that long owes no announcement any more). Only PutItem, GetItem and a condition: set-canonical's IAM grants nothing
+ * else.
+ */
+@ApplicationScoped
+public class DynamoDbCanonicals implements CanonicalLedger {
+
+    static final Duration KEPT = Duration.ofDays(30);
+    private static final String SK = "CANONICAL";
+
+    private final Instance<DynamoDbClient> dynamo;
+    private final LedgerConfig config;
+    private final Clock clock;
+
+    DynamoDbCanonicals(Instance<DynamoDbClient> dynamo, LedgerConfig config, Clock clock) {
+        this.dynamo = dynamo;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<Change> last(String app) {
+        Map<String, AttributeValue> item = call("read the last canonical change of " + app, () -> dynamo.get()
+                .getItem(g -> g.tableName(config.table()).key(key("APP#" + app, SK)).consistentRead(true))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Change(app, text(item, "requestId"), text(item, "domain"), text(item, "previous"),
+                text(item, "current"), text(item, "caller"), Boolean.TRUE.equals(item.get("announced").bool())));
+    }
+
+    @Override
+    public void record(Change change) {
+        Map<String, AttributeValue> item = item(change);
+        call("record the canonical change of " + change.app(), () -> dynamo.get()
+                .putItem(p -> p.tableName(config.table()).item(item)));
+    }
+
+    @Override
+    public void markAnnounced(Change change) {
+        Map<String, AttributeValue> item = item(change.announcedNow());
+        try {
+            call("mark the canonical change of " + change.app() + " announced", () -> dynamo.get()
+                    .putItem(p -> p.tableName(config.table()).item(item).conditionExpression("requestId = :r")
+                            .expressionAttributeValues(Map.of(":r", s(change.requestId())))));
+        } catch (ConditionalCheckFailedException replaced) {
+            // a later change replaced it: that one has its own announcement
+        }
+    }
+
+    private Map<String, AttributeValue> item(Change change) {
+        Map<String, AttributeValue> item = key("APP#" + change.app(), SK);
+        item.put("requestId", s(change.requestId()));
+        item.put("domain", s(change.domain() == null ? "" : change.domain()));
+        item.put("previous", s(change.previous() == null ? "" : change.previous()));
+        item.put("current", s(change.current() == null ? "" : change.current()));
+        item.put("caller", s(change.caller() == null ? "" : change.caller()));
+        item.put("announced", AttributeValue.fromBool(change.announced()));
+        item.put("expiresAt", n(clock.instant().plus(KEPT).getEpochSecond()));
+        return item;
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.s() == null || value.s().isEmpty() ? null : value.s();
+    }
+}

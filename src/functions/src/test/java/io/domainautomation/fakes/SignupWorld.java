@@ -1,0 +1,63 @@
+package io.domainautomation.fakes;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.domainautomation.functions.trigger.OnboardingMessages;
+import io.domainautomation.logic.AppDirectory;
+import io.domainautomation.logic.AppHosts;
+import io.domainautomation.logic.CanonicalDomains;
+import io.domainautomation.logic.DomainLinker;
+import io.domainautomation.logic.SignupLinking;
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.tls.CertificateAttachment;
+import io.domainautomation.logic.tls.CertificatePolicy;
+
+/**
+ * link-on-signup's and set-canonical's cores wired on the in-memory ports, without Quarkus: what the fast tests and
+ * the simulator drive. Messages are parsed as the function parses them.
+ */
+public final class SignupWorld {
+
+    public static final String API_URL = "https://api.osc-fr1.scalingo.com";
+
+    public final ManualClock clock;
+    public final InMemoryScalingo scalingo;
+    public final InMemoryCertificateStore secrets;
+    public final InMemoryLinkLedger links = new InMemoryLinkLedger();
+    public final InMemoryCanonicalLedger canonicals = new InMemoryCanonicalLedger();
+    public final RecordingDeadLetters deadLetters = new RecordingDeadLetters();
+    public final RecordingEventSink events = new RecordingEventSink();
+    public final SignupLinking linking;
+    public final CanonicalDomains canonical;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public SignupWorld(Instant start) {
+        clock = new ManualClock(start);
+        scalingo = new InMemoryScalingo(clock, clock);
+        secrets = new InMemoryCertificateStore(clock);
+        CertificateAttachment attachment = new CertificateAttachment(secrets,
+                new CertificatePolicy(Duration.ofDays(7), Optional.empty()), clock);
+        linking = new SignupLinking(new DomainLinker(scalingo), attachment, new AppDirectory(scalingo),
+                new AppHosts(API_URL, Optional.empty()), links, deadLetters, events);
+        canonical = new CanonicalDomains(scalingo, canonicals, events, clock, Duration.ofSeconds(8));
+    }
+
+    /** One delivery of an onboarding message, as link-on-signup handles it. */
+    public SignupLinking.Outcome deliver(String messageId, String body, Deadline deadline) {
+        return linking.handle(messageId, body, b -> OnboardingMessages.parse(json, b), deadline);
+    }
+
+    /** set-canonical's deadline: its 29 s less the 1 s margin. */
+    public Deadline requestDeadline() {
+        return clock.deadlineIn(Duration.ofSeconds(28));
+    }
+
+    /** link-on-signup's deadline: its 300 s less the margin. */
+    public Deadline batchDeadline() {
+        return clock.deadlineIn(Duration.ofSeconds(299));
+    }
+}

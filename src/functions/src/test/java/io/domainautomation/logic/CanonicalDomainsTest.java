@@ -1,0 +1,140 @@
+package io.domainautomation.logic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.domainautomation.fakes.Faults;
+import io.domainautomation.fakes.SignupWorld;
+import io.domainautomation.logic.events.CanonicalEvents;
+import io.domainautomation.logic.events.DomainEvent;
+import io.domainautomation.logic.port.Domain;
+
+/** set-canonical's core: each change recorded before it is made, announced after, and owed until announced. */
+class CanonicalDomainsTest {
+
+    private static final OffsetDateTime LINKED_AT = OffsetDateTime.of(2026, 3, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+
+    static Stream<Arguments> owedTable() {
+        CanonicalLedger.Change toWww = new CanonicalLedger.Change("shop", "r1", "www.acme.example", null, "www.acme.example",
+                "alice", false);
+        CanonicalLedger.Change removed = new CanonicalLedger.Change("shop", "r2", "www.acme.example", "www.acme.example", null,
+                "alice", false);
+        return Stream.of(
+                Arguments.of("no change recorded", Optional.empty(), "www.acme.example", false),
+                Arguments.of("announced already", Optional.of(toWww.announcedNow()), "www.acme.example", false),
+                Arguments.of("unannounced, Scalingo shows it made", Optional.of(toWww), "www.acme.example", true),
+                Arguments.of("unannounced, Scalingo shows another canonical", Optional.of(toWww), "api.acme.example", false),
+                Arguments.of("unannounced, Scalingo shows none", Optional.of(toWww), null, false),
+                Arguments.of("a removal, Scalingo shows none", Optional.of(removed), null, true),
+                Arguments.of("a removal, Scalingo shows one", Optional.of(removed), "www.acme.example", false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("owedTable")
+    void anEarlierChangeIsOwedOnlyWhenUnannouncedAndShownMade(String row, Optional<CanonicalLedger.Change> last,
+            String canonicalNow, boolean owed) {
+        Optional<Domain> now = Optional.ofNullable(canonicalNow).map(name -> new Domain("d-" + name, "app-1", name, LINKED_AT,
+                null, null, false, null, null, true, true, null, null, null, null, null, null));
+        assertEquals(owed, CanonicalDomains.owed(last, now).isPresent());
+    }
+
+    private SignupWorld world;
+    private boolean eventBridgeDown;
+
+    @BeforeEach
+    void setUp() {
+        world = new SignupWorld(Instant.parse("2026-04-01T09:00:00Z"));
+        world.scalingo.addApp("shop");
+        world.scalingo.seedDomain("shop", "www.acme.example", LINKED_AT);
+        world.scalingo.seedDomain("shop", "api.acme.example", LINKED_AT);
+        world.events.rejecting(event -> eventBridgeDown);
+    }
+
+    private CanonicalDomains.Change set(String domain, String requestId) throws Exception {
+        return world.canonical.set("shop", Hostname.parse("domain", domain), false, "alice", requestId, world.requestDeadline());
+    }
+
+    @Test
+    void aChangeWhoseInvocationDiedBeforeItsEventIsAnnouncedByTheNextRequestUnderItsOwnId() throws Exception {
+        world.events.faults(new Faults() {
+            @Override
+            public void before(String call) {
+                throw new IllegalStateException("the invocation is killed");
+            }
+        });
+        assertThrows(IllegalStateException.class, () -> set("www.acme.example", "r1"));
+        world.events.faults(Faults.NONE);
+
+        CanonicalDomains.Change retry = set("www.acme.example", "r2");
+        assertEquals(false, retry.changed(), "the caller's retry finds the change made");
+        List<DomainEvent> published = world.events.published();
+        assertEquals(1, published.size());
+        assertEquals(CanonicalEvents.changed("shop", "www.acme.example", null, "www.acme.example", "alice", "r1").eventId(),
+                published.get(0).eventId());
+        set("www.acme.example", "r3");
+        assertEquals(1, world.events.published().size(), "announced once");
+    }
+
+    @Test
+    void aNewChangeWaitsWhileTheLastOneCannotBeAnnounced() throws Exception {
+        eventBridgeDown = true;
+        CanonicalDomains.Change first = set("www.acme.example", "r1");
+        assertEquals(1, first.unpublished().size());
+        LedgerUnavailable refused = assertThrows(LedgerUnavailable.class, () -> set("api.acme.example", "r2"));
+        assertEquals(true, refused.isTransient());
+        assertEquals("www.acme.example", world.canonical.get("shop", world.requestDeadline()).orElseThrow().name(),
+                "nothing was changed");
+
+        eventBridgeDown = false;
+        set("api.acme.example", "r3");
+        assertEquals(List.of("r1", "r3"), world.events.published().stream()
+                .map(e -> String.valueOf(((java.util.Map<?, ?>) e.detail().get("correlation")).get("requestId"))).toList());
+    }
+
+    @Test
+    void aChangeThatCannotBeRecordedIsNotMade() {
+        world.canonicals.faults(new Faults() {
+            @Override
+            public void before(String call) {
+                if (call.equals("canonicals.record")) {
+                    throw new LedgerUnavailable("ledger: " + call + ": ThrottlingException", true, null);
+                }
+            }
+        });
+        LedgerUnavailable refused = assertThrows(LedgerUnavailable.class, () -> set("www.acme.example", "r1"));
+        assertEquals(true, refused.getMessage().contains("nothing was changed"), refused.getMessage());
+        assertEquals(0, world.scalingo.calls("updateDomain"));
+    }
+
+    @Test
+    void aChangeScalingoRefusedIsClosedSoTheSameStateReachedByHandIsNeverAnnouncedAsIt() throws Exception {
+        world.scalingo.faults(new Faults() {
+            @Override
+            public void before(String call) {
+                if (call.equals("scalingo.updateDomain")) {
+                    throw io.domainautomation.logic.port.ScalingoException.reply(422, "canonical refused");
+                }
+            }
+        });
+        assertThrows(io.domainautomation.logic.port.ScalingoException.class, () -> set("www.acme.example", "r1"));
+        world.scalingo.faults(Faults.NONE);
+        Domain www = world.scalingo.domain("shop", "www.acme.example").orElseThrow();
+        world.scalingo.updateDomain("shop", www.id(), io.domainautomation.logic.port.DomainChanges.canonical(true),
+                world.requestDeadline()); // by hand
+        set("www.acme.example", "r2");
+        assertEquals(List.of(), world.events.published());
+    }
+}
