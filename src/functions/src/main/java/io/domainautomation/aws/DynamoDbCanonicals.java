@@ -7,6 +7,7 @@ import static io.domainautomation.aws.LedgerItems.s;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,8 +21,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import io.domainautomation.logic.CanonicalLedger;
 
 /**
- * set-canonical's last change per app in the ledger's table: {@code APP#<app>} / {@code CANONICAL}, replaced at each
- * change, {@code announced} once its event was published; expires after {@link #KEPT} (an app nobody changes for
+ * set-canonical's last change per app in the ledger's table: {@code APP#<app>} (the app's name) / {@code CANONICAL},
+ * replaced at each change only if it is still the one the request read (a conditional put), {@code announced} once
+ * its event was published, {@code until} when the invocation making it ends; expires after {@link #KEPT} (an app nobody changes for
  * that long owes no announcement any more). Only PutItem, GetItem and a condition: set-canonical's IAM grants nothing
  * else.
  */
@@ -48,15 +50,31 @@ public class DynamoDbCanonicals implements CanonicalLedger {
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
+        AttributeValue announced = item.get("announced");
         return Optional.of(new Change(app, text(item, "requestId"), text(item, "domain"), text(item, "previous"),
-                text(item, "current"), text(item, "caller"), Boolean.TRUE.equals(item.get("announced").bool())));
+                text(item, "current"), text(item, "caller"), announced != null && Boolean.TRUE.equals(announced.bool()),
+                item.containsKey("until") ? Instant.parse(text(item, "until")) : null));
     }
 
     @Override
-    public void record(Change change) {
+    public boolean record(Change change, Optional<String> replacing) {
         Map<String, AttributeValue> item = item(change);
-        call("record the canonical change of " + change.app(), () -> dynamo.get()
-                .putItem(p -> p.tableName(config.table()).item(item)));
+        try {
+            // A retry of this very write (its reply lost) finds its own request id: the condition holds for it too.
+            call("record the canonical change of " + change.app(), () -> dynamo.get().putItem(p -> {
+                p.tableName(config.table()).item(item);
+                if (replacing.isEmpty()) {
+                    p.conditionExpression("attribute_not_exists(pk) OR requestId = :mine")
+                            .expressionAttributeValues(Map.of(":mine", s(change.requestId())));
+                } else {
+                    p.conditionExpression("requestId = :read OR requestId = :mine")
+                            .expressionAttributeValues(Map.of(":read", s(replacing.get()), ":mine", s(change.requestId())));
+                }
+            }));
+            return true;
+        } catch (ConditionalCheckFailedException another) {
+            return false;
+        }
     }
 
     @Override
@@ -79,6 +97,9 @@ public class DynamoDbCanonicals implements CanonicalLedger {
         item.put("current", s(change.current() == null ? "" : change.current()));
         item.put("caller", s(change.caller() == null ? "" : change.caller()));
         item.put("announced", AttributeValue.fromBool(change.announced()));
+        if (change.until() != null) {
+            item.put("until", s(change.until().toString()));
+        }
         item.put("expiresAt", n(clock.instant().plus(KEPT).getEpochSecond()));
         return item;
     }

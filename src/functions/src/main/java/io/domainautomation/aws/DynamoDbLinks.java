@@ -7,7 +7,9 @@ import static io.domainautomation.aws.LedgerItems.s;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -20,15 +22,17 @@ import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.LinkLedger;
 
 /**
- * link-on-signup's links in the ledger's table, under {@code APP#<app>}: {@code LINKTRY#<domain>#<messageId>}, a
- * message's attempt, written before it asks Scalingo; {@code LINKED#<domainId>}, the message that announces that link
- * as linked (the first to claim it). Both expire after {@link #KEPT} (SQS keeps a message 14 days at most: no
- * delivery of it comes later). Only PutItem, GetItem and a condition: link-on-signup's IAM grants nothing else.
+ * link-on-signup's links in the ledger's table, under {@code APP#<app>} (the app's name): {@code
+ * LINKTRY#<domain>#<requestKey>}, a request's attempt, written before it asks Scalingo, with {@code until}, when the
+ * invocation asking ends; {@code LINKED#<domainId>}, the
+ * request that announces that link as linked (the first to claim it). Both expire after {@link #KEPT}: longer than a
+ * message lives in the onboarding queue (4 days) and then its dead-letter queue (14 days) before a redrive. Only
+ * PutItem, GetItem and a condition: link-on-signup's IAM grants nothing else.
  */
 @ApplicationScoped
 public class DynamoDbLinks implements LinkLedger {
 
-    static final Duration KEPT = Duration.ofDays(15);
+    static final Duration KEPT = Duration.ofDays(30);
 
     private final Instance<DynamoDbClient> dynamo;
     private final LedgerConfig config;
@@ -41,42 +45,45 @@ public class DynamoDbLinks implements LinkLedger {
     }
 
     @Override
-    public void recordAttempt(String app, String domain, String messageId) {
-        Map<String, AttributeValue> item = key("APP#" + app, "LINKTRY#" + domain + "#" + messageId);
+    public void recordAttempt(String app, String domain, String requestKey, Instant until) {
+        Map<String, AttributeValue> item = key("APP#" + app, "LINKTRY#" + domain + "#" + requestKey);
+        item.put("until", s(until.toString()));
         item.put("expiresAt", n(clock.instant().plus(KEPT).getEpochSecond()));
         call("record the attempt to link " + domain + " to " + app, () -> dynamo.get()
                 .putItem(p -> p.tableName(config.table()).item(item)));
     }
 
     @Override
-    public boolean attempted(String app, String domain, String messageId) {
+    public Optional<Instant> attempted(String app, String domain, String requestKey) {
         Map<String, AttributeValue> item = call("read the attempt to link " + domain + " to " + app, () -> dynamo.get()
-                .getItem(g -> g.tableName(config.table()).key(key("APP#" + app, "LINKTRY#" + domain + "#" + messageId))
+                .getItem(g -> g.tableName(config.table()).key(key("APP#" + app, "LINKTRY#" + domain + "#" + requestKey))
                         .consistentRead(true))).item();
-        return item != null && !item.isEmpty();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        // an attempt recorded before "until" was: its link is no older than the item's own expiry allows
+        return Optional.of(item.containsKey("until") ? Instant.parse(item.get("until").s()) : Instant.MAX);
     }
 
     @Override
-    public String claim(String app, String domainId, String messageId) {
+    public String claim(String app, String domainId, String requestKey) {
         Map<String, AttributeValue> item = key("APP#" + app, "LINKED#" + domainId);
-        item.put("messageId", s(messageId));
+        item.put("requestKey", s(requestKey));
         item.put("expiresAt", n(clock.instant().plus(KEPT).getEpochSecond()));
-        for (int attempt = 0; attempt < 2; attempt++) {
-            try {
-                call("claim the announcement of the link " + domainId + " of " + app, () -> dynamo.get().putItem(p -> p
-                        .tableName(config.table()).item(item).conditionExpression("attribute_not_exists(pk)")));
-                return messageId;
-            } catch (ConditionalCheckFailedException claimed) {
-                // Claimed already: by another message, or by this one (a retry of this very write, its reply lost).
-                Map<String, AttributeValue> holder = call("read who announces the link " + domainId + " of " + app,
-                        () -> dynamo.get().getItem(g -> g.tableName(config.table()).key(key("APP#" + app, "LINKED#" + domainId))
-                                .consistentRead(true))).item();
-                if (holder != null && holder.containsKey("messageId")) {
-                    return holder.get("messageId").s();
-                }
-                // expired between the two calls: claimed again
+        try {
+            call("claim the announcement of the link " + domainId + " of " + app, () -> dynamo.get().putItem(p -> p
+                    .tableName(config.table()).item(item).conditionExpression("attribute_not_exists(pk)")));
+            return requestKey;
+        } catch (ConditionalCheckFailedException claimed) {
+            // Claimed already: by another request, or by this one (a retry of this very write, its reply lost).
+            Map<String, AttributeValue> holder = call("read who announces the link " + domainId + " of " + app,
+                    () -> dynamo.get().getItem(g -> g.tableName(config.table()).key(key("APP#" + app, "LINKED#" + domainId))
+                            .consistentRead(true))).item();
+            if (holder == null || !holder.containsKey("requestKey")) {
+                throw new LedgerUnavailable("ledger: the claim of the link " + domainId + " of " + app
+                        + " expired as it was read", true, null);
             }
+            return holder.get("requestKey").s();
         }
-        throw new LedgerUnavailable("ledger: the claim of the link " + domainId + " of " + app + " kept changing", true, null);
     }
 }

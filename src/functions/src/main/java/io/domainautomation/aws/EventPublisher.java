@@ -38,15 +38,19 @@ public class EventPublisher implements EventSink {
     static final int MAX_BYTES = 256 * 1024;
     /** How many times an entry is tried within one invocation. */
     public static final int ATTEMPTS = 3;
+    /** Less time than this before the deadline: no call is started (it could not get an answer). */
+    private static final java.time.Duration MIN_CALL = java.time.Duration.ofMillis(100);
 
     private final Instance<EventBridgeClient> eventBridge;
     private final EventsConfig config;
     private final ObjectMapper json;
+    private final java.time.Duration callTimeout;
 
-    EventPublisher(Instance<EventBridgeClient> eventBridge, EventsConfig config, ObjectMapper json) {
+    EventPublisher(Instance<EventBridgeClient> eventBridge, EventsConfig config, ObjectMapper json, AwsConfig aws) {
         this.eventBridge = eventBridge;
         this.config = config;
         this.json = json;
+        this.callTimeout = aws.apiCallTimeout();
     }
 
     /** Builds the client (no request): what a first publish would pay, paid in the init phase instead. */
@@ -74,19 +78,29 @@ public class EventPublisher implements EventSink {
             }
             List<DomainEvent> failed = new ArrayList<>();
             for (List<DomainEvent> batch : batches(pending)) {
-                failed.addAll(send(batch));
+                failed.addAll(send(batch, deadline));
             }
             pending = failed;
         }
         return pending;
     }
 
-    /** @return the entries of this call that failed */
-    private List<DomainEvent> send(List<DomainEvent> batch) {
+    /**
+     * @return the entries of this call that failed; all of them, unsent, when the deadline leaves no time for a call
+     *         (each call ends by the deadline: its timeout is at most the time left)
+     */
+    private List<DomainEvent> send(List<DomainEvent> batch, Deadline deadline) {
         List<PutEventsRequestEntry> entries = batch.stream().map(this::entry).toList();
+        long left = Math.min(callTimeout.toNanos(), deadline.isNone() ? Long.MAX_VALUE : deadline.nanoTime() - System.nanoTime());
+        if (left < MIN_CALL.toNanos()) {
+            return batch;
+        }
         PutEventsResponse response;
         try {
-            response = eventBridge.get().putEvents(r -> r.entries(entries));
+            response = eventBridge.get().putEvents(r -> {
+                r.entries(entries);
+                r.overrideConfiguration(o -> o.apiCallTimeout(java.time.Duration.ofNanos(left)));
+            });
         } catch (SdkException e) {
             ServiceFailure failure = AwsErrors.failure("EventBridge PutEvents", e);
             LOG.warnf("events not published (%d): %s", batch.size(), failure.getMessage());

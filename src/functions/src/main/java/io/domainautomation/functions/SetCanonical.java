@@ -2,7 +2,6 @@ package io.domainautomation.functions;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
@@ -16,7 +15,6 @@ import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.functions.trigger.CanonicalHttp;
 import io.domainautomation.functions.trigger.CanonicalHttp.Answer;
 import io.domainautomation.logic.CanonicalDomains;
-import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.logic.port.Domain;
 import io.domainautomation.logic.port.ScalingoException;
@@ -31,7 +29,6 @@ import io.quarkus.funqy.Funq;
 public class SetCanonical {
 
     static final String NAME = "set-canonical";
-    private static final int LEDGER_RETRY_AFTER_SECONDS = 5;
 
     @Inject
     CanonicalDomains canonical;
@@ -88,14 +85,15 @@ public class SetCanonical {
             return get(route.app(), deadline);
         } catch (ScalingoException e) {
             return failed(e, route.requestId());
-        } catch (LedgerUnavailable e) {
-            return unrecorded(e, route.requestId());
+        } catch (CanonicalDomains.Unsettled e) {
+            return unsettled(e, route.requestId());
         }
     }
 
     private Answer get(String app, Deadline deadline) {
-        Optional<Domain> current = canonical.get(app, deadline);
-        return current.map(d -> http.ok(http.domainJson(d)))
+        CanonicalDomains.Change current = canonical.get(app, deadline);
+        events.reportUnpublished(NAME, current.unpublished(), current.unpublished().size());
+        return current.current().map(d -> http.ok(http.domainJson(d)))
                 .orElseGet(() -> http.error(404, "app " + app + " has no canonical domain", Map.of("resource", "canonical-domain")));
     }
 
@@ -139,22 +137,24 @@ public class SetCanonical {
     }
 
     /**
-     * The change could not be recorded before it is made, or the app's last change is not announced yet, so nothing
-     * was changed: not now (503 with Retry-After), or misconfigured (500).
+     * Nothing was changed: the change could not be recorded before it is made, or the app's last change is not
+     * settled: not now (503 with Retry-After), or the ledger refuses this function (500, alarmed).
      */
-    private Answer unrecorded(LedgerUnavailable e, String requestId) {
+    private Answer unsettled(CanonicalDomains.Unsettled e, String requestId) {
+        events.reportUnpublished(NAME, e.unpublished(), e.unpublished().size());
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("requestId", requestId);
-        fields.put("outcome", e.isTransient() ? "ledger-unavailable" : "misconfigured");
+        fields.put("outcome", e.isTransient() ? "not-now" : "misconfigured");
         fields.put("reason", e.getMessage());
         log.warn(NAME, fields);
         if (!e.isTransient()) {
             metrics.emit("ConfigurationErrors", "Count", 1, Map.of("Function", NAME));
-            return http.error(500, "this service cannot record the change as configured; nothing was changed; its operators"
-                    + " are alerted", Map.of("requestId", requestId));
+            return http.error(500, "this service cannot use its ledger as configured; nothing was changed; its operators are"
+                    + " alerted", Map.of("requestId", requestId));
         }
-        return http.error(503, e.getMessage() + "; retry in " + LEDGER_RETRY_AFTER_SECONDS + " s", Map.of("requestId", requestId))
-                .withHeader("Retry-After", String.valueOf(LEDGER_RETRY_AFTER_SECONDS));
+        long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+        return http.error(503, e.getMessage() + "; retry in " + seconds + " s", Map.of("requestId", requestId))
+                .withHeader("Retry-After", String.valueOf(seconds));
     }
 
     /** Scalingo's failure as the caller's answer; this service's own and Scalingo's faults are logged, and alarmed. */

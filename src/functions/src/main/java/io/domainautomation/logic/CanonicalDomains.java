@@ -1,6 +1,8 @@
 package io.domainautomation.logic;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -8,6 +10,7 @@ import java.util.Optional;
 
 import io.domainautomation.logic.events.CanonicalEvents;
 import io.domainautomation.logic.events.DomainEvent;
+import io.domainautomation.logic.port.App;
 import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.logic.port.Domain;
 import io.domainautomation.logic.port.DomainChanges;
@@ -18,9 +21,12 @@ import io.domainautomation.logic.port.Ticker;
 
 /**
  * Reads and changes an app's canonical domain: one list, then at most one PATCH (or one POST when asked to link), and
- * announces each change: recorded in the ledger before it is made, {@code Canonical Domain Changed} published after,
- * then marked announced. A change whose event did not go out (EventBridge failing, the invocation killed after the
- * PATCH) is announced by the next change request on that app, under its own id, once Scalingo shows it made.
+ * announces each change: recorded in the ledger before it is made (a conditional write: two requests on one app never
+ * both think they replaced the last change), {@code Canonical Domain Changed} published after, then marked announced.
+ * A change whose event did not go out (EventBridge failing, the invocation killed after the PATCH) is announced by
+ * the next request on that app (a GET included), under its own id, once Scalingo shows it made. A change whose reply
+ * was lost is settled by looking at once. The app is one identity: named by its name or ID, it is keyed and announced
+ * by its name, and Scalingo is called with its ID.
  */
 public class CanonicalDomains {
 
@@ -45,33 +51,72 @@ public class CanonicalDomains {
         }
     }
 
+    /**
+     * Nothing was changed: the change could not be recorded before it is made, or the app's last change is not
+     * settled (its event cannot be published yet, the ledger cannot be read, another request's change is in flight).
+     * {@code isTransient}: "not now" (then {@code retryAfter}); otherwise the ledger refuses this function (its
+     * configuration). {@code unpublished}: an earlier change's event that could not be published.
+     */
+    public static final class Unsettled extends RuntimeException {
+        private final boolean isTransient;
+        private final Duration retryAfter;
+        private final List<DomainEvent> unpublished;
+
+        Unsettled(String message, boolean isTransient, Duration retryAfter, List<DomainEvent> unpublished) {
+            super(message, null, false, false);
+            this.isTransient = isTransient;
+            this.retryAfter = retryAfter;
+            this.unpublished = List.copyOf(unpublished);
+        }
+
+        public boolean isTransient() {
+            return isTransient;
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+
+        public List<DomainEvent> unpublished() {
+            return unpublished;
+        }
+    }
+
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
     private final DomainsService scalingo;
+    private final AppDirectory apps;
     private final CanonicalLedger ledger;
     private final EventSink events;
+    private final Clock clock;
     private final Ticker ticker;
     private final Duration oneCall;
 
     /** @param oneCall the longest one ledger call takes, its SDK retries included (AWS_API_CALL_TIMEOUT) */
-    public CanonicalDomains(DomainsService scalingo, CanonicalLedger ledger, EventSink events, Ticker ticker, Duration oneCall) {
+    public CanonicalDomains(DomainsService scalingo, AppDirectory apps, CanonicalLedger ledger, EventSink events, Clock clock,
+            Ticker ticker, Duration oneCall) {
         this.scalingo = scalingo;
+        this.apps = apps;
         this.ledger = ledger;
         this.events = events;
+        this.clock = clock;
         this.ticker = ticker;
         this.oneCall = oneCall;
     }
 
-    public Optional<Domain> get(String app, Deadline deadline) {
-        return CanonicalPlan.current(scalingo.listDomains(app, deadline));
+    /** The app's canonical domain; an earlier change it owes an announcement is announced on the way (when it can be). */
+    public Change get(String app, Deadline deadline) {
+        App resolved = apps.resolve(app, deadline);
+        Optional<Domain> current = CanonicalPlan.current(scalingo.listDomains(resolved.id(), deadline));
+        return new Change(current, current, false, settle(resolved.name(), current, deadline).unpublished());
     }
 
-    /**
-     * @throws LedgerUnavailable when the change could not be recorded before it is made, or the app's last change is
-     *         not settled (nothing was changed)
-     */
+    /** @throws Unsettled nothing was changed (see {@link Unsettled}) */
     public Change set(String app, Hostname domain, boolean linkIfMissing, String caller, String requestId, Deadline deadline)
             throws NotLinked, TakenByAnotherApp {
-        List<Domain> domains = scalingo.listDomains(app, deadline);
-        Settled settled = settle(app, CanonicalPlan.current(domains), deadline);
+        App resolved = apps.resolve(app, deadline);
+        List<Domain> domains = scalingo.listDomains(resolved.id(), deadline);
+        Settled settled = settle(resolved.name(), CanonicalPlan.current(domains), deadline);
         List<DomainEvent> unpublished = new ArrayList<>(settled.unpublished());
         CanonicalPlan plan = CanonicalPlan.set(domains, domain, linkIfMissing);
         if (plan.action() == CanonicalPlan.Action.NOTHING) {
@@ -80,23 +125,19 @@ public class CanonicalDomains {
         if (plan.action() == CanonicalPlan.Action.NOT_LINKED) {
             throw new NotLinked("domain " + domain.ascii() + " is not linked to app " + app + "; send \"link\": true to link it");
         }
-        settled.requireSettled(app);
-        CanonicalLedger.Change change = new CanonicalLedger.Change(app, requestId, domain.ascii(),
-                plan.previous().map(Domain::name).orElse(null), domain.ascii(), caller, false);
-        record(change, deadline);
+        CanonicalLedger.Change change = new CanonicalLedger.Change(resolved.name(), requestId, domain.ascii(),
+                plan.previous().map(Domain::name).orElse(null), domain.ascii(), caller, false, until(deadline));
+        record(change, settled, deadline);
         Domain now;
         try {
             now = plan.action() == CanonicalPlan.Action.PATCH
-                    ? scalingo.updateDomain(app, plan.target().get().id(), DomainChanges.canonical(true), deadline)
-                    : link(app, domain, deadline);
+                    ? scalingo.updateDomain(resolved.id(), plan.target().get().id(), DomainChanges.canonical(true), deadline)
+                    : link(resolved.id(), domain, deadline);
         } catch (TakenByAnotherApp refused) {
-            close(change);
+            close(change, deadline);
             throw refused;
         } catch (ScalingoException e) {
-            if (e.isPermanent()) {
-                close(change);
-            }
-            throw e;
+            now = lookedAt(resolved.id(), change, e, deadline).orElseThrow(() -> e); // made: the target is canonical
         }
         unpublished.addAll(announce(change, deadline));
         return new Change(plan.previous(), Optional.of(now), true, unpublished);
@@ -106,8 +147,8 @@ public class CanonicalDomains {
      * Links the domain as canonical. A 422 on the name after a lost reply may mean the first POST did link it: the
      * app's domains say which; if the app does not have it, another app does.
      */
-    private Domain link(String app, Hostname domain, Deadline deadline) throws TakenByAnotherApp {
-        Optional<DomainLinking.Linked> linked = DomainLinking.link(scalingo, app, DomainChanges.link(domain.ascii(), true, null),
+    private Domain link(String appId, Hostname domain, Deadline deadline) throws TakenByAnotherApp {
+        Optional<DomainLinking.Linked> linked = DomainLinking.link(scalingo, appId, DomainChanges.link(domain.ascii(), true, null),
                 deadline);
         if (linked.isEmpty()) {
             throw new TakenByAnotherApp("domain " + domain.ascii() + " is linked to another app (has already been taken)");
@@ -116,35 +157,60 @@ public class CanonicalDomains {
         if (mine.isCanonical()) {
             return mine;
         }
-        return scalingo.updateDomain(app, mine.id(), DomainChanges.canonical(true), deadline);
+        return scalingo.updateDomain(appId, mine.id(), DomainChanges.canonical(true), deadline);
     }
 
-    /**
-     * @throws LedgerUnavailable when the change could not be recorded before it is made, or the app's last change is
-     *         not settled (nothing was changed)
-     */
+    /** @throws Unsettled nothing was changed (see {@link Unsettled}) */
     public Change unset(String app, String caller, String requestId, Deadline deadline) {
-        List<Domain> domains = scalingo.listDomains(app, deadline);
-        Settled settled = settle(app, CanonicalPlan.current(domains), deadline);
+        App resolved = apps.resolve(app, deadline);
+        List<Domain> domains = scalingo.listDomains(resolved.id(), deadline);
+        Settled settled = settle(resolved.name(), CanonicalPlan.current(domains), deadline);
         List<DomainEvent> unpublished = new ArrayList<>(settled.unpublished());
         CanonicalPlan plan = CanonicalPlan.unset(domains);
         if (plan.action() == CanonicalPlan.Action.NOTHING) {
             return new Change(Optional.empty(), Optional.empty(), false, unpublished);
         }
-        settled.requireSettled(app);
         String previous = plan.previous().get().name();
-        CanonicalLedger.Change change = new CanonicalLedger.Change(app, requestId, previous, previous, null, caller, false);
-        record(change, deadline);
+        CanonicalLedger.Change change = new CanonicalLedger.Change(resolved.name(), requestId, previous, previous, null, caller,
+                false, until(deadline));
+        record(change, settled, deadline);
         try {
-            scalingo.updateDomain(app, plan.target().get().id(), DomainChanges.canonical(false), deadline);
+            scalingo.updateDomain(resolved.id(), plan.target().get().id(), DomainChanges.canonical(false), deadline);
         } catch (ScalingoException e) {
-            if (e.isPermanent()) {
-                close(change);
-            }
-            throw e;
+            lookedAt(resolved.id(), change, e, deadline);
         }
         unpublished.addAll(announce(change, deadline));
         return new Change(plan.previous(), Optional.empty(), true, unpublished);
+    }
+
+    /**
+     * The change's call failed: refused (a reply that says so), it was not made, and is closed; without a usable reply
+     * it may have been made, and Scalingo's domains say which (made: it goes on to be announced; not made: closed). When
+     * they cannot be read, or the call was not sent in time, it stays unknown: the next request looks.
+     *
+     * @return the canonical domain now (empty after a removal) when the change was made; the failure rethrown otherwise
+     */
+    private Optional<Domain> lookedAt(String appId, CanonicalLedger.Change change, ScalingoException failure,
+            Deadline deadline) {
+        if (failure.isPermanent()) {
+            close(change, deadline);
+            throw failure;
+        }
+        if (failure.isNotInTime()) {
+            throw failure;
+        }
+        Optional<Domain> canonicalNow;
+        try {
+            canonicalNow = CanonicalPlan.current(scalingo.listDomains(appId, deadline));
+        } catch (ScalingoException unknown) {
+            failure.addSuppressed(unknown);
+            throw failure;
+        }
+        if (!Objects.equals(change.current(), canonicalNow.map(Domain::name).orElse(null))) {
+            close(change, deadline);
+            throw failure;
+        }
+        return canonicalNow;
     }
 
     /**
@@ -158,58 +224,76 @@ public class CanonicalDomains {
     }
 
     /**
-     * What settling an earlier change left: the owed event that could not be published, or why the app's last change
-     * could not be looked at. A new change replaces the record of the last one, so it is made only once that one is
-     * settled: an announcement is never overwritten unsaid.
+     * What settling the app's last change left: the request id a new record replaces (empty: none recorded), the owed
+     * event that could not be published, or why the last change is not settled (a new change then waits).
      */
-    private record Settled(List<DomainEvent> unpublished, String unsettled) {
-
-        void requireSettled(String app) {
-            if (unsettled != null) {
-                throw new LedgerUnavailable("the last change of the canonical domain of app " + app + " is not settled yet ("
-                        + unsettled + "); nothing was changed", true, null);
-            }
-        }
+    private record Settled(Optional<String> replacing, List<DomainEvent> unpublished, Unsettled unsettled) {
     }
 
     /** Announces what an earlier request on this app changed and could not announce. */
     private Settled settle(String app, Optional<Domain> canonicalNow, Deadline deadline) {
         if (!timeFor(1, deadline)) {
-            return new Settled(List.of(), "too little of this request's time is left to look at it");
+            return new Settled(Optional.empty(), List.of(), new Unsettled("too little of this request's time is left to look at"
+                    + " the last change of the canonical domain of app " + app + "; nothing was changed", true, RETRY_AFTER,
+                    List.of()));
         }
-        Optional<CanonicalLedger.Change> owed;
+        Optional<CanonicalLedger.Change> last;
         try {
-            owed = owed(ledger.last(app), canonicalNow);
+            last = ledger.last(app);
         } catch (LedgerUnavailable unreadable) {
-            return new Settled(List.of(), unreadable.getMessage());
+            return new Settled(Optional.empty(), List.of(), new Unsettled("the last change of the canonical domain of app " + app
+                    + " cannot be read (" + unreadable.getMessage() + "); nothing was changed", unreadable.isTransient(),
+                    RETRY_AFTER, List.of()));
         }
-        if (owed.isEmpty()) {
-            return new Settled(List.of(), null);
+        Optional<String> replacing = last.map(CanonicalLedger.Change::requestId);
+        Optional<CanonicalLedger.Change> owed = owed(last, canonicalNow);
+        if (owed.isPresent()) {
+            List<DomainEvent> unpublished = announce(owed.get(), deadline);
+            return new Settled(replacing, unpublished, unpublished.isEmpty() ? null : new Unsettled("the last change of the"
+                    + " canonical domain of app " + app + " is not announced yet (its event could not be published); nothing"
+                    + " was changed", true, RETRY_AFTER, unpublished));
         }
-        List<DomainEvent> unpublished = announce(owed.get(), deadline);
-        return new Settled(unpublished, unpublished.isEmpty() ? null : "its event could not be published");
+        Instant now = clock.instant();
+        if (last.isPresent() && !last.get().announced() && last.get().until() != null && now.isBefore(last.get().until())) {
+            Duration wait = Duration.between(now, last.get().until()).plusSeconds(1);
+            return new Settled(replacing, List.of(), new Unsettled("another request's change of the canonical domain of app "
+                    + app + " is in progress; nothing was changed", true, wait, List.of()));
+        }
+        return new Settled(replacing, List.of(), null);
     }
 
-    private void record(CanonicalLedger.Change change, Deadline deadline) {
-        if (!timeFor(1, deadline)) {
-            throw ScalingoException.notInTime("record the canonical change of " + change.app(), Duration.ofSeconds(1));
+    private void record(CanonicalLedger.Change change, Settled settled, Deadline deadline) {
+        if (settled.unsettled() != null) {
+            throw settled.unsettled();
         }
+        if (!timeFor(1, deadline)) {
+            throw new Unsettled("too little of this request's time is left to record the change; nothing was changed", true,
+                    RETRY_AFTER, List.of());
+        }
+        boolean recorded;
         try {
-            ledger.record(change);
+            recorded = ledger.record(change, settled.replacing());
         } catch (LedgerUnavailable unrecorded) {
-            throw new LedgerUnavailable("the change could not be recorded before it is made (" + unrecorded.getMessage()
-                    + "); nothing was changed", unrecorded.isTransient(), unrecorded);
+            throw new Unsettled("the change could not be recorded before it is made (" + unrecorded.getMessage()
+                    + "); nothing was changed", unrecorded.isTransient(), RETRY_AFTER, List.of());
+        }
+        if (!recorded) {
+            throw new Unsettled("another request recorded a change of the canonical domain of app " + change.app()
+                    + " meanwhile; nothing was changed", true, RETRY_AFTER, List.of());
         }
     }
 
     /**
-     * A change Scalingo refused (a reply that says so: nothing was applied) owes nothing: closed, so that the same state
+     * A change known not made (Scalingo refused it, or showed it not made) owes nothing: closed, so that the same state
      * reached later by someone else is never announced as this request's. A failure to close leaves it to be told by
      * looking, as a change of unknown outcome is.
      */
-    private void close(CanonicalLedger.Change refused) {
+    private void close(CanonicalLedger.Change notMade, Deadline deadline) {
+        if (!timeFor(1, deadline)) {
+            return;
+        }
         try {
-            ledger.markAnnounced(refused);
+            ledger.markAnnounced(notMade);
         } catch (LedgerUnavailable unclosed) {
             // looked at by the next request, as an unknown outcome
         }
@@ -230,9 +314,15 @@ public class CanonicalDomains {
         return unpublished;
     }
 
+    /** When the invocation ends, on the wall clock (an unannounced change recorded before then may be in flight). */
+    private Instant until(Deadline deadline) {
+        Duration left = deadline.isNone() ? Duration.ofMinutes(1) : Duration.ofNanos(Math.max(0, deadline.nanoTime() - ticker.nanoTime()));
+        return clock.instant().plus(left);
+    }
+
     /**
-     * Whether {@code calls} AWS calls, each at its longest, still end before the deadline: a ledger call starts only
-     * then (Scalingo's calls and the publishing end before the deadline by themselves).
+     * Whether {@code calls} ledger calls, each at its longest, still end before the deadline: a ledger call starts only
+     * then (Scalingo's calls and the publishing end by the deadline by themselves).
      */
     private boolean timeFor(int calls, Deadline deadline) {
         return deadline.isNone() || deadline.nanoTime() - ticker.nanoTime() >= oneCall.toNanos() * calls;

@@ -1,9 +1,14 @@
 package io.domainautomation.logic;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-
-import jakarta.enterprise.context.ApplicationScoped;
 
 import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.logic.events.LinkEvents;
@@ -12,6 +17,7 @@ import io.domainautomation.logic.port.DeadLetters;
 import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.logic.port.EventSink;
 import io.domainautomation.logic.port.ScalingoException;
+import io.domainautomation.logic.port.Ticker;
 import io.domainautomation.logic.tls.CertificateAttachment;
 
 /**
@@ -19,12 +25,15 @@ import io.domainautomation.logic.tls.CertificateAttachment;
  * queue with its reason and its rejection announced, or "deliver it again". The function turns the {@link Outcome}
  * into an acknowledgement or a batch item failure, metrics and a log line.
  * <p>
- * {@code Domain Linked} is said once per link (per Scalingo domain id), by a message that asked for it: a new link
- * asked of Scalingo is recorded as this message's attempt first, so a delivery that finds the domain linked tells
- * "my earlier delivery linked it, its event never went out" (its attempt is recorded) from "it was linked already"
- * ({@code Domain Already Linked}). The event's id depends on the message and what it asks, never on the outcome.
+ * {@code Domain Linked} is said once per link (per Scalingo domain id), by the request that asked for it: a new link
+ * asked of Scalingo is recorded as this request's attempt first (the request: the onboarding system's
+ * {@code requestId}, else the message's body, so a duplicate or a redrive of the message is the same request), so a
+ * delivery that finds the domain linked tells "my request linked it, its event never went out" (its attempt is
+ * recorded, and it claims the link) from "it was linked already" ({@code Domain Already Linked}).
+ * <p>
+ * Ledger calls start only when their worst case ({@code oneCall}) still fits before the deadline; otherwise the
+ * message comes back (a link made is then claimed by its next delivery).
  */
-@ApplicationScoped
 public class SignupLinking {
 
     public static final String FUNCTION = "link-on-signup";
@@ -64,9 +73,16 @@ public class SignupLinking {
     private final LinkLedger ledger;
     private final DeadLetters deadLetters;
     private final EventSink events;
+    private final Ticker ticker;
+    private final Clock clock;
+    private final Duration oneCall;
 
+    /** How far Scalingo's clock and this function's may differ. */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+
+    /** @param oneCall the longest one ledger call takes, its SDK retries included (AWS_API_CALL_TIMEOUT) */
     public SignupLinking(DomainLinker linker, CertificateAttachment certificates, AppDirectory directory, AppHosts appHosts,
-            LinkLedger ledger, DeadLetters deadLetters, EventSink events) {
+            LinkLedger ledger, DeadLetters deadLetters, EventSink events, Clock clock, Ticker ticker, Duration oneCall) {
         this.linker = linker;
         this.certificates = certificates;
         this.directory = directory;
@@ -74,6 +90,9 @@ public class SignupLinking {
         this.ledger = ledger;
         this.deadLetters = deadLetters;
         this.events = events;
+        this.ticker = ticker;
+        this.clock = clock;
+        this.oneCall = oneCall;
     }
 
     public Outcome handle(String messageId, String body, Parser parser, Deadline deadline) {
@@ -86,21 +105,29 @@ public class SignupLinking {
         String asked = request.app();
         String domain = request.domain().ascii();
         String app = asked;
+        boolean cached = directory.isCached(asked);
         try {
-            // One app, one identity: named by its name or its ID, it is linked, announced and pointed at by its name
-            // (an unknown app is refused below, with Scalingo's 404).
+            // One app, one identity: named by its name or its ID, it is linked by its ID (a rename does not change it),
+            // announced, keyed and pointed at by its name (an unknown app is refused below, with Scalingo's 404).
             App resolved = directory.resolve(asked, deadline);
             app = resolved.name();
             Optional<CertificateAttachment.Checked> certificate = request.tlsSecretId().isEmpty() ? Optional.empty()
                     : Optional.of(certificates.forDomain(request.tlsSecretId().get(), app, () -> resolved, domain));
             String name = app;
-            DomainLinker.Result result = linker.link(name, request.domain(), request.canonical(), request.letsencrypt(),
-                    certificate, () -> ledger.recordAttempt(name, domain, messageId), deadline);
-            boolean linked = announcesLink(result, app, domain, messageId);
-            String detail = linked && result.outcome() != DomainLinker.Outcome.LINKED
-                    ? "linked by an earlier delivery of this message" : result.detail();
-            return publish(LinkEvents.linked(linked, app, result.domain(), appHosts.of(app), messageId, request.requestId()),
-                    new Outcome(linked ? Kind.LINKED : Kind.ALREADY_LINKED, app, domain, detail, false, false), deadline);
+            String key = requestKey(request, body);
+            DomainLinker.Result result = linker.link(resolved.id(), request.domain(), request.canonical(), request.letsencrypt(),
+                    certificate, () -> {
+                        requireTimeFor(1, "record the attempt to link " + domain, deadline);
+                        ledger.recordAttempt(name, domain, key, until(deadline));
+                    }, deadline);
+            requireTimeFor(3, "claim the announcement of the link of " + domain, deadline);
+            boolean linked = announcesLink(result, name, domain, key);
+            Outcome done = new Outcome(linked ? Kind.LINKED : Kind.ALREADY_LINKED, name, domain,
+                    linked && result.outcome() != DomainLinker.Outcome.LINKED ? "linked by an earlier delivery of this request"
+                            : result.detail(), false, false);
+            return publish(linked ? LinkEvents.linked(key, name, result.domain(), appHosts.of(name), messageId, request.requestId())
+                    : LinkEvents.alreadyLinked(name, result.domain(), appHosts.of(name), messageId, request.requestId()),
+                    done, deadline);
         } catch (InvalidInput refused) {
             return reject(messageId, body, app, domain, request.requestId(), refused.field(), refused.getMessage(), false,
                     deadline);
@@ -113,7 +140,15 @@ public class SignupLinking {
             return retry(app, domain, e.getMessage(), false);
         } catch (LedgerUnavailable e) {
             return retry(app, domain, e.getMessage(), !e.isTransient());
+        } catch (NoTimeLeft e) {
+            return retry(app, domain, e.getMessage(), false);
         } catch (ScalingoException e) {
+            if (e.isNotFound() && cached) {
+                // the app resolved from this container's cache may have been renamed or made again: asked afresh
+                directory.forget(asked);
+                return retry(app, domain, "the app " + asked + " was not found under the identity this container knew; it is"
+                        + " looked up again", false);
+            }
             if (e.isPermanent() && !e.isUnauthorized()) {
                 String reason = e.isNotFound() ? "unknown app " + asked + " (" + e.getMessage() + ")" : e.getMessage();
                 return reject(messageId, body, app, domain, request.requestId(), e.isNotFound() ? "app" : "scalingo", reason,
@@ -126,18 +161,71 @@ public class SignupLinking {
     }
 
     /**
-     * Whether this message announces the link as linked: it asked Scalingo for it (now, or in an earlier delivery whose
+     * Whether this request announces the link as linked: it asked Scalingo for it (now, or in an earlier delivery whose
      * event never went out) and is the first to claim its announcement.
      */
-    private boolean announcesLink(DomainLinker.Result result, String app, String domain, String messageId) {
-        boolean mayHaveLinked = result.outcome() == DomainLinker.Outcome.LINKED || ledger.attempted(app, domain, messageId);
-        return mayHaveLinked && ledger.claim(app, result.domain().id(), messageId).equals(messageId);
+    private boolean announcesLink(DomainLinker.Result result, String app, String domain, String key) {
+        boolean mayHaveLinked = result.outcome() == DomainLinker.Outcome.LINKED
+                || ledger.attempted(app, domain, key).filter(until -> madeBy(result.domain(), until)).isPresent();
+        return mayHaveLinked && ledger.claim(app, result.domain().id(), key).equals(key);
+    }
+
+    /**
+     * Whether a link can be an attempt's: made before the invocation that asked for it ended (with room for the clocks
+     * of Scalingo and this function to differ). A link made later is someone else's (by hand, by set-canonical, or
+     * another request). Scalingo not saying when it was made: it may be.
+     */
+    private static boolean madeBy(io.domainautomation.logic.port.Domain link, Instant attemptUntil) {
+        return link.createdAt() == null || !link.createdAt().toInstant().isAfter(attemptUntil.plus(CLOCK_SKEW));
+    }
+
+    /** When the invocation ends, on the wall clock. */
+    private Instant until(Deadline deadline) {
+        Duration left = deadline.isNone() ? Duration.ofMinutes(15)
+                : Duration.ofNanos(Math.max(0, deadline.nanoTime() - ticker.nanoTime()));
+        return clock.instant().plus(left);
+    }
+
+    /**
+     * The request a message carries, the same for every delivery, duplicate and redrive of it (SQS gives a redriven
+     * message a new id): the onboarding system's {@code requestId}, else a digest of the body.
+     */
+    static String requestKey(LinkRequest request, String body) {
+        if (request.requestId().isPresent()) {
+            return "request:" + request.requestId().get();
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+            return "body:" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Not enough of the invocation's time left to start an AWS call: the message comes back. */
+    private static final class NoTimeLeft extends RuntimeException {
+        NoTimeLeft(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * An AWS call (the ledger's, the dead-letter queue's) ends by the deadline only if it starts with its worst case
+     * left: otherwise the message comes back.
+     */
+    private void requireTimeFor(int calls, String what, Deadline deadline) {
+        if (!deadline.isNone() && deadline.nanoTime() - ticker.nanoTime() < oneCall.toNanos() * calls) {
+            throw new NoTimeLeft("too little of this invocation's time is left to " + what);
+        }
     }
 
     private Outcome reject(String messageId, String body, String app, String domain, Optional<String> requestId, String field,
             String reason, boolean configuration, Deadline deadline) {
         try {
+            requireTimeFor(1, "keep the message in the dead-letter queue", deadline);
             deadLetters.send(FUNCTION, messageId, body, field, reason);
+        } catch (NoTimeLeft noTime) {
+            return retry(app, domain, "rejected (" + reason + ") but " + noTime.getMessage(), configuration);
         } catch (DeadLetters.Unsent unsent) {
             return retry(app, domain, "rejected (" + reason + ") but " + unsent.getMessage() + "; left for SQS redrive",
                     configuration);

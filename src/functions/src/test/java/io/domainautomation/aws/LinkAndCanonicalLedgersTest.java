@@ -82,41 +82,47 @@ class LinkAndCanonicalLedgersTest {
 
     @Test
     void attemptsAndClaimsAnswerAsTheModelAndTheFirstClaimWins() {
-        assertEquals(false, both("link-on-signup", l -> l.attempted("shop", "www.acme.example", "m1")));
+        Instant until = Instant.parse("2026-12-07T02:05:00Z");
+        assertEquals(Optional.empty(), both("link-on-signup", l -> l.attempted("shop", "www.acme.example", "m1")));
         both("link-on-signup", l -> {
-            l.recordAttempt("shop", "www.acme.example", "m1");
+            l.recordAttempt("shop", "www.acme.example", "m1", until);
             return null;
         });
-        assertEquals(true, both("link-on-signup", l -> l.attempted("shop", "www.acme.example", "m1")));
-        assertEquals(false, both("link-on-signup", l -> l.attempted("shop", "www.acme.example", "m2")), "per message");
+        assertEquals(Optional.of(until), both("link-on-signup", l -> l.attempted("shop", "www.acme.example", "m1")));
+        assertEquals(Optional.empty(), both("link-on-signup", l -> l.attempted("shop", "www.acme.example", "m2")),
+                "per request");
 
         assertEquals("m1", both("link-on-signup", l -> l.claim("shop", "domain-1", "m1")));
         assertEquals("m1", both("link-on-signup", l -> l.claim("shop", "domain-1", "m1")), "its own claim again (a retry)");
-        assertEquals("m1", both("link-on-signup", l -> l.claim("shop", "domain-1", "m2")), "another message's: the first holds");
+        assertEquals("m1", both("link-on-signup", l -> l.claim("shop", "domain-1", "m2")), "another request's: the first holds");
         assertEquals("m2", both("link-on-signup", l -> l.claim("shop", "domain-2", "m2")), "a new link (a new id): a new claim");
 
-        long inFifteenDays = Instant.now().plus(Duration.ofDays(15)).getEpochSecond();
+        long inThirtyDays = Instant.now().plus(Duration.ofDays(30)).getEpochSecond();
         for (String sk : new String[] { "LINKTRY#www.acme.example#m1", "LINKED#domain-1" }) {
             long expiresAt = Long.parseLong(rawItem("APP#shop", sk).get("expiresAt").n());
-            assertTrue(Math.abs(expiresAt - inFifteenDays) < 120, sk + " expires in 15 days (SQS keeps a message 14)");
+            assertTrue(Math.abs(expiresAt - inThirtyDays) < 120, sk + " expires in 30 days (beyond a message's life and redrive)");
         }
     }
 
     @Test
-    void theLastCanonicalChangeAnswersAsTheModelAndOnlyItsOwnRequestMarksItAnnounced() {
+    void theLastCanonicalChangeIsReplacedOnlyWhenStillTheOneReadAndOnlyItsOwnRequestMarksItAnnounced() {
         assertEquals(Optional.empty(), bothCanonical(c -> c.last("shop")));
+        Instant until = Instant.parse("2026-12-07T02:00:00Z");
         CanonicalLedger.Change first = new CanonicalLedger.Change("shop", "r1", "www.acme.example", null, "www.acme.example",
-                "arn:aws:iam::000000000000:user/alice", false);
-        bothCanonical(c -> {
-            c.record(first);
-            return null;
-        });
+                "arn:aws:iam::000000000000:user/alice", false, until);
+        assertEquals(false, bothCanonical(c -> c.record(first, Optional.of("r0"))), "replacing a change that is not there");
+        assertEquals(true, bothCanonical(c -> c.record(first, Optional.empty())));
+        assertEquals(true, bothCanonical(c -> c.record(first, Optional.empty())), "its own write again (a retry)");
         assertEquals(Optional.of(first), bothCanonical(c -> c.last("shop")));
 
         CanonicalLedger.Change second = new CanonicalLedger.Change("shop", "r2", "www.acme.example", "www.acme.example", null,
-                "arn:aws:iam::000000000000:user/bob", false);
+                "arn:aws:iam::000000000000:user/bob", false, until);
+        CanonicalLedger.Change racing = new CanonicalLedger.Change("shop", "r3", "api.acme.example", null, "api.acme.example",
+                "arn:aws:iam::000000000000:user/carol", false, until);
+        assertEquals(false, bothCanonical(c -> c.record(second, Optional.empty())), "another change is there");
+        assertEquals(true, bothCanonical(c -> c.record(second, Optional.of("r1"))));
+        assertEquals(false, bothCanonical(c -> c.record(racing, Optional.of("r1"))), "it read r1, r2 replaced it meanwhile");
         bothCanonical(c -> {
-            c.record(second);
             c.markAnnounced(first); // a late mark of the replaced change: nothing
             return null;
         });

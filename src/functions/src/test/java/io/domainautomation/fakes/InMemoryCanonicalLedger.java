@@ -6,7 +6,7 @@ import java.util.Optional;
 
 import io.domainautomation.logic.CanonicalLedger;
 
-/** set-canonical's last change per app in memory, with {@code aws.DynamoDbCanonicals}' condition. */
+/** set-canonical's last change per app in memory, with {@code aws.DynamoDbCanonicals}' conditions. */
 public final class InMemoryCanonicalLedger implements CanonicalLedger {
 
     private final Map<String, Change> last = new HashMap<>();
@@ -23,10 +23,18 @@ public final class InMemoryCanonicalLedger implements CanonicalLedger {
     }
 
     @Override
-    public synchronized void record(Change change) {
+    public synchronized boolean record(Change change, Optional<String> replacing) {
         faults.before("canonicals.record");
+        Change now = last.get(change.app());
+        // aws.DynamoDbCanonicals' condition: none there and none read, or the one read, or this request's own
+        boolean holds = now == null ? replacing.isEmpty()
+                : now.requestId().equals(change.requestId()) || replacing.filter(now.requestId()::equals).isPresent();
+        if (!holds) {
+            return false;
+        }
         last.put(change.app(), change);
         faults.after("canonicals.record");
+        return true;
     }
 
     @Override

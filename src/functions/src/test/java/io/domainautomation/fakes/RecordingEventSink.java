@@ -21,6 +21,12 @@ public final class RecordingEventSink implements EventSink {
     private final List<DomainEvent> published = new ArrayList<>();
     private Rejection rejection = event -> false;
     private Faults faults = Faults.NONE;
+    private io.domainautomation.logic.port.Ticker ticker;
+
+    /** Deadlines read on this ticker: as {@code aws.EventPublisher}, no call starts with less than 100 ms left. */
+    public void ticker(io.domainautomation.logic.port.Ticker ticker) {
+        this.ticker = ticker;
+    }
 
     public void rejecting(Rejection rejection) {
         this.rejection = rejection;
@@ -45,6 +51,9 @@ public final class RecordingEventSink implements EventSink {
 
     @Override
     public synchronized List<DomainEvent> publish(List<DomainEvent> events, Deadline deadline) {
+        if (ticker != null && !deadline.isNone() && deadline.nanoTime() - ticker.nanoTime() < 100_000_000L) {
+            return List.copyOf(events);
+        }
         faults.before("events.publish");
         List<DomainEvent> failed = new ArrayList<>();
         for (DomainEvent event : events) {

@@ -23,6 +23,8 @@ import io.domainautomation.logic.tls.CertificatePolicy;
 public final class SignupWorld {
 
     public static final String API_URL = "https://api.osc-fr1.scalingo.com";
+    /** AWS_API_CALL_TIMEOUT as deployed: the longest one ledger call takes. */
+    public static final Duration ONE_AWS_CALL = Duration.ofSeconds(8);
 
     public final ManualClock clock;
     public final InMemoryScalingo scalingo;
@@ -39,11 +41,13 @@ public final class SignupWorld {
         clock = new ManualClock(start);
         scalingo = new InMemoryScalingo(clock, clock);
         secrets = new InMemoryCertificateStore(clock);
+        events.ticker(clock);
         CertificateAttachment attachment = new CertificateAttachment(secrets,
                 new CertificatePolicy(Duration.ofDays(7), Optional.empty()), clock);
-        linking = new SignupLinking(new DomainLinker(scalingo), attachment, new AppDirectory(scalingo),
-                new AppHosts(API_URL, Optional.empty()), links, deadLetters, events);
-        canonical = new CanonicalDomains(scalingo, canonicals, events, clock, Duration.ofSeconds(8));
+        AppDirectory directory = new AppDirectory(scalingo, clock);
+        linking = new SignupLinking(new DomainLinker(scalingo), attachment, directory, new AppHosts(API_URL, Optional.empty()),
+                links, deadLetters, events, clock, clock, ONE_AWS_CALL);
+        canonical = new CanonicalDomains(scalingo, directory, canonicals, events, clock, clock, ONE_AWS_CALL);
     }
 
     /** One delivery of an onboarding message, as link-on-signup handles it. */

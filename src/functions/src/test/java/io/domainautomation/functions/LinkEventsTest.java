@@ -82,8 +82,13 @@ class LinkEventsTest {
         sandbox.clearEvents();
         Message duplicate = Message.of(body);         // the onboarding system sent the same request twice
         assertEquals(List.of(), invoke(duplicate));
+        assertEquals(detail.get("eventId"), only("Domain Linked").get("eventId"), "the same request: the same announcement");
+
+        sandbox.clearEvents();
+        Message another = Message.of(body.replace("signup-42", "signup-43")); // another request for the same name
+        assertEquals(List.of(), invoke(another));
         JsonNode already = only("Domain Already Linked");
-        assertFalse(detail.get("eventId").equals(already.get("eventId")), "another message, another id");
+        assertFalse(detail.get("eventId").equals(already.get("eventId")), "another request, another id");
     }
 
     @Test
@@ -125,9 +130,10 @@ class LinkEventsTest {
 
         assertEquals(List.of(), invoke(message));
         assertEquals(1, sandbox.counter("domains.link"), "the redelivery links nothing twice");
-        JsonNode published = only("Domain Linked"); // its attempt is on record: the link is this message's
-        assertEquals(DomainEvent.stableId("link-on-signup", message.messageId(), app, "www." + app + ".example"),
-                published.get("eventId").asText(), "the id it would have had the first time");
+        JsonNode published = only("Domain Linked"); // its attempt is on record: the link is this request's
+        String domainId = sandbox.domainId(app, "www." + app + ".example").orElseThrow();
+        assertEquals(DomainEvent.stableId("link-on-signup", "linked", bodyKey(message.body()), app, domainId),
+                published.get("eventId").asText(), "the id it would have had the first time: the request and the link");
     }
 
     @Test
@@ -180,5 +186,15 @@ class LinkEventsTest {
         List<String> ids = new ArrayList<>();
         root.path("batchItemFailures").forEach(f -> ids.add(f.get("itemIdentifier").asText()));
         return ids;
+    }
+
+    /** A request without a requestId is named by its body: the first 16 bytes of its SHA-256, in hex. */
+    private static String bodyKey(String body) throws Exception {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        StringBuilder hex = new StringBuilder("body:");
+        for (int i = 0; i < 16; i++) {
+            hex.append(String.format("%02x", digest[i]));
+        }
+        return hex.toString();
     }
 }

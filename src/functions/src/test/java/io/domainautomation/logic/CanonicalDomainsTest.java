@@ -29,9 +29,9 @@ class CanonicalDomainsTest {
 
     static Stream<Arguments> owedTable() {
         CanonicalLedger.Change toWww = new CanonicalLedger.Change("shop", "r1", "www.acme.example", null, "www.acme.example",
-                "alice", false);
+                "alice", false, null);
         CanonicalLedger.Change removed = new CanonicalLedger.Change("shop", "r2", "www.acme.example", "www.acme.example", null,
-                "alice", false);
+                "alice", false, null);
         return Stream.of(
                 Arguments.of("no change recorded", Optional.empty(), "www.acme.example", false),
                 Arguments.of("announced already", Optional.of(toWww.announcedNow()), "www.acme.example", false),
@@ -93,9 +93,10 @@ class CanonicalDomainsTest {
         eventBridgeDown = true;
         CanonicalDomains.Change first = set("www.acme.example", "r1");
         assertEquals(1, first.unpublished().size());
-        LedgerUnavailable refused = assertThrows(LedgerUnavailable.class, () -> set("api.acme.example", "r2"));
+        CanonicalDomains.Unsettled refused = assertThrows(CanonicalDomains.Unsettled.class, () -> set("api.acme.example", "r2"));
         assertEquals(true, refused.isTransient());
-        assertEquals("www.acme.example", world.canonical.get("shop", world.requestDeadline()).orElseThrow().name(),
+        assertEquals(1, refused.unpublished().size(), "the owed event, for the reply and the log");
+        assertEquals("www.acme.example", world.canonical.get("shop", world.requestDeadline()).current().orElseThrow().name(),
                 "nothing was changed");
 
         eventBridgeDown = false;
@@ -114,7 +115,7 @@ class CanonicalDomainsTest {
                 }
             }
         });
-        LedgerUnavailable refused = assertThrows(LedgerUnavailable.class, () -> set("www.acme.example", "r1"));
+        CanonicalDomains.Unsettled refused = assertThrows(CanonicalDomains.Unsettled.class, () -> set("www.acme.example", "r1"));
         assertEquals(true, refused.getMessage().contains("nothing was changed"), refused.getMessage());
         assertEquals(0, world.scalingo.calls("updateDomain"));
     }
@@ -136,5 +137,94 @@ class CanonicalDomainsTest {
                 world.requestDeadline()); // by hand
         set("www.acme.example", "r2");
         assertEquals(List.of(), world.events.published());
+    }
+
+    @Test
+    void anAppNamedByItsIdIsKeyedAndAnnouncedByItsName() throws Exception {
+        String id = world.scalingo.apps().stream().filter(a -> a.name().equals("shop")).findFirst().orElseThrow().id();
+        world.canonical.set(id, Hostname.parse("domain", "www.acme.example"), false, "alice", "r1", world.requestDeadline());
+        assertEquals("shop", world.events.published().get(0).detail().get("app"));
+        assertEquals(true, world.canonicals.last("shop").isPresent(), "keyed by the name");
+    }
+
+    @Test
+    void anotherRequestsChangeInFlightMakesANewChangeWait() throws Exception {
+        Instant until = world.clock.instant().plusSeconds(20);
+        world.canonicals.record(new CanonicalLedger.Change("shop", "r0", "api.acme.example", null, "api.acme.example", "bob",
+                false, until), Optional.empty());
+        CanonicalDomains.Unsettled wait = assertThrows(CanonicalDomains.Unsettled.class, () -> set("www.acme.example", "r1"));
+        assertEquals(true, wait.isTransient());
+        assertEquals(21, wait.retryAfter().toSeconds(), "until the other invocation's end");
+        assertEquals(0, world.scalingo.calls("updateDomain"));
+
+        world.clock.advance(java.time.Duration.ofSeconds(21)); // that invocation is over: its change was never made
+        assertEquals(true, set("www.acme.example", "r2").changed());
+    }
+
+    @Test
+    void aChangeWhoseReplyWasLostIsSettledByLookingAndAnnouncedAtOnce() throws Exception {
+        world.scalingo.faults(new Faults() {
+            @Override
+            public void after(String call) {
+                if (call.equals("scalingo.updateDomain")) {
+                    throw io.domainautomation.logic.port.ScalingoException.transport(call,
+                            new java.net.SocketTimeoutException("Read timed out"));
+                }
+            }
+        });
+        CanonicalDomains.Change change = set("www.acme.example", "r1");
+        assertEquals(true, change.changed());
+        assertEquals("www.acme.example", change.current().orElseThrow().name());
+        assertEquals(1, world.events.published().size());
+    }
+
+    @Test
+    void aChangeWithoutAReplyThatLookingShowsNotMadeIsClosed() throws Exception {
+        world.scalingo.faults(new Faults() {
+            @Override
+            public void before(String call) {
+                if (call.equals("scalingo.updateDomain")) {
+                    throw io.domainautomation.logic.port.ScalingoException.transport(call,
+                            new java.net.SocketTimeoutException("connect timed out"));
+                }
+            }
+        });
+        assertThrows(io.domainautomation.logic.port.ScalingoException.class, () -> set("www.acme.example", "r1"));
+        assertEquals(true, world.canonicals.last("shop").orElseThrow().announced(), "closed: nothing owed");
+    }
+
+    @Test
+    void aLedgerThatRefusesThisFunctionIsAConfigurationFaultNotALaterRetry() {
+        world.canonicals.faults(new Faults() {
+            @Override
+            public void before(String call) {
+                throw new LedgerUnavailable("ledger: " + call + ": AccessDeniedException", false, null);
+            }
+        });
+        CanonicalDomains.Unsettled refused = assertThrows(CanonicalDomains.Unsettled.class, () -> set("www.acme.example", "r1"));
+        assertEquals(false, refused.isTransient());
+    }
+
+    @Test
+    void tooLittleTimeForALedgerCallChangesNothing() {
+        CanonicalDomains.Unsettled late = assertThrows(CanonicalDomains.Unsettled.class, () -> world.canonical.set("shop",
+                Hostname.parse("domain", "www.acme.example"), false, "alice", "r1", world.clock.deadlineIn(
+                        java.time.Duration.ofSeconds(7))));
+        assertEquals(true, late.isTransient());
+        assertEquals(0, world.scalingo.calls("updateDomain"));
+    }
+
+    @Test
+    void aGetAnnouncesAChangeOwedSinceItsInvocationDied() throws Exception {
+        world.events.faults(new Faults() {
+            @Override
+            public void before(String call) {
+                throw new IllegalStateException("the invocation is killed");
+            }
+        });
+        assertThrows(IllegalStateException.class, () -> set("www.acme.example", "r1"));
+        world.events.faults(Faults.NONE);
+        assertEquals("www.acme.example", world.canonical.get("shop", world.requestDeadline()).current().orElseThrow().name());
+        assertEquals(1, world.events.published().size());
     }
 }

@@ -35,8 +35,8 @@ class LinkingCoreTest {
         scalingo.addApp("shop");
         scalingo.addApp("other");
         linker = new DomainLinker(scalingo);
-        canonical = new CanonicalDomains(scalingo, new InMemoryCanonicalLedger(), new RecordingEventSink(), clock,
-                Duration.ofSeconds(8));
+        canonical = new CanonicalDomains(scalingo, new AppDirectory(scalingo, clock), new InMemoryCanonicalLedger(),
+                new RecordingEventSink(), clock, clock, Duration.ofSeconds(8));
     }
 
     private Deadline deadline() {
@@ -60,7 +60,7 @@ class LinkingCoreTest {
     void aCanonicalLinkLeavesOneCanonicalDomain() throws Exception {
         linker.link("shop", host("a.acme.example"), true, true, Optional.empty(), () -> { }, deadline());
         linker.link("shop", host("b.acme.example"), true, true, Optional.empty(), () -> { }, deadline());
-        assertEquals("b.acme.example", canonical.get("shop", deadline()).orElseThrow().name());
+        assertEquals("b.acme.example", canonical.get("shop", deadline()).current().orElseThrow().name());
         assertEquals(1, scalingo.domainNames("shop").stream()
                 .filter(n -> scalingo.domain("shop", n).orElseThrow().isCanonical()).count());
     }
@@ -91,6 +91,6 @@ class LinkingCoreTest {
         canonical.set("shop", host("www.acme.example"), true, "tester", "r1", deadline());
         assertTrue(canonical.unset("shop", "tester", "r-" + System.nanoTime(), deadline()).changed());
         assertEquals(false, canonical.unset("shop", "tester", "r-" + System.nanoTime(), deadline()).changed());
-        assertEquals(Optional.empty(), canonical.get("shop", deadline()));
+        assertEquals(Optional.empty(), canonical.get("shop", deadline()).current());
     }
 }

@@ -54,11 +54,34 @@ class SignupLinkingTest {
     }
 
     @Test
-    void theOnboardingSystemSendingTheSameRequestTwiceLinksOnceAndAnnouncesTheLinkOnce() {
+    void theOnboardingSystemSendingTheSameRequestTwiceLinksOnceAndAnnouncesTheLinkUnderOneId() {
         deliver("m1", "{\"app\":\"shop\",\"domain\":\"www.acme.example\"}");
         SignupLinking.Outcome second = deliver("m2", "{\"app\":\"shop\",\"domain\":\"www.acme.example\"}");
-        assertEquals(SignupLinking.Kind.ALREADY_LINKED, second.kind());
-        assertEquals(List.of(LinkEvents.DOMAIN_LINKED, LinkEvents.DOMAIN_ALREADY_LINKED), world.events.detailTypes());
+        assertEquals(SignupLinking.Kind.LINKED, second.kind(), "the same request: the same announcement");
+        assertEquals(1, world.events.published().stream().map(DomainEvent::eventId).distinct().count());
+        SignupLinking.Outcome other = deliver("m3",
+                "{\"app\":\"shop\",\"domain\":\"www.acme.example\",\"requestId\":\"signup-2\"}");
+        assertEquals(SignupLinking.Kind.ALREADY_LINKED, other.kind(), "another request for the same name");
+        assertEquals(1, world.scalingo.calls("linkDomain"));
+    }
+
+    @Test
+    void aLinkMadeByHandAfterThisRequestsAttemptEndedIsNotAnnouncedAsItsLink() {
+        // m1's attempt is recorded, then its POST fails before it is applied; a day later someone links the name by hand
+        world.scalingo.faults(new Faults() {
+            @Override
+            public void before(String call) {
+                if (call.equals("scalingo.linkDomain")) {
+                    throw ScalingoException.reply(503, "service unavailable");
+                }
+            }
+        });
+        assertEquals(SignupLinking.Kind.RETRY, deliver("m1", "{\"app\":\"shop\",\"domain\":\"www.acme.example\"}").kind());
+        world.scalingo.faults(Faults.NONE);
+        world.clock.advance(java.time.Duration.ofDays(1));
+        world.scalingo.seedDomain("shop", "www.acme.example", java.time.OffsetDateTime.ofInstant(world.clock.instant(),
+                java.time.ZoneOffset.UTC));
+        assertEquals(SignupLinking.Kind.ALREADY_LINKED, deliver("m1", "{\"app\":\"shop\",\"domain\":\"www.acme.example\"}").kind());
     }
 
     @Test
@@ -75,9 +98,11 @@ class SignupLinkingTest {
                 }
             }
         });
-        assertEquals(SignupLinking.Kind.RETRY, deliver("m1", "{\"app\":\"shop\",\"domain\":\"www.acme.example\"}").kind());
-        assertEquals(SignupLinking.Kind.LINKED, deliver("m2", "{\"app\":\"shop\",\"domain\":\"www.acme.example\"}").kind());
-        assertEquals(SignupLinking.Kind.ALREADY_LINKED, deliver("m1", "{\"app\":\"shop\",\"domain\":\"www.acme.example\"}").kind());
+        String first = "{\"app\":\"shop\",\"domain\":\"www.acme.example\",\"requestId\":\"signup-1\"}";
+        String second = "{\"app\":\"shop\",\"domain\":\"www.acme.example\",\"requestId\":\"signup-2\"}";
+        assertEquals(SignupLinking.Kind.RETRY, deliver("m1", first).kind());
+        assertEquals(SignupLinking.Kind.LINKED, deliver("m2", second).kind());
+        assertEquals(SignupLinking.Kind.ALREADY_LINKED, deliver("m1", first).kind());
         assertEquals(1, world.events.detailTypes().stream().filter(LinkEvents.DOMAIN_LINKED::equals).count());
     }
 
@@ -113,6 +138,46 @@ class SignupLinkingTest {
         SignupLinking.Outcome outcome = deliver("m1", "{\"app\":\"shop\",\"domain\":\"www.acme.example\"}");
         assertEquals(SignupLinking.Kind.RETRY, outcome.kind());
         assertEquals(false, outcome.configuration());
+        assertEquals(0, world.scalingo.calls("linkDomain"));
+    }
+
+    @Test
+    void aMessageRedrivenFromTheDeadLetterQueueIsTheSameRequestUnderANewId() {
+        eventBridgeDown = true;
+        String body = "{\"app\":\"shop\",\"domain\":\"www.acme.example\"}";
+        assertEquals(SignupLinking.Kind.RETRY, deliver("m1", body).kind());
+        eventBridgeDown = false;
+        SignupLinking.Outcome redriven = deliver("m1-redriven", body); // SQS gives a redriven message a new id
+        assertEquals(SignupLinking.Kind.LINKED, redriven.kind());
+        assertEquals(List.of(LinkEvents.DOMAIN_LINKED), world.events.detailTypes());
+    }
+
+    @Test
+    void anAppRenamedSinceThisContainerLookedItUpIsLookedUpAgainNotRejected() {
+        deliver("m1", "{\"app\":\"shop\",\"domain\":\"www.acme.example\"}");
+        world.scalingo.faults(new Faults() {
+            private boolean once;
+
+            @Override
+            public void before(String call) {
+                if (call.equals("scalingo.listDomains") && !once) {
+                    once = true; // the cached identity is stale once: as after a delete and a new app under the name
+                    throw ScalingoException.reply(404, List.of("not found"), Map.of(), "app", null);
+                }
+            }
+        });
+        SignupLinking.Outcome outcome = deliver("m2", "{\"app\":\"shop\",\"domain\":\"api.acme.example\"}");
+        assertEquals(SignupLinking.Kind.RETRY, outcome.kind());
+        assertEquals(List.of(), world.deadLetters.kept());
+        assertEquals(SignupLinking.Kind.LINKED, deliver("m2", "{\"app\":\"shop\",\"domain\":\"api.acme.example\"}").kind());
+        assertEquals(2, world.scalingo.calls("getApp"), "looked up again");
+    }
+
+    @Test
+    void tooLittleTimeToRecordTheAttemptLinksNothingAndSendsTheMessageBack() {
+        SignupLinking.Outcome outcome = world.deliver("m1", "{\"app\":\"shop\",\"domain\":\"www.acme.example\"}",
+                world.clock.deadlineIn(java.time.Duration.ofSeconds(5)));
+        assertEquals(SignupLinking.Kind.RETRY, outcome.kind());
         assertEquals(0, world.scalingo.calls("linkDomain"));
     }
 }

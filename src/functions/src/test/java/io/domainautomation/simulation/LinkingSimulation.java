@@ -59,8 +59,9 @@ import io.domainautomation.logic.port.ScalingoException;
 public final class LinkingSimulation {
 
     public enum Fault {
-        SCALINGO_5XX, SCALINGO_429, SCALINGO_TIMEOUT, SCALINGO_LOST_REPLY, LEDGER_ERROR, LEDGER_LOST_REPLY,
-        EVENTS_PARTIAL_FAILURE, DEAD_LETTER_REFUSED, KILL, DUPLICATE_DELIVERY, DUPLICATE_MESSAGE
+        SCALINGO_5XX, SCALINGO_429, SCALINGO_TIMEOUT, SCALINGO_SLOW, SCALINGO_LOST_REPLY, LEDGER_ERROR, LEDGER_TIMEOUT, LEDGER_LOST_REPLY,
+        LEDGER_DENIED, EVENTS_PARTIAL_FAILURE, EVENTS_TIMEOUT, DEAD_LETTER_REFUSED, KILL, DUPLICATE_DELIVERY, DUPLICATE_MESSAGE,
+        REDRIVE, SHORT_DEADLINE
     }
 
     /** Counts of one history, added up over many. */
@@ -155,6 +156,22 @@ public final class LinkingSimulation {
     /** Requests whose outcome their caller could not know (killed, no reply, a transient failure after recording). */
     private final Set<String> unknownOutcome = new HashSet<>();
     private final Set<String> announcedRequests = new HashSet<>();
+    /** Per canonical request: the canonical domain it asks for (null: none), and whether its record was written. */
+    private final Map<String, String> asked = new HashMap<>();
+    private final Set<String> recordWritten = new HashSet<>();
+    /**
+     * Per request (a message's body: its duplicates and redrives are the same request) and name: when the last
+     * invocation that recorded an attempt to link it, or sent a POST for it, ended (a link made by then may be its).
+     */
+    private final Map<String, Instant> attemptWindows = new HashMap<>();
+    /** Per link: the request whose POST made it. */
+    private final Map<String, String> linkRequest = new HashMap<>();
+    /** Per Domain Linked id: the link it names. */
+    private final Map<String, String> linkOfId = new HashMap<>();
+    /** The canonical domain last seen, to tell who changed it. */
+    private String lastCanonical;
+    /** The deadline of the invocation running now, on the simulation's ticker. */
+    private long deadlineNanos = Long.MAX_VALUE;
 
     private LinkingSimulation(long seed) {
         this.seed = seed;
@@ -183,7 +200,13 @@ public final class LinkingSimulation {
             switch (random.nextInt(12)) {
                 case 0, 1, 2 -> newMessage();
                 case 3, 4, 5, 6 -> deliverOne();
-                case 7 -> redeliverDone();
+                case 7 -> {
+                    if (chance(0.2)) {
+                        redrive();
+                    } else {
+                        redeliverDone();
+                    }
+                }
                 case 8, 9 -> canonicalRequest();
                 case 10 -> byHand();
                 default -> world.clock.advance(Duration.ofMinutes(random.nextInt(30)));
@@ -229,6 +252,23 @@ public final class LinkingSimulation {
         deliver(visible.get(random.nextInt(visible.size())));
     }
 
+    /**
+     * A message that kept failing went to the dead-letter queue; an operator redrives it: the same body under a new
+     * message id (SQS gives a redriven message a new id).
+     */
+    private void redrive() {
+        List<Queued> waiting = messages.values().stream().filter(q -> q.done == null).toList();
+        if (waiting.isEmpty() || !faultsOn) {
+            return;
+        }
+        Queued dead = waiting.get(random.nextInt(waiting.size()));
+        count(Fault.REDRIVE);
+        dead.done = SignupLinking.Kind.RETRY; // moved to the dead-letter queue: this id is over
+        Message original = dead.message;
+        log("SQS moves " + original.id() + " to the dead-letter queue; an operator redrives it");
+        enqueue(new Message("m" + next++, original.body(), original.app(), original.domain(), original.canonical()));
+    }
+
     /** SQS delivers at least once: a message acknowledged already comes again. */
     private void redeliverDone() {
         List<Queued> done = messages.values().stream().filter(q -> q.done != null).toList();
@@ -248,14 +288,22 @@ public final class LinkingSimulation {
         actor = "m:" + message.id();
         log("deliver " + message.id());
         SignupLinking.Outcome outcome;
+        // late in a batch of concurrent records, a record may start with little of the invocation's time left
+        Duration left = faultsOn && chance(0.1) ? Duration.ofSeconds(3 + random.nextInt(30)) : Duration.ofSeconds(299);
+        if (left.getSeconds() < 299) {
+            count(Fault.SHORT_DEADLINE);
+        }
+        io.domainautomation.logic.port.Deadline deadline = world.clock.deadlineIn(left);
+        deadlineNanos = deadline.nanoTime();
         try {
-            outcome = world.deliver(message.id(), message.body(), world.batchDeadline());
+            outcome = world.deliver(message.id(), message.body(), deadline);
         } catch (Killed killed) {
             log("  -> " + killed.getMessage());
             queued.visibleAt = world.clock.instant().plus(Duration.ofMinutes(30)); // the visibility timeout
             return;
         } finally {
             actor = "hand";
+            checkDeadline("delivery of " + message.id());
         }
         log("  -> " + outcome.kind().label() + ": " + outcome.reason());
         if (outcome.kind() == SignupLinking.Kind.RETRY) {
@@ -300,33 +348,44 @@ public final class LinkingSimulation {
     private void request(String requestId, boolean delete, String name, boolean link) {
         tally.requests++;
         actor = "r:" + requestId;
-        log("request " + requestId + ": " + (delete ? "DELETE" : "PUT " + name + (link ? " link" : "")));
+        asked.put(requestId, delete ? null : name);
+        String app = random.nextBoolean() ? APP : appId;
+        log("request " + requestId + ": " + (delete ? "DELETE" : "PUT " + name + (link ? " link" : "")) + " on " + app);
         boolean retry = false;
+        io.domainautomation.logic.port.Deadline deadline = world.requestDeadline();
+        deadlineNanos = deadline.nanoTime();
         try {
             CanonicalDomains.Change change = delete
-                    ? world.canonical.unset(APP, "alice", requestId, world.requestDeadline())
-                    : world.canonical.set(APP, Hostname.parse("domain", name), link, "alice", requestId, world.requestDeadline());
+                    ? world.canonical.unset(app, "alice", requestId, deadline)
+                    : world.canonical.set(app, Hostname.parse("domain", name), link, "alice", requestId, deadline);
             log("  -> 200 " + change.current().map(Domain::name).orElse("none") + (change.changed() ? " changed" : "")
                     + (change.unpublished().isEmpty() ? "" : ", " + change.unpublished().size() + " unpublished"));
         } catch (Killed killed) {
             log("  -> " + killed.getMessage());
-            unknownOutcome.add(requestId);
+            if (recordWritten.contains(requestId)) {
+                unknownOutcome.add(requestId);
+            }
             retry = true;
         } catch (ScalingoException e) {
             log("  -> failed: " + e.getMessage());
             if (!e.isPermanent()) {
-                unknownOutcome.add(requestId);
+                if (recordWritten.contains(requestId)) {
+                    unknownOutcome.add(requestId);
+                }
                 retry = true;
             }
-        } catch (LedgerUnavailable e) {
-            // nothing was changed, but a record whose write's reply was lost (and could not be closed) may stand
-            log("  -> 503: " + e.getMessage());
-            unknownOutcome.add(requestId);
+        } catch (CanonicalDomains.Unsettled e) {
+            // nothing was changed (a record whose write's reply was lost may stand: its outcome is unknown)
+            log("  -> " + (e.isTransient() ? "503: " : "500: ") + e.getMessage());
+            if (recordWritten.contains(requestId)) {
+                unknownOutcome.add(requestId);
+            }
             retry = true;
         } catch (CanonicalDomains.NotLinked | CanonicalDomains.TakenByAnotherApp | InvalidInput refused) {
             log("  -> refused: " + refused.getMessage());
         } finally {
             actor = "hand";
+            checkDeadline("request " + requestId);
         }
         if (retry && chance(0.7)) {
             world.clock.advance(Duration.ofSeconds(1 + random.nextInt(10)));
@@ -350,27 +409,53 @@ public final class LinkingSimulation {
             log("someone unlinks " + name + " by hand");
             unlinks.merge(name, 1, Integer::sum);
             world.scalingo.unlinkByHand(APP, name);
-            othersChangedCanonical();
         } else {
             log("someone makes " + name + " canonical by hand");
-            boolean was = faultsOn;
-            faultsOn = false;
-            try {
-                Domain domain = world.scalingo.domain(APP, name).orElseThrow();
-                world.scalingo.updateDomain(APP, domain.id(), DomainChanges.canonical(true), world.requestDeadline());
-            } finally {
-                faultsOn = was;
-            }
+            world.scalingo.change(APP, name, d -> new Domain(d.id(), d.appId(), d.name(), d.createdAt(), d.tlscert(), d.tlskey(),
+                    d.ssl(), d.sslStatus(), d.validity(), true, d.letsencryptEnabled(), d.letsencrypt(), d.letsencryptStatus(),
+                    d.acmeDnsFqdn(), d.acmeDnsValue(), d.acmeDnsError(), d.acmeChallengeError()));
         }
+        noteCanonical("hand");
     }
 
     private Optional<Domain> canonicalNow() {
         return world.scalingo.listDomainsByHand(APP).stream().filter(Domain::isCanonical).findFirst();
     }
 
-    /** Someone other than set-canonical changed the canonical domain: what it had not announced can no longer be told. */
-    private void othersChangedCanonical() {
-        unannounced.clear();
+    /**
+     * The canonical domain as Scalingo shows it now: when someone other than set-canonical changed it, what set-canonical
+     * had not announced can no longer be told made.
+     */
+    private void noteCanonical(String by) {
+        String now = canonicalNow().map(Domain::name).orElse(null);
+        if (!Objects.equals(now, lastCanonical) && !by.startsWith("r:")) {
+            unannounced.clear();
+        }
+        lastCanonical = now;
+    }
+
+    /** The delivering request's attempt on its name: a link made before its invocation ends may be its. */
+    private void noteAttempt() {
+        Message message = messages.get(actor.substring(2)).message;
+        Instant end = world.clock.instant().plusNanos(Math.max(0, deadlineNanos - world.clock.nanoTime()));
+        attemptWindows.put(message.body() + " " + message.domain(), end);
+    }
+
+    /** No invocation runs past its deadline, every call included. */
+    private void checkDeadline(String what) {
+        tally.checks++;
+        if (world.clock.nanoTime() > deadlineNanos) {
+            throw violation(what + " ran " + Duration.ofNanos(world.clock.nanoTime() - deadlineNanos).toMillis()
+                    + " ms past its deadline");
+        }
+        deadlineNanos = Long.MAX_VALUE;
+    }
+
+    /** A fault that costs time: at most what is left before the deadline for a call that keeps to it. */
+    private void spend(Duration cost, boolean keepsToTheDeadline) {
+        long left = deadlineNanos - world.clock.nanoTime();
+        long nanos = keepsToTheDeadline ? Math.max(0, Math.min(cost.toNanos(), left)) : cost.toNanos();
+        world.clock.advance(Duration.ofNanos(nanos));
     }
 
     // ------------------------------------------------------------------ faults
@@ -388,7 +473,11 @@ public final class LinkingSimulation {
             @Override
             public void before(String call) {
                 tally.portCalls++;
-                world.clock.advance(Duration.ofMillis(5 + random.nextInt(50)));
+                // a call's round trip; Scalingo's and EventBridge's calls end by the deadline, the SDK's others by their own
+                spend(Duration.ofMillis(5 + random.nextInt(50)), call.startsWith("scalingo.") || call.startsWith("events."));
+                if (call.equals("scalingo.linkDomain") && actor.startsWith("m:")) {
+                    noteAttempt(); // the request sends a POST for its name: whatever comes of it, it may have linked it
+                }
                 if (!faultsOn || faultRate == 0) {
                     return;
                 }
@@ -400,7 +489,13 @@ public final class LinkingSimulation {
                     return;
                 }
                 if (call.startsWith("scalingo.")) {
-                    switch (random.nextInt(3)) {
+                    switch (random.nextInt(4)) {
+                        case 3 -> {
+                            // answered in the end, after the client's retries (a 5xx, then a success)
+                            count(Fault.SCALINGO_SLOW);
+                            spend(Duration.ofSeconds(4 + random.nextInt(12)), true);
+                            return;
+                        }
                         case 0 -> {
                             count(Fault.SCALINGO_5XX);
                             throw ScalingoException.reply(503, "service unavailable");
@@ -411,13 +506,32 @@ public final class LinkingSimulation {
                         }
                         default -> {
                             count(Fault.SCALINGO_TIMEOUT);
+                            spend(Duration.ofSeconds(10), true); // the client's reads and retries, within the deadline
                             throw ScalingoException.transport(call, new SocketTimeoutException("Read timed out"));
                         }
                     }
                 }
                 if (call.startsWith("links.") || call.startsWith("canonicals.")) {
-                    count(Fault.LEDGER_ERROR);
-                    throw new LedgerUnavailable("ledger: " + call + ": ThrottlingException", true, null);
+                    switch (random.nextInt(8)) {
+                        case 0 -> {
+                            count(Fault.LEDGER_DENIED);
+                            throw new LedgerUnavailable("ledger: " + call + ": AccessDeniedException", false, null);
+                        }
+                        case 1, 2, 3 -> {
+                            count(Fault.LEDGER_TIMEOUT);
+                            spend(SignupWorld.ONE_AWS_CALL, false); // AWS_API_CALL_TIMEOUT: the SDK's own bound
+                            throw new LedgerUnavailable("ledger: " + call + ": ApiCallTimeoutException", true, null);
+                        }
+                        default -> {
+                            count(Fault.LEDGER_ERROR);
+                            throw new LedgerUnavailable("ledger: " + call + ": ThrottlingException", true, null);
+                        }
+                    }
+                }
+                if (call.startsWith("events.")) {
+                    count(Fault.EVENTS_TIMEOUT);
+                    spend(Duration.ofSeconds(8), true); // each PutEvents bounded by what is left
+                    return;
                 }
                 if (call.startsWith("deadLetters.")) {
                     count(Fault.DEAD_LETTER_REFUSED);
@@ -427,6 +541,12 @@ public final class LinkingSimulation {
 
             @Override
             public void after(String call) {
+                if (call.equals("links.recordAttempt") && actor.startsWith("m:")) {
+                    noteAttempt(); // recorded, whatever its reply
+                }
+                if (call.equals("canonicals.record") && actor.startsWith("r:")) {
+                    recordWritten.add(actor.substring(2));
+                }
                 if (!faultsOn || faultRate == 0) {
                     return;
                 }
@@ -473,6 +593,7 @@ public final class LinkingSimulation {
             log("  linked " + domain.name() + " (" + domain.id() + ") by " + actor);
             if (actor.startsWith("m:")) {
                 String message = actor.substring(2);
+                linkRequest.put(domain.id(), messages.get(message).message.body());
                 List<String> earlier = linksOfMessage.computeIfAbsent(message, m -> new ArrayList<>());
                 tally.checks++;
                 if (earlier.size() > unlinks.getOrDefault(domain.name(), 0)) {
@@ -481,19 +602,14 @@ public final class LinkingSimulation {
                 earlier.add(domain.id());
             }
         }
-        boolean canonicalChange = operation.equals("linkDomain") ? domain.isCanonical()
-                : true; // an update by set-canonical or by hand is a canonical change here
-        if (!canonicalChange) {
-            return;
-        }
-        if (actor.startsWith("r:")) {
+        String before = lastCanonical;
+        noteCanonical(actor);
+        if (actor.startsWith("r:") && !Objects.equals(before, lastCanonical)) {
             String requestId = actor.substring(2);
-            Made change = new Made(requestId, canonicalNow().map(Domain::name).orElse(null));
+            Made change = new Made(requestId, lastCanonical);
             tally.canonicalChanges++;
             made.put(requestId, change);
             unannounced.put(requestId, change);
-        } else {
-            othersChangedCanonical();
         }
     }
 
@@ -558,17 +674,23 @@ public final class LinkingSimulation {
             return;
         }
         String linkId = link.get().id();
-        String by = linkMadeBy.getOrDefault(linkId, "seeded");
-        boolean asked = messages.get(messageId).message.domain().equals(name);
-        boolean madeByAMessage = by.startsWith("m:");
-        boolean attemptedBefore = world.links.hasAttempt(APP, name, messageId);
-        if (!asked || !(madeByAMessage || attemptedBefore)) {
-            throw violation("Domain Linked for " + name + " by " + messageId + ", but the link was made by " + by);
+        String request = messages.get(messageId).message.body();
+        boolean madeByThisRequest = request.equals(linkRequest.get(linkId));
+        // documented: a link made by someone else while the request's attempt had no answer cannot be told from its own
+        Instant window = attemptWindows.get(request + " " + name);
+        boolean withinItsAttempt = window != null && !link.get().createdAt().toInstant().isAfter(window.plusSeconds(30));
+        if (!madeByThisRequest && !withinItsAttempt) {
+            throw violation("Domain Linked for " + name + " by " + messageId + ", whose request did not make that link nor"
+                    + " attempt it while it was made; the link was made by " + linkMadeBy.getOrDefault(linkId, "seeding"));
         }
         Set<String> ids = linkedIds.computeIfAbsent(linkId, k -> new HashSet<>());
         ids.add(event.eventId());
         if (ids.size() > 1) {
             throw violation("the link " + linkId + " of " + name + " announced as linked under two ids: " + ids);
+        }
+        String named = linkOfId.putIfAbsent(event.eventId(), linkId);
+        if (named != null && !named.equals(linkId)) {
+            throw violation("one Domain Linked id " + event.eventId() + " names two links: " + named + " and " + linkId);
         }
     }
 
@@ -577,7 +699,8 @@ public final class LinkingSimulation {
         String requestId = (String) ((Map<String, Object>) event.detail().get("correlation")).get("requestId");
         Object current = event.detail().get("current");
         Made change = made.get(requestId);
-        if (change == null && !unknownOutcome.contains(requestId)) {
+        if (change == null && !(unknownOutcome.contains(requestId) && Objects.equals(asked.get(requestId), current))) {
+            // only a request whose outcome it could not know, and whose asked state Scalingo shows, may be told made
             throw violation("Canonical Domain Changed for " + requestId + ", which changed nothing: " + event.detail());
         }
         if (change != null && !Objects.equals(change.current(), current)) {

@@ -17,17 +17,30 @@ public final class LinkEvents {
     }
 
     /**
-     * The id depends on the message and what it asks, not on the outcome: a message redelivered because its event
-     * could not be published finds the domain already linked and publishes under the same id.
+     * {@code Domain Linked}: said once per link, by the request that made it. Its id names the request (the onboarding
+     * system's {@code requestId}, else the message's body: the same whichever delivery, duplicate or redrive of it
+     * says it) and the link (Scalingo's domain id: a name linked again is a new link).
      */
-    public static DomainEvent linked(boolean newlyLinked, String app, Domain domain, String appHost, String messageId,
+    public static DomainEvent linked(String requestKey, String app, Domain domain, String appHost, String messageId,
+            Optional<String> requestId) {
+        String id = DomainEvent.stableId("link-on-signup", "linked", requestKey, app, domain.id());
+        return withDns(new DomainEvent(DOMAIN_LINKED, id, base(id, app, domain.name(), messageId, requestId)), domain, appHost);
+    }
+
+    /** {@code Domain Already Linked}: a message found its domain linked by someone else; one id per message. */
+    public static DomainEvent alreadyLinked(String app, Domain domain, String appHost, String messageId,
             Optional<String> requestId) {
         String id = DomainEvent.stableId("link-on-signup", messageId, app, domain.name());
-        Map<String, Object> detail = base(id, app, domain.name(), messageId, requestId);
+        return withDns(new DomainEvent(DOMAIN_ALREADY_LINKED, id, base(id, app, domain.name(), messageId, requestId)), domain,
+                appHost);
+    }
+
+    private static DomainEvent withDns(DomainEvent event, Domain domain, String appHost) {
+        Map<String, Object> detail = event.detail();
         detail.put("canonical", domain.isCanonical());
         detail.put("letsencrypt", letsencrypt(domain));
         detail.put("dns", DnsInstructions.of(domain, appHost));
-        return new DomainEvent(newlyLinked ? DOMAIN_LINKED : DOMAIN_ALREADY_LINKED, id, detail);
+        return event;
     }
 
     public static DomainEvent rejected(String app, String domain, String messageId, Optional<String> requestId, String field,
