@@ -120,8 +120,7 @@ public class SignupLinking {
                         requireTimeFor(1, "record the attempt to link " + domain, deadline);
                         ledger.recordAttempt(name, domain, key, until(deadline));
                     }, deadline);
-            requireTimeFor(3, "claim the announcement of the link of " + domain, deadline);
-            boolean linked = announcesLink(result, name, domain, key);
+            boolean linked = announcesLink(result, name, domain, key, deadline);
             Outcome done = new Outcome(linked ? Kind.LINKED : Kind.ALREADY_LINKED, name, domain,
                     linked && result.outcome() != DomainLinker.Outcome.LINKED ? "linked by an earlier delivery of this request"
                             : result.detail(), false, false);
@@ -164,10 +163,17 @@ public class SignupLinking {
      * Whether this request announces the link as linked: it asked Scalingo for it (now, or in an earlier delivery whose
      * event never went out) and is the first to claim its announcement.
      */
-    private boolean announcesLink(DomainLinker.Result result, String app, String domain, String key) {
-        boolean mayHaveLinked = result.outcome() == DomainLinker.Outcome.LINKED
-                || ledger.attempted(app, domain, key).filter(until -> madeBy(result.domain(), until)).isPresent();
-        return mayHaveLinked && ledger.claim(app, result.domain().id(), key).equals(key);
+    private boolean announcesLink(DomainLinker.Result result, String app, String domain, String key, Deadline deadline) {
+        boolean mayHaveLinked = result.outcome() == DomainLinker.Outcome.LINKED;
+        if (!mayHaveLinked) {
+            requireTimeFor(1, "read the attempt to link " + domain, deadline);
+            mayHaveLinked = ledger.attempted(app, domain, key).filter(until -> madeBy(result.domain(), until)).isPresent();
+        }
+        if (!mayHaveLinked) {
+            return false;
+        }
+        requireTimeFor(2, "claim the announcement of the link of " + domain, deadline); // a write, and a read when taken
+        return ledger.claim(app, result.domain().id(), key).equals(key);
     }
 
     /**

@@ -81,7 +81,8 @@ class FidelityTest {
         }
     }
 
-    static final int DEFAULT_HISTORIES = 10;
+    /** Enough that every fault kind occurs (the rarer ones, a lost reply met by the retry, once in about 5 histories). */
+    static final int DEFAULT_HISTORIES = 20;
     /** The real client's attempts per call: the first and two retries, without back-off (time is the simulation's). */
     private static final int ATTEMPTS = 3;
     private static final String TOKEN = "tk-us-test-local-token";
