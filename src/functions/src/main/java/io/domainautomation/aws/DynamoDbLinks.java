@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -34,11 +36,17 @@ public class DynamoDbLinks implements LinkLedger {
 
     static final Duration KEPT = Duration.ofDays(30);
 
-    private final Instance<DynamoDbClient> dynamo;
+    private final Supplier<DynamoDbClient> dynamo;
     private final LedgerConfig config;
     private final Clock clock;
 
+    @Inject
     DynamoDbLinks(Instance<DynamoDbClient> dynamo, LedgerConfig config, Clock clock) {
+        this(dynamo::get, config, clock);
+    }
+
+    /** On a client of one's own (the fidelity runs give it a retry policy of their own). */
+    DynamoDbLinks(Supplier<DynamoDbClient> dynamo, LedgerConfig config, Clock clock) {
         this.dynamo = dynamo;
         this.config = config;
         this.clock = clock;

@@ -84,8 +84,8 @@ class FidelityTest {
     /** Enough that every fault kind occurs (the rarer ones, a lost reply met by the retry, once in about 5 histories). */
     static final int DEFAULT_HISTORIES = 20;
     /** The real client's attempts per call: the first and two retries, without back-off (time is the simulation's). */
-    private static final int ATTEMPTS = 3;
-    private static final String TOKEN = "tk-us-test-local-token";
+    static final int ATTEMPTS = 3;
+    static final String TOKEN = "tk-us-test-local-token";
     /** The %test profile's {@code cleanup.dns.resolver} port. */
     private static final int DNS_PORT = 18053;
     private static TestDnsServer dnsServer;
@@ -136,69 +136,12 @@ class FidelityTest {
     void theSimulationsHistoriesAnswerAlikeOnTheModelsAndOnTheRealAdapters() throws IOException {
         long first = Long.getLong("simulation.fidelity-first-seed", 1L);
         long histories = Long.getLong("simulation.fidelity-histories", DEFAULT_HISTORIES);
-        DynamoDbClient client = AwsClients.build(DynamoDbClient.builder(), Region.of(awsConfig.region()), new LocalCredentials(),
-                ledgerConfig.endpointOverride())
-                // Every retry made (no retry-capacity bucket, which thousands of injected failures would empty): the
-                // model's "the SDK's retry met the change" needs the retry to happen.
-                .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.builder().numRetries(ATTEMPTS - 1)
-                        .backoffStrategy(BackoffStrategy.none()).throttlingBackoffStrategy(BackoffStrategy.none())
-                        .retryCapacityCondition(null).build())
-                        .apiCallTimeout(Duration.ofSeconds(10)))
-                .build();
+        DynamoDbClient client = fidelityClient(awsConfig, ledgerConfig);
         DynamoDbLedger real = new DynamoDbLedger(() -> client, ledgerConfig, json);
-        MirroredLedger.WireFaults ledgerWire = new MirroredLedger.WireFaults() {
-            @Override
-            public void failNext(int requests) {
-                sandbox.faults().dynamoFailNext(requests);
-            }
-
-            @Override
-            public void loseNextReply() {
-                sandbox.faults().dynamoLoseNextReplies(1);
-            }
-
-            @Override
-            public void clear() {
-                sandbox.faults().dynamoFailNext(0).dynamoLoseNextReplies(0);
-            }
-        };
-        MirroredScalingo.WireFaults scalingoWire = new MirroredScalingo.WireFaults() {
-            @Override
-            public void failNext(int requests) {
-                sandbox.faults().failNext(requests);
-            }
-
-            @Override
-            public void rateLimitNext() {
-                sandbox.faults().retryAfter(30).rateLimitBurst(1);
-            }
-
-            @Override
-            public void dropNext(int requests) {
-                sandbox.faults().dropNext(requests);
-            }
-
-            @Override
-            public void loseNextReplyThenDrop(int requests) {
-                sandbox.faults().loseRepliesNext(1).dropNext(requests);
-            }
-
-            @Override
-            public void loseNextReply() {
-                sandbox.faults().loseRepliesNext(1);
-            }
-
-            @Override
-            public void clear() {
-                sandbox.faults().failNext(0).dropNext(0).loseRepliesNext(0).rateLimitBurst(0);
-            }
-        };
+        MirroredLedger.WireFaults ledgerWire = ledgerWire(sandbox);
+        MirroredScalingo.WireFaults scalingoWire = scalingoWire(sandbox);
         // Signed as cleanup-stale (its Funqy export), the function whose ledger it is.
-        Function<Supplier<Object>, Object> asCleanupStale = call -> {
-            try (LocalCredentials.Scope caller = LocalCredentials.callerIs("cleanup-stale")) {
-                return call.get();
-            }
-        };
+        Function<Supplier<Object>, Object> asCleanupStale = signedAs("cleanup-stale");
         Counts counts = new Counts();
         CleanupSimulation.Tally tally = new CleanupSimulation.Tally();
         long started = System.nanoTime();
@@ -241,7 +184,7 @@ class FidelityTest {
                 tally.add(CleanupSimulation.run(seed, seen, world -> {
                     mirrors.ticker.of(world.clock);
                     sandbox.scalingoClock(world.clock);
-                    world.scalingo.observeHands(this::byHandOnTheSandbox);
+                    world.scalingo.observeHands((change, app, domain) -> byHandOnTheSandbox(sandbox, change, app, domain));
                 }));
                 // the history over (its faults stopped): everything both sides hold, read back
                 mirrors.ledger.compareStored();
@@ -296,8 +239,86 @@ class FidelityTest {
         records.failing().forEach(name -> dnsServer.failing(name, true));
     }
 
+    /**
+     * The DynamoDB client of a fidelity run: every retry made (no retry-capacity bucket, which thousands of injected
+     * failures would empty): the model's "the SDK's retry met the change" needs the retry to happen.
+     */
+    static DynamoDbClient fidelityClient(AwsConfig awsConfig, LedgerConfig ledgerConfig) {
+        return AwsClients.build(DynamoDbClient.builder(), Region.of(awsConfig.region()), new LocalCredentials(),
+                ledgerConfig.endpointOverride())
+                .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.builder().numRetries(ATTEMPTS - 1)
+                        .backoffStrategy(BackoffStrategy.none()).throttlingBackoffStrategy(BackoffStrategy.none())
+                        .retryCapacityCondition(null).build())
+                        .apiCallTimeout(Duration.ofSeconds(10)))
+                .build();
+    }
+
+    /** Runs a real call signed as a function (its Funqy export): the sandbox enforces that function's IAM. */
+    static Function<Supplier<Object>, Object> signedAs(String function) {
+        return call -> {
+            try (LocalCredentials.Scope caller = LocalCredentials.callerIs(function)) {
+                return call.get();
+            }
+        };
+    }
+
+    /** The ledger's faults at the wire: the sandbox's DynamoDB faults. */
+    static MirroredLedger.WireFaults ledgerWire(SandboxState sandbox) {
+        return new MirroredLedger.WireFaults() {
+            @Override
+            public void failNext(int requests) {
+                sandbox.faults().dynamoFailNext(requests);
+            }
+
+            @Override
+            public void loseNextReply() {
+                sandbox.faults().dynamoLoseNextReplies(1);
+            }
+
+            @Override
+            public void clear() {
+                sandbox.faults().dynamoFailNext(0).dynamoLoseNextReplies(0);
+            }
+        };
+    }
+
+    /** Scalingo's faults at the wire: the sandbox's HTTP faults. */
+    static MirroredScalingo.WireFaults scalingoWire(SandboxState sandbox) {
+        return new MirroredScalingo.WireFaults() {
+            @Override
+            public void failNext(int requests) {
+                sandbox.faults().failNext(requests);
+            }
+
+            @Override
+            public void rateLimitNext() {
+                sandbox.faults().retryAfter(30).rateLimitBurst(1);
+            }
+
+            @Override
+            public void dropNext(int requests) {
+                sandbox.faults().dropNext(requests);
+            }
+
+            @Override
+            public void loseNextReplyThenDrop(int requests) {
+                sandbox.faults().loseRepliesNext(1).dropNext(requests);
+            }
+
+            @Override
+            public void loseNextReply() {
+                sandbox.faults().loseRepliesNext(1);
+            }
+
+            @Override
+            public void clear() {
+                sandbox.faults().failNext(0).dropNext(0).loseRepliesNext(0).rateLimitBurst(0);
+            }
+        };
+    }
+
     /** A change the simulation's operators make by hand on the model's platform, made on the sandbox's too. */
-    private void byHandOnTheSandbox(InMemoryScalingo.HandChange change, App app, Domain domain) {
+    static void byHandOnTheSandbox(SandboxState sandbox, InMemoryScalingo.HandChange change, App app, Domain domain) {
         switch (change) {
             case APP_ADDED -> sandbox.addApp(app.id(), app.name(), app.createdAt().toInstant());
             case LINKED -> sandbox.seedDomain(app.name(), domain.name(), domain.createdAt().toInstant(),

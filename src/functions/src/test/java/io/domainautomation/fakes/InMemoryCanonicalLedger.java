@@ -10,10 +10,20 @@ import io.domainautomation.logic.CanonicalLedger;
 public final class InMemoryCanonicalLedger implements CanonicalLedger {
 
     private final Map<String, Change> last = new HashMap<>();
-    private Faults faults = Faults.NONE;
+    private final RecordedFaults faults = new RecordedFaults();
 
     public void faults(Faults faults) {
-        this.faults = faults;
+        this.faults.use(faults);
+    }
+
+    /** The last fault a call met (a fidelity run's mirror injects it at the real adapter's wire), and forgets it. */
+    public InMemoryScalingo.FaultSeen takeLastFault() {
+        return faults.take();
+    }
+
+    /** The app's last change, read without faults (for checks and comparisons). */
+    public synchronized Optional<Change> stored(String app) {
+        return Optional.ofNullable(last.get(app));
     }
 
     @Override

@@ -12,10 +12,15 @@ public final class InMemoryLinkLedger implements LinkLedger {
 
     private final Map<String, Instant> attempts = new HashMap<>();
     private final Map<String, String> claims = new HashMap<>();
-    private Faults faults = Faults.NONE;
+    private final RecordedFaults faults = new RecordedFaults();
 
     public void faults(Faults faults) {
-        this.faults = faults;
+        this.faults.use(faults);
+    }
+
+    /** The last fault a call met (a fidelity run's mirror injects it at the real adapter's wire), and forgets it. */
+    public InMemoryScalingo.FaultSeen takeLastFault() {
+        return faults.take();
     }
 
     @Override
@@ -42,6 +47,28 @@ public final class InMemoryLinkLedger implements LinkLedger {
     /** Whether the request recorded an attempt (read without faults: for the simulator's checks). */
     public synchronized boolean hasAttempt(String app, String domain, String requestKey) {
         return attempts.containsKey(app + " " + domain + " " + requestKey);
+    }
+
+    /**
+     * What it holds for one app, as the ledger's items would read: {@code LINKTRY#<domain>#<request> until=<instant>}
+     * and {@code LINKED#<domainId> <request>}, sorted.
+     */
+    public synchronized java.util.List<String> stored(String app) {
+        java.util.List<String> items = new java.util.ArrayList<>();
+        attempts.forEach((key, until) -> {
+            String[] parts = key.split(" ");
+            if (parts[0].equals(app)) {
+                items.add("LINKTRY#" + parts[1] + "#" + parts[2] + " until=" + until);
+            }
+        });
+        claims.forEach((key, holder) -> {
+            String[] parts = key.split(" ");
+            if (parts[0].equals(app)) {
+                items.add("LINKED#" + parts[1] + " " + holder);
+            }
+        });
+        java.util.Collections.sort(items);
+        return items;
     }
 
     /** The request that claimed the link's announcement, if any. */

@@ -37,17 +37,51 @@ public final class SignupWorld {
     public final CanonicalDomains canonical;
     private final ObjectMapper json = new ObjectMapper();
 
+    /**
+     * The ports the cores are given, each made from its in-memory model: the models themselves, or (a fidelity run)
+     * mirrors that make every call on the real adapter too.
+     */
+    public interface Ports {
+        Ports MODELS = new Ports() {
+        };
+
+        /**
+         * Scalingo's apps and domains: an object implementing both {@code AppsService} and {@code DomainsService};
+         * {@code clock} the world's, by which the cores' deadlines are counted.
+         */
+        default Object scalingo(InMemoryScalingo model, ManualClock clock) {
+            return model;
+        }
+
+        /** The link ledger, made from its model (the canonical ledger's model given too: one mirror may serve both). */
+        default io.domainautomation.logic.LinkLedger links(InMemoryLinkLedger model, InMemoryCanonicalLedger canonicals) {
+            return model;
+        }
+
+        /** The canonical ledger, made from its model (the link ledger's model given too). */
+        default io.domainautomation.logic.CanonicalLedger canonicals(InMemoryLinkLedger links, InMemoryCanonicalLedger model) {
+            return model;
+        }
+    }
+
     public SignupWorld(Instant start) {
+        this(start, Ports.MODELS);
+    }
+
+    public SignupWorld(Instant start, Ports ports) {
         clock = new ManualClock(start);
         scalingo = new InMemoryScalingo(clock, clock);
         secrets = new InMemoryCertificateStore(clock);
         events.ticker(clock);
+        Object platform = ports.scalingo(scalingo, clock);
+        io.domainautomation.logic.port.AppsService apps = (io.domainautomation.logic.port.AppsService) platform;
+        io.domainautomation.logic.port.DomainsService domains = (io.domainautomation.logic.port.DomainsService) platform;
         CertificateAttachment attachment = new CertificateAttachment(secrets,
                 new CertificatePolicy(Duration.ofDays(7), Optional.empty()), clock);
-        AppDirectory directory = new AppDirectory(scalingo, clock);
-        linking = new SignupLinking(new DomainLinker(scalingo), attachment, directory, new AppHosts(API_URL, Optional.empty()),
-                links, deadLetters, events, clock, clock, ONE_AWS_CALL);
-        canonical = new CanonicalDomains(scalingo, directory, canonicals, events, clock, clock, ONE_AWS_CALL);
+        AppDirectory directory = new AppDirectory(apps, clock);
+        linking = new SignupLinking(new DomainLinker(domains), attachment, directory, new AppHosts(API_URL, Optional.empty()),
+                ports.links(links, canonicals), deadLetters, events, clock, clock, ONE_AWS_CALL);
+        canonical = new CanonicalDomains(domains, directory, ports.canonicals(links, canonicals), events, clock, clock, ONE_AWS_CALL);
     }
 
     /** One delivery of an onboarding message, as link-on-signup handles it. */

@@ -114,6 +114,10 @@ class FaultsIT {
         Path fidelity = Path.of("target/reliability/fidelity.md");
         md.append(Files.exists(fidelity) ? Files.readString(fidelity)
                 : "### Fidelity: the models against the real adapters\n\nNot run in this run (FidelityTest did not run).\n\n");
+        Path linkingFidelity = Path.of("target/reliability/fidelity-linking.md");
+        md.append(Files.exists(linkingFidelity) ? Files.readString(linkingFidelity)
+                : "### Fidelity of link-on-signup and set-canonical: the models against the real adapters\n\nNot run in this run"
+                        + " (LinkingFidelityTest did not run).\n\n");
         sections.values().forEach(md::append);
         Path report = Path.of(System.getProperty("reliability.output", "target/reliability/RELIABILITY.md"));
         Files.createDirectories(report.toAbsolutePath().getParent());

@@ -130,7 +130,8 @@ public final class LinkingSimulation {
 
     private final long seed;
     private final Random random;
-    private final SignupWorld world = new SignupWorld(START);
+    private final SignupWorld world;
+    private final java.util.function.Consumer<SignupWorld> beforeHistory;
     private final Tally tally = new Tally();
     private final List<String> trace = new ArrayList<>();
     private String appId;
@@ -173,13 +174,24 @@ public final class LinkingSimulation {
     /** The deadline of the invocation running now, on the simulation's ticker. */
     private long deadlineNanos = Long.MAX_VALUE;
 
-    private LinkingSimulation(long seed) {
+    private LinkingSimulation(long seed, SignupWorld.Ports ports, java.util.function.Consumer<SignupWorld> beforeHistory) {
         this.seed = seed;
         this.random = new Random(seed);
+        this.world = new SignupWorld(START, ports);
+        this.beforeHistory = beforeHistory;
     }
 
     public static Tally run(long seed) {
-        LinkingSimulation simulation = new LinkingSimulation(seed);
+        return run(seed, SignupWorld.Ports.MODELS, world -> {
+        });
+    }
+
+    /**
+     * One history on ports made from the models ({@code ports}: a fidelity run's mirrors), {@code beforeHistory} run on
+     * the world before anything happens in it.
+     */
+    public static Tally run(long seed, SignupWorld.Ports ports, java.util.function.Consumer<SignupWorld> beforeHistory) {
+        LinkingSimulation simulation = new LinkingSimulation(seed, ports, beforeHistory);
         simulation.history();
         simulation.tally.histories = 1;
         return simulation.tally;
@@ -188,6 +200,7 @@ public final class LinkingSimulation {
     // ------------------------------------------------------------------ the history
 
     private void history() {
+        beforeHistory.accept(world);
         faultRate = random.nextInt(4) == 0 ? 0 : 0.02 + random.nextDouble() * 0.15;
         App shop = world.scalingo.addApp(APP);
         appId = shop.id();
