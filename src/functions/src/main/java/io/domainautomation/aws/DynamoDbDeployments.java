@@ -7,9 +7,11 @@ import static io.domainautomation.aws.LedgerItems.s;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -33,10 +35,16 @@ public class DynamoDbDeployments implements DeploymentLedger {
     private static final String UPLOAD = "UPLOAD#";
     private static final String NOTICE = "NOTICE#";
 
-    private final Instance<DynamoDbClient> dynamo;
+    private final Supplier<DynamoDbClient> dynamo;
     private final LedgerConfig config;
 
+    @Inject
     DynamoDbDeployments(Instance<DynamoDbClient> dynamo, LedgerConfig config) {
+        this(dynamo::get, config);
+    }
+
+    /** On a client of one's own (the fidelity runs give it a retry policy of their own). */
+    DynamoDbDeployments(Supplier<DynamoDbClient> dynamo, LedgerConfig config) {
         this.dynamo = dynamo;
         this.config = config;
     }

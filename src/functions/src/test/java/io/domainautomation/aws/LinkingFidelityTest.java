@@ -7,11 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -19,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import io.domainautomation.fakes.InMemoryCanonicalLedger;
 import io.domainautomation.fakes.InMemoryLinkLedger;
@@ -31,6 +26,7 @@ import io.domainautomation.logic.LinkLedger;
 import io.domainautomation.logic.port.AppsService;
 import io.domainautomation.logic.port.DomainsService;
 import io.domainautomation.sandbox.SandboxState;
+import io.domainautomation.simulation.LedgerMirror;
 import io.domainautomation.simulation.LinkingSimulation;
 import io.domainautomation.simulation.MirroredLedger;
 import io.domainautomation.simulation.MirroredScalingo;
@@ -90,7 +86,7 @@ class LinkingFidelityTest {
         CanonicalLedger realCanonicals = new DynamoDbCanonicals(() -> client, ledgerConfig, Clock.systemUTC());
         MirroredLedger.WireFaults ledgerWire = FidelityTest.ledgerWire(sandbox);
         MirroredScalingo.WireFaults scalingoWire = FidelityTest.scalingoWire(sandbox);
-        MirroredSignupLedgers.Counts ledgerCounts = new MirroredSignupLedgers.Counts();
+        LedgerMirror.Counts ledgerCounts = new LedgerMirror.Counts();
         MirroredScalingo.Counts scalingoCounts = new MirroredScalingo.Counts();
         LinkingSimulation.Tally tally = new LinkingSimulation.Tally();
         long started = System.nanoTime();
@@ -131,7 +127,7 @@ class LinkingFidelityTest {
                     world.scalingo.observeHands((change, app, domain) -> FidelityTest.byHandOnTheSandbox(sandbox, change, app,
                             domain));
                 }));
-                mirrors.ledgers.compareStored("shop", this::realItems);
+                mirrors.ledgers.compareStored("shop", app -> LedgerTable.itemsOf(operatorsClient, ledgerConfig.table(), app));
                 mirrors.scalingo.compareStored();
             } catch (MirroredLedger.Divergence divergence) {
                 throw new AssertionError("seed " + seed + ": the model and the real adapter answered differently: "
@@ -170,22 +166,6 @@ class LinkingFidelityTest {
                 ledgerCounts.compared, ledgerCounts.failedAtTheWire, ledgerCounts.lostAtTheWire, ledgerCounts.notMadeKilled,
                 ledgerCounts.madeThenKilled, scalingoCounts.compared, scalingoCounts.failedAtTheWire,
                 scalingoCounts.lostAtTheWire, scalingoCounts.storedCompared));
-    }
-
-    /** The table's items of an app, as an operator reads them: strings (and booleans as "true"/"false"). */
-    private List<Map<String, String>> realItems(String app) {
-        try (LocalCredentials.Scope operator = LocalCredentials.callerIs(LocalCredentials.OPERATOR)) {
-            List<Map<String, String>> items = new ArrayList<>();
-            for (Map<String, AttributeValue> item : operatorsClient.query(q -> q.tableName(ledgerConfig.table())
-                    .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("APP#"
-                            + app))).consistentRead(true)).items()) {
-                Map<String, String> plain = new LinkedHashMap<>();
-                item.forEach((name, value) -> plain.put(name, value.s() != null ? value.s()
-                        : value.bool() != null ? value.bool().toString() : value.n()));
-                items.add(plain);
-            }
-            return items;
-        }
     }
 
     /** One history's mirrors, made as the world is built. */

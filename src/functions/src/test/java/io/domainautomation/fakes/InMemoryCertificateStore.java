@@ -38,7 +38,7 @@ public final class InMemoryCertificateStore implements CertificateStore {
         String arn = Optional.ofNullable(byName.get(name)).map(Secret::arn)
                 .orElse("arn:aws:secretsmanager:eu-west-3:000000000000:secret:" + name + "-AbCdEf");
         Material material = new Material(certificatePem, privateKeyPem, "v" + (++versions), clock.instant());
-        byName.put(name, new Secret(arn, name, Map.copyOf(tags), material));
+        byName.put(name, new Secret(arn, name, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags)), material));
         return arn;
     }
 

@@ -67,13 +67,14 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
 
     /** Every tombstone, by {@code app domain}. */
     public synchronized Map<String, Tombstone> tombstones() {
-        return Map.copyOf(tombstones);
+        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(tombstones));
     }
 
     @Override
     public synchronized Map<String, StaleRecord> staleRecords(String app) {
         call("staleRecords");
-        return Map.copyOf(stale.getOrDefault(app, Map.of()));
+        // in a stable order: Map.copyOf's differs from one JVM to the next, and a seed must replay the same history
+        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(stale.getOrDefault(app, Map.of())));
     }
 
     @Override

@@ -13,10 +13,39 @@ public final class InMemoryDeploymentLedger implements DeploymentLedger {
     private final Map<String, Deployed> intents = new LinkedHashMap<>();
     private final Map<String, String> announced = new LinkedHashMap<>();
     private final Map<String, Boolean> published = new LinkedHashMap<>();
-    private Faults faults = Faults.NONE;
+    private final RecordedFaults faults = new RecordedFaults();
 
     public void faults(Faults faults) {
-        this.faults = faults;
+        this.faults.use(faults);
+    }
+
+    /** The last fault a call met (a fidelity run's mirror injects it at the real adapter's wire), and forgets it. */
+    public InMemoryScalingo.FaultSeen takeLastFault() {
+        return faults.take();
+    }
+
+    /** What it holds for one app, read without faults, as the ledger's items would read (sorted). */
+    public synchronized java.util.List<String> stored(String app) {
+        java.util.List<String> items = new java.util.ArrayList<>();
+        deployed.forEach((key, d) -> {
+            if (key.startsWith(app + " ")) {
+                items.add("CERT#" + d.domain() + " " + d);
+            }
+        });
+        intents.forEach((key, d) -> {
+            if (key.startsWith(app + " ")) {
+                items.add("UPLOAD#" + d.domain() + " " + d);
+            }
+        });
+        announced.forEach((key, state) -> {
+            String[] parts = key.split(" ", 3);
+            if (parts[0].equals(app)) {
+                items.add("NOTICE#" + parts[1] + "#" + parts[2] + " state=" + state + " published="
+                        + published.getOrDefault(key, true));
+            }
+        });
+        java.util.Collections.sort(items);
+        return items;
     }
 
     @Override

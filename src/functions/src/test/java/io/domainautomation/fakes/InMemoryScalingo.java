@@ -252,7 +252,7 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
         Domain domain = newDomain(found.id(), name, now(), canonical, !Boolean.FALSE.equals(link.letsencryptEnabled()),
                 name.startsWith("*.") ? "dns_required" : "new");
         if (link.tlscert() != null && !link.tlscert().isEmpty()) {
-            domain = withCertificate(domain, link.tlscert());
+            domain = withCertificate(domain, link.tlscert(), link.tlskey());
         }
         domains.add(domain);
         observer.applied("linkDomain", found, domain);
@@ -275,7 +275,7 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
         }
         if (changes.tlscert() != null) {
             domain = changes.tlscert().isEmpty() ? copy(domain, domain.canonical(), domain.letsencryptStatus(), null, null,
-                    false, null) : withCertificate(domain, changes.tlscert());
+                    false, null) : withCertificate(domain, changes.tlscert(), changes.tlskey());
         }
         if (changes.letsencryptEnabled() != null) {
             domain = new Domain(domain.id(), domain.appId(), domain.name(), domain.createdAt(), domain.tlscert(),
@@ -362,7 +362,7 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
      * A custom certificate as Scalingo reports it: its subject (OpenSSL's one-line form) and its expiry, as read from
      * the certificate; a PEM that is not one (a test's placeholder) is reported by its hash, valid 90 days.
      */
-    private Domain withCertificate(Domain domain, String pem) {
+    private Domain withCertificate(Domain domain, String pem, String keyPem) {
         uploaded.put(domain.appId() + " " + domain.name(), pem);
         String subject;
         OffsetDateTime validity;
@@ -374,7 +374,19 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
             subject = "CN=" + domain.name() + " #" + pem.hashCode();
             validity = now().plusDays(90);
         }
-        return copy(domain, domain.canonical(), domain.letsencryptStatus(), subject, "RSA 2048", true, validity);
+        return copy(domain, domain.canonical(), domain.letsencryptStatus(), subject, keyDescription(keyPem), true, validity);
+    }
+
+    /** How Scalingo shows a key in {@code tlskey}: {@code EC private key - 256 bytes}, {@code RSA private key - 2048 bytes}. */
+    private static String keyDescription(String keyPem) {
+        try {
+            java.security.PrivateKey key = io.domainautomation.logic.tls.PemBundle.parsePrivateKey(keyPem);
+            int bits = key instanceof java.security.interfaces.RSAKey rsa ? rsa.getModulus().bitLength()
+                    : key instanceof java.security.interfaces.ECKey ec ? ec.getParams().getCurve().getField().getFieldSize() : 0;
+            return (key instanceof java.security.interfaces.ECKey ? "EC" : key.getAlgorithm()) + " private key - " + bits + " bytes";
+        } catch (io.domainautomation.logic.tls.CertificateProblem | RuntimeException notAKey) {
+            return "RSA private key - 2048 bytes";
+        }
     }
 
     private static Domain copy(Domain d, Boolean canonical, String letsencryptStatus, String tlscert, String tlskey,

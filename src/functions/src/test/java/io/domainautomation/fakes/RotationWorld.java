@@ -5,9 +5,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.domainautomation.logic.port.AppsService;
+import io.domainautomation.logic.port.DomainsService;
 import io.domainautomation.logic.rotation.CertificateDeployer;
 import io.domainautomation.logic.rotation.CertificateRotation;
 import io.domainautomation.logic.rotation.ClaimGathering;
+import io.domainautomation.logic.rotation.DeploymentLedger;
 import io.domainautomation.logic.rotation.RotationInvocation;
 import io.domainautomation.logic.rotation.SecretGathering;
 import io.domainautomation.logic.rotation.TestAccess;
@@ -33,15 +36,41 @@ public final class RotationWorld {
         this(Instant.now());
     }
 
+    /**
+     * The ports the core is given, each made from its in-memory model: the models themselves, or (a fidelity run)
+     * mirrors that make every call on the real adapter too.
+     */
+    public interface Ports {
+        Ports MODELS = new Ports() {
+        };
+
+        /** Scalingo's apps and domains: an object implementing both {@code AppsService} and {@code DomainsService}. */
+        default Object scalingo(InMemoryScalingo model, ManualClock clock) {
+            return model;
+        }
+
+        default DeploymentLedger deployments(InMemoryDeploymentLedger model) {
+            return model;
+        }
+    }
+
     public RotationWorld(Instant start) {
+        this(start, Ports.MODELS);
+    }
+
+    public RotationWorld(Instant start, Ports ports) {
         clock = new ManualClock(start);
         scalingo = new InMemoryScalingo(clock, clock);
         secrets = new InMemoryCertificateStore(clock);
+        Object platform = ports.scalingo(scalingo, clock);
+        AppsService apps = (AppsService) platform;
+        DomainsService domains = (DomainsService) platform;
+        DeploymentLedger ledger = ports.deployments(deployments);
         attachment = new CertificateAttachment(secrets, new CertificatePolicy(Duration.ofDays(7), Optional.empty()), clock);
-        rotation = new CertificateRotation(new SecretGathering(secrets, scalingo, Optional.empty()),
-                new ClaimGathering(secrets, attachment, scalingo, clock), new CertificateDeployer(scalingo, deployments, clock),
+        rotation = new CertificateRotation(new SecretGathering(secrets, apps, Optional.empty()),
+                new ClaimGathering(secrets, attachment, domains, clock), new CertificateDeployer(domains, ledger, clock),
                 List.of(30, 14, 7), clock, clock);
-        invocation = new RotationInvocation(rotation, TestAccess.announcements(deployments), events);
+        invocation = new RotationInvocation(rotation, TestAccess.announcements(ledger), events);
     }
 
     public io.domainautomation.logic.port.Deadline invocationDeadline() {

@@ -65,8 +65,9 @@ public final class ScriptedDns implements DnsResolver {
 
     public synchronized Records records() {
         Map<String, Set<InetAddress>> copied = new HashMap<>();
-        addresses.forEach((name, ips) -> copied.put(name, Set.copyOf(ips)));
-        return new Records(Map.copyOf(cnames), copied, Set.copyOf(failing));
+        addresses.forEach((name, ips) -> copied.put(name, java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(ips))));
+        return new Records(java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(cnames)), copied,
+                java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(failing)));
     }
 
     public void faults(Faults faults) {

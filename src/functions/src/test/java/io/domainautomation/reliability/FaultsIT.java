@@ -118,6 +118,10 @@ class FaultsIT {
         md.append(Files.exists(linkingFidelity) ? Files.readString(linkingFidelity)
                 : "### Fidelity of link-on-signup and set-canonical: the models against the real adapters\n\nNot run in this run"
                         + " (LinkingFidelityTest did not run).\n\n");
+        Path rotationFidelity = Path.of("target/reliability/fidelity-rotation.md");
+        md.append(Files.exists(rotationFidelity) ? Files.readString(rotationFidelity)
+                : "### Fidelity of the rotation: the models against the real adapters\n\nNot run in this run"
+                        + " (RotationFidelityTest did not run).\n\n");
         sections.values().forEach(md::append);
         Path report = Path.of(System.getProperty("reliability.output", "target/reliability/RELIABILITY.md"));
         Files.createDirectories(report.toAbsolutePath().getParent());

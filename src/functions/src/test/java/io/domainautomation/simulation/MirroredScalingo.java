@@ -305,7 +305,8 @@ public final class MirroredScalingo implements AppsService, DomainsService {
     private static String domainText(Domain d) {
         return d.name() + " app=" + d.appId() + " created=" + millis(d.createdAt()) + " canonical=" + d.isCanonical()
                 + " le=" + d.letsencryptEnabled() + "/" + d.letsencrypt() + "/" + d.letsencryptStatus() + " validity="
-                + millis(d.validity()) + " ssl=" + d.ssl() + " tlscert=" + d.tlscert() + " acme=" + d.acmeDnsFqdn();
+                + millis(d.validity()) + " ssl=" + d.ssl() + " tlscert=" + d.tlscert() + " tlskey=" + d.tlskey() + " acme="
+                + d.acmeDnsFqdn();
     }
 
     /** To the millisecond, as Scalingo's timestamps are written. */

@@ -10,39 +10,14 @@ import java.util.function.Supplier;
 
 import io.domainautomation.fakes.InMemoryCanonicalLedger;
 import io.domainautomation.fakes.InMemoryLinkLedger;
-import io.domainautomation.fakes.InMemoryScalingo.FaultSeen;
 import io.domainautomation.logic.CanonicalLedger;
-import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.LinkLedger;
 
 /**
- * A fidelity run's link and canonical ledgers: each call of the cores goes to the in-memory model the simulation
- * injects its faults into (its answer is what the core gets) and to the DynamoDB adapter, through the sandbox (signed
- * as the function that makes it) to dynalite, which meets the same fault at the wire: a failure before the write fails
- * every attempt there; a reply lost after the write is lost there too and the SDK's retry meets the change (its answer
- * not compared: the model says "unknown", the adapter may learn more); a process killed before a call makes no real
- * call, killed after one makes it. Every other answer is compared, and at the end of a history everything both hold.
+ * A fidelity run's link and canonical ledgers: each call mirrored on the DynamoDB adapters ({@link LedgerMirror}),
+ * link-on-signup's calls signed as it, set-canonical's as it; at the end of a history, everything both hold compared.
  */
 public final class MirroredSignupLedgers implements LinkLedger, CanonicalLedger {
-
-    /** Counts of one run. */
-    public static final class Counts {
-        public long compared;
-        public long failedAtTheWire;
-        public long lostAtTheWire;
-        public long notMadeKilled;
-        public long madeThenKilled;
-        public long storedCompared;
-
-        public void add(Counts other) {
-            compared += other.compared;
-            failedAtTheWire += other.failedAtTheWire;
-            lostAtTheWire += other.lostAtTheWire;
-            notMadeKilled += other.notMadeKilled;
-            madeThenKilled += other.madeThenKilled;
-            storedCompared += other.storedCompared;
-        }
-    }
 
     /** Reads what the real table holds for an app: each item's sort key and attributes, as the operator sees them. */
     public interface RealItems {
@@ -53,11 +28,9 @@ public final class MirroredSignupLedgers implements LinkLedger, CanonicalLedger 
     private final InMemoryCanonicalLedger canonicalModel;
     private final LinkLedger realLinks;
     private final CanonicalLedger realCanonicals;
-    private final MirroredLedger.WireFaults wire;
-    private final int attempts;
+    private final LedgerMirror mirror;
     private final Function<Supplier<Object>, Object> asLinkOnSignup;
     private final Function<Supplier<Object>, Object> asSetCanonical;
-    private final Counts counts = new Counts();
 
     /**
      * @param attempts how many requests the real client makes for one call at most (its retries included)
@@ -71,14 +44,13 @@ public final class MirroredSignupLedgers implements LinkLedger, CanonicalLedger 
         this.canonicalModel = canonicalModel;
         this.realLinks = realLinks;
         this.realCanonicals = realCanonicals;
-        this.wire = wire;
-        this.attempts = attempts;
+        this.mirror = new LedgerMirror(wire, attempts, MirroredSignupLedgers::text);
         this.asLinkOnSignup = asLinkOnSignup;
         this.asSetCanonical = asSetCanonical;
     }
 
-    public Counts counts() {
-        return counts;
+    public LedgerMirror.Counts counts() {
+        return mirror.counts();
     }
 
     // ------------------------------------------------------------------ the ports
@@ -130,7 +102,7 @@ public final class MirroredSignupLedgers implements LinkLedger, CanonicalLedger 
 
     /** Everything both hold for the app once the history is over, compared item by item. */
     public void compareStored(String app, RealItems real) {
-        counts.storedCompared++;
+        mirror.counts().storedCompared++;
         List<String> realLinkItems = new ArrayList<>();
         Map<String, String> realCanonical = null;
         for (Map<String, String> item : real.of(app)) {
@@ -157,85 +129,14 @@ public final class MirroredSignupLedgers implements LinkLedger, CanonicalLedger 
     // ------------------------------------------------------------------ the mirror
 
     private <T> T link(String call, Supplier<T> onModel, Supplier<T> onReal) {
-        return mirror("links." + call, linkModel::takeLastFault, onModel, onReal, asLinkOnSignup);
+        return mirror.call("links." + call, linkModel::takeLastFault, onModel, onReal, asLinkOnSignup);
     }
 
     private <T> T canonical(String call, Supplier<T> onModel, Supplier<T> onReal) {
-        return mirror("canonicals." + call, canonicalModel::takeLastFault, onModel, onReal, asSetCanonical);
+        return mirror.call("canonicals." + call, canonicalModel::takeLastFault, onModel, onReal, asSetCanonical);
     }
 
-    private <T> T mirror(String call, Supplier<FaultSeen> lastFault, Supplier<T> onModel, Supplier<T> onReal,
-            Function<Supplier<Object>, Object> asCaller) {
-        lastFault.get();
-        T answer = null;
-        RuntimeException failed = null;
-        Error killed = null;
-        try {
-            answer = onModel.get();
-        } catch (RuntimeException e) {
-            failed = e;
-        } catch (Error e) {
-            killed = e; // the process ended (the simulation's Killed)
-        }
-        FaultSeen fault = lastFault.get();
-        switch (fault.phase()) {
-            case BEFORE -> {
-                if (killed != null) {
-                    counts.notMadeKilled++;
-                } else {
-                    wire.failNext(attempts);
-                    String real = outcome(onReal, asCaller);
-                    wire.clear();
-                    counts.failedAtTheWire++;
-                    if (!real.startsWith("LedgerUnavailable")) {
-                        throw new MirroredLedger.Divergence(call + ": failed at the wire on every attempt, the real ledger"
-                                + " answered " + real + " where the model fails with " + text(null, failed));
-                    }
-                }
-            }
-            case AFTER -> {
-                if (killed == null) {
-                    wire.loseNextReply();
-                    counts.lostAtTheWire++;
-                } else {
-                    counts.madeThenKilled++;
-                }
-                outcome(onReal, asCaller);
-                wire.clear();
-            }
-            case NONE -> {
-                if (killed != null) {
-                    throw killed; // not the ledger's: nothing to mirror
-                }
-                counts.compared++;
-                compare(call, text(answer, failed), outcome(onReal, asCaller));
-            }
-            default -> throw new IllegalStateException(fault.phase().name());
-        }
-        if (killed != null) {
-            throw killed;
-        }
-        if (failed != null) {
-            throw failed;
-        }
-        return answer;
-    }
-
-    private static String outcome(Supplier<?> call, Function<Supplier<Object>, Object> asCaller) {
-        try {
-            return text(asCaller.apply(() -> call.get()), null);
-        } catch (RuntimeException e) {
-            return text(null, e);
-        }
-    }
-
-    private static String text(Object answer, RuntimeException failure) {
-        if (failure instanceof LedgerUnavailable unavailable) {
-            return "LedgerUnavailable transient=" + unavailable.isTransient();
-        }
-        if (failure != null) {
-            return failure.getClass().getSimpleName() + ": " + failure.getMessage();
-        }
+    private static String text(Object answer) {
         if (answer instanceof Optional<?> optional && optional.isPresent() && optional.get() instanceof Change change) {
             return "Optional[" + text(change) + "]";
         }
@@ -253,8 +154,6 @@ public final class MirroredSignupLedgers implements LinkLedger, CanonicalLedger 
     }
 
     private static void compare(String call, String model, String real) {
-        if (!model.equals(real)) {
-            throw new MirroredLedger.Divergence("ledger " + call + ":\n  model: " + model + "\n  real:  " + real);
-        }
+        LedgerMirror.compare(call, model, real);
     }
 }

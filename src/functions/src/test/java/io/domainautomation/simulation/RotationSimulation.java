@@ -135,7 +135,8 @@ public final class RotationSimulation {
 
     private final long seed;
     private final Random random;
-    private final RotationWorld world = new RotationWorld(START);
+    private final RotationWorld world;
+    private final java.util.function.Consumer<RotationWorld> beforeHistory;
     private final Tally tally = new Tally();
     private final List<String> trace = new ArrayList<>();
     private final Map<String, SecretTruth> secrets = new TreeMap<>();
@@ -155,13 +156,24 @@ public final class RotationSimulation {
     private final List<String> uploads = new ArrayList<>();
     private final Map<String, String> rotatedById = new LinkedHashMap<>();
 
-    private RotationSimulation(long seed) {
+    private RotationSimulation(long seed, RotationWorld.Ports ports, java.util.function.Consumer<RotationWorld> beforeHistory) {
         this.seed = seed;
         this.random = new Random(seed);
+        this.world = new RotationWorld(START, ports);
+        this.beforeHistory = beforeHistory;
     }
 
     public static Tally run(long seed) {
-        RotationSimulation simulation = new RotationSimulation(seed);
+        return run(seed, RotationWorld.Ports.MODELS, world -> {
+        });
+    }
+
+    /**
+     * One history on ports made from the models ({@code ports}: a fidelity run's mirrors), {@code beforeHistory} run on
+     * the world before anything happens in it.
+     */
+    public static Tally run(long seed, RotationWorld.Ports ports, java.util.function.Consumer<RotationWorld> beforeHistory) {
+        RotationSimulation simulation = new RotationSimulation(seed, ports, beforeHistory);
         simulation.history();
         simulation.tally.histories = 1;
         return simulation.tally;
@@ -170,6 +182,7 @@ public final class RotationSimulation {
     // ------------------------------------------------------------------ the history
 
     private void history() {
+        beforeHistory.accept(world);
         faultRate = random.nextInt(4) == 0 ? 0 : 0.02 + random.nextDouble() * 0.15;
         App shop = world.scalingo.addApp("shop");
         appId = shop.id();
@@ -266,7 +279,7 @@ public final class RotationSimulation {
         String domain = DOMAINS.get(random.nextInt(DOMAINS.size()));
         log("someone changes the certificate of " + domain + " by hand");
         world.scalingo.change("shop", domain, d -> new Domain(d.id(), d.appId(), d.name(), d.createdAt(), "CN=someone-else #"
-                + random.nextInt(1000), "RSA 2048", true, "success", OffsetDateTime.ofInstant(world.clock.instant()
+                + random.nextInt(1000), "RSA private key - 2048 bytes", true, "success", OffsetDateTime.ofInstant(world.clock.instant()
                         .plus(Duration.ofDays(40)), ZoneOffset.UTC), d.canonical(), d.letsencryptEnabled(), d.letsencrypt(),
                 d.letsencryptStatus(), null, null, null, null));
         changedByHand.put(domain, true);

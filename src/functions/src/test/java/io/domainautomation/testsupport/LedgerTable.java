@@ -27,4 +27,20 @@ public final class LedgerTable {
                     .filter(item -> item.getOrDefault("sk", AttributeValue.fromS("")).s().startsWith(skPrefix)).count();
         }
     }
+
+    /** An app's items ({@code APP#<app>}), as the operator reads them: strings (booleans "true"/"false", numbers). */
+    public static java.util.List<Map<String, String>> itemsOf(DynamoDbClient dynamo, String table, String app) {
+        try (LocalCredentials.Scope operator = LocalCredentials.callerIs(LocalCredentials.OPERATOR)) {
+            java.util.List<Map<String, String>> items = new java.util.ArrayList<>();
+            for (Map<String, AttributeValue> item : dynamo.query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("APP#" + app))).consistentRead(true))
+                    .items()) {
+                Map<String, String> plain = new java.util.LinkedHashMap<>();
+                item.forEach((name, value) -> plain.put(name, value.s() != null ? value.s()
+                        : value.bool() != null ? value.bool().toString() : value.n()));
+                items.add(plain);
+            }
+            return items;
+        }
+    }
 }

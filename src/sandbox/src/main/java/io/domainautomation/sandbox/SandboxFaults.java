@@ -79,7 +79,7 @@ public final class SandboxFaults {
         return this;
     }
 
-    /** Every API request about this app (by name or ID as sent) is answered 503, until reset. */
+    /** Every API request about this app (named by its name or its ID, whichever this gives) is answered 503, until reset. */
     public synchronized SandboxFaults failApp(String app) {
         failingApps.add(app);
         return this;

@@ -68,7 +68,7 @@ final class ScalingoRoutes {
             return Reply.json(canned, canned == 404 ? "{\"resource\":\"domain\",\"error\":\"not found\"}"
                     : "{\"error\":\"sandbox: canned reply\"}");
         }
-        if (parts.length > 3 && faults.appFails(parts[3])) {
+        if (parts.length > 3 && appFails(parts[3])) {
             counters.count("fault." + operation);
             return serverError(503);
         }
@@ -300,6 +300,12 @@ final class ScalingoRoutes {
             domain.tlskeyDescription = keyDescription;
             domain.validity = notAfter;
         }
+    }
+
+    /** A failing app fails whether a request names it by its name or by its ID. */
+    private boolean appFails(String nameOrId) {
+        return faults.appFails(nameOrId) || scalingo.app(nameOrId)
+                .map(app -> faults.appFails(app.name()) || faults.appFails(app.id())).orElse(false);
     }
 
     private static final class Unprocessable extends Exception {
