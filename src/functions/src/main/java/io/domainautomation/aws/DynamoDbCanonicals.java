@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import io.domainautomation.logic.CanonicalLedger;
 
 /**
- * set-canonical's last change per app in the ledger's table: {@code APP#<app>} (the app's name) / {@code CANONICAL},
+ * set-canonical's last change per app in the ledger's table: {@code APP#<app ID>} / {@code CANONICAL},
  * replaced at each change only if it is still the one the request read (a conditional put), {@code announced} once
  * its event was published, {@code until} when the invocation making it ends; expires after {@link #KEPT} (an app nobody changes for
  * that long owes no announcement any more). Only PutItem, GetItem and a condition: set-canonical's IAM grants nothing
@@ -61,7 +61,7 @@ public class DynamoDbCanonicals implements CanonicalLedger {
         AttributeValue announced = item.get("announced");
         return Optional.of(new Change(app, text(item, "requestId"), text(item, "domain"), text(item, "previous"),
                 text(item, "current"), text(item, "caller"), announced != null && Boolean.TRUE.equals(announced.bool()),
-                item.containsKey("until") ? Instant.parse(text(item, "until")) : null));
+                instant(text(item, "until")), text(item, "appName")));
     }
 
     @Override
@@ -104,12 +104,22 @@ public class DynamoDbCanonicals implements CanonicalLedger {
         item.put("previous", s(change.previous() == null ? "" : change.previous()));
         item.put("current", s(change.current() == null ? "" : change.current()));
         item.put("caller", s(change.caller() == null ? "" : change.caller()));
+        item.put("appName", s(change.appName() == null ? "" : change.appName()));
         item.put("announced", AttributeValue.fromBool(change.announced()));
         if (change.until() != null) {
             item.put("until", s(change.until().toString()));
         }
         item.put("expiresAt", n(clock.instant().plus(KEPT).getEpochSecond()));
         return item;
+    }
+
+    /** An instant as written; unreadable (written by hand?), none: the change is then not taken as in flight. */
+    private static Instant instant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException unreadable) {
+            return null;
+        }
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {

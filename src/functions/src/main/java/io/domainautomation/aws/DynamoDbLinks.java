@@ -24,7 +24,7 @@ import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.LinkLedger;
 
 /**
- * link-on-signup's links in the ledger's table, under {@code APP#<app>} (the app's name): {@code
+ * link-on-signup's links in the ledger's table, under {@code APP#<app ID>} (a rename does not change it): {@code
  * LINKTRY#<domain>#<requestKey>}, a request's attempt, written before it asks Scalingo, with {@code until}, when the
  * invocation asking ends; {@code LINKED#<domainId>}, the
  * request that announces that link as linked (the first to claim it). Both expire after {@link #KEPT}: longer than a
@@ -70,7 +70,11 @@ public class DynamoDbLinks implements LinkLedger {
             return Optional.empty();
         }
         // an attempt recorded before "until" was: its link is no older than the item's own expiry allows
-        return Optional.of(item.containsKey("until") ? Instant.parse(item.get("until").s()) : Instant.MAX);
+        try {
+            return Optional.of(item.containsKey("until") ? Instant.parse(item.get("until").s()) : Instant.MAX);
+        } catch (java.time.format.DateTimeParseException unreadable) {
+            return Optional.of(Instant.MAX); // an attempt on record whose end cannot be read: as one without an end
+        }
     }
 
     @Override

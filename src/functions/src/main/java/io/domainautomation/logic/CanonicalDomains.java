@@ -107,16 +107,20 @@ public class CanonicalDomains {
     /** The app's canonical domain; an earlier change it owes an announcement is announced on the way (when it can be). */
     public Change get(String app, Deadline deadline) {
         App resolved = apps.resolve(app, deadline);
-        Optional<Domain> current = CanonicalPlan.current(scalingo.listDomains(resolved.id(), deadline));
-        return new Change(current, current, false, settle(resolved.name(), current, deadline).unpublished());
+        Optional<Domain> current = CanonicalPlan.current(scalingo.listDomains(app, deadline));
+        Settled settled = settle(resolved.id(), current, deadline);
+        if (settled.unsettled() != null && !settled.unsettled().isTransient()) {
+            throw settled.unsettled(); // a ledger that refuses this function: its operators must hear of it
+        }
+        return new Change(current, current, false, settled.unpublished());
     }
 
     /** @throws Unsettled nothing was changed (see {@link Unsettled}) */
     public Change set(String app, Hostname domain, boolean linkIfMissing, String caller, String requestId, Deadline deadline)
             throws NotLinked, TakenByAnotherApp {
         App resolved = apps.resolve(app, deadline);
-        List<Domain> domains = scalingo.listDomains(resolved.id(), deadline);
-        Settled settled = settle(resolved.name(), CanonicalPlan.current(domains), deadline);
+        List<Domain> domains = scalingo.listDomains(app, deadline);
+        Settled settled = settle(resolved.id(), CanonicalPlan.current(domains), deadline);
         List<DomainEvent> unpublished = new ArrayList<>(settled.unpublished());
         CanonicalPlan plan = CanonicalPlan.set(domains, domain, linkIfMissing);
         if (plan.action() == CanonicalPlan.Action.NOTHING) {
@@ -125,19 +129,19 @@ public class CanonicalDomains {
         if (plan.action() == CanonicalPlan.Action.NOT_LINKED) {
             throw new NotLinked("domain " + domain.ascii() + " is not linked to app " + app + "; send \"link\": true to link it");
         }
-        CanonicalLedger.Change change = new CanonicalLedger.Change(resolved.name(), requestId, domain.ascii(),
-                plan.previous().map(Domain::name).orElse(null), domain.ascii(), caller, false, until(deadline));
+        CanonicalLedger.Change change = new CanonicalLedger.Change(resolved.id(), requestId, domain.ascii(),
+                plan.previous().map(Domain::name).orElse(null), domain.ascii(), caller, false, until(deadline), resolved.name());
         record(change, settled, deadline);
         Domain now;
         try {
             now = plan.action() == CanonicalPlan.Action.PATCH
-                    ? scalingo.updateDomain(resolved.id(), plan.target().get().id(), DomainChanges.canonical(true), deadline)
-                    : link(resolved.id(), domain, deadline);
+                    ? scalingo.updateDomain(app, plan.target().get().id(), DomainChanges.canonical(true), deadline)
+                    : link(app, domain, deadline);
         } catch (TakenByAnotherApp refused) {
             close(change, deadline);
             throw refused;
         } catch (ScalingoException e) {
-            now = lookedAt(resolved.id(), change, e, deadline).orElseThrow(() -> e); // made: the target is canonical
+            now = lookedAt(app, change, e, deadline).orElseThrow(() -> e); // made: the target is canonical
         }
         unpublished.addAll(announce(change, deadline));
         return new Change(plan.previous(), Optional.of(now), true, unpublished);
@@ -147,8 +151,8 @@ public class CanonicalDomains {
      * Links the domain as canonical. A 422 on the name after a lost reply may mean the first POST did link it: the
      * app's domains say which; if the app does not have it, another app does.
      */
-    private Domain link(String appId, Hostname domain, Deadline deadline) throws TakenByAnotherApp {
-        Optional<DomainLinking.Linked> linked = DomainLinking.link(scalingo, appId, DomainChanges.link(domain.ascii(), true, null),
+    private Domain link(String app, Hostname domain, Deadline deadline) throws TakenByAnotherApp {
+        Optional<DomainLinking.Linked> linked = DomainLinking.link(scalingo, app, DomainChanges.link(domain.ascii(), true, null),
                 deadline);
         if (linked.isEmpty()) {
             throw new TakenByAnotherApp("domain " + domain.ascii() + " is linked to another app (has already been taken)");
@@ -157,27 +161,27 @@ public class CanonicalDomains {
         if (mine.isCanonical()) {
             return mine;
         }
-        return scalingo.updateDomain(appId, mine.id(), DomainChanges.canonical(true), deadline);
+        return scalingo.updateDomain(app, mine.id(), DomainChanges.canonical(true), deadline);
     }
 
     /** @throws Unsettled nothing was changed (see {@link Unsettled}) */
     public Change unset(String app, String caller, String requestId, Deadline deadline) {
         App resolved = apps.resolve(app, deadline);
-        List<Domain> domains = scalingo.listDomains(resolved.id(), deadline);
-        Settled settled = settle(resolved.name(), CanonicalPlan.current(domains), deadline);
+        List<Domain> domains = scalingo.listDomains(app, deadline);
+        Settled settled = settle(resolved.id(), CanonicalPlan.current(domains), deadline);
         List<DomainEvent> unpublished = new ArrayList<>(settled.unpublished());
         CanonicalPlan plan = CanonicalPlan.unset(domains);
         if (plan.action() == CanonicalPlan.Action.NOTHING) {
             return new Change(Optional.empty(), Optional.empty(), false, unpublished);
         }
         String previous = plan.previous().get().name();
-        CanonicalLedger.Change change = new CanonicalLedger.Change(resolved.name(), requestId, previous, previous, null, caller,
-                false, until(deadline));
+        CanonicalLedger.Change change = new CanonicalLedger.Change(resolved.id(), requestId, previous, previous, null, caller,
+                false, until(deadline), resolved.name());
         record(change, settled, deadline);
         try {
-            scalingo.updateDomain(resolved.id(), plan.target().get().id(), DomainChanges.canonical(false), deadline);
+            scalingo.updateDomain(app, plan.target().get().id(), DomainChanges.canonical(false), deadline);
         } catch (ScalingoException e) {
-            lookedAt(resolved.id(), change, e, deadline);
+            lookedAt(app, change, e, deadline);
         }
         unpublished.addAll(announce(change, deadline));
         return new Change(plan.previous(), Optional.empty(), true, unpublished);
@@ -190,20 +194,22 @@ public class CanonicalDomains {
      *
      * @return the canonical domain now (empty after a removal) when the change was made; the failure rethrown otherwise
      */
-    private Optional<Domain> lookedAt(String appId, CanonicalLedger.Change change, ScalingoException failure,
+    private Optional<Domain> lookedAt(String app, CanonicalLedger.Change change, ScalingoException failure,
             Deadline deadline) {
         if (failure.isPermanent()) {
             close(change, deadline);
             throw failure;
         }
         if (failure.isNotInTime()) {
+            over(change, deadline);
             throw failure;
         }
         Optional<Domain> canonicalNow;
         try {
-            canonicalNow = CanonicalPlan.current(scalingo.listDomains(appId, deadline));
+            canonicalNow = CanonicalPlan.current(scalingo.listDomains(app, deadline));
         } catch (ScalingoException unknown) {
             failure.addSuppressed(unknown);
+            over(change, deadline);
             throw failure;
         }
         if (!Objects.equals(change.current(), canonicalNow.map(Domain::name).orElse(null))) {
@@ -231,17 +237,17 @@ public class CanonicalDomains {
     }
 
     /** Announces what an earlier request on this app changed and could not announce. */
-    private Settled settle(String app, Optional<Domain> canonicalNow, Deadline deadline) {
+    private Settled settle(String appId, Optional<Domain> canonicalNow, Deadline deadline) {
         if (!timeFor(1, deadline)) {
             return new Settled(Optional.empty(), List.of(), new Unsettled("too little of this request's time is left to look at"
-                    + " the last change of the canonical domain of app " + app + "; nothing was changed", true, RETRY_AFTER,
+                    + " the last change of the app's canonical domain; nothing was changed", true, RETRY_AFTER,
                     List.of()));
         }
         Optional<CanonicalLedger.Change> last;
         try {
-            last = ledger.last(app);
+            last = ledger.last(appId);
         } catch (LedgerUnavailable unreadable) {
-            return new Settled(Optional.empty(), List.of(), new Unsettled("the last change of the canonical domain of app " + app
+            return new Settled(Optional.empty(), List.of(), new Unsettled("the last change of the app's canonical domain"
                     + " cannot be read (" + unreadable.getMessage() + "); nothing was changed", unreadable.isTransient(),
                     RETRY_AFTER, List.of()));
         }
@@ -250,14 +256,14 @@ public class CanonicalDomains {
         if (owed.isPresent()) {
             List<DomainEvent> unpublished = announce(owed.get(), deadline);
             return new Settled(replacing, unpublished, unpublished.isEmpty() ? null : new Unsettled("the last change of the"
-                    + " canonical domain of app " + app + " is not announced yet (its event could not be published); nothing"
+                    + " canonical domain of the app is not announced yet (its event could not be published); nothing"
                     + " was changed", true, RETRY_AFTER, unpublished));
         }
         Instant now = clock.instant();
         if (last.isPresent() && !last.get().announced() && last.get().until() != null && now.isBefore(last.get().until())) {
             Duration wait = Duration.between(now, last.get().until()).plusSeconds(1);
-            return new Settled(replacing, List.of(), new Unsettled("another request's change of the canonical domain of app "
-                    + app + " is in progress; nothing was changed", true, wait, List.of()));
+            return new Settled(replacing, List.of(), new Unsettled("another request's change of the app's canonical domain is"
+                    + " in progress; nothing was changed", true, wait, List.of()));
         }
         return new Settled(replacing, List.of(), null);
     }
@@ -278,8 +284,8 @@ public class CanonicalDomains {
                     + "); nothing was changed", unrecorded.isTransient(), RETRY_AFTER, List.of());
         }
         if (!recorded) {
-            throw new Unsettled("another request recorded a change of the canonical domain of app " + change.app()
-                    + " meanwhile; nothing was changed", true, RETRY_AFTER, List.of());
+            throw new Unsettled("another request recorded a change of the app's canonical domain meanwhile; nothing was"
+                    + " changed", true, RETRY_AFTER, List.of());
         }
     }
 
@@ -299,10 +305,25 @@ public class CanonicalDomains {
         }
     }
 
+    /**
+     * A change of unknown outcome whose request is over: no longer in flight, so the caller's retry is not made to wait
+     * for this invocation's end; the next request tells it made or not by looking.
+     */
+    private void over(CanonicalLedger.Change unknown, Deadline deadline) {
+        if (!timeFor(1, deadline)) {
+            return;
+        }
+        try {
+            ledger.record(unknown.endedAt(clock.instant()), Optional.of(unknown.requestId()));
+        } catch (LedgerUnavailable unrecorded) {
+            // it stays in flight until its invocation's end, then is looked at
+        }
+    }
+
     /** @return the event, when it could not be published (the change stays owed) */
     private List<DomainEvent> announce(CanonicalLedger.Change change, Deadline deadline) {
-        DomainEvent event = CanonicalEvents.changed(change.app(), change.domain(), change.previous(), change.current(),
-                change.caller(), change.requestId());
+        DomainEvent event = CanonicalEvents.changed(change.appName() != null ? change.appName() : change.app(), change.domain(),
+                change.previous(), change.current(), change.caller(), change.requestId());
         List<DomainEvent> unpublished = events.publish(List.of(event), deadline);
         if (unpublished.isEmpty() && timeFor(1, deadline)) {
             try {

@@ -8,7 +8,7 @@ import java.util.Optional;
  * lost, the invocation killed before the event went out, the message redriven from the dead-letter queue) still
  * announces {@code Domain Linked}, and a link is announced as linked once whatever the number of messages asking for
  * it. A request is named by its key (the onboarding system's {@code requestId}, else the message's body), which every
- * delivery of it shares. Implemented on the ledger's table ({@code aws.DynamoDbLinks}); fails with
+ * delivery of it shares; an app by its ID (a rename does not change it). Implemented on the ledger's table ({@code aws.DynamoDbLinks}); fails with
  * {@link LedgerUnavailable}.
  */
 public interface LinkLedger {

@@ -107,20 +107,25 @@ public class SignupLinking {
         String app = asked;
         boolean cached = directory.isCached(asked);
         try {
-            // One app, one identity: named by its name or its ID, it is linked by its ID (a rename does not change it),
-            // announced, keyed and pointed at by its name (an unknown app is refused below, with Scalingo's 404).
+            // One app, one identity: named by its name or its ID, it is asked of Scalingo as the message spells it
+            // (Scalingo knows both), keyed in the ledger by its ID (a rename does not change it), and announced and
+            // pointed at by its name (an unknown app is refused below, with Scalingo's 404).
             App resolved = directory.resolve(asked, deadline);
             app = resolved.name();
-            Optional<CertificateAttachment.Checked> certificate = request.tlsSecretId().isEmpty() ? Optional.empty()
-                    : Optional.of(certificates.forDomain(request.tlsSecretId().get(), app, () -> resolved, domain));
             String name = app;
+            String appId = resolved.id();
+            Optional<CertificateAttachment.Checked> certificate = Optional.empty();
+            if (request.tlsSecretId().isPresent()) {
+                requireTimeFor(2, "read the certificate's secret", deadline); // its tags, then its value
+                certificate = Optional.of(certificates.forDomain(request.tlsSecretId().get(), name, () -> resolved, domain));
+            }
             String key = requestKey(request, body);
-            DomainLinker.Result result = linker.link(resolved.id(), request.domain(), request.canonical(), request.letsencrypt(),
+            DomainLinker.Result result = linker.link(asked, request.domain(), request.canonical(), request.letsencrypt(),
                     certificate, () -> {
                         requireTimeFor(1, "record the attempt to link " + domain, deadline);
-                        ledger.recordAttempt(name, domain, key, until(deadline));
+                        ledger.recordAttempt(appId, domain, key, until(deadline));
                     }, deadline);
-            boolean linked = announcesLink(result, name, domain, key, deadline);
+            boolean linked = announcesLink(result, appId, domain, key, deadline);
             Outcome done = new Outcome(linked ? Kind.LINKED : Kind.ALREADY_LINKED, name, domain,
                     linked && result.outcome() != DomainLinker.Outcome.LINKED ? "linked by an earlier delivery of this request"
                             : result.detail(), false, false);
@@ -142,6 +147,10 @@ public class SignupLinking {
         } catch (NoTimeLeft e) {
             return retry(app, domain, e.getMessage(), false);
         } catch (ScalingoException e) {
+            if (e.isNotFound() && e.resource().filter("domain"::equals).isPresent()) {
+                // the domain went between the list and the change (unlinked by hand or by cleanup): looked at again
+                return retry(app, domain, "the domain changed while it was being linked (" + e.getMessage() + ")", false);
+            }
             if (e.isNotFound() && cached) {
                 // the app resolved from this container's cache may have been renamed or made again: asked afresh
                 directory.forget(asked);

@@ -109,16 +109,16 @@ class LinkAndCanonicalLedgersTest {
         assertEquals(Optional.empty(), bothCanonical(c -> c.last("shop")));
         Instant until = Instant.parse("2026-12-07T02:00:00Z");
         CanonicalLedger.Change first = new CanonicalLedger.Change("shop", "r1", "www.acme.example", null, "www.acme.example",
-                "arn:aws:iam::000000000000:user/alice", false, until);
+                "arn:aws:iam::000000000000:user/alice", false, until, "shop");
         assertEquals(false, bothCanonical(c -> c.record(first, Optional.of("r0"))), "replacing a change that is not there");
         assertEquals(true, bothCanonical(c -> c.record(first, Optional.empty())));
         assertEquals(true, bothCanonical(c -> c.record(first, Optional.empty())), "its own write again (a retry)");
         assertEquals(Optional.of(first), bothCanonical(c -> c.last("shop")));
 
         CanonicalLedger.Change second = new CanonicalLedger.Change("shop", "r2", "www.acme.example", "www.acme.example", null,
-                "arn:aws:iam::000000000000:user/bob", false, until);
+                "arn:aws:iam::000000000000:user/bob", false, until, "shop");
         CanonicalLedger.Change racing = new CanonicalLedger.Change("shop", "r3", "api.acme.example", null, "api.acme.example",
-                "arn:aws:iam::000000000000:user/carol", false, until);
+                "arn:aws:iam::000000000000:user/carol", false, until, "shop");
         assertEquals(false, bothCanonical(c -> c.record(second, Optional.empty())), "another change is there");
         assertEquals(true, bothCanonical(c -> c.record(second, Optional.of("r1"))));
         assertEquals(false, bothCanonical(c -> c.record(racing, Optional.of("r1"))), "it read r1, r2 replaced it meanwhile");

@@ -123,11 +123,16 @@ class LinkingFidelityTest {
             };
             try {
                 tally.add(LinkingSimulation.run(seed, ports, world -> {
+                    mirrors.world = world;
                     sandbox.scalingoClock(world.clock);
                     world.scalingo.observeHands((change, app, domain) -> FidelityTest.byHandOnTheSandbox(sandbox, change, app,
                             domain));
                 }));
-                mirrors.ledgers.compareStored("shop", app -> LedgerTable.itemsOf(operatorsClient, ledgerConfig.table(), app));
+                String shopId = mirrors.world.scalingo.apps().stream().filter(a -> a.name().equals("shop")).findFirst()
+                        .orElseThrow().id();
+                mirrors.ledgers.compareStored(shopId, app -> LedgerTable.itemsOf(operatorsClient, ledgerConfig.table(), app));
+                assertEquals(LedgerTable.itemsOf(operatorsClient, ledgerConfig.table(), shopId).size(),
+                        LedgerTable.count(operatorsClient, ledgerConfig.table(), ""), "nothing stored outside the app's items");
                 mirrors.scalingo.compareStored();
             } catch (MirroredLedger.Divergence divergence) {
                 throw new AssertionError("seed " + seed + ": the model and the real adapter answered differently: "
@@ -170,6 +175,7 @@ class LinkingFidelityTest {
 
     /** One history's mirrors, made as the world is built. */
     private static final class Mirrors {
+        SignupWorld world;
         MirroredScalingo scalingo;
         MirroredSignupLedgers ledgers;
     }

@@ -126,6 +126,8 @@ class RotationFidelityTest {
                     world.scalingo.observeHands(this::byHandOnTheSandbox);
                 }));
                 mirrors.deployments.compareStored("shop", DOMAINS, LedgerTable.itemsOf(operatorsClient, ledgerConfig.table(), "shop"));
+                assertEquals(LedgerTable.itemsOf(operatorsClient, ledgerConfig.table(), "shop").size(),
+                        LedgerTable.count(operatorsClient, ledgerConfig.table(), ""), "nothing stored outside the app's items");
                 mirrors.scalingo.compareStored();
             } catch (MirroredLedger.Divergence divergence) {
                 throw new AssertionError("seed " + seed + ": the model and the real adapter answered differently: "

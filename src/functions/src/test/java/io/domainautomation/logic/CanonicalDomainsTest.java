@@ -29,9 +29,9 @@ class CanonicalDomainsTest {
 
     static Stream<Arguments> owedTable() {
         CanonicalLedger.Change toWww = new CanonicalLedger.Change("shop", "r1", "www.acme.example", null, "www.acme.example",
-                "alice", false, null);
+                "alice", false, null, "shop");
         CanonicalLedger.Change removed = new CanonicalLedger.Change("shop", "r2", "www.acme.example", "www.acme.example", null,
-                "alice", false, null);
+                "alice", false, null, "shop");
         return Stream.of(
                 Arguments.of("no change recorded", Optional.empty(), "www.acme.example", false),
                 Arguments.of("announced already", Optional.of(toWww.announcedNow()), "www.acme.example", false),
@@ -82,8 +82,10 @@ class CanonicalDomainsTest {
         assertEquals(false, retry.changed(), "the caller's retry finds the change made");
         List<DomainEvent> published = world.events.published();
         assertEquals(1, published.size());
-        assertEquals(CanonicalEvents.changed("shop", "www.acme.example", null, "www.acme.example", "alice", "r1").eventId(),
-                published.get(0).eventId());
+        assertEquals("r1", ((java.util.Map<?, ?>) published.get(0).detail().get("correlation")).get("requestId"),
+                "announced as the first request's change");
+        assertEquals(java.util.UUID.nameUUIDFromBytes("canonical-changed|shop|r1".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString(), published.get(0).eventId(), "under the id the first request's event would have had");
         set("www.acme.example", "r3");
         assertEquals(1, world.events.published().size(), "announced once");
     }
@@ -144,14 +146,14 @@ class CanonicalDomainsTest {
         String id = world.scalingo.apps().stream().filter(a -> a.name().equals("shop")).findFirst().orElseThrow().id();
         world.canonical.set(id, Hostname.parse("domain", "www.acme.example"), false, "alice", "r1", world.requestDeadline());
         assertEquals("shop", world.events.published().get(0).detail().get("app"));
-        assertEquals(true, world.canonicals.last("shop").isPresent(), "keyed by the name");
+        assertEquals(true, world.canonicals.stored(id).isPresent(), "keyed by the ID");
     }
 
     @Test
     void anotherRequestsChangeInFlightMakesANewChangeWait() throws Exception {
         Instant until = world.clock.instant().plusSeconds(20);
-        world.canonicals.record(new CanonicalLedger.Change("shop", "r0", "api.acme.example", null, "api.acme.example", "bob",
-                false, until), Optional.empty());
+        world.canonicals.record(new CanonicalLedger.Change(shopId(), "r0", "api.acme.example", null, "api.acme.example", "bob",
+                false, until, "shop"), Optional.empty());
         CanonicalDomains.Unsettled wait = assertThrows(CanonicalDomains.Unsettled.class, () -> set("www.acme.example", "r1"));
         assertEquals(true, wait.isTransient());
         assertEquals(21, wait.retryAfter().toSeconds(), "until the other invocation's end");
@@ -190,7 +192,7 @@ class CanonicalDomainsTest {
             }
         });
         assertThrows(io.domainautomation.logic.port.ScalingoException.class, () -> set("www.acme.example", "r1"));
-        assertEquals(true, world.canonicals.last("shop").orElseThrow().announced(), "closed: nothing owed");
+        assertEquals(true, world.canonicals.stored(shopId()).orElseThrow().announced(), "closed: nothing owed");
     }
 
     @Test
@@ -226,5 +228,9 @@ class CanonicalDomainsTest {
         world.events.faults(Faults.NONE);
         assertEquals("www.acme.example", world.canonical.get("shop", world.requestDeadline()).current().orElseThrow().name());
         assertEquals(1, world.events.published().size());
+    }
+
+    private String shopId() {
+        return world.scalingo.apps().stream().filter(a -> a.name().equals("shop")).findFirst().orElseThrow().id();
     }
 }

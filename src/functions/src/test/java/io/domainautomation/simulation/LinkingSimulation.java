@@ -487,7 +487,10 @@ public final class LinkingSimulation {
             public void before(String call) {
                 tally.portCalls++;
                 // a call's round trip; Scalingo's and EventBridge's calls end by the deadline, the SDK's others by their own
-                spend(Duration.ofMillis(5 + random.nextInt(50)), call.startsWith("scalingo.") || call.startsWith("events."));
+                Duration roundTrip = Duration.ofMillis(5 + random.nextInt(50));
+                spend(roundTrip, call.startsWith("scalingo.") || call.startsWith("events."));
+                // a timeout takes the SDK's whole bound, the round trip included
+                Duration sdkTimeout = SignupWorld.ONE_AWS_CALL.minus(roundTrip);
                 if (call.equals("scalingo.linkDomain") && actor.startsWith("m:")) {
                     noteAttempt(); // the request sends a POST for its name: whatever comes of it, it may have linked it
                 }
@@ -532,7 +535,7 @@ public final class LinkingSimulation {
                         }
                         case 1, 2, 3 -> {
                             count(Fault.LEDGER_TIMEOUT);
-                            spend(SignupWorld.ONE_AWS_CALL, false); // AWS_API_CALL_TIMEOUT: the SDK's own bound
+                            spend(sdkTimeout, false); // AWS_API_CALL_TIMEOUT: the SDK's own bound
                             throw new LedgerUnavailable("ledger: " + call + ": ApiCallTimeoutException", true, null);
                         }
                         default -> {
@@ -548,6 +551,9 @@ public final class LinkingSimulation {
                 }
                 if (call.startsWith("deadLetters.")) {
                     count(Fault.DEAD_LETTER_REFUSED);
+                    if (random.nextBoolean()) {
+                        spend(sdkTimeout, false); // SendMessage timing out: the SDK's own bound
+                    }
                     throw new DeadLetters.Unsent("the dead-letter queue refused the message: ServiceUnavailable");
                 }
             }
@@ -707,9 +713,19 @@ public final class LinkingSimulation {
         }
     }
 
+    /** Per Canonical Domain Changed id: the request whose change it announces. */
+    private final Map<String, String> requestOfCanonicalId = new HashMap<>();
+    private final Map<String, String> canonicalIdOfRequest = new HashMap<>();
+
     @SuppressWarnings("unchecked")
     private void checkCanonicalEvent(DomainEvent event) {
         String requestId = (String) ((Map<String, Object>) event.detail().get("correlation")).get("requestId");
+        String before = requestOfCanonicalId.putIfAbsent(event.eventId(), requestId);
+        String idBefore = canonicalIdOfRequest.putIfAbsent(requestId, event.eventId());
+        if ((before != null && !before.equals(requestId)) || (idBefore != null && !idBefore.equals(event.eventId()))) {
+            throw violation("Canonical Domain Changed ids and changes do not match one to one: id " + event.eventId()
+                    + " for " + requestId + " (before: " + before + ", " + idBefore + ")");
+        }
         Object current = event.detail().get("current");
         Made change = made.get(requestId);
         if (change == null && !(unknownOutcome.contains(requestId) && Objects.equals(asked.get(requestId), current))) {

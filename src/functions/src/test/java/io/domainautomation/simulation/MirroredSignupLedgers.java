@@ -122,7 +122,7 @@ public final class MirroredSignupLedgers implements LinkLedger, CanonicalLedger 
                 blankToNull(realCanonical.get("domain")), blankToNull(realCanonical.get("previous")),
                 blankToNull(realCanonical.get("current")), blankToNull(realCanonical.get("caller")),
                 "true".equals(realCanonical.get("announced")), realCanonical.get("until") == null ? null
-                        : Instant.parse(realCanonical.get("until"))));
+                        : Instant.parse(realCanonical.get("until")), blankToNull(realCanonical.get("appName"))));
         compare("stored canonical change of " + app, model, stored);
     }
 
@@ -144,7 +144,7 @@ public final class MirroredSignupLedgers implements LinkLedger, CanonicalLedger 
     }
 
     private static String text(Change change) {
-        return change.requestId() + " domain=" + change.domain() + " previous=" + change.previous() + " current="
+        return change.requestId() + " app=" + change.appName() + " domain=" + change.domain() + " previous=" + change.previous() + " current="
                 + change.current() + " caller=" + change.caller() + " announced=" + change.announced() + " until="
                 + change.until();
     }

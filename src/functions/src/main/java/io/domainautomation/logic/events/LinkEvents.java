@@ -19,11 +19,12 @@ public final class LinkEvents {
     /**
      * {@code Domain Linked}: said once per link, by the request that made it. Its id names the request (the onboarding
      * system's {@code requestId}, else the message's body: the same whichever delivery, duplicate or redrive of it
-     * says it) and the link (Scalingo's domain id: a name linked again is a new link).
+     * says it) and the link (Scalingo's domain id, unique across apps: a name linked again is a new link; a rename of
+     * the app changes nothing).
      */
     public static DomainEvent linked(String requestKey, String app, Domain domain, String appHost, String messageId,
             Optional<String> requestId) {
-        String id = DomainEvent.stableId("link-on-signup", "linked", requestKey, app, domain.id());
+        String id = DomainEvent.stableId("link-on-signup", "linked", requestKey, domain.id());
         return withDns(new DomainEvent(DOMAIN_LINKED, id, base(id, app, domain.name(), messageId, requestId)), domain, appHost);
     }
 
