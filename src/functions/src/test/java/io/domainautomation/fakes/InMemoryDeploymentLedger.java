@@ -14,6 +14,7 @@ public final class InMemoryDeploymentLedger implements DeploymentLedger {
     private final Map<String, String> announced = new LinkedHashMap<>();
     private final Map<String, Boolean> published = new LinkedHashMap<>();
     private final RecordedFaults faults = new RecordedFaults();
+    private String lastIntent;
 
     public void faults(Faults faults) {
         this.faults.use(faults);
@@ -80,10 +81,16 @@ public final class InMemoryDeploymentLedger implements DeploymentLedger {
         return Optional.ofNullable(intents.get(app + " " + domain));
     }
 
+    /** The domain of the intent written last, read without faults (for the simulator's excuses). */
+    public synchronized Optional<String> lastIntentDomain() {
+        return Optional.ofNullable(lastIntent);
+    }
+
     @Override
     public synchronized void recordIntent(Deployed intent) {
         faults.before("deployments.recordIntent");
         intents.put(intent.app() + " " + intent.domain(), intent);
+        lastIntent = intent.domain();
         faults.after("deployments.recordIntent");
     }
 
