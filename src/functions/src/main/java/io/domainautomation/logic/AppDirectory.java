@@ -55,6 +55,13 @@ public class AppDirectory {
         return app;
     }
 
+    /** The app, when this container resolved it within {@link #KEPT}: no call to Scalingo. */
+    public java.util.Optional<App> known(String nameOrId) {
+        Known cached = known.get(nameOrId);
+        return cached != null && clock.instant().isBefore(cached.until()) ? java.util.Optional.of(cached.app())
+                : java.util.Optional.empty();
+    }
+
     /** Whether a resolution of this spelling is cached (a 404 on it may be a stale resolution, not a missing app). */
     public boolean isCached(String nameOrId) {
         Known cached = known.get(nameOrId);

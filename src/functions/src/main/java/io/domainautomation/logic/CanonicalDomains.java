@@ -104,11 +104,17 @@ public class CanonicalDomains {
         this.oneCall = oneCall;
     }
 
-    /** The app's canonical domain; an earlier change it owes an announcement is announced on the way (when it can be). */
+    /**
+     * The app's canonical domain; an earlier change it owes an announcement is announced on the way, when this
+     * container knows the app already (a GET costs Scalingo one call, as before).
+     */
     public Change get(String app, Deadline deadline) {
-        App resolved = apps.resolve(app, deadline);
         Optional<Domain> current = CanonicalPlan.current(scalingo.listDomains(app, deadline));
-        Settled settled = settle(resolved.id(), current, deadline);
+        Optional<App> known = apps.known(app); // a GET costs Scalingo one call: it settles only an app already known
+        if (known.isEmpty()) {
+            return new Change(current, current, false, List.of());
+        }
+        Settled settled = settle(known.get().id(), current, deadline);
         if (settled.unsettled() != null && !settled.unsettled().isTransient()) {
             throw settled.unsettled(); // a ledger that refuses this function: its operators must hear of it
         }

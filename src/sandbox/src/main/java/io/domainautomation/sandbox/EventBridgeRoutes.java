@@ -49,6 +49,15 @@ final class EventBridgeRoutes {
             return error("ValidationException", "Total size of the entries in the request is over the limit of 256 KB");
         }
         counters.count("events.PutEvents");
+        long hang = faults.eventsHangMillis();
+        if (hang > 0) {
+            try {
+                Thread.sleep(hang); // the caller's timeout ends the call first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return error("ServiceUnavailable", "the sandbox's EventBridge hung");
+        }
         ObjectNode reply = json.createObjectNode();
         ArrayNode results = reply.putArray("Entries");
         int failed = 0;

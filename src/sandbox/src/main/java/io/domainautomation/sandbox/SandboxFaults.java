@@ -28,6 +28,7 @@ public final class SandboxFaults {
     private final java.util.Set<String> failingApps = new java.util.HashSet<>();
     private boolean sqsUnavailable;
     private int failedEventEntries;
+    private long eventsHangMillis;
     private final java.util.Map<String, java.util.Deque<Integer>> cannedStatuses = new java.util.HashMap<>();
     private Random random = new Random(42);
 
@@ -42,6 +43,7 @@ public final class SandboxFaults {
         failingApps.clear();
         sqsUnavailable = false;
         failedEventEntries = 0;
+        eventsHangMillis = 0;
         cannedStatuses.clear();
         random = new Random(42);
     }
@@ -124,6 +126,16 @@ public final class SandboxFaults {
     public synchronized SandboxFaults failEventEntries(int count) {
         failedEventEntries = count;
         return this;
+    }
+
+    /** Every PutEvents call hangs this long before it is answered (EventBridge not answering), until reset. */
+    public synchronized SandboxFaults hangEvents(java.time.Duration hang) {
+        eventsHangMillis = hang.toMillis();
+        return this;
+    }
+
+    synchronized long eventsHangMillis() {
+        return eventsHangMillis;
     }
 
     /** Whether the next PutEvents entry fails; counts it down. */
