@@ -18,7 +18,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.domainautomation.fakes.Faults;
 import io.domainautomation.fakes.SignupWorld;
-import io.domainautomation.logic.events.CanonicalEvents;
 import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.logic.port.Domain;
 

@@ -30,7 +30,6 @@ import io.domainautomation.logic.events.LinkEvents;
 import io.domainautomation.logic.port.App;
 import io.domainautomation.logic.port.DeadLetters;
 import io.domainautomation.logic.port.Domain;
-import io.domainautomation.logic.port.DomainChanges;
 import io.domainautomation.logic.port.ScalingoException;
 
 /**
