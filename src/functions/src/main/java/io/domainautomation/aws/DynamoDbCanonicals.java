@@ -4,6 +4,7 @@ import static io.domainautomation.aws.LedgerItems.call;
 import static io.domainautomation.aws.LedgerItems.key;
 import static io.domainautomation.aws.LedgerItems.n;
 import static io.domainautomation.aws.LedgerItems.s;
+import static io.domainautomation.aws.LedgerItems.text;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -122,8 +123,4 @@ public class DynamoDbCanonicals implements CanonicalLedger {
         }
     }
 
-    private static String text(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.s() == null || value.s().isEmpty() ? null : value.s();
-    }
 }

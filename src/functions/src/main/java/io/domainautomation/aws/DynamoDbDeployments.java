@@ -3,6 +3,7 @@ package io.domainautomation.aws;
 import static io.domainautomation.aws.LedgerItems.call;
 import static io.domainautomation.aws.LedgerItems.key;
 import static io.domainautomation.aws.LedgerItems.s;
+import static io.domainautomation.aws.LedgerItems.text;
 
 import java.time.Instant;
 import java.util.Map;
@@ -157,8 +158,4 @@ public class DynamoDbDeployments implements DeploymentLedger {
         }
     }
 
-    private static String text(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.s() == null || value.s().isEmpty() ? null : value.s();
-    }
 }

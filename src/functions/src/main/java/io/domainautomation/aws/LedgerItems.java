@@ -32,6 +32,12 @@ final class LedgerItems {
         return AttributeValue.fromN(Long.toString(value));
     }
 
+    /** A string attribute as written; absent or empty (how an unset field is stored) is null. */
+    static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.s() == null || value.s().isEmpty() ? null : value.s();
+    }
+
     /** Runs one DynamoDB call; a conditional check that fails is the caller's to handle, any other failure classified. */
     static <T> T call(String action, Supplier<T> request) {
         try {
