@@ -7,10 +7,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,10 +42,16 @@ public class CertificateSecrets implements CertificateStore {
     public static final String CERTIFICATE_FIELD = "certificate";
     public static final String PRIVATE_KEY_FIELD = "privateKey";
 
-    private final Instance<SecretsManagerClient> secretsManager;
+    private final Supplier<SecretsManagerClient> secretsManager;
     private final ObjectMapper json;
 
+    @Inject
     CertificateSecrets(Instance<SecretsManagerClient> secretsManager, ObjectMapper json) {
+        this(secretsManager::get, json);
+    }
+
+    /** On a client of one's own (a test's, retrying without pauses). */
+    CertificateSecrets(Supplier<SecretsManagerClient> secretsManager, ObjectMapper json) {
         this.secretsManager = secretsManager;
         this.json = json;
     }
@@ -73,7 +81,8 @@ public class CertificateSecrets implements CertificateStore {
             throw AwsErrors.failure("Secrets Manager DescribeSecret", e);
         }
         ManagedSecret secret = toManaged(description.arn(), description.name(), description.tags());
-        if (namePrefix.isPresent() && !secret.name().startsWith(namePrefix.get())) {
+        // scheduled for deletion: it declares nothing any more (ListSecrets leaves it out, GetSecretValue refuses it)
+        if (description.deletedDate() != null || namePrefix.isPresent() && !secret.name().startsWith(namePrefix.get())) {
             return new ManagedSecret(secret.arn(), secret.name(), Optional.empty(), Optional.empty());
         }
         return secret;

@@ -343,8 +343,7 @@ public class CanonicalDomains {
 
     /** When the invocation ends, on the wall clock (an unannounced change recorded before then may be in flight). */
     private Instant until(Deadline deadline) {
-        Duration left = deadline.isNone() ? Duration.ofMinutes(1) : Duration.ofNanos(Math.max(0, deadline.nanoTime() - ticker.nanoTime()));
-        return clock.instant().plus(left);
+        return deadline.endsAt(clock, ticker, Duration.ofMinutes(1));
     }
 
     /**
@@ -352,6 +351,6 @@ public class CanonicalDomains {
      * then (Scalingo's calls and the publishing end by the deadline by themselves).
      */
     private boolean timeFor(int calls, Deadline deadline) {
-        return deadline.isNone() || deadline.nanoTime() - ticker.nanoTime() >= oneCall.toNanos() * calls;
+        return deadline.allows(oneCall.multipliedBy(calls), ticker);
     }
 }

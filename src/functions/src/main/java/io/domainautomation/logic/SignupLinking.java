@@ -196,9 +196,7 @@ public class SignupLinking {
 
     /** When the invocation ends, on the wall clock. */
     private Instant until(Deadline deadline) {
-        Duration left = deadline.isNone() ? Duration.ofMinutes(15)
-                : Duration.ofNanos(Math.max(0, deadline.nanoTime() - ticker.nanoTime()));
-        return clock.instant().plus(left);
+        return deadline.endsAt(clock, ticker, Duration.ofMinutes(15));
     }
 
     /**
@@ -229,7 +227,7 @@ public class SignupLinking {
      * left: otherwise the message comes back.
      */
     private void requireTimeFor(int calls, String what, Deadline deadline) {
-        if (!deadline.isNone() && deadline.nanoTime() - ticker.nanoTime() < oneCall.toNanos() * calls) {
+        if (!deadline.allows(oneCall.multipliedBy(calls), ticker)) {
             throw new NoTimeLeft("too little of this invocation's time is left to " + what);
         }
     }

@@ -256,6 +256,17 @@ class FidelityTest {
                 .build();
     }
 
+    /** The Secrets Manager client of a fidelity run: its attempts {@link #ATTEMPTS}, without pauses. */
+    static software.amazon.awssdk.services.secretsmanager.SecretsManagerClient fidelitySecretsClient(AwsConfig awsConfig) {
+        return AwsClients.build(software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder(),
+                Region.of(awsConfig.region()), new LocalCredentials(), awsConfig.endpointOverride())
+                .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.builder().numRetries(ATTEMPTS - 1)
+                        .backoffStrategy(BackoffStrategy.none()).throttlingBackoffStrategy(BackoffStrategy.none())
+                        .retryCapacityCondition(null).build())
+                        .apiCallTimeout(Duration.ofSeconds(10)))
+                .build();
+    }
+
     /** Runs a real call signed as a function (its Funqy export): the sandbox enforces that function's IAM. */
     static Function<Supplier<Object>, Object> signedAs(String function) {
         return call -> {
@@ -274,13 +285,18 @@ class FidelityTest {
             }
 
             @Override
+            public void denyNext(int requests) {
+                sandbox.faults().dynamoDenyNext(requests);
+            }
+
+            @Override
             public void loseNextReply() {
                 sandbox.faults().dynamoLoseNextReplies(1);
             }
 
             @Override
             public void clear() {
-                sandbox.faults().dynamoFailNext(0).dynamoLoseNextReplies(0);
+                sandbox.faults().dynamoFailNext(0).dynamoDenyNext(0).dynamoLoseNextReplies(0);
             }
         };
     }

@@ -144,9 +144,9 @@ class LinkingFidelityTest {
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertEquals(histories, tally.histories);
-        assertTrue(ledgerCounts.compared > 0 && ledgerCounts.failedAtTheWire > 0 && ledgerCounts.lostAtTheWire > 0
-                && ledgerCounts.storedCompared == histories,
-                "the histories compare the ledgers' answers, fail and lose calls at their wire and compare what is stored");
+        assertTrue(ledgerCounts.compared > 0 && ledgerCounts.failedAtTheWire > 0 && ledgerCounts.deniedAtTheWire > 0
+                && ledgerCounts.lostAtTheWire > 0 && ledgerCounts.storedCompared == histories,
+                "the histories compare the ledgers' answers, fail, deny and lose calls at their wire and compare what is stored");
         assertTrue(scalingoCounts.compared > 0 && scalingoCounts.failedAtTheWire > 0 && scalingoCounts.lostAtTheWire > 0
                 && scalingoCounts.storedCompared > 0,
                 "the histories compare Scalingo's answers, fail and lose calls at its wire and compare what is stored");
@@ -160,15 +160,16 @@ class LinkingFidelityTest {
 
                 - **Link and canonical ledgers** (their DynamoDB adapters, through the sandbox signed as link-on-signup and
                   set-canonical, to dynalite): %d answers compared without a fault; %d calls failed at the wire on every
-                  attempt; %d replies lost there after the write, the SDK's retry meeting it; %d calls not made (killed
-                  before), %d made and their answer not used (killed after); everything both hold compared at the end of
-                  each history.
+                  attempt, %d of them refused as AccessDeniedException (the ledger denying the function); %d replies
+                  lost there after the write, the SDK's retry meeting it; %d calls not made (killed before), %d made and
+                  their answer not used (killed after); everything both hold compared at the end of each history.
                 - **Scalingo** (the REST client over HTTP to the sandbox, the histories' changes by hand made there too):
                   %d answers compared without a fault; %d calls failed at the wire; %d replies lost there after the change;
                   %d app and domain lists compared at the end of the histories.
 
                 """, first, first + histories - 1, tally.histories, tally.deliveries, tally.requests, millis / 1000.0,
-                ledgerCounts.compared, ledgerCounts.failedAtTheWire, ledgerCounts.lostAtTheWire, ledgerCounts.notMadeKilled,
+                ledgerCounts.compared, ledgerCounts.failedAtTheWire, ledgerCounts.deniedAtTheWire, ledgerCounts.lostAtTheWire,
+                ledgerCounts.notMadeKilled,
                 ledgerCounts.madeThenKilled, scalingoCounts.compared, scalingoCounts.failedAtTheWire,
                 scalingoCounts.lostAtTheWire, scalingoCounts.storedCompared));
     }

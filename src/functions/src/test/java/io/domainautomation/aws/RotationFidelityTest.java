@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -18,17 +19,20 @@ import org.junit.jupiter.api.Test;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import io.domainautomation.fakes.InMemoryCertificateStore;
 import io.domainautomation.fakes.InMemoryDeploymentLedger;
 import io.domainautomation.fakes.InMemoryScalingo;
 import io.domainautomation.fakes.ManualClock;
 import io.domainautomation.fakes.RotationWorld;
 import io.domainautomation.logic.port.App;
 import io.domainautomation.logic.port.AppsService;
+import io.domainautomation.logic.port.CertificateStore;
 import io.domainautomation.logic.port.Domain;
 import io.domainautomation.logic.port.DomainsService;
 import io.domainautomation.logic.rotation.DeploymentLedger;
 import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.simulation.LedgerMirror;
+import io.domainautomation.simulation.MirroredCertificates;
 import io.domainautomation.simulation.MirroredDeployments;
 import io.domainautomation.simulation.MirroredLedger;
 import io.domainautomation.simulation.MirroredScalingo;
@@ -43,7 +47,8 @@ import io.quarkus.test.junit.TestProfile;
  * compared: Scalingo on the REST client over HTTP to the sandbox, which parses each uploaded certificate and key as
  * Scalingo reports them (subject, expiry, key), the histories' changes by hand made there too ({@link
  * MirroredScalingo}); the deployments, intents and notices on their DynamoDB adapter through the sandbox, signed as
- * the rotation, to dynalite ({@link MirroredDeployments}). The secrets stay in memory (the rotation only reads them).
+ * the rotation, to dynalite ({@link MirroredDeployments}); the secrets on the Secrets Manager adapter through the
+ * sandbox, where each history's changes to them are made too ({@link MirroredCertificates}).
  * {@code ./mvnw -B verify} runs {@value #DEFAULT_HISTORIES} histories, {@code -Psimulation}
  * {@code simulation.fidelity-histories} (100); figures in {@code target/reliability/fidelity-rotation.md}.
  */
@@ -71,6 +76,9 @@ class RotationFidelityTest {
 
     @Inject
     AppsService realApps;
+
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
 
     @BeforeAll
     static void rememberKeyProofs() {
@@ -100,6 +108,10 @@ class RotationFidelityTest {
         MirroredScalingo.WireFaults scalingoWire = FidelityTest.scalingoWire(sandbox);
         LedgerMirror.Counts ledgerCounts = new LedgerMirror.Counts();
         MirroredScalingo.Counts scalingoCounts = new MirroredScalingo.Counts();
+        MirroredCertificates.Counts secretsCounts = new MirroredCertificates.Counts();
+        var secretsClient = FidelityTest.fidelitySecretsClient(awsConfig);
+        CertificateStore realSecrets = new CertificateSecrets(() -> secretsClient, json);
+        MirroredCertificates.WireFaults secretsWire = requests -> sandbox.faults().secretsFailNext(requests);
         RotationSimulation.Tally tally = new RotationSimulation.Tally();
         long started = System.nanoTime();
         for (long seed = first; seed < first + histories; seed++) {
@@ -115,6 +127,12 @@ class RotationFidelityTest {
                 }
 
                 @Override
+                public CertificateStore secrets(InMemoryCertificateStore model) {
+                    return mirrors.secrets = new MirroredCertificates(model, realSecrets, secretsWire, FidelityTest.ATTEMPTS,
+                            FidelityTest.signedAs("rotate-cert-from-secrets-manager"));
+                }
+
+                @Override
                 public DeploymentLedger deployments(InMemoryDeploymentLedger model) {
                     return mirrors.deployments = new MirroredDeployments(model, realDeployments, ledgerWire,
                             FidelityTest.ATTEMPTS, FidelityTest.signedAs("rotate-cert-from-secrets-manager"));
@@ -123,12 +141,15 @@ class RotationFidelityTest {
             try {
                 tally.add(RotationSimulation.run(seed, ports, world -> {
                     sandbox.scalingoClock(world.clock);
+                    sandbox.secretsClock(world.clock);
                     world.scalingo.observeHands(this::byHandOnTheSandbox);
+                    world.secrets.observe(MirroredCertificates.changesOn(secretsOnTheSandbox()));
                 }));
                 mirrors.deployments.compareStored("shop", DOMAINS, LedgerTable.itemsOf(operatorsClient, ledgerConfig.table(), "shop"));
                 assertEquals(LedgerTable.itemsOf(operatorsClient, ledgerConfig.table(), "shop").size(),
                         LedgerTable.count(operatorsClient, ledgerConfig.table(), ""), "nothing stored outside the app's items");
                 mirrors.scalingo.compareStored();
+                mirrors.secrets.compareStored();
             } catch (MirroredLedger.Divergence divergence) {
                 throw new AssertionError("seed " + seed + ": the model and the real adapter answered differently: "
                         + divergence.getMessage() + "\nreplay: ./mvnw -pl src/functions -am test -Dtest=RotationFidelityTest"
@@ -136,6 +157,7 @@ class RotationFidelityTest {
             }
             ledgerCounts.add(mirrors.deployments.counts());
             scalingoCounts.add(mirrors.scalingo.counts());
+            secretsCounts.add(mirrors.secrets.counts());
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertEquals(histories, tally.histories);
@@ -146,13 +168,15 @@ class RotationFidelityTest {
         assertTrue(scalingoCounts.compared > 0 && scalingoCounts.failedAtTheWire > 0 && scalingoCounts.lostAtTheWire > 0
                 && scalingoCounts.storedCompared > 0,
                 "the histories compare Scalingo's answers, fail and lose calls at its wire and compare what is stored");
+        assertTrue(secretsCounts.compared > 0 && secretsCounts.failedAtTheWire > 0 && secretsCounts.storedCompared == histories,
+                "the histories compare the secrets' answers, fail calls at their wire and compare what is stored");
         Files.createDirectories(Path.of("target/reliability"));
         Files.writeString(Path.of("target/reliability/fidelity-rotation.md"), String.format(Locale.ROOT, """
                 ### Fidelity of the rotation: the models against the real adapters
 
                 `RotationFidelityTest`: seeds %d to %d of `RotationSimulation` (%d histories, %d runs, %d uploads) run
-                again with Scalingo and the deployment ledger mirrored onto their real adapters, the same fault injected
-                at each wire; answers that differed: **0** (one would stop the run with its seed). In %.1f s.
+                again with Scalingo, the secrets and the deployment ledger mirrored onto their real adapters, the same
+                fault injected at each wire; answers that differed: **0** (one would stop the run with its seed). In %.1f s.
 
                 - **Deployment ledger** (its DynamoDB adapter, through the sandbox signed as the rotation, to dynalite):
                   %d answers compared without a fault; %d calls failed at the wire on every attempt; %d replies lost there
@@ -161,12 +185,17 @@ class RotationFidelityTest {
                 - **Scalingo** (the REST client over HTTP to the sandbox, which reads each uploaded certificate and key as
                   Scalingo reports them; the histories' changes by hand made there too): %d answers compared without a
                   fault; %d calls failed at the wire; %d replies lost there after the change; %d app and domain lists
-                  compared at the end of the histories. The secrets stay in memory.
+                  compared at the end of the histories.
+                - **Secrets** (the Secrets Manager adapter over the AWS SDK to the sandbox, where the histories create,
+                  re-key, re-tag, roll back, schedule for deletion, restore and delete them too): %d answers compared
+                  without a fault; %d calls failed at the wire on every attempt; %d calls not made (killed before);
+                  every managed secret compared at the end of each history.
 
                 """, first, first + histories - 1, tally.histories, tally.runs, tally.uploads, millis / 1000.0,
                 ledgerCounts.compared, ledgerCounts.failedAtTheWire, ledgerCounts.lostAtTheWire, ledgerCounts.notMadeKilled,
                 ledgerCounts.madeThenKilled, scalingoCounts.compared, scalingoCounts.failedAtTheWire,
-                scalingoCounts.lostAtTheWire, scalingoCounts.storedCompared));
+                scalingoCounts.lostAtTheWire, scalingoCounts.storedCompared, secretsCounts.compared,
+                secretsCounts.failedAtTheWire, secretsCounts.notMadeKilled));
     }
 
     /** A change by hand on the model's platform, made on the sandbox's too; a certificate changed by hand included. */
@@ -179,8 +208,41 @@ class RotationFidelityTest {
         FidelityTest.byHandOnTheSandbox(sandbox, change, app, domain);
     }
 
+    /** The sandbox's Secrets Manager, changed as a history changes the model's secrets. */
+    private MirroredCertificates.SandboxSecrets secretsOnTheSandbox() {
+        return new MirroredCertificates.SandboxSecrets() {
+            @Override
+            public void put(String name, String certificatePem, String privateKeyPem, Map<String, String> tags) {
+                sandbox.putSecret(name, new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                        .put(CertificateSecrets.CERTIFICATE_FIELD, certificatePem)
+                        .put(CertificateSecrets.PRIVATE_KEY_FIELD, privateKeyPem).toString(), tags);
+            }
+
+            @Override
+            public void tag(String name, Map<String, String> tags) {
+                sandbox.tagSecret(name, tags);
+            }
+
+            @Override
+            public void delete(String name, boolean withoutRecovery) {
+                sandbox.deleteSecret(name, withoutRecovery);
+            }
+
+            @Override
+            public void restore(String name) {
+                sandbox.restoreSecret(name);
+            }
+
+            @Override
+            public boolean rollBack(String name) {
+                return sandbox.rollBackSecret(name);
+            }
+        };
+    }
+
     /** One history's mirrors, made as the world is built. */
     private static final class Mirrors {
+        MirroredCertificates secrets;
         MirroredScalingo scalingo;
         MirroredDeployments deployments;
     }

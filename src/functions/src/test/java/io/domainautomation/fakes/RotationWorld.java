@@ -52,6 +52,10 @@ public final class RotationWorld {
         default DeploymentLedger deployments(InMemoryDeploymentLedger model) {
             return model;
         }
+
+        default io.domainautomation.logic.port.CertificateStore secrets(InMemoryCertificateStore model) {
+            return model;
+        }
     }
 
     public RotationWorld(Instant start) {
@@ -66,9 +70,10 @@ public final class RotationWorld {
         AppsService apps = (AppsService) platform;
         DomainsService domains = (DomainsService) platform;
         DeploymentLedger ledger = ports.deployments(deployments);
-        attachment = new CertificateAttachment(secrets, new CertificatePolicy(Duration.ofDays(7), Optional.empty()), clock);
-        rotation = new CertificateRotation(new SecretGathering(secrets, apps, Optional.empty()),
-                new ClaimGathering(secrets, attachment, domains, clock), new CertificateDeployer(domains, ledger, clock),
+        io.domainautomation.logic.port.CertificateStore store = ports.secrets(secrets);
+        attachment = new CertificateAttachment(store, new CertificatePolicy(Duration.ofDays(7), Optional.empty()), clock);
+        rotation = new CertificateRotation(new SecretGathering(store, apps, Optional.empty()),
+                new ClaimGathering(store, attachment, domains, clock), new CertificateDeployer(domains, ledger, clock),
                 List.of(30, 14, 7), clock, clock);
         invocation = new RotationInvocation(rotation, TestAccess.announcements(ledger), events);
     }

@@ -246,6 +246,53 @@ class RotateCertFromSecretsManagerTest {
         }
     }
 
+    /**
+     * Through the real AWS SDK: a secret scheduled for deletion declares nothing (its domain goes to the runner-up), a
+     * late event naming it reports it unmanaged and uploads nothing; restored, it wins again; its AWSCURRENT moved
+     * back to the previous version is that version's certificate, uploaded once.
+     */
+    @Test
+    void aSecretScheduledForDeletionDeclaresNothingUntilRestoredAndARollbackIsUploadedOnce() {
+        String domain = "www." + app + ".example";
+        String name = "certs/" + app + "-main";
+        Issued main = TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain), NOW.minus(Duration.ofDays(1)), Duration.ofDays(90));
+        Issued runnerUp = TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain), NOW.minus(Duration.ofDays(1)), Duration.ofDays(60));
+        Issued renewed = TestCertificates.selfSigned(keys, "CN=" + domain, List.of(domain), NOW.minus(Duration.ofDays(1)), Duration.ofDays(80));
+        putSecret("certs/" + app + "-spare", runnerUp, Map.of());
+        try (LocalCredentials.Scope operator = LocalCredentials.callerIs(LocalCredentials.OPERATOR)) {
+            secretsManager.createSecret(r -> r.name(name).secretString(main.secretString())
+                    .tags(software.amazon.awssdk.services.secretsmanager.model.Tag.builder().key("scalingo:app").value(app).build()));
+            keyLines.add(main.privateKeyPem().split("\n")[3]);
+            assertEquals(name, entry(invoke("{\"scope\":\"all\"}"), "rotated").get("secret").asText());
+
+            secretsManager.deleteSecret(r -> r.secretId(name).recoveryWindowInDays(7L));
+            assertTrue(secretsManager.describeSecret(r -> r.secretId(name)).deletedDate() != null);
+            JsonNode late = invoke(cloudTrail("PutSecretValue", name));
+            assertEquals("not-managed", only(late).get("check").asText(), late.toString());
+            assertTrue(only(late).get("reason").asText().contains("scheduled for deletion"), late.toString());
+            JsonNode daily = invoke("{\"scope\":\"all\"}");
+            assertEquals("certs/" + app + "-spare", only(daily).get("secret").asText(), daily.toString());
+            assertEquals("rotated", only(daily).get("outcome").asText(), "the runner-up's certificate is uploaded");
+
+            secretsManager.restoreSecret(r -> r.secretId(name));
+            JsonNode restored = invoke("{\"scope\":\"all\"}");
+            assertEquals(name, entry(restored, "rotated").get("secret").asText(), restored.toString());
+
+            secretsManager.putSecretValue(r -> r.secretId(name).secretString(renewed.secretString()));
+            assertEquals(name, entry(invoke("{\"scope\":\"all\"}"), "rotated").get("secret").asText());
+            String previous = secretsManager.describeSecret(r -> r.secretId(name)).versionIdsToStages().entrySet().stream()
+                    .filter(e -> e.getValue().contains("AWSPREVIOUS")).map(Map.Entry::getKey).findFirst().orElseThrow();
+            secretsManager.updateSecretVersionStage(r -> r.secretId(name).versionStage("AWSCURRENT").moveToVersionId(previous));
+            sandbox.clearCounters();
+            JsonNode rolledBack = invoke("{\"scope\":\"all\"}");
+            assertEquals(name, entry(rolledBack, "rotated").get("secret").asText(), rolledBack.toString());
+            assertEquals(1, sandbox.counter("domains.update"), "the rolled-back certificate is uploaded once");
+            sandbox.clearCounters();
+            assertEquals(Map.of("unchanged", 1, "conflict", 1), totals(invoke("{\"scope\":\"all\"}")));
+            assertEquals(0, sandbox.counter("domains.update"));
+        }
+    }
+
     @Test
     void aSecretChangeEventTouchesOnlyItsSecret() {
         String otherApp = app + "-other";

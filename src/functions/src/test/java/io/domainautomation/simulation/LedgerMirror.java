@@ -9,7 +9,8 @@ import io.domainautomation.logic.LedgerUnavailable;
 /**
  * How a fidelity run mirrors one ledger call: made on the in-memory model the simulation injects its faults into (its
  * answer is what the core gets) and on the DynamoDB adapter, through the sandbox (signed as the function that makes
- * it) to dynalite, which meets the same fault at the wire: a failure before the write fails every attempt there; a
+ * it) to dynalite, which meets the same fault at the wire: a failure before the write fails every attempt there (a
+ * ledger refusing the function, the model's non-transient failure, is an AccessDeniedException there); a
  * reply lost after the write is lost there too and the SDK's retry meets the change (its answer not compared: the
  * model says "unknown", the adapter may learn more); a process killed before a call makes no real call, killed after
  * one makes it. Every other answer is compared.
@@ -20,6 +21,7 @@ public final class LedgerMirror {
     public static final class Counts {
         public long compared;
         public long failedAtTheWire;
+        public long deniedAtTheWire;
         public long lostAtTheWire;
         public long notMadeKilled;
         public long madeThenKilled;
@@ -28,6 +30,7 @@ public final class LedgerMirror {
         public void add(Counts other) {
             compared += other.compared;
             failedAtTheWire += other.failedAtTheWire;
+            deniedAtTheWire += other.deniedAtTheWire;
             lostAtTheWire += other.lostAtTheWire;
             notMadeKilled += other.notMadeKilled;
             madeThenKilled += other.madeThenKilled;
@@ -73,11 +76,18 @@ public final class LedgerMirror {
                 if (killed != null) {
                     counts.notMadeKilled++;
                 } else {
-                    wire.failNext(attempts);
+                    // a ledger refusing the function (the model's non-transient failure) is denied at the wire
+                    boolean denied = failed instanceof LedgerUnavailable unavailable && !unavailable.isTransient();
+                    if (denied) {
+                        wire.denyNext(attempts);
+                        counts.deniedAtTheWire++;
+                    } else {
+                        wire.failNext(attempts);
+                    }
                     String real = outcome(onReal, asCaller);
                     wire.clear();
                     counts.failedAtTheWire++;
-                    if (!real.startsWith("LedgerUnavailable")) {
+                    if (!real.equals(text(null, failed))) {
                         throw new MirroredLedger.Divergence(call + ": failed at the wire on every attempt, the real ledger"
                                 + " answered " + real + " where the model fails with " + text(null, failed));
                     }

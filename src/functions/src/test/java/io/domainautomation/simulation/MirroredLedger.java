@@ -36,6 +36,9 @@ public final class MirroredLedger implements CleanupLedger {
         /** The next {@code requests} requests fail before reaching DynamoDB. */
         void failNext(int requests);
 
+        /** The next {@code requests} requests are refused (AccessDeniedException) before reaching DynamoDB. */
+        void denyNext(int requests);
+
         /** The next request reaches DynamoDB, and its answer is lost. */
         void loseNextReply();
 

@@ -38,15 +38,17 @@ import io.domainautomation.testsupport.TestCertificates;
 /**
  * rotate-cert-from-secrets-manager's whole life driven by one seed, as {@link CleanupSimulation} drives cleanup-stale:
  * secrets created (their app tagged by name or by ID, naming their domains or not), renewed and re-keyed (a new
- * current version), re-tagged, deleted; certificates changed by hand on Scalingo; daily runs and secret-change runs,
- * duplicated; faults at every port call (Scalingo 5xx, 429, timeouts and uploads whose reply was lost after they were
+ * current version), re-tagged (no new version), rolled back (AWSCURRENT moved back to the previous version), deleted
+ * at once, scheduled for deletion and restored; certificates changed by hand on Scalingo; daily runs and secret-change
+ * runs, duplicated, and delivered late (naming a secret deleted or scheduled for deletion since); faults at every port call (Scalingo 5xx, 429, timeouts and uploads whose reply was lost after they were
  * applied; Secrets Manager failing transiently; the ledger failing before and after a write; EventBridge refusing
  * entries; the process killed between any two calls; Scalingo, Secrets Manager and the ledger timing out, each within
  * its bound). Invariants, checked after every run and at the end:
  * <ul>
  * <li>after a run without faults, each domain carries the certificate its secrets declare (a secret naming the domain
- * beats one covering it, then the one expiring last, then the newest version, then the name), the app one identity
- * whatever its tags' spelling; nothing carries a certificate a run could not read;</li>
+ * beats one covering it, then the one expiring last, then the newest version, then the name; a secret scheduled for
+ * deletion declares nothing), the app one identity whatever its tags' spelling; nothing carries a certificate a run
+ * could not read;</li>
  * <li>an upload happens only for a change (of the declared certificate, or of Scalingo's copy by hand), or again after
  * a fault left the previous one unrecorded;</li>
  * <li>every {@code Certificate Rotated} published names an upload that happened, one id per upload; once the faults
@@ -130,9 +132,24 @@ public final class RotationSimulation {
         }
     }
 
-    /** What the simulation knows of a secret: its certificate, its tags, when its current version was made. */
+    /**
+     * What the simulation knows of a secret: its certificate, its tags, when its current version was made, its
+     * previous version's certificate and time (-1: none), and whether it is scheduled for deletion.
+     */
     private record SecretTruth(String name, int certificate, String appTag, boolean explicit, List<String> named,
-            Instant versionCreated) {
+            Instant versionCreated, int previous, Instant previousCreated, boolean pending) {
+
+        SecretTruth tagged(String newAppTag) {
+            return new SecretTruth(name, certificate, newAppTag, explicit, named, versionCreated, previous, previousCreated, pending);
+        }
+
+        SecretTruth pending(boolean scheduled) {
+            return new SecretTruth(name, certificate, appTag, explicit, named, versionCreated, previous, previousCreated, scheduled);
+        }
+
+        SecretTruth rolledBack() {
+            return new SecretTruth(name, previous, appTag, explicit, named, previousCreated, certificate, versionCreated, pending);
+        }
     }
 
     private final long seed;
@@ -142,6 +159,8 @@ public final class RotationSimulation {
     private final Tally tally = new Tally();
     private final List<String> trace = new ArrayList<>();
     private final Map<String, SecretTruth> secrets = new TreeMap<>();
+    /** Secrets deleted without recovery (a late event may still name them). */
+    private final java.util.SortedSet<String> gone = new java.util.TreeSet<>();
     private String appId;
     private double faultRate;
     private boolean faultsOn = true;
@@ -199,14 +218,7 @@ public final class RotationSimulation {
             switch (random.nextInt(10)) {
                 case 0, 1 -> putSecret(secrets.isEmpty() || random.nextBoolean() ? "certs/s" + random.nextInt(4) : anySecret());
                 case 2 -> retag();
-                case 3 -> {
-                    if (!secrets.isEmpty() && random.nextInt(3) == 0) {
-                        String name = anySecret();
-                        log("delete " + name);
-                        world.secrets.delete(name);
-                        secrets.remove(name);
-                    }
-                }
+                case 3 -> deleteOrRollBack();
                 case 4 -> changeByHand();
                 case 5 -> secretChangeRun();
                 default -> rotate(RotationScope.all(false, "schedule"), "daily run");
@@ -240,6 +252,53 @@ public final class RotationSimulation {
         return names.get(random.nextInt(names.size()));
     }
 
+    /** A secret not scheduled for deletion, if any. */
+    private Optional<String> liveSecret() {
+        List<String> names = secrets.values().stream().filter(s -> !s.pending()).map(SecretTruth::name).toList();
+        return names.isEmpty() ? Optional.empty() : Optional.of(names.get(random.nextInt(names.size())));
+    }
+
+    /**
+     * A secret deleted at once, scheduled for deletion (its recovery window), restored from that, or its AWSCURRENT
+     * moved back to the previous version (a rollback).
+     */
+    private void deleteOrRollBack() {
+        if (secrets.isEmpty()) {
+            return;
+        }
+        String name = anySecret();
+        SecretTruth truth = secrets.get(name);
+        switch (random.nextInt(6)) {
+            case 0 -> {
+                log("delete " + name + " without recovery");
+                world.secrets.delete(name);
+                secrets.remove(name);
+                gone.add(name);
+            }
+            case 1, 2 -> {
+                if (truth.pending()) {
+                    log("restore " + name);
+                    world.secrets.restore(name);
+                    secrets.put(name, truth.pending(false));
+                } else {
+                    log("schedule the deletion of " + name);
+                    world.secrets.scheduleDeletion(name);
+                    secrets.put(name, truth.pending(true));
+                }
+            }
+            default -> {
+                if (truth.pending() || truth.previous() < 0) {
+                    return;
+                }
+                log("move AWSCURRENT of " + name + " back to its previous version: certificate " + truth.previous());
+                if (!world.secrets.rollBack(name)) {
+                    throw new IllegalStateException("the model has no previous version of " + name);
+                }
+                secrets.put(name, truth.rolledBack());
+            }
+        }
+    }
+
     private void putSecret(String name) {
         int certificate = random.nextInt(POOL.size());
         PoolCertificate chosen = POOL.get(certificate);
@@ -251,29 +310,29 @@ public final class RotationSimulation {
         if (explicit) {
             tags.put(CertificateStore.DOMAINS_TAG, String.join(" ", named));
         }
+        SecretTruth before = secrets.get(name);
+        if (before != null && before.pending()) {
+            log("restore " + name + " (a secret scheduled for deletion takes no new version)");
+            world.secrets.restore(name);
+        }
         world.secrets.put(name, chosen.certificatePem(), chosen.keyPem(), tags);
-        secrets.put(name, new SecretTruth(name, certificate, appTag, explicit, named, world.clock.instant()));
+        gone.remove(name);
+        secrets.put(name, new SecretTruth(name, certificate, appTag, explicit, named, world.clock.instant(),
+                before == null ? -1 : before.certificate(), before == null ? null : before.versionCreated(), false));
         log("put " + name + ": certificate " + certificate + " covering " + chosen.covers() + " until " + chosen.notAfter()
                 + (explicit ? ", naming " + named : "") + ", app tagged " + (appTag.equals(appId) ? "by ID" : "by name"));
     }
 
     /** The same certificate and domains, the app tag's spelling switched (name and ID): nothing to upload. */
     private void retag() {
-        if (secrets.isEmpty()) {
+        Optional<String> name = liveSecret(); // a secret scheduled for deletion refuses TagResource
+        if (name.isEmpty()) {
             return;
         }
-        SecretTruth truth = secrets.get(anySecret());
+        SecretTruth truth = secrets.get(name.get());
         String appTag = truth.appTag().equals(appId) ? "SHOP" : appId; // the name in another case, or the ID
-        Map<String, String> tags = new LinkedHashMap<>();
-        tags.put(CertificateStore.APP_TAG, appTag);
-        if (truth.explicit()) {
-            tags.put(CertificateStore.DOMAINS_TAG, String.join(" ", truth.named()));
-        }
-        // Secrets Manager tags change without a new version; the in-memory store makes one, same material.
-        PoolCertificate chosen = POOL.get(truth.certificate());
-        world.secrets.put(truth.name(), chosen.certificatePem(), chosen.keyPem(), tags);
-        secrets.put(truth.name(), new SecretTruth(truth.name(), truth.certificate(), appTag, truth.explicit(), truth.named(),
-                world.clock.instant()));
+        world.secrets.tag(truth.name(), Map.of(CertificateStore.APP_TAG, appTag)); // no new version
+        secrets.put(truth.name(), truth.tagged(appTag));
         log("retag " + truth.name() + " app " + appTag);
     }
 
@@ -288,10 +347,12 @@ public final class RotationSimulation {
     }
 
     private void secretChangeRun() {
-        if (secrets.isEmpty()) {
+        if (secrets.isEmpty() && gone.isEmpty()) {
             return;
         }
-        String name = anySecret();
+        // an event delivered late may name a secret scheduled for deletion, or deleted since
+        String name = !gone.isEmpty() && (secrets.isEmpty() || chance(0.2)) ? List.copyOf(gone).get(random.nextInt(gone.size()))
+                : anySecret();
         rotate(RotationScope.secret(name, false, "secret-change"), "secret change of " + name);
         if (faultsOn && chance(faultRate)) {
             count(Fault.DUPLICATE_DELIVERY);
@@ -545,7 +606,9 @@ public final class RotationSimulation {
      */
     private Optional<SecretTruth> winner(String domain) {
         return secrets.values().stream()
-                .filter(s -> s.explicit() ? s.named().contains(domain) : POOL.get(s.certificate()).covers().contains(domain))
+                .filter(s -> !s.pending())
+                // a secret naming a domain its certificate does not cover (after a rollback) is refused: it declares nothing
+                .filter(s -> POOL.get(s.certificate()).covers().contains(domain) && (!s.explicit() || s.named().contains(domain)))
                 .min(Comparator.comparing((SecretTruth s) -> !s.explicit())
                         .thenComparing(s -> POOL.get(s.certificate()).notAfter(), Comparator.reverseOrder())
                         .thenComparing(SecretTruth::versionCreated, Comparator.reverseOrder())
@@ -585,7 +648,7 @@ public final class RotationSimulation {
      * has no secret left (no run looks at it any more: an announcement that failed then stays in the log, alarmed).
      */
     private void checkAnnounced() {
-        if (secrets.isEmpty()) {
+        if (secrets.values().stream().allMatch(SecretTruth::pending)) {
             return;
         }
         for (String domain : DOMAINS) {

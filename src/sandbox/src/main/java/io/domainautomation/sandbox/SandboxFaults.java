@@ -18,6 +18,8 @@ public final class SandboxFaults {
     private long slowMillis = 15_000;
     private int next429;
     private int next5xx;
+    private int nextSecretsFailures;
+    private int nextDynamoDenials;
     private int nextDrops;
     private int nextSlow;
     private int nextLostReplies;
@@ -37,7 +39,7 @@ public final class SandboxFaults {
         serverErrorRate = dropRate = slowRate = 0;
         slowMillis = 15_000;
         next429 = next5xx = nextDrops = nextSlow = nextLostReplies = 0;
-        nextDynamoFailures = nextDynamoLostReplies = 0;
+        nextDynamoFailures = nextDynamoLostReplies = nextSecretsFailures = nextDynamoDenials = 0;
         html5xxBody = null;
         retryAfterSeconds = null;
         failingApps.clear();
@@ -104,6 +106,40 @@ public final class SandboxFaults {
     public synchronized SandboxFaults dynamoLoseNextReplies(int count) {
         nextDynamoLostReplies = count;
         return this;
+    }
+
+    /**
+     * The next {@code count} Secrets Manager requests are answered 500 InternalServiceError, not carried out; give at
+     * least the client's attempts to make one call fail after its retries.
+     */
+    public synchronized SandboxFaults secretsFailNext(int count) {
+        nextSecretsFailures = count;
+        return this;
+    }
+
+    synchronized boolean drawSecretsFailure() {
+        if (nextSecretsFailures > 0) {
+            nextSecretsFailures--;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The next {@code count} DynamoDB requests are refused with 400 AccessDeniedException without reaching DynamoDB, as
+     * IAM refuses a role without the permission (the SDK does not retry it).
+     */
+    public synchronized SandboxFaults dynamoDenyNext(int count) {
+        nextDynamoDenials = count;
+        return this;
+    }
+
+    synchronized boolean drawDynamoDenial() {
+        if (nextDynamoDenials > 0) {
+            nextDynamoDenials--;
+            return true;
+        }
+        return false;
     }
 
     synchronized boolean drawDynamoFailure() {

@@ -55,8 +55,16 @@ public final class SandboxRecords {
     record SecretVersion(String versionId, String secretString, List<String> stages, Instant createdAt) {
     }
 
-    /** A secret: its tags and versions. What callers read by default is the AWSCURRENT version. */
-    record SandboxSecret(String arn, String name, Map<String, String> tags, Instant createdAt, List<SecretVersion> versions) {
+    /**
+     * A secret: its tags and versions. What callers read by default is the AWSCURRENT version. {@code deletedAt} is
+     * when DeleteSecret scheduled its deletion (null: not scheduled).
+     */
+    record SandboxSecret(String arn, String name, Map<String, String> tags, Instant createdAt, List<SecretVersion> versions,
+            Instant deletedAt) {
+
+        boolean scheduledForDeletion() {
+            return deletedAt != null;
+        }
 
         SecretVersion current() {
             return version(null, "AWSCURRENT").orElseThrow();

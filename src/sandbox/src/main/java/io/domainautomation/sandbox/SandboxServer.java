@@ -139,6 +139,9 @@ public final class SandboxServer implements AutoCloseable {
                     reply = eventBridge.handle(target, authorization, body);
                 } else if (target.startsWith("AmazonSQS.")) {
                     reply = sqs.handle(target, authorization, body);
+                } else if (state.faults().drawSecretsFailure()) {
+                    reply = new Reply(500, "application/x-amz-json-1.1",
+                            "{\"__type\":\"InternalServiceError\",\"message\":\"injected by the sandbox\"}", java.util.Map.of());
                 } else {
                     reply = secretsManager.handle(target, authorization, body);
                 }
@@ -218,6 +221,10 @@ public final class SandboxServer implements AutoCloseable {
         String failed = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\"injected by the sandbox\"}";
         if (state.faults().drawDynamoFailure()) {
             return new Reply(500, "application/x-amz-json-1.0", failed, java.util.Map.of());
+        }
+        if (state.faults().drawDynamoDenial()) {
+            return new Reply(400, "application/x-amz-json-1.0", "{\"__type\":\"com.amazon.coral.service#AccessDeniedException\","
+                    + "\"message\":\"injected by the sandbox: not authorized to perform this action\"}", java.util.Map.of());
         }
         Reply forwarded = dynamo.forward(headers, body);
         return state.faults().drawDynamoLostReply() ? new Reply(500, "application/x-amz-json-1.0", failed, java.util.Map.of()) : forwarded;

@@ -234,6 +234,14 @@ public final class SandboxState {
         scalingo.clock(clock);
     }
 
+    /**
+     * Secrets Manager stamps versions and deletions by {@code clock} from now on (a simulation's, as
+     * {@link #scalingoClock}); {@link #reset()} gives back the sandbox's own clock.
+     */
+    public void secretsClock(Clock clock) {
+        secretsManager.clock(clock);
+    }
+
     /** The names of an app's domains, and which is canonical, read without touching counters. */
     public Map<String, Boolean> domainNames(String appName) {
         return scalingo.domainNames(appName);
@@ -254,6 +262,26 @@ public final class SandboxState {
     /** Creates the secret, or gives it these tags and a new AWSCURRENT version (fixtures and tests). */
     public void putSecret(String name, String secretString, Map<String, String> tags) {
         secretsManager.putSecret(name, secretString, tags);
+    }
+
+    /** TagResource on a stored secret (fixtures and tests): these tags added or replaced, no new version. */
+    public void tagSecret(String name, Map<String, String> tags) {
+        secretsManager.tagSecret(name, tags);
+    }
+
+    /** DeleteSecret on a stored secret: scheduled for deletion (its recovery window), or gone at once. */
+    public void deleteSecret(String name, boolean withoutRecovery) {
+        secretsManager.deleteSecret(name, withoutRecovery);
+    }
+
+    /** RestoreSecret on a secret scheduled for deletion. */
+    public void restoreSecret(String name) {
+        secretsManager.restoreSecret(name);
+    }
+
+    /** AWSCURRENT moved back to the AWSPREVIOUS version; false when the secret has none. */
+    public boolean rollBackSecret(String name) {
+        return secretsManager.rollBack(name);
     }
 
     public void clearSecrets() {

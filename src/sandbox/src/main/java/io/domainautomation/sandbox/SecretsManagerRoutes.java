@@ -15,7 +15,9 @@ import io.domainautomation.sandbox.SandboxRecords.SandboxSecret;
  * A Secrets Manager endpoint speaking the AWS JSON 1.1 protocol ({@code X-Amz-Target: secretsmanager.*}), so the
  * real AWS SDK v2 client runs its own serialisation, signing and error parsing against it: GetSecretValue (by
  * version id or staging label), DescribeSecret, ListSecrets, CreateSecret, PutSecretValue, TagResource and
- * UpdateSecretVersionStage, with version ids and staging labels as Secrets Manager moves them. A secret tagged
+ * UpdateSecretVersionStage, DeleteSecret and RestoreSecret, with version ids and staging labels as Secrets Manager moves
+ * them. A secret scheduled for deletion is listed no more (unless asked), described with its {@code DeletedDate}, and
+ * refuses its value and every change but RestoreSecret with InvalidRequestException, as AWS documents. A secret tagged
  * {@code sandbox:access=denied} answers AccessDeniedException.
  */
 final class SecretsManagerRoutes {
@@ -44,18 +46,26 @@ final class SecretsManagerRoutes {
         String action = target.startsWith(PREFIX) ? target.substring(PREFIX.length()) : target;
         counters.count("secretsmanager." + action);
         return switch (action) {
-            case "GetSecretValue" -> withSecret(request, secret -> secretValue(secret, request));
+            case "GetSecretValue" -> withLiveSecret(request, secret -> secretValue(secret, request));
             case "DescribeSecret" -> withSecret(request, secret -> Reply.json(200, describe(secret).toString()));
             case "ListSecrets" -> list(request);
             case "CreateSecret" -> create(request);
-            case "PutSecretValue" -> withSecret(request, secret -> putValue(secret, request));
-            case "TagResource" -> withSecret(request, secret -> {
+            case "PutSecretValue" -> withLiveSecret(request, secret -> putValue(secret, request));
+            case "TagResource" -> withLiveSecret(request, secret -> {
                 Map<String, String> tags = new java.util.HashMap<>();
                 request.path("Tags").forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
                 secretsManager.tagSecret(secret.arn(), tags);
                 return new Reply(200, AMZ_JSON, "{}", Map.of());
             });
-            case "UpdateSecretVersionStage" -> withSecret(request, secret -> moveStage(secret, request));
+            case "UpdateSecretVersionStage" -> withLiveSecret(request, secret -> moveStage(secret, request));
+            case "DeleteSecret" -> withSecret(request, secret -> delete(secret, request));
+            case "RestoreSecret" -> withSecret(request, secret -> {
+                secretsManager.restoreSecret(secret.arn());
+                ObjectNode reply = json.createObjectNode();
+                reply.put("ARN", secret.arn());
+                reply.put("Name", secret.name());
+                return new Reply(200, AMZ_JSON, reply.toString(), Map.of());
+            });
             default -> error(400, "UnknownOperationException", "Unsupported operation " + action);
         };
     }
@@ -69,6 +79,38 @@ final class SecretsManagerRoutes {
                 ? error(400, "AccessDeniedException", "User is not authorized to access secret " + secret.name())
                 : action.apply(secret))
                 .orElseGet(() -> error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret."));
+    }
+
+    /** As Secrets Manager: a secret scheduled for deletion refuses its value and every change but RestoreSecret. */
+    private Reply withLiveSecret(JsonNode request, java.util.function.Function<SandboxSecret, Reply> action) {
+        return withSecret(request, secret -> secret.scheduledForDeletion() ? markedForDeletion() : action.apply(secret));
+    }
+
+    private Reply markedForDeletion() {
+        return error(400, "InvalidRequestException",
+                "You can't perform this operation on the secret because it was marked for deletion.");
+    }
+
+    /** DeleteSecret: scheduled (RecoveryWindowInDays, 7 to 30, default 30), or at once (ForceDeleteWithoutRecovery). */
+    private Reply delete(SandboxSecret secret, JsonNode request) {
+        boolean force = request.path("ForceDeleteWithoutRecovery").asBoolean(false);
+        int window = request.path("RecoveryWindowInDays").asInt(30);
+        if (force && request.hasNonNull("RecoveryWindowInDays")) {
+            return error(400, "InvalidParameterException",
+                    "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
+        }
+        if (!force && (window < 7 || window > 30)) {
+            return error(400, "InvalidParameterException", "RecoveryWindowInDays must be between 7 and 30 days.");
+        }
+        if (!force && secret.scheduledForDeletion()) {
+            return markedForDeletion();
+        }
+        secretsManager.deleteSecret(secret.arn(), force);
+        ObjectNode reply = json.createObjectNode();
+        reply.put("ARN", secret.arn());
+        reply.put("Name", secret.name());
+        reply.put("DeletionDate", secretsManager.now().plus(java.time.Duration.ofDays(force ? 0 : window)).getEpochSecond());
+        return new Reply(200, AMZ_JSON, reply.toString(), Map.of());
     }
 
     private Reply secretValue(SandboxSecret secret, JsonNode request) {
@@ -147,11 +189,17 @@ final class SecretsManagerRoutes {
         ObjectNode versions = node.putObject("VersionIdsToStages");
         secret.versions().forEach(v -> versions.set(v.versionId(), json.valueToTree(v.stages())));
         node.put("CreatedDate", secret.createdAt().getEpochSecond());
+        if (secret.scheduledForDeletion()) {
+            node.put("DeletedDate", secret.deletedAt().getEpochSecond());
+        }
         return node;
     }
 
     private Reply list(JsonNode request) {
-        List<SandboxSecret> matching = secretsManager.secrets().stream().filter(s -> matches(s, request.path("Filters")))
+        boolean planned = request.path("IncludePlannedDeletion").asBoolean(false);
+        List<SandboxSecret> matching = secretsManager.secrets().stream()
+                .filter(s -> planned || !s.scheduledForDeletion())
+                .filter(s -> matches(s, request.path("Filters")))
                 .collect(Collectors.toList());
         int max = Math.max(1, Math.min(100, request.path("MaxResults").asInt(100)));
         int start = request.hasNonNull("NextToken") ? parseToken(request.get("NextToken").asText()) : 0;

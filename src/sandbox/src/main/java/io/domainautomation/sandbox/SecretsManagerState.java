@@ -1,6 +1,7 @@
 package io.domainautomation.sandbox;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,15 +18,27 @@ import io.domainautomation.sandbox.SandboxRecords.SecretVersion;
  */
 final class SecretsManagerState {
 
-    private final Clock clock;
+    private final Clock systemClock;
+    private volatile Clock clock;
     private final Map<String, SandboxSecret> secrets = new TreeMap<>();
 
     SecretsManagerState(Clock clock) {
+        this.systemClock = clock;
         this.clock = clock;
+    }
+
+    /** Versions and deletions stamped by {@code clock} from now on (a simulation's); {@link #clear()} gives back the own. */
+    void clock(Clock clock) {
+        this.clock = clock;
+    }
+
+    Instant now() {
+        return clock.instant();
     }
 
     synchronized void clear() {
         secrets.clear();
+        clock = systemClock;
     }
 
     /** A stored secret's ARN (what events name), read without touching counters. */
@@ -33,14 +46,17 @@ final class SecretsManagerState {
         return Optional.ofNullable(secrets.get(name)).map(SandboxSecret::arn);
     }
 
-    /** Creates the secret, or gives it these tags and a new AWSCURRENT version (fixtures and tests). */
+    /**
+     * Creates the secret, or gives it these tags and a new AWSCURRENT version (fixtures and tests), restoring it if it
+     * was scheduled for deletion.
+     */
     synchronized void putSecret(String name, String secretString, Map<String, String> tags) {
         if (!secrets.containsKey(name)) {
             createSecret(name, secretString, tags);
             return;
         }
         SandboxSecret old = secrets.get(name);
-        secrets.put(name, new SandboxSecret(old.arn(), name, Map.copyOf(tags), old.createdAt(), old.versions()));
+        secrets.put(name, new SandboxSecret(old.arn(), name, Map.copyOf(tags), old.createdAt(), old.versions(), null));
         putSecretValue(name, secretString, List.of("AWSCURRENT"));
     }
 
@@ -52,7 +68,7 @@ final class SecretsManagerState {
         String arn = "arn:aws:secretsmanager:eu-west-3:000000000000:secret:" + name + "-"
                 + SandboxState.newId().substring(0, 6);
         SandboxSecret created = new SandboxSecret(arn, name, Map.copyOf(tags), clock.instant(),
-                List.of(new SecretVersion(SandboxState.newId(), secretString, List.of("AWSCURRENT"), clock.instant())));
+                List.of(new SecretVersion(SandboxState.newId(), secretString, List.of("AWSCURRENT"), clock.instant())), null);
         secrets.put(name, created);
         return Optional.of(created);
     }
@@ -76,7 +92,7 @@ final class SecretsManagerState {
         Map<String, String> merged = new HashMap<>(secret.tags());
         merged.putAll(tags);
         secrets.put(secret.name(), new SandboxSecret(secret.arn(), secret.name(), Map.copyOf(merged), secret.createdAt(),
-                secret.versions()));
+                secret.versions(), secret.deletedAt()));
     }
 
     /**
@@ -115,7 +131,36 @@ final class SecretsManagerState {
     private void store(SandboxSecret secret, List<SecretVersion> versions) {
         // versions with no label are deprecated: Secrets Manager keeps a few, the sandbox none
         secrets.put(secret.name(), new SandboxSecret(secret.arn(), secret.name(), secret.tags(), secret.createdAt(),
-                versions.stream().filter(v -> !v.stages().isEmpty() || versions.indexOf(v) == versions.size() - 1).toList()));
+                versions.stream().filter(v -> !v.stages().isEmpty() || versions.indexOf(v) == versions.size() - 1).toList(),
+                secret.deletedAt()));
+    }
+
+    /**
+     * DeleteSecret: without recovery, the secret is gone at once; otherwise it is scheduled for deletion (kept, listed
+     * no more, its value and metadata refused) until RestoreSecret. The sandbox never carries the deletion out.
+     */
+    synchronized void deleteSecret(String idOrArn, boolean withoutRecovery) {
+        SandboxSecret secret = secret(idOrArn).orElseThrow();
+        if (withoutRecovery) {
+            secrets.remove(secret.name());
+            return;
+        }
+        secrets.put(secret.name(), new SandboxSecret(secret.arn(), secret.name(), secret.tags(), secret.createdAt(),
+                secret.versions(), clock.instant()));
+    }
+
+    /** AWSCURRENT moved back to the version labelled AWSPREVIOUS (a rollback); false when there is none. */
+    synchronized boolean rollBack(String idOrArn) {
+        SandboxSecret secret = secret(idOrArn).orElseThrow();
+        return secret.version(null, "AWSPREVIOUS").map(previous -> updateVersionStage(idOrArn, "AWSCURRENT", previous.versionId()))
+                .orElse(false);
+    }
+
+    /** RestoreSecret: a secret scheduled for deletion is an ordinary secret again. */
+    synchronized void restoreSecret(String idOrArn) {
+        SandboxSecret secret = secret(idOrArn).orElseThrow();
+        secrets.put(secret.name(), new SandboxSecret(secret.arn(), secret.name(), secret.tags(), secret.createdAt(),
+                secret.versions(), null));
     }
 
     /** A secret by name or ARN, as the API accepts either. */

@@ -43,10 +43,10 @@ public interface CertificateStore {
         }
     }
 
-    /** Every managed secret (all pages). */
+    /** Every managed secret (all pages); those scheduled for deletion are not listed. */
     List<ManagedSecret> listManaged(Optional<String> namePrefix);
 
-    /** One secret's tags; not managed (no app) when its name lacks the prefix. */
+    /** One secret's tags; not managed (no app) when its name lacks the prefix or it is scheduled for deletion. */
     ManagedSecret describe(String secretId, Optional<String> namePrefix);
 
     Material read(String secretId) throws UnusableSecret;

@@ -1,6 +1,8 @@
 package io.domainautomation.logic.port;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * When an invocation must have its answer, on the monotonic clock: every wait and retry of the client ends before
@@ -20,6 +22,19 @@ public record Deadline(long nanoTime) {
 
     public boolean isNone() {
         return nanoTime == Long.MAX_VALUE;
+    }
+
+    /**
+     * Whether work taking {@code longest} at its longest, started now by {@code ticker}, still ends by the deadline
+     * (always, without one): an outside call is started only then.
+     */
+    public boolean allows(Duration longest, Ticker ticker) {
+        return isNone() || nanoTime - ticker.nanoTime() >= longest.toNanos();
+    }
+
+    /** When the deadline falls on the wall clock ({@code ifNone} from now without one). */
+    public Instant endsAt(Clock clock, Ticker ticker, Duration ifNone) {
+        return clock.instant().plus(isNone() ? ifNone : Duration.ofNanos(Math.max(0, nanoTime - ticker.nanoTime())));
     }
 
     public Deadline earliest(Deadline other) {

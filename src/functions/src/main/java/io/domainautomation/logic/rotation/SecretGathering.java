@@ -79,7 +79,8 @@ public class SecretGathering {
         for (ManagedSecret secret : managed) {
             if (!secret.managed()) {
                 report.add(Entry.of(secret.name(), null, null, Outcome.REJECTED, "not-managed",
-                        "the secret has no " + CertificateStore.APP_TAG + " tag (or not the configured name prefix)"));
+                        "the secret has no " + CertificateStore.APP_TAG + " tag, lacks the configured name prefix, or is"
+                                + " scheduled for deletion"));
                 continue;
             }
             byApp.computeIfAbsent(secret.app().get(), a -> new ArrayList<>()).add(secret);
