@@ -59,6 +59,17 @@ import io.domainautomation.testsupport.TestCertificates;
  */
 public final class RotationSimulation {
 
+    /**
+     * Which history generator a seed is read by. A kept seed replays the history it failed in only under the generator
+     * of its day: {@link #FIRST} (until 2026-12-07: secrets deleted at once only, a re-tag made a new version), then
+     * {@link #SECOND} (deletions scheduled and restored, rollbacks, late events; a re-tag makes no version).
+     */
+    public enum Generation {
+        FIRST, SECOND;
+
+        public static final Generation CURRENT = SECOND;
+    }
+
     public enum Fault {
         SCALINGO_5XX, SCALINGO_429, SCALINGO_TIMEOUT, SCALINGO_LOST_REPLY, SECRETS_TRANSIENT, LEDGER_ERROR, LEDGER_LOST_REPLY,
         EVENTS_PARTIAL_FAILURE, KILL, DUPLICATE_DELIVERY
@@ -153,6 +164,7 @@ public final class RotationSimulation {
     }
 
     private final long seed;
+    private final Generation generation;
     private final Random random;
     private final RotationWorld world;
     private final java.util.function.Consumer<RotationWorld> beforeHistory;
@@ -177,16 +189,34 @@ public final class RotationSimulation {
     private final List<String> uploads = new ArrayList<>();
     private final Map<String, String> rotatedById = new LinkedHashMap<>();
 
-    private RotationSimulation(long seed, RotationWorld.Ports ports, java.util.function.Consumer<RotationWorld> beforeHistory) {
+    private RotationSimulation(long seed, Generation generation, RotationWorld.Ports ports,
+            java.util.function.Consumer<RotationWorld> beforeHistory) {
         this.seed = seed;
+        this.generation = generation;
         this.random = new Random(seed);
         this.world = new RotationWorld(START, ports);
         this.beforeHistory = beforeHistory;
     }
 
     public static Tally run(long seed) {
-        return run(seed, RotationWorld.Ports.MODELS, world -> {
-        });
+        return run(seed, Generation.CURRENT);
+    }
+
+    public static Tally run(long seed, Generation generation) {
+        return new RotationSimulation(seed, generation, RotationWorld.Ports.MODELS, world -> {
+        }).played().tally;
+    }
+
+    /** What one history did, step by step (the trace a violation prints). */
+    public static List<String> traceOf(long seed, Generation generation) {
+        return List.copyOf(new RotationSimulation(seed, generation, RotationWorld.Ports.MODELS, world -> {
+        }).played().trace);
+    }
+
+    private RotationSimulation played() {
+        history();
+        tally.histories = 1;
+        return this;
     }
 
     /**
@@ -194,10 +224,7 @@ public final class RotationSimulation {
      * the world before anything happens in it.
      */
     public static Tally run(long seed, RotationWorld.Ports ports, java.util.function.Consumer<RotationWorld> beforeHistory) {
-        RotationSimulation simulation = new RotationSimulation(seed, ports, beforeHistory);
-        simulation.history();
-        simulation.tally.histories = 1;
-        return simulation.tally;
+        return new RotationSimulation(seed, Generation.CURRENT, ports, beforeHistory).played().tally;
     }
 
     // ------------------------------------------------------------------ the history
@@ -218,7 +245,13 @@ public final class RotationSimulation {
             switch (random.nextInt(10)) {
                 case 0, 1 -> putSecret(secrets.isEmpty() || random.nextBoolean() ? "certs/s" + random.nextInt(4) : anySecret());
                 case 2 -> retag();
-                case 3 -> deleteOrRollBack();
+                case 3 -> {
+                    if (generation == Generation.FIRST) {
+                        deleteAtOnce();
+                    } else {
+                        deleteOrRollBack();
+                    }
+                }
                 case 4 -> changeByHand();
                 case 5 -> secretChangeRun();
                 default -> rotate(RotationScope.all(false, "schedule"), "daily run");
@@ -250,6 +283,16 @@ public final class RotationSimulation {
     private String anySecret() {
         List<String> names = new ArrayList<>(secrets.keySet());
         return names.get(random.nextInt(names.size()));
+    }
+
+    /** The first generation's deletions: at once, one step in three. */
+    private void deleteAtOnce() {
+        if (!secrets.isEmpty() && random.nextInt(3) == 0) {
+            String name = anySecret();
+            log("delete " + name);
+            world.secrets.delete(name);
+            secrets.remove(name);
+        }
     }
 
     /** A secret not scheduled for deletion, if any. */
@@ -331,8 +374,21 @@ public final class RotationSimulation {
         }
         SecretTruth truth = secrets.get(name.get());
         String appTag = truth.appTag().equals(appId) ? "SHOP" : appId; // the name in another case, or the ID
-        world.secrets.tag(truth.name(), Map.of(CertificateStore.APP_TAG, appTag)); // no new version
-        secrets.put(truth.name(), truth.tagged(appTag));
+        if (generation == Generation.FIRST) {
+            // the first generation's re-tag: a new version of the same material (as its store made one)
+            Map<String, String> tags = new LinkedHashMap<>();
+            tags.put(CertificateStore.APP_TAG, appTag);
+            if (truth.explicit()) {
+                tags.put(CertificateStore.DOMAINS_TAG, String.join(" ", truth.named()));
+            }
+            PoolCertificate chosen = POOL.get(truth.certificate());
+            world.secrets.put(truth.name(), chosen.certificatePem(), chosen.keyPem(), tags);
+            secrets.put(truth.name(), new SecretTruth(truth.name(), truth.certificate(), appTag, truth.explicit(), truth.named(),
+                    world.clock.instant(), truth.certificate(), truth.versionCreated(), false));
+        } else {
+            world.secrets.tag(truth.name(), Map.of(CertificateStore.APP_TAG, appTag)); // no new version
+            secrets.put(truth.name(), truth.tagged(appTag));
+        }
         log("retag " + truth.name() + " app " + appTag);
     }
 
@@ -351,7 +407,8 @@ public final class RotationSimulation {
             return;
         }
         // an event delivered late may name a secret scheduled for deletion, or deleted since
-        String name = !gone.isEmpty() && (secrets.isEmpty() || chance(0.2)) ? List.copyOf(gone).get(random.nextInt(gone.size()))
+        String name = generation != Generation.FIRST && !gone.isEmpty() && (secrets.isEmpty() || chance(0.2))
+                ? List.copyOf(gone).get(random.nextInt(gone.size()))
                 : anySecret();
         rotate(RotationScope.secret(name, false, "secret-change"), "secret change of " + name);
         if (faultsOn && chance(faultRate)) {
