@@ -65,7 +65,9 @@ public class CertificateSecrets implements CertificateStore {
         List<ManagedSecret> secrets = new ArrayList<>();
         try {
             secretsManager.get().listSecretsPaginator(r -> r.filters(filters).maxResults(100))
-                    .forEach(page -> page.secretList().forEach(entry -> secrets.add(toManaged(entry.arn(), entry.name(), entry.tags()))));
+                    // ListSecrets may lag behind a DeleteSecret for minutes: an entry with its DeletedDate is left out too
+                    .forEach(page -> page.secretList().stream().filter(entry -> entry.deletedDate() == null)
+                            .forEach(entry -> secrets.add(toManaged(entry.arn(), entry.name(), entry.tags(), false))));
         } catch (SdkException e) {
             throw AwsErrors.failure("Secrets Manager ListSecrets", e);
         }
@@ -80,9 +82,8 @@ public class CertificateSecrets implements CertificateStore {
         } catch (SdkException e) {
             throw AwsErrors.failure("Secrets Manager DescribeSecret", e);
         }
-        ManagedSecret secret = toManaged(description.arn(), description.name(), description.tags());
-        // scheduled for deletion: it declares nothing any more (ListSecrets leaves it out, GetSecretValue refuses it)
-        if (description.deletedDate() != null || namePrefix.isPresent() && !secret.name().startsWith(namePrefix.get())) {
+        ManagedSecret secret = toManaged(description.arn(), description.name(), description.tags(), description.deletedDate() != null);
+        if (namePrefix.isPresent() && !secret.name().startsWith(namePrefix.get())) {
             return new ManagedSecret(secret.arn(), secret.name(), Optional.empty(), Optional.empty());
         }
         return secret;
@@ -123,12 +124,12 @@ public class CertificateSecrets implements CertificateStore {
         return value.asText();
     }
 
-    private static ManagedSecret toManaged(String arn, String name, List<Tag> tags) {
+    private static ManagedSecret toManaged(String arn, String name, List<Tag> tags, boolean scheduledForDeletion) {
         Map<String, String> byKey = tags == null ? Map.of()
                 : tags.stream().collect(Collectors.toMap(Tag::key, t -> t.value() == null ? "" : t.value(), (a, b) -> a));
         Optional<String> app = Optional.ofNullable(byKey.get(APP_TAG)).map(String::trim).filter(a -> !a.isEmpty());
         Optional<List<String>> domains = Optional.ofNullable(byKey.get(DOMAINS_TAG)).map(String::trim)
-                .filter(d -> !d.isEmpty()).map(d -> Arrays.stream(d.split("\\s+")).map(String::toLowerCase).toList());
-        return new ManagedSecret(arn, name, app, domains);
+                .filter(d -> !d.isEmpty()).map(d -> Arrays.stream(d.split("\\s+")).map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList());
+        return new ManagedSecret(arn, name, app, domains, scheduledForDeletion);
     }
 }

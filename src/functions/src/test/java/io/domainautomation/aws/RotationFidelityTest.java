@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 import io.domainautomation.fakes.InMemoryCertificateStore;
 import io.domainautomation.fakes.InMemoryDeploymentLedger;
@@ -109,7 +111,7 @@ class RotationFidelityTest {
         LedgerMirror.Counts ledgerCounts = new LedgerMirror.Counts();
         MirroredScalingo.Counts scalingoCounts = new MirroredScalingo.Counts();
         MirroredCertificates.Counts secretsCounts = new MirroredCertificates.Counts();
-        var secretsClient = FidelityTest.fidelitySecretsClient(awsConfig);
+        SecretsManagerClient secretsClient = FidelityTest.fidelitySecretsClient(awsConfig);
         CertificateStore realSecrets = new CertificateSecrets(() -> secretsClient, json);
         MirroredCertificates.WireFaults secretsWire = requests -> sandbox.faults().secretsFailNext(requests);
         RotationSimulation.Tally tally = new RotationSimulation.Tally();
@@ -143,7 +145,7 @@ class RotationFidelityTest {
                     sandbox.scalingoClock(world.clock);
                     sandbox.secretsClock(world.clock);
                     world.scalingo.observeHands(this::byHandOnTheSandbox);
-                    world.secrets.observe(MirroredCertificates.changesOn(secretsOnTheSandbox()));
+                    world.secrets.observe(secretsChangedOverTheWire(secretsClient, mirrors));
                 }));
                 mirrors.deployments.compareStored("shop", DOMAINS, LedgerTable.itemsOf(operatorsClient, ledgerConfig.table(), "shop"));
                 assertEquals(LedgerTable.itemsOf(operatorsClient, ledgerConfig.table(), "shop").size(),
@@ -187,9 +189,10 @@ class RotationFidelityTest {
                   fault; %d calls failed at the wire; %d replies lost there after the change; %d app and domain lists
                   compared at the end of the histories.
                 - **Secrets** (the Secrets Manager adapter over the AWS SDK to the sandbox, where the histories create,
-                  re-key, re-tag, roll back, schedule for deletion, restore and delete them too): %d answers compared
-                  without a fault; %d calls failed at the wire on every attempt; %d calls not made (killed before);
-                  every managed secret compared at the end of each history.
+                  re-key, re-tag, roll back, schedule for deletion, restore and delete them too, over the wire as an
+                  operator): %d answers compared without a fault; %d calls failed at the wire on every attempt; %d calls
+                  not made (killed before); ARNs and version ids paired one to one; every secret, those scheduled for
+                  deletion included, compared at the end of each history.
 
                 """, first, first + histories - 1, tally.histories, tally.runs, tally.uploads, millis / 1000.0,
                 ledgerCounts.compared, ledgerCounts.failedAtTheWire, ledgerCounts.lostAtTheWire, ledgerCounts.notMadeKilled,
@@ -208,36 +211,77 @@ class RotationFidelityTest {
         FidelityTest.byHandOnTheSandbox(sandbox, change, app, domain);
     }
 
-    /** The sandbox's Secrets Manager, changed as a history changes the model's secrets. */
-    private MirroredCertificates.SandboxSecrets secretsOnTheSandbox() {
-        return new MirroredCertificates.SandboxSecrets() {
+    /**
+     * What a history does to the model's secrets, done on the sandbox's Secrets Manager as an operator does it, over
+     * the AWS SDK: CreateSecret, PutSecretValue with TagResource and UntagResource, DeleteSecret (scheduled, or without
+     * recovery), RestoreSecret, UpdateSecretVersionStage (AWSCURRENT back to AWSPREVIOUS, naming the version it leaves).
+     */
+    private InMemoryCertificateStore.Changes secretsChangedOverTheWire(SecretsManagerClient client, Mirrors mirrors) {
+        return new InMemoryCertificateStore.Changes() {
             @Override
-            public void put(String name, String certificatePem, String privateKeyPem, Map<String, String> tags) {
-                sandbox.putSecret(name, new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-                        .put(CertificateSecrets.CERTIFICATE_FIELD, certificatePem)
-                        .put(CertificateSecrets.PRIVATE_KEY_FIELD, privateKeyPem).toString(), tags);
+            public void put(String name, String arn, boolean created, String certificatePem, String privateKeyPem,
+                    Map<String, String> tags) {
+                String value = json.createObjectNode().put(CertificateSecrets.CERTIFICATE_FIELD, certificatePem)
+                        .put(CertificateSecrets.PRIVATE_KEY_FIELD, privateKeyPem).toString();
+                List<Tag> asTags = tags.entrySet().stream().map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build()).toList();
+                asOperator(() -> {
+                    if (created) {
+                        mirrors.secrets.created(arn, client.createSecret(r -> r.name(name).secretString(value).tags(asTags)).arn());
+                        return;
+                    }
+                    client.putSecretValue(r -> r.secretId(name).secretString(value));
+                    List<String> dropped = client.describeSecret(r -> r.secretId(name)).tags().stream().map(Tag::key)
+                            .filter(key -> !tags.containsKey(key)).toList();
+                    if (!dropped.isEmpty()) {
+                        client.untagResource(r -> r.secretId(name).tagKeys(dropped));
+                    }
+                    client.tagResource(r -> r.secretId(name).tags(asTags));
+                });
             }
 
             @Override
-            public void tag(String name, Map<String, String> tags) {
-                sandbox.tagSecret(name, tags);
+            public void tagged(String name, Map<String, String> tags) {
+                asOperator(() -> client.tagResource(r -> r.secretId(name).tags(tags.entrySet().stream()
+                        .map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build()).toList())));
             }
 
             @Override
-            public void delete(String name, boolean withoutRecovery) {
-                sandbox.deleteSecret(name, withoutRecovery);
+            public void scheduledForDeletion(String name) {
+                asOperator(() -> client.deleteSecret(r -> r.secretId(name).recoveryWindowInDays(7L)));
             }
 
             @Override
-            public void restore(String name) {
-                sandbox.restoreSecret(name);
+            public void restored(String name) {
+                asOperator(() -> client.restoreSecret(r -> r.secretId(name)));
             }
 
             @Override
-            public boolean rollBack(String name) {
-                return sandbox.rollBackSecret(name);
+            public void rolledBack(String name) {
+                asOperator(() -> {
+                    Map<String, List<String>> stages = client.describeSecret(r -> r.secretId(name)).versionIdsToStages();
+                    String current = version(stages, "AWSCURRENT");
+                    String previous = version(stages, "AWSPREVIOUS");
+                    client.updateSecretVersionStage(r -> r.secretId(name).versionStage("AWSCURRENT").moveToVersionId(previous)
+                            .removeFromVersionId(current));
+                });
+            }
+
+            @Override
+            public void deleted(String name) {
+                asOperator(() -> client.deleteSecret(r -> r.secretId(name).forceDeleteWithoutRecovery(true)));
             }
         };
+    }
+
+    private static String version(Map<String, List<String>> stages, String label) {
+        return stages.entrySet().stream().filter(e -> e.getValue().contains(label)).map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new AssertionError("no version labelled " + label + ": " + stages));
+    }
+
+    private static void asOperator(Runnable change) {
+        try (LocalCredentials.Scope operator = LocalCredentials.callerIs(LocalCredentials.OPERATOR)) {
+            change.run();
+        }
     }
 
     /** One history's mirrors, made as the world is built. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,9 +15,10 @@ import io.domainautomation.logic.port.ServiceFailure;
 
 /**
  * Certificate secrets in memory, as Secrets Manager keeps them: each with a name, an ARN, its tags, its AWSCURRENT
- * version (a new one on every {@link #put}) and its AWSPREVIOUS one. A secret scheduled for deletion ({@link
- * #scheduleDeletion}) is listed no more, describes as unmanaged (as {@code aws.CertificateSecrets} reads its
- * {@code DeletedDate}) and refuses its value (InvalidRequestException) until {@link #restore}. Unknown secrets fail as
+ * version (a new one on every {@link #put}) and its AWSPREVIOUS one; a secret created again after a deletion gets a new
+ * ARN. A secret scheduled for deletion ({@link #scheduleDeletion}) is listed no more, describes as scheduled for
+ * deletion (as {@code aws.CertificateSecrets} reads its {@code DeletedDate}), and refuses its value
+ * (InvalidRequestException) and every change but {@link #restore}, as Secrets Manager does. Unknown secrets fail as
  * {@code ResourceNotFoundException}; other faults come through {@link Faults}. Every change is told to the
  * {@link Changes} listener (a fidelity run makes it on the sandbox's Secrets Manager too).
  */
@@ -27,8 +29,9 @@ public final class InMemoryCertificateStore implements CertificateStore {
         Changes NONE = new Changes() {
         };
 
-        /** A new secret, or a new AWSCURRENT version of one (tags replaced), restoring it if scheduled for deletion. */
-        default void put(String name, String certificatePem, String privateKeyPem, Map<String, String> tags) {
+        /** A new secret ({@code created}: its ARN is new), or a new AWSCURRENT version of one, its tags replaced. */
+        default void put(String name, String arn, boolean created, String certificatePem, String privateKeyPem,
+                Map<String, String> tags) {
         }
 
         /** Tags added or replaced, no new version. */
@@ -59,6 +62,7 @@ public final class InMemoryCertificateStore implements CertificateStore {
     private final RecordedFaults faults = new RecordedFaults();
     private Changes changes = Changes.NONE;
     private int versions;
+    private int created;
 
     public InMemoryCertificateStore(Clock clock) {
         this.clock = clock;
@@ -80,17 +84,20 @@ public final class InMemoryCertificateStore implements CertificateStore {
     /** Creates the secret, or puts a new current version in it; tags as given (app, domains). */
     public synchronized String put(String name, String certificatePem, String privateKeyPem, Map<String, String> tags) {
         Optional<Secret> old = Optional.ofNullable(byName.get(name));
-        String arn = old.map(Secret::arn).orElse("arn:aws:secretsmanager:eu-west-3:000000000000:secret:" + name + "-AbCdEf");
+        old.ifPresent(this::refuseIfScheduled);
+        String arn = old.map(Secret::arn).orElseGet(() -> "arn:aws:secretsmanager:eu-west-3:000000000000:secret:" + name + "-"
+                + String.format(Locale.ROOT, "%6s", Integer.toString(++created * 7919, 36)).replace(' ', 'a'));
         Material material = new Material(certificatePem, privateKeyPem, "v" + (++versions), clock.instant());
         byName.put(name, new Secret(arn, name, Collections.unmodifiableMap(new LinkedHashMap<>(tags)), material,
                 old.map(Secret::current).orElse(null), null));
-        changes.put(name, certificatePem, privateKeyPem, tags);
+        changes.put(name, arn, old.isEmpty(), certificatePem, privateKeyPem, tags);
         return arn;
     }
 
     /** TagResource: these tags added or replaced; no new version. */
     public synchronized void tag(String name, Map<String, String> tags) {
         Secret secret = byName.get(name);
+        refuseIfScheduled(secret);
         Map<String, String> merged = new LinkedHashMap<>(secret.tags());
         merged.putAll(tags);
         byName.put(name, new Secret(secret.arn(), name, Collections.unmodifiableMap(merged), secret.current(),
@@ -115,12 +122,25 @@ public final class InMemoryCertificateStore implements CertificateStore {
     /** AWSCURRENT moved back to the AWSPREVIOUS version (which becomes AWSPREVIOUS's holder in turn); false if none. */
     public synchronized boolean rollBack(String name) {
         Secret secret = byName.get(name);
+        refuseIfScheduled(secret);
         if (secret.previous() == null) {
             return false;
         }
         byName.put(name, new Secret(secret.arn(), name, secret.tags(), secret.previous(), secret.current(), secret.deletedAt()));
         changes.rolledBack(name);
         return true;
+    }
+
+    /** What Secrets Manager refuses on a secret scheduled for deletion: a history asking it is wrong. */
+    private void refuseIfScheduled(Secret secret) {
+        if (secret.deletedAt() != null) {
+            throw new IllegalStateException(secret.name() + " is scheduled for deletion: Secrets Manager refuses the change");
+        }
+    }
+
+    /** The names of every secret held, scheduled for deletion or not. */
+    public synchronized List<String> names() {
+        return List.copyOf(byName.keySet());
     }
 
     public synchronized boolean scheduledForDeletion(String name) {
@@ -172,11 +192,11 @@ public final class InMemoryCertificateStore implements CertificateStore {
     private static ManagedSecret describe(Secret secret, Optional<String> namePrefix) {
         Optional<String> app = Optional.ofNullable(secret.tags().get(APP_TAG)).map(String::trim).filter(a -> !a.isEmpty());
         Optional<List<String>> domains = Optional.ofNullable(secret.tags().get(DOMAINS_TAG)).map(String::trim)
-                .filter(d -> !d.isEmpty()).map(d -> List.of(d.toLowerCase().split("\\s+")));
-        if (secret.deletedAt() != null || namePrefix.isPresent() && !secret.name().startsWith(namePrefix.get())) {
+                .filter(d -> !d.isEmpty()).map(d -> List.of(d.toLowerCase(Locale.ROOT).split("\\s+")));
+        if (namePrefix.isPresent() && !secret.name().startsWith(namePrefix.get())) {
             app = Optional.empty();
             domains = Optional.empty();
         }
-        return new ManagedSecret(secret.arn(), secret.name(), app, domains);
+        return new ManagedSecret(secret.arn(), secret.name(), app, domains, secret.deletedAt() != null);
     }
 }

@@ -329,6 +329,14 @@ class LinkOnSignupTest {
         assertEquals("secret scalingo/token-like is not a certificate secret: its name does not start with certs/",
                 dead.get(outside.messageId()).attributes().get("failure-reason"));
         assertEquals(3, sandbox.counter("secretsmanager.DescribeSecret"), "the three under the prefix were described, not the fourth");
+
+        // A secret scheduled for deletion is no certificate to attach, and the reason says so
+        sandbox.putSecret("certs/" + app + "-leaving", secret.toString(), Map.of("scalingo:app", app));
+        sandbox.deleteSecret("certs/" + app + "-leaving", false);
+        Message leaving = Message.of(body.put("tlsSecretId", "certs/" + app + "-leaving").toString());
+        assertEquals(List.of(), invoke(leaving));
+        assertEquals("secret certs/" + app + "-leaving is scheduled for deletion: restore it (RestoreSecret) or name another",
+                deadLettersBySourceId().get(leaving.messageId()).attributes().get("failure-reason"));
     }
 
     private List<String> invoke(Message... messages) {

@@ -17,10 +17,12 @@ import io.domainautomation.logic.port.ServiceFailure;
  * faults into (its answer is what the core gets) and on the Secrets Manager adapter, over the AWS SDK to the sandbox,
  * which meets the same fault at the wire: a failure before the call (the store is only read) fails every attempt there
  * with a 500; a process killed before a call makes no real call. Every other answer is compared: the secrets' names,
- * tags and PEM texts, and their versions' creation times (to the millisecond); not their ARNs and version ids, which
- * each side makes its own (the core is given the model's, and a model ARN is turned into the secret's name for the
- * real call). The histories' changes to the secrets (created, given new versions, re-tagged, rolled back, scheduled for
- * deletion, restored, deleted) are made on the sandbox's Secrets Manager as they happen ({@link #changesOn}).
+ * their app and domains tags, whether they are scheduled for deletion, their PEM texts and their versions' creation
+ * times (to the millisecond). ARNs and version ids each side makes its own: the core is given the model's; each model
+ * ARN is paired with the real one when the secret is created ({@link #created}), so a call naming an ARN reaches the
+ * same secret on both sides (an ARN of a secret deleted and created again reaches nothing on either); and the versions
+ * read are paired one to one (a model version read as two real ones, or the reverse, is a divergence). The histories'
+ * changes to the secrets are made on the sandbox's Secrets Manager over the wire by the fidelity run.
  */
 public final class MirroredCertificates implements CertificateStore {
 
@@ -50,8 +52,11 @@ public final class MirroredCertificates implements CertificateStore {
     private final WireFaults wire;
     private final int attempts;
     private final Counts counts = new Counts();
-    /** Model ARN to secret name, learnt from the model's answers. */
-    private final Map<String, String> names = new HashMap<>();
+    /** Model ARN to real ARN, paired at each creation. */
+    private final Map<String, String> arns = new HashMap<>();
+    /** Model version id to real version id, and back, paired as they are read. */
+    private final Map<String, String> versions = new HashMap<>();
+    private final Map<String, String> versionsBack = new HashMap<>();
 
     /**
      * @param attempts how many requests the real client makes for one call at most (its retries included)
@@ -69,86 +74,58 @@ public final class MirroredCertificates implements CertificateStore {
         return counts;
     }
 
+    /** A secret created: its model ARN and the real one name the same secret from now on. */
+    public void created(String modelArn, String realArn) {
+        String before = arns.put(modelArn, realArn);
+        if (before != null) {
+            throw new MirroredLedger.Divergence("secrets: the model gave ARN " + modelArn + " to a second secret");
+        }
+    }
+
     /**
-     * What a history does to the model's secrets, done on the sandbox's too.
-     *
-     * @param sandbox the sandbox's Secrets Manager, changed without a request
+     * Everything both hold once the history is over, read again without faults: the managed secrets listed, and every
+     * secret the model holds (those scheduled for deletion included) described and, when not scheduled, read.
      */
-    public static InMemoryCertificateStore.Changes changesOn(SandboxSecrets sandbox) {
-        return new InMemoryCertificateStore.Changes() {
-            @Override
-            public void put(String name, String certificatePem, String privateKeyPem, Map<String, String> tags) {
-                sandbox.put(name, certificatePem, privateKeyPem, tags);
-            }
-
-            @Override
-            public void tagged(String name, Map<String, String> tags) {
-                sandbox.tag(name, tags);
-            }
-
-            @Override
-            public void scheduledForDeletion(String name) {
-                sandbox.delete(name, false);
-            }
-
-            @Override
-            public void restored(String name) {
-                sandbox.restore(name);
-            }
-
-            @Override
-            public void rolledBack(String name) {
-                if (!sandbox.rollBack(name)) {
-                    throw new MirroredLedger.Divergence("secret " + name + ": the model rolled back to a previous version the"
-                            + " sandbox does not have");
-                }
-            }
-
-            @Override
-            public void deleted(String name) {
-                sandbox.delete(name, true);
-            }
-        };
-    }
-
-    /** The sandbox's Secrets Manager, as a history changes it. */
-    public interface SandboxSecrets {
-        void put(String name, String certificatePem, String privateKeyPem, Map<String, String> tags);
-
-        void tag(String name, Map<String, String> tags);
-
-        void delete(String name, boolean withoutRecovery);
-
-        void restore(String name);
-
-        boolean rollBack(String name);
-    }
-
-    /** Every managed secret both hold once the history is over, listed again without faults. */
     public void compareStored() {
         counts.storedCompared++;
         compare("stored secrets", listText(model.listManaged(Optional.empty())), listText(real.listManaged(Optional.empty())));
+        for (String name : model.names()) {
+            ManagedSecret described = model.describe(name, Optional.empty());
+            compare("stored secret " + name, secretText(described), secretText(real.describe(name, Optional.empty())));
+            if (!described.scheduledForDeletion()) {
+                try {
+                    Material modelMaterial = model.read(name);
+                    Material realMaterial = real.read(name);
+                    compare("stored value of " + name, materialText(modelMaterial), materialText(realMaterial));
+                    pairVersions(name, modelMaterial, realMaterial);
+                } catch (UnusableSecret e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ the port
 
     @Override
     public List<ManagedSecret> listManaged(Optional<String> namePrefix) {
-        return mirror("listManaged", () -> learn(model.listManaged(namePrefix)), () -> real.listManaged(namePrefix),
-                MirroredCertificates::listText);
+        return mirror("listManaged", () -> model.listManaged(namePrefix), () -> real.listManaged(namePrefix),
+                MirroredCertificates::listText, (m, r) -> {
+                });
     }
 
     @Override
     public ManagedSecret describe(String secretId, Optional<String> namePrefix) {
-        return mirror("describe " + secretId, () -> learn(List.of(model.describe(secretId, namePrefix))).get(0),
-                () -> real.describe(realId(secretId), namePrefix), MirroredCertificates::secretText);
+        return mirror("describe " + secretId, () -> model.describe(secretId, namePrefix),
+                () -> real.describe(realId(secretId), namePrefix), MirroredCertificates::secretText, (m, r) -> {
+                });
     }
 
     @Override
     public Material read(String secretId) throws UnusableSecret {
         try {
             return mirror("read " + secretId, () -> unchecked(() -> model.read(secretId)), () -> unchecked(() -> real.read(realId(secretId))),
-                    MirroredCertificates::materialText);
+                    MirroredCertificates::materialText, (m, r) -> pairVersions(secretId, m, r));
         } catch (Unusable e) {
             throw e.cause;
         }
@@ -181,7 +158,8 @@ public final class MirroredCertificates implements CertificateStore {
         };
     }
 
-    private <T> T mirror(String call, Supplier<T> onModel, Supplier<T> onReal, java.util.function.Function<T, String> text) {
+    private <T> T mirror(String call, Supplier<T> onModel, Supplier<T> onReal, java.util.function.Function<T, String> text,
+            java.util.function.BiConsumer<T, T> pair) {
         model.takeLastFault();
         T answer = null;
         RuntimeException failed = null;
@@ -215,7 +193,11 @@ public final class MirroredCertificates implements CertificateStore {
                 }
                 counts.compared++;
                 String modelText = failed == null ? text.apply(answer) : failureText(failed);
-                compare(call, modelText, outcome(onReal, text));
+                T[] realAnswer = newHolder();
+                compare(call, modelText, outcome(() -> realAnswer[0] = onReal.get(), text));
+                if (failed == null) {
+                    pair.accept(answer, realAnswer[0]);
+                }
             }
             default -> throw new IllegalStateException("the secrets are only read: no fault after a call, " + fault.phase());
         }
@@ -253,13 +235,31 @@ public final class MirroredCertificates implements CertificateStore {
         }
     }
 
-    private List<ManagedSecret> learn(List<ManagedSecret> secrets) {
-        secrets.forEach(s -> names.put(s.arn(), s.name()));
-        return secrets;
+    @SuppressWarnings("unchecked")
+    private static <T> T[] newHolder() {
+        return (T[]) new Object[1];
     }
 
+    /** A model ARN is the real ARN paired with it at creation; a name is the same name on both sides. */
     private String realId(String secretId) {
-        return names.getOrDefault(secretId, secretId);
+        if (!secretId.startsWith("arn:")) {
+            return secretId;
+        }
+        String realArn = arns.get(secretId);
+        if (realArn == null) {
+            throw new MirroredLedger.Divergence("secrets: the core named ARN " + secretId + ", which the model never made");
+        }
+        return realArn;
+    }
+
+    /** One model version is one real version, both ways. */
+    private void pairVersions(String secretId, Material modelMaterial, Material realMaterial) {
+        String real = versions.putIfAbsent(modelMaterial.versionId(), realMaterial.versionId());
+        String back = versionsBack.putIfAbsent(realMaterial.versionId(), modelMaterial.versionId());
+        if ((real != null && !real.equals(realMaterial.versionId())) || (back != null && !back.equals(modelMaterial.versionId()))) {
+            throw new MirroredLedger.Divergence("secrets read " + secretId + ": the model's version " + modelMaterial.versionId()
+                    + " read as the real version " + realMaterial.versionId() + ", paired before with " + real + " / " + back);
+        }
     }
 
     private static String listText(List<ManagedSecret> secrets) {
@@ -267,13 +267,23 @@ public final class MirroredCertificates implements CertificateStore {
     }
 
     private static String secretText(ManagedSecret secret) {
-        return secret.name() + " app=" + secret.app().orElse("-") + " domains=" + secret.domains().map(String::valueOf).orElse("-");
+        return secret.name() + " app=" + secret.app().orElse("-") + " domains=" + secret.domains().map(String::valueOf).orElse("-")
+                + (secret.scheduledForDeletion() ? " scheduled-for-deletion" : "");
     }
 
-    /** The PEM texts compared by their hash (a divergence prints no key), the version's time to the millisecond. */
+    /** The PEM texts compared by their digest (a divergence prints no key), the version's time to the millisecond. */
     private static String materialText(Material material) {
-        return "certificate#" + material.certificatePem().hashCode() + " key#" + material.privateKeyPem().hashCode()
+        return "certificate#" + digest(material.certificatePem()) + " key#" + digest(material.privateKeyPem())
                 + " created=" + millis(material.versionCreated());
+    }
+
+    private static String digest(String text) {
+        try {
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(sha, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String millis(Instant instant) {

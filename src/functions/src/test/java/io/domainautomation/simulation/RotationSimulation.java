@@ -171,6 +171,8 @@ public final class RotationSimulation {
     private final Tally tally = new Tally();
     private final List<String> trace = new ArrayList<>();
     private final Map<String, SecretTruth> secrets = new TreeMap<>();
+    /** Per secret name, the ARN it had last (a late event may name a secret deleted since by it). */
+    private final Map<String, String> arns = new HashMap<>();
     /** Secrets deleted without recovery (a late event may still name them). */
     private final java.util.SortedSet<String> gone = new java.util.TreeSet<>();
     private String appId;
@@ -358,7 +360,7 @@ public final class RotationSimulation {
             log("restore " + name + " (a secret scheduled for deletion takes no new version)");
             world.secrets.restore(name);
         }
-        world.secrets.put(name, chosen.certificatePem(), chosen.keyPem(), tags);
+        arns.put(name, world.secrets.put(name, chosen.certificatePem(), chosen.keyPem(), tags));
         gone.remove(name);
         secrets.put(name, new SecretTruth(name, certificate, appTag, explicit, named, world.clock.instant(),
                 before == null ? -1 : before.certificate(), before == null ? null : before.versionCreated(), false));
@@ -410,10 +412,13 @@ public final class RotationSimulation {
         String name = generation != Generation.FIRST && !gone.isEmpty() && (secrets.isEmpty() || chance(0.2))
                 ? List.copyOf(gone).get(random.nextInt(gone.size()))
                 : anySecret();
-        rotate(RotationScope.secret(name, false, "secret-change"), "secret change of " + name);
+        // Secrets Manager's own event names the secret by its ARN (of the secret as it was: one deleted and created
+        // again since has another), CloudTrail's and a person by name
+        String id = generation != Generation.FIRST && chance(0.5) ? arns.get(name) : name;
+        rotate(RotationScope.secret(id, false, "secret-change"), "secret change of " + name + (id.equals(name) ? "" : " by ARN"));
         if (faultsOn && chance(faultRate)) {
             count(Fault.DUPLICATE_DELIVERY);
-            rotate(RotationScope.secret(name, false, "secret-change"), "the same secret change, delivered again");
+            rotate(RotationScope.secret(id, false, "secret-change"), "the same secret change, delivered again");
         }
     }
 
@@ -605,6 +610,12 @@ public final class RotationSimulation {
         String pem = world.scalingo.uploadedCertificate("shop", domain).orElseThrow();
         String sha = shaOf(pem);
         log("  upload " + domain + " " + sha.substring(0, 12));
+        // Only a certificate some secret declares for the domain now is ever uploaded (the winner's, or the runner-up's
+        // when the winner could not be read and holds nothing): never one of a secret deleted or scheduled for deletion,
+        // never to a domain no secret claims.
+        if (claimants(domain).noneMatch(s -> POOL.get(s.certificate()).sha256().equals(sha))) {
+            throw violation("uploaded " + sha.substring(0, 12) + " to " + domain + ", which no secret declares for it now");
+        }
         boolean same = sha.equals(lastUploaded.get(domain));
         if (same && !changedByHand.getOrDefault(domain, false) && !mayUploadAgain.getOrDefault(domain, false)
                 && !declaredChanged.getOrDefault(domain, false)) {
@@ -662,14 +673,18 @@ public final class RotationSimulation {
      * then the certificate expiring last, then the newest version, then the name.
      */
     private Optional<SecretTruth> winner(String domain) {
-        return secrets.values().stream()
-                .filter(s -> !s.pending())
-                // a secret naming a domain its certificate does not cover (after a rollback) is refused: it declares nothing
-                .filter(s -> POOL.get(s.certificate()).covers().contains(domain) && (!s.explicit() || s.named().contains(domain)))
-                .min(Comparator.comparing((SecretTruth s) -> !s.explicit())
+        return claimants(domain).min(Comparator.comparing((SecretTruth s) -> !s.explicit())
                         .thenComparing(s -> POOL.get(s.certificate()).notAfter(), Comparator.reverseOrder())
                         .thenComparing(SecretTruth::versionCreated, Comparator.reverseOrder())
                         .thenComparing(SecretTruth::name));
+    }
+
+    /** The secrets that claim a domain now: not scheduled for deletion, their certificate covering it (and naming it). */
+    private java.util.stream.Stream<SecretTruth> claimants(String domain) {
+        return secrets.values().stream()
+                .filter(s -> !s.pending())
+                // a secret naming a domain its certificate does not cover (after a rollback) is refused: it declares nothing
+                .filter(s -> POOL.get(s.certificate()).covers().contains(domain) && (!s.explicit() || s.named().contains(domain)));
     }
 
     /** A change of what a domain's secrets declare allows an upload (even of a certificate it carried before). */

@@ -15,7 +15,8 @@ import io.domainautomation.sandbox.SandboxRecords.SandboxSecret;
  * A Secrets Manager endpoint speaking the AWS JSON 1.1 protocol ({@code X-Amz-Target: secretsmanager.*}), so the
  * real AWS SDK v2 client runs its own serialisation, signing and error parsing against it: GetSecretValue (by
  * version id or staging label), DescribeSecret, ListSecrets, CreateSecret, PutSecretValue, TagResource and
- * UpdateSecretVersionStage, DeleteSecret and RestoreSecret, with version ids and staging labels as Secrets Manager moves
+ * UntagResource, UpdateSecretVersionStage (a label held by another version moves only with RemoveFromVersionId
+ * naming it), DeleteSecret and RestoreSecret, with version ids and staging labels as Secrets Manager moves
  * them. A secret scheduled for deletion is listed no more (unless asked), described with its {@code DeletedDate}, and
  * refuses its value and every change but RestoreSecret with InvalidRequestException, as AWS documents. A secret tagged
  * {@code sandbox:access=denied} answers AccessDeniedException.
@@ -55,6 +56,12 @@ final class SecretsManagerRoutes {
                 Map<String, String> tags = new java.util.HashMap<>();
                 request.path("Tags").forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
                 secretsManager.tagSecret(secret.arn(), tags);
+                return new Reply(200, AMZ_JSON, "{}", Map.of());
+            });
+            case "UntagResource" -> withLiveSecret(request, secret -> {
+                List<String> keys = new java.util.ArrayList<>();
+                request.path("TagKeys").forEach(key -> keys.add(key.asText()));
+                secretsManager.untagSecret(secret.arn(), keys);
                 return new Reply(200, AMZ_JSON, "{}", Map.of());
             });
             case "UpdateSecretVersionStage" -> withLiveSecret(request, secret -> moveStage(secret, request));
@@ -138,6 +145,10 @@ final class SecretsManagerRoutes {
         }
         Map<String, String> tags = new java.util.HashMap<>();
         request.path("Tags").forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
+        if (secretsManager.secret(name).filter(SandboxSecret::scheduledForDeletion).isPresent()) {
+            return error(400, "InvalidRequestException",
+                    "You can't create this secret because a secret with this name is already scheduled for deletion.");
+        }
         return secretsManager.createSecret(name, request.get("SecretString").asText(), tags)
                 .map(created -> {
                     ObjectNode reply = json.createObjectNode();
@@ -170,6 +181,14 @@ final class SecretsManagerRoutes {
         String moveTo = request.path("MoveToVersionId").asText("");
         if (stage.isEmpty() || moveTo.isEmpty()) {
             return error(400, "InvalidParameterException", "VersionStage and MoveToVersionId are required here");
+        }
+        String holder = secret.version(null, stage).map(SandboxRecords.SecretVersion::versionId).orElse(null);
+        String removeFrom = request.path("RemoveFromVersionId").asText("");
+        if (holder != null && !holder.equals(moveTo) && !holder.equals(removeFrom)) {
+            // as Secrets Manager: a label on another version moves only when the call names that version
+            return error(400, "InvalidParameterException", "The parameter RemoveFromVersionId can't be empty. Staging label "
+                    + stage + " is currently attached to version " + holder + ", so you must explicitly reference that version"
+                    + " in RemoveFromVersionId.");
         }
         if (!secretsManager.updateVersionStage(secret.arn(), stage, moveTo)) {
             return error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret version " + moveTo);

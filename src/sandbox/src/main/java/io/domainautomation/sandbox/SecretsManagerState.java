@@ -86,6 +86,15 @@ final class SecretsManagerState {
         return secret(idOrArn).orElseThrow().version(added.versionId(), null).orElseThrow();
     }
 
+    /** UntagResource: these tag keys removed. */
+    synchronized void untagSecret(String idOrArn, List<String> keys) {
+        SandboxSecret secret = secret(idOrArn).orElseThrow();
+        Map<String, String> kept = new HashMap<>(secret.tags());
+        keys.forEach(kept::remove);
+        secrets.put(secret.name(), new SandboxSecret(secret.arn(), secret.name(), Map.copyOf(kept), secret.createdAt(),
+                secret.versions(), secret.deletedAt()));
+    }
+
     /** TagResource: adds or replaces these tags. */
     synchronized void tagSecret(String idOrArn, Map<String, String> tags) {
         SandboxSecret secret = secret(idOrArn).orElseThrow();

@@ -11,7 +11,8 @@ import io.domainautomation.logic.rotation.RotationScope;
  * What a rotation run covers, read from whatever invoked it: a schedule (EventBridge Scheduler input or a
  * scheduled rule event) checks every managed secret; a Secrets Manager change checks that secret only, whether
  * Secrets Manager's own {@code Secret Label Updated} event (AWSCURRENT moved to a new version; no trail needed) or
- * a CloudTrail one (PutSecretValue, UpdateSecretVersionStage, RotationSucceeded); a manual invocation names
+ * a CloudTrail one (PutSecretValue, UpdateSecretVersionStage, RotationSucceeded, TagResource, UntagResource,
+ * DeleteSecret, RestoreSecret); a manual invocation names
  * {@code secretId}, or {@code app} and {@code domain}. Any of them may say {@code "dryRun": true}.
  */
 public final class RotationTriggers {

@@ -16,15 +16,24 @@ public interface CertificateStore {
     String APP_TAG = "scalingo:app";
     String DOMAINS_TAG = "scalingo:domains";
 
-    /** A managed secret: where it is, and which app and domains it declares. */
-    record ManagedSecret(String arn, String name, Optional<String> app, Optional<List<String>> domains) {
+    /**
+     * A managed secret: where it is, and which app and domains it declares; one {@code scheduledForDeletion} declares
+     * nothing (DeleteSecret with a recovery window: its value refused until RestoreSecret).
+     */
+    record ManagedSecret(String arn, String name, Optional<String> app, Optional<List<String>> domains,
+            boolean scheduledForDeletion) {
+
+        public ManagedSecret(String arn, String name, Optional<String> app, Optional<List<String>> domains) {
+            this(arn, name, app, domains, false);
+        }
+
         public boolean managed() {
             return app.isPresent();
         }
 
         /** The same secret, its app named as {@code app} (the one identity its tag's name or ID stands for). */
         public ManagedSecret withApp(String app) {
-            return new ManagedSecret(arn, name, Optional.of(app), domains);
+            return new ManagedSecret(arn, name, Optional.of(app), domains, scheduledForDeletion);
         }
     }
 
@@ -43,10 +52,10 @@ public interface CertificateStore {
         }
     }
 
-    /** Every managed secret (all pages); those scheduled for deletion are not listed. */
+    /** Every managed secret (all pages); those scheduled for deletion are left out. */
     List<ManagedSecret> listManaged(Optional<String> namePrefix);
 
-    /** One secret's tags; not managed (no app) when its name lacks the prefix or it is scheduled for deletion. */
+    /** One secret's tags (and whether it is scheduled for deletion); not managed (no app) when its name lacks the prefix. */
     ManagedSecret describe(String secretId, Optional<String> namePrefix);
 
     Material read(String secretId) throws UnusableSecret;

@@ -61,8 +61,15 @@ public class SecretGathering {
             case ALL -> managed = identified(secrets.listManaged(namePrefix), deadline);
             case SECRET -> {
                 ManagedSecret named = secrets.describe(trigger.secretId().get(), namePrefix);
-                onlySecret = Optional.of(named.arn());
-                managed = named.managed() ? sameApp(named, deadline) : List.of(named);
+                if (named.managed() && named.scheduledForDeletion()) {
+                    // It declares nothing now: its app is settled among its other secrets, as a daily run would.
+                    managed = sameApp(named, deadline).stream().filter(s -> !s.arn().equals(named.arn())).toList();
+                    report.add(Entry.of(named.name(), null, null, Outcome.UNCHANGED, "scheduled-for-deletion",
+                            "the secret is scheduled for deletion: it declares nothing; its app's other secrets were settled"));
+                } else {
+                    onlySecret = Optional.of(named.arn());
+                    managed = named.managed() ? sameApp(named, deadline) : List.of(named);
+                }
             }
             case DOMAIN -> {
                 Map<String, String> names = appNames(deadline);
@@ -79,8 +86,7 @@ public class SecretGathering {
         for (ManagedSecret secret : managed) {
             if (!secret.managed()) {
                 report.add(Entry.of(secret.name(), null, null, Outcome.REJECTED, "not-managed",
-                        "the secret has no " + CertificateStore.APP_TAG + " tag, lacks the configured name prefix, or is"
-                                + " scheduled for deletion"));
+                        "the secret has no " + CertificateStore.APP_TAG + " tag (or not the configured name prefix)"));
                 continue;
             }
             byApp.computeIfAbsent(secret.app().get(), a -> new ArrayList<>()).add(secret);

@@ -93,6 +93,10 @@ public class CertificateAttachment {
                 throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId)
                         + " is not a certificate secret: its name does not start with " + namePrefix.get());
             }
+            if (secret.scheduledForDeletion()) {
+                throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId)
+                        + " is scheduled for deletion: restore it (RestoreSecret) or name another");
+            }
             Optional<String> tag = secret.app().map(String::trim);
             if (tag.isEmpty()) {
                 throw new InvalidInput("tlsSecretId", "secret " + InvalidInput.shown(secretId) + " is not a certificate secret of app "
