@@ -109,12 +109,13 @@ public class CanonicalDomains {
      * container knows the app already (a GET costs Scalingo one call, as before).
      */
     public Change get(String app, Deadline deadline) {
-        Optional<Domain> current = CanonicalPlan.current(scalingo.listDomains(app, deadline));
         Optional<App> known = apps.known(app); // a GET costs Scalingo one call: it settles only an app already known
+        Last last = known.isEmpty() ? null : last(known.get().id(), deadline);
+        Optional<Domain> current = CanonicalPlan.current(scalingo.listDomains(app, deadline));
         if (known.isEmpty()) {
             return new Change(current, current, false, List.of());
         }
-        Settled settled = settle(known.get().id(), current, deadline);
+        Settled settled = settle(last, current, deadline);
         if (settled.unsettled() != null && !settled.unsettled().isTransient()) {
             throw settled.unsettled(); // a ledger that refuses this function: its operators must hear of it
         }
@@ -125,8 +126,9 @@ public class CanonicalDomains {
     public Change set(String app, Hostname domain, boolean linkIfMissing, String caller, String requestId, Deadline deadline)
             throws NotLinked, TakenByAnotherApp {
         App resolved = apps.resolve(app, deadline);
+        Last last = last(resolved.id(), deadline);
         List<Domain> domains = scalingo.listDomains(app, deadline);
-        Settled settled = settle(resolved.id(), CanonicalPlan.current(domains), deadline);
+        Settled settled = settle(last, CanonicalPlan.current(domains), deadline);
         List<DomainEvent> unpublished = new ArrayList<>(settled.unpublished());
         CanonicalPlan plan = CanonicalPlan.set(domains, domain, linkIfMissing);
         if (plan.action() == CanonicalPlan.Action.NOTHING) {
@@ -173,8 +175,9 @@ public class CanonicalDomains {
     /** @throws Unsettled nothing was changed (see {@link Unsettled}) */
     public Change unset(String app, String caller, String requestId, Deadline deadline) {
         App resolved = apps.resolve(app, deadline);
+        Last last = last(resolved.id(), deadline);
         List<Domain> domains = scalingo.listDomains(app, deadline);
-        Settled settled = settle(resolved.id(), CanonicalPlan.current(domains), deadline);
+        Settled settled = settle(last, CanonicalPlan.current(domains), deadline);
         List<DomainEvent> unpublished = new ArrayList<>(settled.unpublished());
         CanonicalPlan plan = CanonicalPlan.unset(domains);
         if (plan.action() == CanonicalPlan.Action.NOTHING) {
@@ -242,21 +245,40 @@ public class CanonicalDomains {
     private record Settled(Optional<String> replacing, List<DomainEvent> unpublished, Unsettled unsettled) {
     }
 
-    /** Announces what an earlier request on this app changed and could not announce. */
-    private Settled settle(String appId, Optional<Domain> canonicalNow, Deadline deadline) {
+    /**
+     * The app's last change as the ledger has it, and when it was read; or why it could not be read. Read before the
+     * app's domains are listed: a change not in flight when it is read has made its Scalingo calls, so the list shows
+     * whether it was made (read after the list, a change made between the two, its request over, would look neither
+     * made nor in flight, and be replaced unannounced).
+     */
+    private record Last(Optional<CanonicalLedger.Change> change, Instant readAt, Unsettled unreadable) {
+    }
+
+    private Last last(String appId, Deadline deadline) {
         if (!timeFor(1, deadline)) {
-            return new Settled(Optional.empty(), List.of(), new Unsettled("too little of this request's time is left to look at"
+            return new Last(Optional.empty(), null, new Unsettled("too little of this request's time is left to look at"
                     + " the last change of the app's canonical domain; nothing was changed", true, RETRY_AFTER,
                     List.of()));
         }
-        Optional<CanonicalLedger.Change> last;
+        Instant readAt = clock.instant();
         try {
-            last = ledger.last(appId);
+            return new Last(ledger.last(appId), readAt, null);
         } catch (LedgerUnavailable unreadable) {
-            return new Settled(Optional.empty(), List.of(), new Unsettled("the last change of the app's canonical domain"
+            return new Last(Optional.empty(), readAt, new Unsettled("the last change of the app's canonical domain"
                     + " cannot be read (" + unreadable.getMessage() + "); nothing was changed", unreadable.isTransient(),
                     RETRY_AFTER, List.of()));
         }
+    }
+
+    /**
+     * Announces what an earlier request on this app changed and could not announce ({@code canonicalNow}: as listed
+     * after the ledger was {@code read}).
+     */
+    private Settled settle(Last read, Optional<Domain> canonicalNow, Deadline deadline) {
+        if (read.unreadable() != null) {
+            return new Settled(Optional.empty(), List.of(), read.unreadable());
+        }
+        Optional<CanonicalLedger.Change> last = read.change();
         Optional<String> replacing = last.map(CanonicalLedger.Change::requestId);
         Optional<CanonicalLedger.Change> owed = owed(last, canonicalNow);
         if (owed.isPresent()) {
@@ -265,9 +287,11 @@ public class CanonicalDomains {
                     + " canonical domain of the app is not announced yet (its event could not be published); nothing"
                     + " was changed", true, RETRY_AFTER, unpublished));
         }
-        Instant now = clock.instant();
-        if (last.isPresent() && !last.get().announced() && last.get().until() != null && now.isBefore(last.get().until())) {
-            Duration wait = Duration.between(now, last.get().until()).plusSeconds(1);
+        if (last.isPresent() && !last.get().announced() && last.get().until() != null
+                && read.readAt().isBefore(last.get().until())) {
+            // in flight when read: it may have made its change after the list
+            Duration wait = Duration.between(clock.instant(), last.get().until()).plusSeconds(1);
+            wait = wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait;
             return new Settled(replacing, List.of(), new Unsettled("another request's change of the app's canonical domain is"
                     + " in progress; nothing was changed", true, wait, List.of()));
         }

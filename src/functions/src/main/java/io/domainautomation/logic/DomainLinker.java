@@ -82,13 +82,21 @@ public class DomainLinker {
             link = link.withCertificate(certificate.get().chainPem(), certificate.get().privateKeyPem());
         }
         DomainLinking.Linked result = DomainLinking.linkOwn(scalingo, app, link, deadline);
+        // The domain as Scalingo has it: this POST's, or the one listed when another container linked the name a moment
+        // ago (a 422), or when the POST had no usable reply (it may be this POST's, or another's). Another's lacks what
+        // this message asks: given in one PATCH, as to a domain linked already.
+        Domain linked = result.domain();
+        boolean makeCanonical = canonical && !linked.isCanonical();
+        boolean attach = certificate.isPresent() && !CertificateAttachment.carries(linked, certificate.get().leaf());
+        if (makeCanonical || attach) {
+            DomainChanges missing = new DomainChanges(null, attach ? certificate.get().chainPem() : null,
+                    attach ? certificate.get().privateKeyPem() : null, makeCanonical ? Boolean.TRUE : null, null);
+            linked = scalingo.updateDomain(app, linked.id(), missing, deadline);
+        }
         if (!result.linkedNow()) {
             // Another container may have linked the same message a moment ago: that is success, not an error.
-            return new Result(Outcome.ALREADY_LINKED, result.domain(), "linked concurrently by another delivery");
-        }
-        Domain linked = result.domain();
-        if (canonical && !linked.isCanonical()) {
-            linked = scalingo.updateDomain(app, linked.id(), DomainChanges.canonical(true), deadline);
+            return new Result(Outcome.ALREADY_LINKED, linked, "linked concurrently by another delivery"
+                    + (attach ? "; certificate attached" : ""));
         }
         return new Result(Outcome.LINKED, linked, "linked");
     }

@@ -10,15 +10,23 @@ import io.domainautomation.functions.trigger.OnboardingMessages;
 import io.domainautomation.logic.AppDirectory;
 import io.domainautomation.logic.AppHosts;
 import io.domainautomation.logic.CanonicalDomains;
+import io.domainautomation.logic.CanonicalLedger;
 import io.domainautomation.logic.DomainLinker;
+import io.domainautomation.logic.LinkLedger;
 import io.domainautomation.logic.SignupLinking;
+import io.domainautomation.logic.port.AppsService;
+import io.domainautomation.logic.port.CertificateStore;
+import io.domainautomation.logic.port.DeadLetters;
 import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.DomainsService;
+import io.domainautomation.logic.port.EventSink;
 import io.domainautomation.logic.tls.CertificateAttachment;
 import io.domainautomation.logic.tls.CertificatePolicy;
 
 /**
  * link-on-signup's and set-canonical's cores wired on the in-memory ports, without Quarkus: what the fast tests and
- * the simulator drive. Messages are parsed as the function parses them.
+ * the simulator drive. Messages are parsed as the function parses them. {@link #linking} and {@link #canonical} are
+ * one container's; {@link #container} makes another over the same ports (its own app cache), as Lambda runs several.
  */
 public final class SignupWorld {
 
@@ -36,6 +44,12 @@ public final class SignupWorld {
     public final SignupLinking linking;
     public final CanonicalDomains canonical;
     private final ObjectMapper json = new ObjectMapper();
+    /** The ports as made by {@link Ports}, shared by every container. */
+    private final Object platform;
+    private final LinkLedger linkLedger;
+    private final CanonicalLedger canonicalLedger;
+    /** The container whose cores are {@link #linking} and {@link #canonical}. */
+    private final Container first;
 
     /**
      * The ports the cores are given, each made from its in-memory model: the models themselves, or (a fidelity run)
@@ -73,20 +87,62 @@ public final class SignupWorld {
         scalingo = new InMemoryScalingo(clock, clock);
         secrets = new InMemoryCertificateStore(clock);
         events.ticker(clock);
-        Object platform = ports.scalingo(scalingo, clock);
-        io.domainautomation.logic.port.AppsService apps = (io.domainautomation.logic.port.AppsService) platform;
-        io.domainautomation.logic.port.DomainsService domains = (io.domainautomation.logic.port.DomainsService) platform;
-        CertificateAttachment attachment = new CertificateAttachment(secrets,
-                new CertificatePolicy(Duration.ofDays(7), Optional.empty()), clock);
-        AppDirectory directory = new AppDirectory(apps, clock);
-        linking = new SignupLinking(new DomainLinker(domains), attachment, directory, new AppHosts(API_URL, Optional.empty()),
-                ports.links(links, canonicals), deadLetters, events, clock, clock, ONE_AWS_CALL);
-        canonical = new CanonicalDomains(domains, directory, ports.canonicals(links, canonicals), events, clock, clock, ONE_AWS_CALL);
+        platform = ports.scalingo(scalingo, clock);
+        linkLedger = ports.links(links, canonicals);
+        canonicalLedger = ports.canonicals(links, canonicals);
+        first = container(Gate.NONE);
+        linking = first.linking;
+        canonical = first.canonical;
+    }
+
+    /** How one container's cores are given each port: the port itself, or a wrapper around it (the same type). */
+    public interface Gate {
+        Gate NONE = new Gate() {
+            @Override
+            public <T> T wrap(Class<T> type, T port) {
+                return port;
+            }
+        };
+
+        <T> T wrap(Class<T> type, T port);
+    }
+
+    /**
+     * One Lambda container's cores: its own app directory (its cache) and its own linker, over this world's ports
+     * (the same Scalingo, ledgers, secrets, dead-letter queue and event bus as every other container's).
+     */
+    public final class Container {
+        public final SignupLinking linking;
+        public final CanonicalDomains canonical;
+
+        private Container(Gate gate) {
+            AppsService apps = gate.wrap(AppsService.class, (AppsService) platform);
+            DomainsService domains = gate.wrap(DomainsService.class, (DomainsService) platform);
+            EventSink sink = gate.wrap(EventSink.class, events);
+            CertificateAttachment attachment = new CertificateAttachment(gate.wrap(CertificateStore.class, secrets),
+                    new CertificatePolicy(Duration.ofDays(7), Optional.empty()), clock);
+            AppDirectory directory = new AppDirectory(apps, clock);
+            linking = new SignupLinking(new DomainLinker(domains), attachment, directory, new AppHosts(API_URL, Optional.empty()),
+                    gate.wrap(LinkLedger.class, linkLedger), gate.wrap(DeadLetters.class, deadLetters), sink, clock, clock,
+                    ONE_AWS_CALL);
+            canonical = new CanonicalDomains(domains, directory, gate.wrap(CanonicalLedger.class, canonicalLedger), sink, clock,
+                    clock, ONE_AWS_CALL);
+        }
+
+        /** One delivery of an onboarding message to this container, as link-on-signup handles it. */
+        public SignupLinking.Outcome deliver(String messageId, String body, Deadline deadline) {
+            return linking.handle(messageId, body, b -> OnboardingMessages.parse(json, b), deadline);
+        }
+    }
+
+    /** Another container over the same ports, each port given to its cores through {@code gate}. */
+    public Container container(Gate gate) {
+        return new Container(gate);
     }
 
     /** One delivery of an onboarding message, as link-on-signup handles it. */
     public SignupLinking.Outcome deliver(String messageId, String body, Deadline deadline) {
-        return linking.handle(messageId, body, b -> OnboardingMessages.parse(json, b), deadline);
+        return first.deliver(messageId, body, deadline);
     }
 
     /** set-canonical's deadline: its 29 s less the 1 s margin. */

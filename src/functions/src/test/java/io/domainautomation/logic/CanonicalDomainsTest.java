@@ -162,6 +162,43 @@ class CanonicalDomainsTest {
         assertEquals(true, set("www.acme.example", "r2").changed());
     }
 
+    /**
+     * Another request's change, recorded, is made on Scalingo after this request's list, and that request's time runs
+     * out before this one looks at the ledger: looked at with that stale list, the change was neither shown made nor in
+     * flight, and this request's record replaced it, never announced. The ledger is read before the list (a change not
+     * in flight then has made its calls), so it is announced (found by LinkingSimulation, seed 4190).
+     */
+    @Test
+    void aChangeMadeAfterThisRequestsListWhileItsRequestEndedIsStillAnnounced() throws Exception {
+        world.canonicals.record(new CanonicalLedger.Change(shopId(), "r0", "api.acme.example", null, "api.acme.example", "bob",
+                false, world.clock.instant().plusSeconds(5), "shop"), Optional.empty());
+        world.scalingo.faults(new Faults() {
+            private boolean first = true;
+
+            @Override
+            public void after(String call) {
+                if (call.equals("scalingo.listDomains") && first) {
+                    first = false; // the list is read: r0's PATCH lands now, then its invocation ends, its event not out
+                    world.scalingo.change("shop", "api.acme.example", d -> new Domain(d.id(), d.appId(), d.name(),
+                            d.createdAt(), d.tlscert(), d.tlskey(), d.ssl(), d.sslStatus(), d.validity(), true,
+                            d.letsencryptEnabled(), d.letsencrypt(), d.letsencryptStatus(), d.acmeDnsFqdn(), d.acmeDnsValue(),
+                            d.acmeDnsError(), d.acmeChallengeError()));
+                    world.clock.advance(java.time.Duration.ofSeconds(6));
+                }
+            }
+        });
+        try {
+            set("www.acme.example", "r1");
+        } catch (CanonicalDomains.Unsettled wait) {
+            // r0 was in flight when r1 looked at the ledger
+        }
+        world.scalingo.faults(Faults.NONE);
+        set("www.acme.example", "r2");
+        assertEquals(true, world.events.published().stream()
+                .anyMatch(e -> "r0".equals(((java.util.Map<?, ?>) e.detail().get("correlation")).get("requestId"))),
+                "r0's change announced; published: " + world.events.published());
+    }
+
     @Test
     void aChangeWhoseReplyWasLostIsSettledByLookingAndAnnouncedAtOnce() throws Exception {
         world.scalingo.faults(new Faults() {

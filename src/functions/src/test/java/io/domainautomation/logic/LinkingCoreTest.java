@@ -93,4 +93,46 @@ class LinkingCoreTest {
         assertEquals(false, canonical.unset("shop", "tester", "r-" + System.nanoTime(), deadline()).changed());
         assertEquals(Optional.empty(), canonical.get("shop", deadline()).current());
     }
+
+    /**
+     * Another container links the same name, without a certificate, just before this message's POST (which Scalingo
+     * then refuses: the name is taken) or while this POST gets no usable reply: the message's certificate and canonical
+     * flag are still given to the domain, in one PATCH (found by LinkingSimulation, seed 2670).
+     */
+    @Test
+    void aNameLinkedByAnotherContainerAMomentAgoStillGetsThisMessagesCertificateAndCanonicalFlag() throws InvalidInput {
+        var keys = io.domainautomation.testsupport.TestCertificates.ec("secp256r1");
+        var issued = io.domainautomation.testsupport.TestCertificates.selfSigned(keys, "CN=www.acme.example",
+                java.util.List.of("www.acme.example", "api.acme.example"), clock.instant().minus(Duration.ofDays(1)),
+                Duration.ofDays(90));
+        var certificate = new io.domainautomation.logic.tls.CertificateAttachment.Checked(issued.certificatePem(),
+                issued.privateKeyPem(), issued.certificate());
+        for (boolean replyLost : new boolean[] { false, true }) {
+            String name = replyLost ? "api.acme.example" : "www.acme.example";
+            scalingo.faults(new io.domainautomation.fakes.Faults() {
+                private boolean first = true;
+
+                @Override
+                public void before(String call) {
+                    if (call.equals("scalingo.linkDomain") && first) {
+                        first = false;
+                        scalingo.seedDomain("shop", name, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+                        if (replyLost) {
+                            throw ScalingoException.reply(503, "service unavailable");
+                        }
+                    }
+                }
+            });
+            DomainLinker.Result result = linker.link("shop", host(name), true, true, Optional.of(certificate), () -> { },
+                    deadline());
+            assertEquals(replyLost ? DomainLinker.Outcome.LINKED : DomainLinker.Outcome.ALREADY_LINKED, result.outcome(), name);
+            var domain = scalingo.domain("shop", name).orElseThrow();
+            assertTrue(io.domainautomation.logic.tls.CertificateAttachment.carries(domain, issued.certificate()),
+                    name + " carries " + domain.tlscert());
+            assertEquals(Optional.of(issued.certificatePem().strip()),
+                    scalingo.uploadedCertificate("shop", name).map(String::strip), name);
+            assertTrue(domain.isCanonical(), name + " made canonical as asked");
+        }
+        assertEquals(2, scalingo.calls("updateDomain"), "one PATCH each");
+    }
 }

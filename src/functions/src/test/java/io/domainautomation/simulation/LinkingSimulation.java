@@ -1,15 +1,21 @@
 package io.domainautomation.simulation;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,40 +24,63 @@ import java.util.Random;
 import java.util.Set;
 
 import io.domainautomation.fakes.Faults;
+import io.domainautomation.fakes.RecordingDeadLetters;
 import io.domainautomation.fakes.SignupWorld;
 import io.domainautomation.logic.CanonicalDomains;
-import io.domainautomation.logic.InvalidInput;
 import io.domainautomation.logic.Hostname;
+import io.domainautomation.logic.InvalidInput;
 import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.SignupLinking;
 import io.domainautomation.logic.events.CanonicalEvents;
 import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.logic.events.LinkEvents;
 import io.domainautomation.logic.port.App;
+import io.domainautomation.logic.port.CertificateStore;
 import io.domainautomation.logic.port.DeadLetters;
 import io.domainautomation.logic.port.Domain;
 import io.domainautomation.logic.port.ScalingoException;
+import io.domainautomation.logic.port.ServiceFailure;
+import io.domainautomation.testsupport.TestCertificates;
 
 /**
  * link-on-signup and set-canonical on one platform, driven by one seed as {@link CleanupSimulation} drives
  * cleanup-stale: onboarding messages (the app named by its name or its ID, unknown apps, names another app holds,
- * names that are not hostnames), sent twice by the onboarding system, delivered again by SQS (after a failure, and
- * at least once after success), out of order; canonical changes asked over HTTP (set, set with link, removed) and
- * retried by their callers, racing with messages asking for a canonical domain and with changes by hand (a domain
- * unlinked, another made canonical); faults at every port call (Scalingo 5xx, 429, timeouts, replies lost after the
- * change was applied; the ledger failing before and after a write; EventBridge refusing entries; the dead-letter
- * queue refusing; the process killed between any two calls). Invariants, checked after every step and at the end:
+ * names that are not hostnames, some with a {@code tlsSecretId}: by name or ARN, a certificate secret of the app
+ * tagged by its name in any case or its ID, another app's, an untagged one, a missing one, one whose certificate
+ * does not cover the domain or expires too soon), sent twice by the onboarding system, delivered again by SQS (after
+ * a failure, and at least once after success), out of order; canonical changes asked over HTTP (set, set with link,
+ * removed) and retried by their callers, racing with messages asking for a canonical domain and with changes by hand
+ * (a domain unlinked, another made canonical, a secret deleted or put back); faults at every port call (Scalingo 5xx,
+ * 429, timeouts, replies lost after the change was applied; the ledger failing before and after a write; Secrets
+ * Manager failing or timing out; EventBridge refusing entries; the dead-letter queue refusing; the process killed
+ * between any two calls).
+ * <p>
+ * One step in ten runs two or three invocations at once, each in its own container (its own app cache): a message's
+ * two copies, a message delivered again while its first delivery runs, two set-canonical callers, a message asking
+ * for a canonical domain and a PUT, two requests for one name. They run on threads, one at a time, and may switch
+ * before and after every port call, as the seed says ({@link Interleaver}): a history is still a function of its
+ * seed. What the invariants keep of the invocation running now (who acts, its deadline) is saved and restored at each
+ * switch; the clock is shared.
+ * <p>
+ * Invariants, checked after every step and at the end:
  * <ul>
  * <li>every message ends linked, already linked, or rejected with its reason (kept in the dead-letter queue), or
  * is back on the queue; once the faults stop, every message ends; a message is rejected only for what it asks
- * (an unknown app, a name another app holds, a name that is not a hostname);</li>
+ * (an unknown app, a name another app holds, a name that is not a hostname, a {@code tlsSecretId} that is not a
+ * certificate secret of the app covering the domain: then for field {@code tlsSecretId}); a delivery that met a
+ * Secrets Manager failure comes back;</li>
+ * <li>a message with a good {@code tlsSecretId} that ends linked leaves its domain carrying that certificate
+ * (unless another invocation changed it meanwhile); no event, dead-letter reason or outcome holds a private key;</li>
  * <li>a message links its domain at most once (again only after the link was removed by hand);</li>
  * <li>every {@code Domain Linked} names a link a message asked for, one id per link; once the faults stop, every
- * link made by a message and still there was announced as linked; the app is named by its name in every event
+ * link made by a message and still there was announced as linked (unless its secret was deleted by hand before its
+ * announcement: the next delivery is then rejected for it); the app is named by its name in every event
  * and the DNS instructions point at its host, whatever the message's spelling;</li>
  * <li>every {@code Canonical Domain Changed} names a change its request made (or may have made: its outcome
- * unknown, and Scalingo showing that state), under its request's id; once the faults stop, every change of
- * set-canonical is announced, unless someone else changed the canonical domain before it could be told made.</li>
+ * unknown, or another invocation at once changing the canonical domain while it ran, and Scalingo showing the state
+ * it asked), under its request's id; once the faults stop, every change of set-canonical is announced, unless
+ * someone else changed the canonical domain before it could be told made;</li>
+ * <li>no invocation runs past its deadline, every call included (not counting the time it waited for its turn).</li>
  * </ul>
  * Replay: {@code ./mvnw -pl src/functions -am test -Dtest=LinkingSimulationTest -Dsimulation.seed=N}.
  */
@@ -59,8 +88,22 @@ public final class LinkingSimulation {
 
     public enum Fault {
         SCALINGO_5XX, SCALINGO_429, SCALINGO_TIMEOUT, SCALINGO_SLOW, SCALINGO_LOST_REPLY, LEDGER_ERROR, LEDGER_TIMEOUT, LEDGER_LOST_REPLY,
-        LEDGER_DENIED, EVENTS_PARTIAL_FAILURE, EVENTS_TIMEOUT, DEAD_LETTER_REFUSED, KILL, DUPLICATE_DELIVERY, DUPLICATE_MESSAGE,
-        REDRIVE, SHORT_DEADLINE
+        LEDGER_DENIED, SECRETS_TRANSIENT, SECRETS_TIMEOUT, EVENTS_PARTIAL_FAILURE, EVENTS_TIMEOUT, DEAD_LETTER_REFUSED, KILL,
+        DUPLICATE_DELIVERY, DUPLICATE_MESSAGE, REDRIVE, SHORT_DEADLINE
+    }
+
+    /** What runs at once in a concurrent step, each invocation in its own container. */
+    public enum Race {
+        /** the onboarding system's two copies of one request (one body, two message ids) */
+        DUPLICATES,
+        /** a message delivered again while its first delivery still runs (its visibility timeout lapsed) */
+        REDELIVERED_WHILE_RUNNING,
+        /** two set-canonical callers */
+        CANONICAL_CALLERS,
+        /** a message asking for a canonical domain, and a PUT */
+        CANONICAL_MESSAGE_AND_PUT,
+        /** two messages of different requests for one name */
+        ONE_NAME_TWO_REQUESTS
     }
 
     /** Counts of one history, added up over many. */
@@ -72,7 +115,17 @@ public final class LinkingSimulation {
         public long canonicalChanges;
         public long checks;
         public long portCalls;
+        /** Deliveries of messages with a {@code tlsSecretId}. */
+        public long secretDeliveries;
+        /** Links checked to carry their message's certificate. */
+        public long certificatesCarried;
+        /** Messages rejected for their {@code tlsSecretId}. */
+        public long secretRejections;
+        public long concurrentSteps;
+        /** Switches from one concurrent invocation to another. */
+        public long switches;
         public final Map<Fault, Long> faults = new EnumMap<>(Fault.class);
+        public final Map<Race, Long> races = new EnumMap<>(Race.class);
 
         public void add(Tally other) {
             histories += other.histories;
@@ -82,8 +135,18 @@ public final class LinkingSimulation {
             canonicalChanges += other.canonicalChanges;
             checks += other.checks;
             portCalls += other.portCalls;
+            secretDeliveries += other.secretDeliveries;
+            certificatesCarried += other.certificatesCarried;
+            secretRejections += other.secretRejections;
+            concurrentSteps += other.concurrentSteps;
+            switches += other.switches;
             other.faults.forEach((k, v) -> faults.merge(k, v, Long::sum));
+            other.races.forEach((k, v) -> races.merge(k, v, Long::sum));
         }
+    }
+
+    /** One history's trace and published events: what two runs of one seed must share. */
+    record Replay(List<String> trace, List<DomainEvent> events, Tally tally) {
     }
 
     static final class Violation extends AssertionError {
@@ -106,9 +169,53 @@ public final class LinkingSimulation {
     private static final String TAKEN = "taken.example";
     private static final List<String> NAMES = List.of("www.acme.example", "acme.example", "shop.beta.example",
             "app.gamma.example", TAKEN, "bad..example");
+    private static final int CONTAINERS = 3;
 
-    /** An onboarding message: what it asks. */
-    private record Message(String id, String body, String app, String domain, boolean canonical) {
+    /**
+     * A certificate of the pool: its PEMs, which of {@link #NAMES} it covers (by its SANs, written out here), whether
+     * it lasts past the 7 days' minimum, and what Scalingo reports of it (subject, expiry); the key's secret part.
+     */
+    private record PoolCertificate(String certificatePem, String keyPem, List<String> covers, boolean lasting, String subject,
+            Instant notAfter, byte[] der, List<String> keyChunks) {
+    }
+
+    /** Made once: EC certificates for some of the names, one expiring within the minimum. */
+    private static final List<PoolCertificate> POOL = List.of(
+            pooled(0, List.of("acme.example", "www.acme.example"), List.of("acme.example", "www.acme.example"), 90),
+            pooled(1, List.of("*.acme.example"), List.of("www.acme.example"), 180),
+            pooled(2, List.of("shop.beta.example"), List.of("shop.beta.example"), 90),
+            pooled(3, List.of("app.gamma.example", "www.acme.example"), List.of("app.gamma.example", "www.acme.example"), 90),
+            pooled(4, List.of(TAKEN, "www.acme.example"), List.of(TAKEN, "www.acme.example"), 90),
+            pooled(5, List.of("app.gamma.example"), List.of("app.gamma.example"), 3));
+
+    private static PoolCertificate pooled(int index, List<String> sans, List<String> covers, int days) {
+        var keys = TestCertificates.ec("secp256r1");
+        var issued = TestCertificates.selfSigned(keys, "CN=" + sans.get(0) + ",O=pool " + index, sans,
+                START.minus(Duration.ofDays(1)), Duration.ofDays(days));
+        String keyPem = TestCertificates.pkcs8(keys.getPrivate());
+        String body = keyPem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        // PKCS#8 of a P-256 key: 36 bytes of header, then the 32 secret bytes (base64 characters 48 to 90); each chunk
+        // within one 64-character PEM line, so found whatever the line breaks around it
+        List<String> chunks = List.of(body.substring(48, 64), body.substring(64, 88));
+        try {
+            return new PoolCertificate(issued.certificatePem(), keyPem, covers, days > 7, "/CN=" + sans.get(0) + "/O=pool " + index,
+                    issued.certificate().getNotAfter().toInstant(), issued.certificate().getEncoded(), chunks);
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The secrets a message may name; the last is never put. */
+    private static final List<String> SECRET_NAMES = List.of("certs/acme", "certs/acme-wildcard", "certs/beta", "certs/gamma",
+            "certs/untagged", "certs/rival", "certs/gone");
+
+    /** A certificate secret as put: which certificate, tagged for which app (null: untagged). */
+    private record SecretModel(String name, String arn, int certificate, String appTag, String domainsTag) {
+    }
+
+    /** An onboarding message: what it asks ({@code tlsSecretId} as sent, and the secret's name; null: none). */
+    private record Message(String id, String body, String app, String domain, boolean canonical, String tlsSecretId,
+            String secretName) {
     }
 
     /** A message's delivery state: on the queue (visible from), or done. */
@@ -127,20 +234,50 @@ public final class LinkingSimulation {
     private record Made(String requestId, String current) {
     }
 
+    /** A change of a domain's certificate applied by Scalingo: its order, by which invocation (0: by hand), to what. */
+    private record CertificateChange(long order, int invocation, String tlscert) {
+    }
+
+    /** The invocation running now, as an actor of a concurrent step leaves it when another takes its turn. */
+    private record Turn(String actor, long deadlineNanos, long stalledNanos, int invocation, long startedAt,
+            boolean secretsFailed, String container, long parkedAt) {
+    }
+
     private final long seed;
     private final Random random;
     private final SignupWorld world;
     private final java.util.function.Consumer<SignupWorld> beforeHistory;
     private final Tally tally = new Tally();
     private final List<String> trace = new ArrayList<>();
+    private final Interleaver interleaver;
+    /** Lambda's containers: each its own cores (its own app cache) on the world's ports. */
+    private final List<SignupWorld.Container> containers = new ArrayList<>();
     private String appId;
     private double faultRate;
     private boolean faultsOn = true;
     private int next;
 
     private final Map<String, Queued> messages = new LinkedHashMap<>();
+    private final Map<String, SecretModel> secrets = new LinkedHashMap<>();
+    private final Set<String> secretsPresent = new LinkedHashSet<>();
+
+    // ----- the invocation running now: saved and restored at each switch of a concurrent step (Turn)
     /** Who is acting on Scalingo now: "m:<id>" (a delivery), "r:<id>" (a request), or "hand". */
     private String actor = "hand";
+    /** The deadline of the invocation running now, on the simulation's ticker. */
+    private long deadlineNanos = Long.MAX_VALUE;
+    /** How long the invocation running now waited for its turn while others ran (their calls took that time). */
+    private long stalledNanos;
+    /** The invocation running now (a serial, 0: none) and how many changes Scalingo had applied when it started. */
+    private int invocation;
+    private long startedAt;
+    /** Whether Secrets Manager failed a call of the delivery running now. */
+    private boolean secretsFailed;
+    private String container = "-";
+    /** Whether a concurrent step runs: its lines in the trace name their container. */
+    private boolean concurrently;
+    private int invocations;
+
     /** Each link (Scalingo domain id) and the message whose delivery made it ("hand" or "r:..." otherwise). */
     private final Map<String, String> linkMadeBy = new HashMap<>();
     /** Per message: the links its deliveries made (domain ids). */
@@ -149,7 +286,15 @@ public final class LinkingSimulation {
     private final Map<String, Integer> unlinks = new HashMap<>();
     /** Per link: the Domain Linked ids published for it. */
     private final Map<String, Set<String>> linkedIds = new HashMap<>();
+    /** Links not announced yet whose message's secret was deleted by hand: they may stay unannounced. */
+    private final Set<String> withdrawn = new HashSet<>();
+    /** Changes Scalingo applied so far; per link, its certificate now and each change of it. */
+    private long changes;
+    private final Map<String, String> certificateOf = new HashMap<>();
+    private final Map<String, List<CertificateChange>> certificateChanges = new HashMap<>();
     private int eventsSeen;
+    private int deadLettersSeen;
+    private int traceSeen;
     /** Changes of set-canonical applied, by request; those not announced yet, and whether another actor changed since. */
     private final Map<String, Made> made = new LinkedHashMap<>();
     private final Map<String, Made> unannounced = new LinkedHashMap<>();
@@ -159,9 +304,19 @@ public final class LinkingSimulation {
     /** Per canonical request: the canonical domain it asks for (null: none), and whether its record was written. */
     private final Map<String, String> asked = new HashMap<>();
     private final Set<String> recordWritten = new HashSet<>();
+    /** The canonical requests running now (more than one in a concurrent step). */
+    private final Set<String> runningRequests = new HashSet<>();
     /**
-     * Per request (a message's body: its duplicates and redrives are the same request) and name: when the last
-     * invocation that recorded an attempt to link it, or sent a POST for it, ended (a link made by then may be its).
+     * Requests during which another invocation at once (a message asking for a canonical domain, another caller)
+     * changed the canonical domain. Such a request may be told made with the state it asked for: it ran on both sides
+     * of that change, and taking effect just before it (its write then a no-op, or refused: the name linked meanwhile)
+     * or just after it, it answers and announces what it would have alone. Seen: a DELETE listing the canonical
+     * domain, a message making another canonical, the DELETE's write (a no-op) announcing "none".
+     */
+    private final Set<String> changedWhileRunning = new HashSet<>();
+    /**
+     * Per request (a message's body: its duplicates and redrives are the same request) and name: when the latest
+     * invocation that recorded an attempt to link it, or sent a POST for it, ends (a link made by then may be its).
      */
     private final Map<String, Instant> attemptWindows = new HashMap<>();
     /** Per link: the request whose POST made it. */
@@ -170,14 +325,56 @@ public final class LinkingSimulation {
     private final Map<String, String> linkOfId = new HashMap<>();
     /** The canonical domain last seen, to tell who changed it. */
     private String lastCanonical;
-    /** The deadline of the invocation running now, on the simulation's ticker. */
-    private long deadlineNanos = Long.MAX_VALUE;
 
     private LinkingSimulation(long seed, SignupWorld.Ports ports, java.util.function.Consumer<SignupWorld> beforeHistory) {
         this.seed = seed;
         this.random = new Random(seed);
         this.world = new SignupWorld(START, ports);
         this.beforeHistory = beforeHistory;
+        this.interleaver = new Interleaver(random, new Interleaver.Context() {
+            @Override
+            public Object save() {
+                return new Turn(actor, deadlineNanos, stalledNanos, invocation, startedAt, secretsFailed, container,
+                        world.clock.nanoTime());
+            }
+
+            @Override
+            public void restore(Object saved) {
+                Turn turn = (Turn) saved;
+                actor = turn.actor();
+                deadlineNanos = turn.deadlineNanos();
+                stalledNanos = turn.stalledNanos() + (world.clock.nanoTime() - turn.parkedAt());
+                invocation = turn.invocation();
+                startedAt = turn.startedAt();
+                secretsFailed = turn.secretsFailed();
+                container = turn.container();
+            }
+
+            @Override
+            public void switched(String to) {
+                trace.add(world.clock.instant() + "   ~ " + to);
+            }
+        }, "linksim-" + seed);
+        SignupWorld.Gate gate = new SignupWorld.Gate() {
+            @Override
+            public <T> T wrap(Class<T> type, T port) {
+                // a switch may come before and after each port call, outside the in-memory port's lock (an actor waiting
+                // for its turn inside it would hold every other actor out of that port)
+                return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, (proxy, method, args) -> {
+                    interleaver.yieldPoint();
+                    try {
+                        return method.invoke(port, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    } finally {
+                        interleaver.yieldPoint();
+                    }
+                }));
+            }
+        };
+        for (int i = 0; i < CONTAINERS; i++) {
+            containers.add(world.container(gate));
+        }
     }
 
     public static Tally run(long seed) {
@@ -191,9 +388,22 @@ public final class LinkingSimulation {
      */
     public static Tally run(long seed, SignupWorld.Ports ports, java.util.function.Consumer<SignupWorld> beforeHistory) {
         LinkingSimulation simulation = new LinkingSimulation(seed, ports, beforeHistory);
-        simulation.history();
+        try (Interleaver threads = simulation.interleaver) {
+            simulation.history();
+        }
         simulation.tally.histories = 1;
         return simulation.tally;
+    }
+
+    /** One history on the models, with what it traced and published. */
+    static Replay replay(long seed) {
+        LinkingSimulation simulation = new LinkingSimulation(seed, SignupWorld.Ports.MODELS, world -> {
+        });
+        try (Interleaver threads = simulation.interleaver) {
+            simulation.history();
+        }
+        simulation.tally.histories = 1;
+        return new Replay(List.copyOf(simulation.trace), simulation.world.events.published(), simulation.tally);
     }
 
     // ------------------------------------------------------------------ the history
@@ -203,12 +413,18 @@ public final class LinkingSimulation {
         faultRate = random.nextInt(4) == 0 ? 0 : 0.02 + random.nextDouble() * 0.15;
         App shop = world.scalingo.addApp(APP);
         appId = shop.id();
-        world.scalingo.addApp("rival");
+        App rival = world.scalingo.addApp("rival");
         world.scalingo.seedDomain("rival", TAKEN, OffsetDateTime.ofInstant(START.minus(Duration.ofDays(9)), ZoneOffset.UTC));
+        putSecrets(rival.id());
         installFaults();
         int steps = 20 + random.nextInt(50);
         for (int step = 0; step < steps; step++) {
             world.clock.advance(Duration.ofSeconds(1 + random.nextInt(120)));
+            if (random.nextInt(10) == 0) {
+                concurrentStep();
+                checkEvents();
+                continue;
+            }
             switch (random.nextInt(12)) {
                 case 0, 1, 2 -> newMessage();
                 case 3, 4, 5, 6 -> deliverOne();
@@ -219,7 +435,7 @@ public final class LinkingSimulation {
                         redeliverDone();
                     }
                 }
-                case 8, 9 -> canonicalRequest();
+                case 8, 9 -> canonicalRequest(anyContainer());
                 case 10 -> byHand();
                 default -> world.clock.advance(Duration.ofMinutes(random.nextInt(30)));
             }
@@ -231,6 +447,77 @@ public final class LinkingSimulation {
         settleCanonical();
         checkEvents();
         checkEnd();
+        tally.switches = interleaver.switches();
+    }
+
+    /**
+     * The certificate secrets: the app's (tagged by its name, in any case, or its ID), one whose certificate expires
+     * within the minimum, an untagged one, the rival app's; some declaring their domains.
+     */
+    private void putSecrets(String rivalId) {
+        secret("certs/acme", 0, shopTag(), null);
+        secret("certs/acme-wildcard", 1, shopTag(), chance(0.5) ? "www.acme.example" : null);
+        secret("certs/beta", 2, shopTag(), chance(0.5) ? "shop.beta.example" : null);
+        secret("certs/gamma", 5, shopTag(), null);
+        secret("certs/untagged", 3, null, null);
+        secret("certs/rival", 4, random.nextBoolean() ? "rival" : rivalId, chance(0.5) ? TAKEN + " www.acme.example" : null);
+    }
+
+    private String shopTag() {
+        return switch (random.nextInt(4)) {
+            case 0 -> APP;
+            case 1 -> "SHOP";
+            case 2 -> "Shop";
+            default -> appId;
+        };
+    }
+
+    private void secret(String name, int certificate, String appTag, String domainsTag) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        if (appTag != null) {
+            tags.put(CertificateStore.APP_TAG, appTag);
+        }
+        if (domainsTag != null) {
+            tags.put(CertificateStore.DOMAINS_TAG, domainsTag);
+        }
+        PoolCertificate pooled = POOL.get(certificate);
+        String arn = world.secrets.put(name, pooled.certificatePem(), pooled.keyPem(), tags);
+        secrets.put(name, new SecretModel(name, arn, certificate, appTag, domainsTag));
+        secretsPresent.add(name);
+        log("secret " + name + ": certificate " + certificate + " for " + pooled.covers() + ", tags " + tags);
+    }
+
+    /**
+     * A new message, a random one (with a {@code tlsSecretId} now and then, most often for a name its certificate
+     * covers), for {@code domain} when given, asking a canonical domain as {@code canonical} says when given.
+     */
+    private Message compose(String domain, Boolean canonical) {
+        String secretName = null;
+        String secretId = null;
+        if (chance(0.35)) {
+            secretName = SECRET_NAMES.get(random.nextInt(SECRET_NAMES.size()));
+            SecretModel secret = secrets.get(secretName);
+            secretId = secret != null && random.nextBoolean() ? secret.arn() : secretName;
+            if (domain == null && secret != null && chance(0.6)) {
+                List<String> covered = POOL.get(secret.certificate()).covers();
+                domain = covered.get(random.nextInt(covered.size()));
+            }
+        }
+        if (domain == null) {
+            domain = NAMES.get(random.nextInt(NAMES.size()));
+        }
+        int spelling = random.nextInt(10);
+        String app = spelling < 5 ? APP : spelling < 9 ? appId : "ghost";
+        boolean asksCanonical = canonical != null ? canonical : random.nextInt(4) == 0;
+        String body = "{\"app\":\"" + app + "\",\"domain\":\"" + domain + "\"" + (asksCanonical ? ",\"canonical\":true" : "")
+                + (secretId != null ? ",\"tlsSecretId\":\"" + secretId + "\"" : "") + "}";
+        return new Message("m" + next++, body, app, domain, asksCanonical, secretId, secretName);
+    }
+
+    /** The same request again: a new message id, the same body. */
+    private Message copyOf(Message original) {
+        return new Message("m" + next++, original.body(), original.app(), original.domain(), original.canonical(),
+                original.tlsSecretId(), original.secretName());
     }
 
     private void newMessage() {
@@ -239,20 +526,21 @@ public final class LinkingSimulation {
             List<Queued> all = new ArrayList<>(messages.values());
             Message original = all.get(random.nextInt(all.size())).message;
             count(Fault.DUPLICATE_MESSAGE);
-            enqueue(new Message("m" + next++, original.body(), original.app(), original.domain(), original.canonical()));
+            enqueue(copyOf(original));
             return;
         }
-        String domain = NAMES.get(random.nextInt(NAMES.size()));
-        int spelling = random.nextInt(10);
-        String app = spelling < 5 ? APP : spelling < 9 ? appId : "ghost";
-        boolean canonical = random.nextInt(4) == 0;
-        String body = "{\"app\":\"" + app + "\",\"domain\":\"" + domain + "\"" + (canonical ? ",\"canonical\":true" : "") + "}";
-        enqueue(new Message("m" + next++, body, app, domain, canonical));
+        enqueue(compose(null, null));
     }
 
-    private void enqueue(Message message) {
-        messages.put(message.id(), new Queued(message, world.clock.instant()));
+    private Queued enqueue(Message message) {
+        Queued queued = new Queued(message, world.clock.instant());
+        messages.put(message.id(), queued);
         log("message " + message.id() + ": " + message.body());
+        return queued;
+    }
+
+    private int anyContainer() {
+        return random.nextInt(containers.size());
     }
 
     private void deliverOne() {
@@ -261,7 +549,7 @@ public final class LinkingSimulation {
         if (visible.isEmpty()) {
             return;
         }
-        deliver(visible.get(random.nextInt(visible.size())));
+        deliver(visible.get(random.nextInt(visible.size())), anyContainer());
     }
 
     /**
@@ -278,7 +566,7 @@ public final class LinkingSimulation {
         dead.done = SignupLinking.Kind.RETRY; // moved to the dead-letter queue: this id is over
         Message original = dead.message;
         log("SQS moves " + original.id() + " to the dead-letter queue; an operator redrives it");
-        enqueue(new Message("m" + next++, original.body(), original.app(), original.domain(), original.canonical()));
+        enqueue(copyOf(original));
     }
 
     /** SQS delivers at least once: a message acknowledged already comes again. */
@@ -291,13 +579,26 @@ public final class LinkingSimulation {
         Queued again = done.get(random.nextInt(done.size()));
         log("SQS delivers " + again.message.id() + " again");
         again.done = null;
-        deliver(again); // a delivery like any other: when it fails, the message is back on the queue
+        deliver(again, anyContainer()); // a delivery like any other: when it fails, the message is back on the queue
     }
 
-    private void deliver(Queued queued) {
+    /** An invocation starts (in {@code container}): what the invariants keep of it. */
+    private void begin(String who, int in) {
+        actor = who;
+        container = "c" + in;
+        invocation = ++invocations;
+        startedAt = changes;
+        stalledNanos = 0;
+        secretsFailed = false;
+    }
+
+    private void deliver(Queued queued, int in) {
         Message message = queued.message;
         tally.deliveries++;
-        actor = "m:" + message.id();
+        if (message.tlsSecretId() != null) {
+            tally.secretDeliveries++;
+        }
+        begin("m:" + message.id(), in);
         log("deliver " + message.id());
         SignupLinking.Outcome outcome;
         // late in a batch of concurrent records, a record may start with little of the invocation's time left
@@ -307,8 +608,9 @@ public final class LinkingSimulation {
         }
         io.domainautomation.logic.port.Deadline deadline = world.clock.deadlineIn(left);
         deadlineNanos = deadline.nanoTime();
+        boolean goodSecret = message.tlsSecretId() != null && goodSecret(message); // no secret changes during a delivery
         try {
-            outcome = world.deliver(message.id(), message.body(), deadline);
+            outcome = containers.get(in).deliver(message.id(), message.body(), deadline);
         } catch (Killed killed) {
             log("  -> " + killed.getMessage());
             queued.visibleAt = world.clock.instant().plus(Duration.ofMinutes(30)); // the visibility timeout
@@ -318,12 +620,17 @@ public final class LinkingSimulation {
             checkDeadline("delivery of " + message.id());
         }
         log("  -> " + outcome.kind().label() + ": " + outcome.reason());
+        tally.checks++;
+        if (secretsFailed && outcome.kind() != SignupLinking.Kind.RETRY) {
+            throw violation("message " + message.id() + " met a transient Secrets Manager failure and ended "
+                    + outcome.kind().label() + ", not back on the queue");
+        }
         if (outcome.kind() == SignupLinking.Kind.RETRY) {
             queued.visibleAt = world.clock.instant().plus(Duration.ofMinutes(30));
             return;
         }
         queued.done = outcome.kind();
-        checkOutcome(message, outcome);
+        checkOutcome(message, outcome, goodSecret);
     }
 
     /** Faults off: every message still on the queue is delivered until it ends. */
@@ -332,7 +639,7 @@ public final class LinkingSimulation {
             for (Queued queued : new ArrayList<>(messages.values())) {
                 if (queued.done == null) {
                     world.clock.advance(Duration.ofSeconds(5));
-                    deliver(queued);
+                    deliver(queued, anyContainer());
                 }
             }
         }
@@ -344,7 +651,7 @@ public final class LinkingSimulation {
         }
     }
 
-    private void canonicalRequest() {
+    private void canonicalRequest(int in) {
         Optional<Domain> current = canonicalNow();
         List<String> linked = world.scalingo.domainNames(APP);
         int kind = random.nextInt(5);
@@ -353,23 +660,25 @@ public final class LinkingSimulation {
                 : linked.get(random.nextInt(linked.size()));
         boolean delete = kind == 0 && current.isPresent();
         boolean link = kind >= 3;
-        request(requestId, delete, name, link);
+        request(requestId, delete, name, link, in);
     }
 
     /** One HTTP request to set-canonical; a caller who got no answer, or a 5xx, may try again (a new request). */
-    private void request(String requestId, boolean delete, String name, boolean link) {
+    private void request(String requestId, boolean delete, String name, boolean link, int in) {
         tally.requests++;
-        actor = "r:" + requestId;
+        begin("r:" + requestId, in);
         asked.put(requestId, delete ? null : name);
         String app = random.nextBoolean() ? APP : appId;
         log("request " + requestId + ": " + (delete ? "DELETE" : "PUT " + name + (link ? " link" : "")) + " on " + app);
         boolean retry = false;
         io.domainautomation.logic.port.Deadline deadline = world.requestDeadline();
         deadlineNanos = deadline.nanoTime();
+        CanonicalDomains canonical = containers.get(in).canonical;
+        runningRequests.add(requestId);
         try {
             CanonicalDomains.Change change = delete
-                    ? world.canonical.unset(app, "alice", requestId, deadline)
-                    : world.canonical.set(app, Hostname.parse("domain", name), link, "alice", requestId, deadline);
+                    ? canonical.unset(app, "alice", requestId, deadline)
+                    : canonical.set(app, Hostname.parse("domain", name), link, "alice", requestId, deadline);
             log("  -> 200 " + change.current().map(Domain::name).orElse("none") + (change.changed() ? " changed" : "")
                     + (change.unpublished().isEmpty() ? "" : ", " + change.unpublished().size() + " unpublished"));
         } catch (Killed killed) {
@@ -396,22 +705,43 @@ public final class LinkingSimulation {
         } catch (CanonicalDomains.NotLinked | CanonicalDomains.TakenByAnotherApp | InvalidInput refused) {
             log("  -> refused: " + refused.getMessage());
         } finally {
+            runningRequests.remove(requestId);
             actor = "hand";
             checkDeadline("request " + requestId);
         }
         if (retry && chance(0.7)) {
             world.clock.advance(Duration.ofSeconds(1 + random.nextInt(10)));
-            request("r" + next++, delete, name, link);
+            request("r" + next++, delete, name, link, in);
         }
     }
 
     /** Faults off: one more request on the app (a no-op) settles what an earlier one could not announce. */
     private void settleCanonical() {
         Optional<Domain> current = canonicalNow();
-        request("r" + next++, current.isEmpty(), current.map(Domain::name).orElse(null), false);
+        request("r" + next++, current.isEmpty(), current.map(Domain::name).orElse(null), false, anyContainer());
     }
 
     private void byHand() {
+        if (chance(0.2)) {
+            // a certificate secret deleted, or put back
+            SecretModel secret = new ArrayList<>(secrets.values()).get(random.nextInt(secrets.size()));
+            if (secretsPresent.remove(secret.name())) {
+                log("someone deletes the secret " + secret.name());
+                world.secrets.delete(secret.name());
+                // A link a message made with this secret and has not announced yet stays unannounced: the next delivery
+                // of the message reads the secret before it looks at the link, and is rejected for it (reported).
+                linkMadeBy.forEach((link, by) -> {
+                    if (by.startsWith("m:") && secret.name().equals(messages.get(by.substring(2)).message.secretName())
+                            && linkedIds.getOrDefault(link, Set.of()).isEmpty()) {
+                        withdrawn.add(link);
+                    }
+                });
+            } else {
+                log("someone puts the secret " + secret.name() + " back");
+                secret(secret.name(), secret.certificate(), secret.appTag(), secret.domainsTag());
+            }
+            return;
+        }
         List<String> linked = world.scalingo.domainNames(APP);
         if (linked.isEmpty()) {
             return;
@@ -430,6 +760,108 @@ public final class LinkingSimulation {
         noteCanonical("hand");
     }
 
+    // ------------------------------------------------------------------ invocations at once
+
+    /**
+     * Two (sometimes three) invocations at once, each in its own container, interleaved at every port call as the seed
+     * says; the invariants are those of invocations one at a time.
+     */
+    private void concurrentStep() {
+        Race race = Race.values()[random.nextInt(Race.values().length)];
+        int first = random.nextInt(containers.size());
+        List<String> labels = new ArrayList<>();
+        List<Runnable> bodies = new ArrayList<>();
+        switch (race) {
+            case DUPLICATES -> {
+                Queued original = enqueue(compose(null, null));
+                Queued copy = enqueue(copyOf(original.message));
+                addDelivery(labels, bodies, original, first);
+                addDelivery(labels, bodies, copy, first);
+            }
+            case REDELIVERED_WHILE_RUNNING -> {
+                List<Queued> waiting = messages.values().stream().filter(q -> q.done == null).toList();
+                Queued again = waiting.isEmpty() ? enqueue(compose(null, null)) : waiting.get(random.nextInt(waiting.size()));
+                log("SQS delivers " + again.message.id() + " again while its delivery runs");
+                addDelivery(labels, bodies, again, first);
+                addDelivery(labels, bodies, again, first);
+            }
+            case CANONICAL_CALLERS -> {
+                addRequest(labels, bodies, first);
+                addRequest(labels, bodies, first);
+            }
+            case CANONICAL_MESSAGE_AND_PUT -> {
+                Queued message = enqueue(compose(null, true));
+                String name = message.message.domain().contains("..") || chance(0.3)
+                        ? NAMES.get(random.nextInt(NAMES.size() - 1)) : message.message.domain();
+                boolean link = random.nextBoolean();
+                addDelivery(labels, bodies, message, first);
+                int in = (first + labels.size()) % containers.size();
+                labels.add("c" + in + " PUT");
+                bodies.add(() -> request("r" + next++, false, name, link, in));
+            }
+            case ONE_NAME_TWO_REQUESTS -> {
+                Queued one = enqueue(compose(null, null));
+                Queued other = enqueue(compose(one.message.domain(), null));
+                addDelivery(labels, bodies, one, first);
+                addDelivery(labels, bodies, other, first);
+            }
+        }
+        if (chance(0.25)) {
+            List<Queued> waiting = messages.values().stream().filter(q -> q.done == null).toList();
+            if (waiting.isEmpty() || random.nextBoolean()) {
+                addRequest(labels, bodies, first);
+            } else {
+                addDelivery(labels, bodies, waiting.get(random.nextInt(waiting.size())), first);
+            }
+        }
+        tally.concurrentSteps++;
+        tally.races.merge(race, 1L, Long::sum);
+        log("at once (" + race.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + "): " + labels);
+        concurrently = true;
+        try {
+            interleaver.run(labels, bodies);
+        } catch (Interleaver.Failed failed) {
+            if (failed.getCause() instanceof Violation violation) {
+                throw violation;
+            }
+            Violation violation = violation(failed.getMessage());
+            violation.initCause(failed.getCause());
+            throw violation;
+        } finally {
+            concurrently = false;
+        }
+    }
+
+    /** The next actor of a concurrent step: a delivery, in the next container. */
+    private void addDelivery(List<String> labels, List<Runnable> bodies, Queued queued, int first) {
+        int in = (first + labels.size()) % containers.size();
+        labels.add("c" + in + " " + queued.message.id());
+        bodies.add(() -> deliver(queued, in));
+    }
+
+    private void addRequest(List<String> labels, List<Runnable> bodies, int first) {
+        int in = (first + labels.size()) % containers.size();
+        labels.add("c" + in + " request");
+        bodies.add(() -> canonicalRequest(in));
+    }
+
+    // ------------------------------------------------------------------ bookkeeping
+
+    /** The secret a message names is a certificate secret of the app whose certificate is good for its domain. */
+    private boolean goodSecret(Message message) {
+        SecretModel secret = secrets.get(message.secretName());
+        if (secret == null || !secretsPresent.contains(secret.name()) || secret.appTag() == null) {
+            return false;
+        }
+        if (message.tlsSecretId().startsWith("arn:") && !message.tlsSecretId().equals(secret.arn())) {
+            return false; // the ARN of the secret as it was: deleted and put back since, it has another (as in AWS)
+        }
+        String tag = secret.appTag().trim();
+        PoolCertificate certificate = POOL.get(secret.certificate());
+        return (tag.equalsIgnoreCase(APP) || tag.equals(appId)) && certificate.lasting()
+                && certificate.covers().contains(message.domain());
+    }
+
     private Optional<Domain> canonicalNow() {
         return world.scalingo.listDomainsByHand(APP).stream().filter(Domain::isCanonical).findFirst();
     }
@@ -446,19 +878,26 @@ public final class LinkingSimulation {
         lastCanonical = now;
     }
 
-    /** The delivering request's attempt on its name: a link made before its invocation ends may be its. */
+    /**
+     * The delivering request's attempt on its name: a link made before its invocation ends may be its. Of two
+     * invocations of one request at once, the one ending last sets the window.
+     */
     private void noteAttempt() {
         Message message = messages.get(actor.substring(2)).message;
         Instant end = world.clock.instant().plusNanos(Math.max(0, deadlineNanos - world.clock.nanoTime()));
-        attemptWindows.put(message.body() + " " + message.domain(), end);
+        attemptWindows.merge(message.body() + " " + message.domain(), end, (a, b) -> a.isAfter(b) ? a : b);
     }
 
-    /** No invocation runs past its deadline, every call included. */
+    /**
+     * No invocation runs past its deadline, every call included. The time an invocation of a concurrent step waited
+     * while the others ran (their calls' time on the one clock) is not its own: in Lambda, containers run side by side.
+     */
     private void checkDeadline(String what) {
         tally.checks++;
-        if (world.clock.nanoTime() > deadlineNanos) {
-            throw violation(what + " ran " + Duration.ofNanos(world.clock.nanoTime() - deadlineNanos).toMillis()
-                    + " ms past its deadline");
+        long used = world.clock.nanoTime() - stalledNanos;
+        if (used > deadlineNanos) {
+            throw violation(what + " ran " + Duration.ofNanos(used - deadlineNanos).toMillis() + " ms past its deadline"
+                    + (stalledNanos > 0 ? " (not counting " + Duration.ofNanos(stalledNanos).toMillis() + " ms waiting)" : ""));
         }
         deadlineNanos = Long.MAX_VALUE;
     }
@@ -543,6 +982,19 @@ public final class LinkingSimulation {
                         }
                     }
                 }
+                if (call.startsWith("secrets.")) {
+                    // "secrets.describe", "secrets.read <name>": as the adapter classes them, transient
+                    secretsFailed = true;
+                    String action = "Secrets Manager " + (call.startsWith("secrets.read") ? "GetSecretValue" : "DescribeSecret");
+                    if (random.nextBoolean()) {
+                        count(Fault.SECRETS_TIMEOUT);
+                        spend(sdkTimeout, false); // AWS_API_CALL_TIMEOUT: the SDK's own bound
+                        throw new ServiceFailure(action, "ApiCallTimeoutException", ServiceFailure.Kind.TRANSIENT, null);
+                    }
+                    count(Fault.SECRETS_TRANSIENT);
+                    throw new ServiceFailure(action, random.nextBoolean() ? "ThrottlingException" : "InternalServiceError",
+                            ServiceFailure.Kind.TRANSIENT, null);
+                }
                 if (call.startsWith("events.")) {
                     count(Fault.EVENTS_TIMEOUT);
                     spend(Duration.ofSeconds(8), true); // each PutEvents bounded by what is left
@@ -588,6 +1040,7 @@ public final class LinkingSimulation {
         world.scalingo.faults(faults);
         world.links.faults(faults);
         world.canonicals.faults(faults);
+        world.secrets.faults(faults);
         world.deadLetters.faults(faults);
         world.events.faults(faults);
         world.events.rejecting(event -> {
@@ -605,10 +1058,19 @@ public final class LinkingSimulation {
         if (!app.name().equals(APP)) {
             throw violation(actor + " changed " + domain.name() + " of another app, " + app.name());
         }
+        changes++;
+        if (!operation.equals("unlinkDomain")) {
+            String before = certificateOf.put(domain.id(), domain.tlscert());
+            if (!Objects.equals(before, domain.tlscert())) {
+                certificateChanges.computeIfAbsent(domain.id(), k -> new ArrayList<>())
+                        .add(new CertificateChange(changes, invocation, domain.tlscert()));
+            }
+        }
         if (operation.equals("linkDomain")) {
             tally.links++;
             linkMadeBy.put(domain.id(), actor);
-            log("  linked " + domain.name() + " (" + domain.id() + ") by " + actor);
+            log("  linked " + domain.name() + " (" + domain.id() + ") by " + actor
+                    + (domain.tlscert() != null ? " with " + domain.tlscert() : ""));
             if (actor.startsWith("m:")) {
                 String message = actor.substring(2);
                 linkRequest.put(domain.id(), messages.get(message).message.body());
@@ -622,10 +1084,26 @@ public final class LinkingSimulation {
         }
         String before = lastCanonical;
         noteCanonical(actor);
-        if (actor.startsWith("r:") && !Objects.equals(before, lastCanonical)) {
-            String requestId = actor.substring(2);
+        if (!Objects.equals(before, lastCanonical)) {
+            for (String running : runningRequests) {
+                if (!actor.equals("r:" + running)) {
+                    changedWhileRunning.add(running);
+                }
+            }
+        }
+        if (!actor.startsWith("r:") || operation.equals("unlinkDomain")) {
+            return;
+        }
+        String requestId = actor.substring(2);
+        boolean moved = !Objects.equals(before, lastCanonical);
+        // A write that leaves the state its request asked for is its change even when the canonical domain did not move:
+        // an invocation at once (a message asking for that canonical domain, another caller) got there between this
+        // request's list and its write. Both asked for that state; the one whose write came last made it too.
+        if (moved || Objects.equals(asked.get(requestId), lastCanonical)) {
             Made change = new Made(requestId, lastCanonical);
-            tally.canonicalChanges++;
+            if (moved) {
+                tally.canonicalChanges++;
+            }
             made.put(requestId, change);
             unannounced.put(requestId, change);
         }
@@ -634,16 +1112,32 @@ public final class LinkingSimulation {
     // ------------------------------------------------------------------ invariants
 
     /** A message ends as what it asks allows. */
-    private void checkOutcome(Message message, SignupLinking.Outcome outcome) {
+    private void checkOutcome(Message message, SignupLinking.Outcome outcome, boolean goodSecret) {
         tally.checks++;
-        boolean invalid = message.app().equals("ghost") || message.domain().equals(TAKEN) || message.domain().contains("..");
+        boolean badName = message.domain().contains("..");
+        boolean unknownApp = message.app().equals("ghost");
+        boolean badSecret = message.tlsSecretId() != null && !goodSecret;
+        boolean invalid = unknownApp || message.domain().equals(TAKEN) || badName || badSecret;
         if (outcome.kind() == SignupLinking.Kind.REJECTED) {
             if (!invalid) {
                 throw violation("message " + message.id() + " rejected: " + outcome.reason());
             }
-            if (world.deadLetters.kept().stream().noneMatch(k -> k.sourceMessageId().equals(message.id())
-                    && k.reason() != null && !k.reason().isBlank())) {
+            List<RecordingDeadLetters.Kept> kept = world.deadLetters.kept().stream()
+                    .filter(k -> k.sourceMessageId().equals(message.id()) && k.reason() != null && !k.reason().isBlank()).toList();
+            if (kept.isEmpty()) {
                 throw violation("message " + message.id() + " rejected without being kept with its reason");
+            }
+            String field = kept.get(kept.size() - 1).field();
+            if (badSecret && !badName && !unknownApp && !"tlsSecretId".equals(field)) {
+                throw violation("message " + message.id() + " with the tlsSecretId " + message.tlsSecretId() + " of another"
+                        + " app, or not for its domain, rejected for field " + field + ": " + outcome.reason());
+            }
+            if (!badSecret && "tlsSecretId".equals(field)) {
+                throw violation("message " + message.id() + " rejected for a tlsSecretId it " + (message.tlsSecretId() == null
+                        ? "does not carry" : "may use (" + message.tlsSecretId() + ")") + ": " + outcome.reason());
+            }
+            if ("tlsSecretId".equals(field)) {
+                tally.secretRejections++;
             }
             return;
         }
@@ -653,6 +1147,70 @@ public final class LinkingSimulation {
         if (!world.scalingo.domainNames(APP).contains(message.domain())) {
             throw violation("message " + message.id() + " ended " + outcome.kind() + " with " + message.domain() + " not linked");
         }
+        if (goodSecret) {
+            checkCertificate(message, outcome);
+        }
+    }
+
+    /**
+     * A message with a good {@code tlsSecretId} ended linked: its domain carries the secret's certificate as Scalingo
+     * reports it (subject, expiry) and as it was uploaded, unless another invocation changed it while this one ran,
+     * after the domain carried it.
+     */
+    private void checkCertificate(Message message, SignupLinking.Outcome outcome) {
+        tally.checks++;
+        PoolCertificate wanted = POOL.get(secrets.get(message.secretName()).certificate());
+        Domain link = world.scalingo.domain(APP, message.domain()).orElseThrow();
+        Optional<String> uploaded = world.scalingo.uploadedCertificate(APP, message.domain());
+        boolean carries = wanted.subject().equals(link.tlscert()) && link.validity() != null
+                && link.validity().toInstant().equals(wanted.notAfter())
+                && uploaded.map(pem -> Arrays.equals(firstCertificate(pem), wanted.der())).orElse(false);
+        if (carries) {
+            tally.certificatesCarried++;
+            return;
+        }
+        List<CertificateChange> changed = certificateChanges.getOrDefault(link.id(), List.of());
+        int carried = -1;
+        for (int i = 0; i < changed.size(); i++) {
+            if (wanted.subject().equals(changed.get(i).tlscert())) {
+                carried = i;
+            }
+        }
+        if (carried >= 0 && carried + 1 < changed.size()) {
+            CertificateChange replaced = changed.get(carried + 1);
+            if (replaced.invocation() != invocation && replaced.order() > startedAt) {
+                return; // another invocation at once put its own certificate on after this one's
+            }
+        }
+        throw violation("message " + message.id() + " with the tlsSecretId " + message.tlsSecretId() + " ended "
+                + outcome.kind().label() + ", and " + message.domain() + " carries " + link.tlscert() + " (uploaded: "
+                + uploaded.isPresent() + "), not " + wanted.subject() + " (its certificate changes: " + changed + ")");
+    }
+
+    /** The DER of the first certificate of a PEM text. */
+    private static byte[] firstCertificate(String pem) {
+        int begin = pem.indexOf("-----BEGIN CERTIFICATE-----");
+        int end = pem.indexOf("-----END CERTIFICATE-----", begin);
+        if (begin < 0 || end < 0) {
+            return new byte[0];
+        }
+        return Base64.getMimeDecoder().decode(pem.substring(begin + "-----BEGIN CERTIFICATE-----".length(), end)
+                .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Whether a text holds the secret part of a certificate's private key. */
+    private static boolean holdsAKey(String text) {
+        if (text == null) {
+            return false;
+        }
+        for (PoolCertificate pooled : POOL) {
+            for (String chunk : pooled.keyChunks()) {
+                if (text.contains(chunk)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void checkEvents() {
@@ -661,6 +1219,9 @@ public final class LinkingSimulation {
             DomainEvent event = published.get(i);
             tally.checks++;
             Map<String, Object> detail = event.detail();
+            if (holdsAKey(String.valueOf(detail))) {
+                throw violation(event.detailType() + " " + event.eventId() + " holds a private key");
+            }
             if (detail.get("app") != null && !APP.equals(detail.get("app")) && !"ghost".equals(detail.get("app"))) {
                 throw violation(event.detailType() + " names the app " + detail.get("app") + ", not its name");
             }
@@ -672,6 +1233,21 @@ public final class LinkingSimulation {
             }
         }
         eventsSeen = published.size();
+        List<RecordingDeadLetters.Kept> kept = world.deadLetters.kept();
+        for (int i = deadLettersSeen; i < kept.size(); i++) {
+            tally.checks++;
+            if (holdsAKey(kept.get(i).reason())) {
+                throw violation("the dead letter of " + kept.get(i).sourceMessageId() + " holds a private key in its reason");
+            }
+        }
+        deadLettersSeen = kept.size();
+        // the trace holds every outcome's reason, which the function logs
+        for (int i = traceSeen; i < trace.size(); i++) {
+            if (holdsAKey(trace.get(i))) {
+                throw violation("a private key in the trace: " + trace.get(i));
+            }
+        }
+        traceSeen = trace.size();
     }
 
     @SuppressWarnings("unchecked")
@@ -683,7 +1259,8 @@ public final class LinkingSimulation {
         if (!String.valueOf(dns).contains(APP + ".osc-fr1.scalingo.io")) {
             throw violation(event.detailType() + " points " + name + " at another host: " + dns);
         }
-        // published within the delivery: the link is there now (hand changes come between steps only)
+        // published within the delivery: the link is there now (hand changes come between steps only, and no
+        // invocation unlinks)
         Optional<Domain> link = world.scalingo.domain(APP, name);
         if (link.isEmpty()) {
             throw violation(event.detailType() + " for " + name + ", which is not linked");
@@ -727,8 +1304,10 @@ public final class LinkingSimulation {
         }
         Object current = event.detail().get("current");
         Made change = made.get(requestId);
-        if (change == null && !(unknownOutcome.contains(requestId) && Objects.equals(asked.get(requestId), current))) {
-            // only a request whose outcome it could not know, and whose asked state Scalingo shows, may be told made
+        if (change == null && !((unknownOutcome.contains(requestId) || changedWhileRunning.contains(requestId))
+                && Objects.equals(asked.get(requestId), current))) {
+            // only a request whose outcome it could not know, and whose asked state Scalingo shows, or one that ran
+            // while another invocation changed the canonical domain, may be told made with the state it asked
             throw violation("Canonical Domain Changed for " + requestId + ", which changed nothing: " + event.detail());
         }
         if (change != null && !Objects.equals(change.current(), current)) {
@@ -742,7 +1321,7 @@ public final class LinkingSimulation {
     private void checkEnd() {
         for (Domain domain : world.scalingo.listDomainsByHand(APP)) {
             String by = linkMadeBy.get(domain.id());
-            if (by == null || !by.startsWith("m:")) {
+            if (by == null || !by.startsWith("m:") || withdrawn.contains(domain.id())) {
                 continue;
             }
             tally.checks++;
@@ -761,6 +1340,6 @@ public final class LinkingSimulation {
     }
 
     private void log(String line) {
-        trace.add(world.clock.instant() + " " + line);
+        trace.add(world.clock.instant() + " " + (concurrently ? "[" + container + "] " : "") + line);
     }
 }
