@@ -56,9 +56,18 @@ public class DynamoDbLinks implements LinkLedger {
     public void recordAttempt(String app, String domain, String requestKey, Instant until) {
         Map<String, AttributeValue> item = key("APP#" + app, "LINKTRY#" + domain + "#" + requestKey);
         item.put("until", s(until.toString()));
+        item.put("untilMillis", n(until.toEpochMilli()));
         item.put("expiresAt", n(clock.instant().plus(KEPT).getEpochSecond()));
-        call("record the attempt to link " + domain + " to " + app, () -> dynamo.get()
-                .putItem(p -> p.tableName(config.table()).item(item)));
+        try {
+            // The later end wins: two invocations of one request at once (a duplicate in another container) never
+            // shorten the window in which a link may be the request's.
+            call("record the attempt to link " + domain + " to " + app, () -> dynamo.get().putItem(p -> p
+                    .tableName(config.table()).item(item)
+                    .conditionExpression("attribute_not_exists(untilMillis) OR untilMillis < :until")
+                    .expressionAttributeValues(Map.of(":until", n(until.toEpochMilli())))));
+        } catch (ConditionalCheckFailedException later) {
+            // a later end is on record already (this very write retried after its reply was lost, or another invocation)
+        }
     }
 
     @Override

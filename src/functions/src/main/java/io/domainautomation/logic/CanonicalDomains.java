@@ -110,12 +110,12 @@ public class CanonicalDomains {
      */
     public Change get(String app, Deadline deadline) {
         Optional<App> known = apps.known(app); // a GET costs Scalingo one call: it settles only an app already known
-        Last last = known.isEmpty() ? null : last(known.get().id(), deadline);
+        Instant listedAt = clock.instant();
         Optional<Domain> current = CanonicalPlan.current(scalingo.listDomains(app, deadline));
         if (known.isEmpty()) {
             return new Change(current, current, false, List.of());
         }
-        Settled settled = settle(last, current, deadline);
+        Settled settled = settle(last(known.get().id(), listedAt, deadline), current, deadline);
         if (settled.unsettled() != null && !settled.unsettled().isTransient()) {
             throw settled.unsettled(); // a ledger that refuses this function: its operators must hear of it
         }
@@ -126,8 +126,14 @@ public class CanonicalDomains {
     public Change set(String app, Hostname domain, boolean linkIfMissing, String caller, String requestId, Deadline deadline)
             throws NotLinked, TakenByAnotherApp {
         App resolved = apps.resolve(app, deadline);
-        Last last = last(resolved.id(), deadline);
+        Instant listedAt = clock.instant();
         List<Domain> domains = scalingo.listDomains(app, deadline);
+        Last last = last(resolved.id(), listedAt, deadline);
+        if (last.completedSinceListed(requestId, CanonicalPlan.current(domains))) {
+            // another request's change, made and announced after this list: the list is looked at again
+            last = new Last(last.change(), clock.instant(), null);
+            domains = scalingo.listDomains(app, deadline);
+        }
         Settled settled = settle(last, CanonicalPlan.current(domains), deadline);
         List<DomainEvent> unpublished = new ArrayList<>(settled.unpublished());
         CanonicalPlan plan = CanonicalPlan.set(domains, domain, linkIfMissing);
@@ -175,8 +181,14 @@ public class CanonicalDomains {
     /** @throws Unsettled nothing was changed (see {@link Unsettled}) */
     public Change unset(String app, String caller, String requestId, Deadline deadline) {
         App resolved = apps.resolve(app, deadline);
-        Last last = last(resolved.id(), deadline);
+        Instant listedAt = clock.instant();
         List<Domain> domains = scalingo.listDomains(app, deadline);
+        Last last = last(resolved.id(), listedAt, deadline);
+        if (last.completedSinceListed(requestId, CanonicalPlan.current(domains))) {
+            // another request's change, made and announced after this list: the list is looked at again
+            last = new Last(last.change(), clock.instant(), null);
+            domains = scalingo.listDomains(app, deadline);
+        }
         Settled settled = settle(last, CanonicalPlan.current(domains), deadline);
         List<DomainEvent> unpublished = new ArrayList<>(settled.unpublished());
         CanonicalPlan plan = CanonicalPlan.unset(domains);
@@ -246,25 +258,37 @@ public class CanonicalDomains {
     }
 
     /**
-     * The app's last change as the ledger has it, and when it was read; or why it could not be read. Read before the
-     * app's domains are listed: a change not in flight when it is read has made its Scalingo calls, so the list shows
-     * whether it was made (read after the list, a change made between the two, its request over, would look neither
-     * made nor in flight, and be replaced unannounced).
+     * The app's last change as the ledger has it, read after the app's domains were listed (at {@code listedAt}), so
+     * that it is never older than the list; or why it could not be read. A change whose invocation ended after the list
+     * started may have made its Scalingo calls after it: in flight, whatever the time now (judged by the time now, a
+     * change made between the list and the read, its request over since, would look neither made nor in flight, and
+     * be replaced unannounced: LinkingSimulation, seed 4190; reading the ledger before the list instead, a change
+     * recorded by another request in between would be announced twice: review of 2026-12-07).
      */
-    private record Last(Optional<CanonicalLedger.Change> change, Instant readAt, Unsettled unreadable) {
+    private record Last(Optional<CanonicalLedger.Change> change, Instant listedAt, Unsettled unreadable) {
+
+        /**
+         * Another request's change, announced already, whose invocation ran past the start of the list, and which the
+         * list does not show: made after the list (a list older than it would plan from a canonical domain that is no
+         * longer: seed 5119).
+         */
+        boolean completedSinceListed(String requestId, Optional<Domain> canonicalListed) {
+            return change.filter(c -> c.announced() && !c.requestId().equals(requestId) && c.until() != null
+                    && listedAt.isBefore(c.until())
+                    && !java.util.Objects.equals(c.current(), canonicalListed.map(Domain::name).orElse(null))).isPresent();
+        }
     }
 
-    private Last last(String appId, Deadline deadline) {
+    private Last last(String appId, Instant listedAt, Deadline deadline) {
         if (!timeFor(1, deadline)) {
             return new Last(Optional.empty(), null, new Unsettled("too little of this request's time is left to look at"
                     + " the last change of the app's canonical domain; nothing was changed", true, RETRY_AFTER,
                     List.of()));
         }
-        Instant readAt = clock.instant();
         try {
-            return new Last(ledger.last(appId), readAt, null);
+            return new Last(ledger.last(appId), listedAt, null);
         } catch (LedgerUnavailable unreadable) {
-            return new Last(Optional.empty(), readAt, new Unsettled("the last change of the app's canonical domain"
+            return new Last(Optional.empty(), listedAt, new Unsettled("the last change of the app's canonical domain"
                     + " cannot be read (" + unreadable.getMessage() + "); nothing was changed", unreadable.isTransient(),
                     RETRY_AFTER, List.of()));
         }
@@ -272,7 +296,7 @@ public class CanonicalDomains {
 
     /**
      * Announces what an earlier request on this app changed and could not announce ({@code canonicalNow}: as listed
-     * after the ledger was {@code read}).
+     * before the ledger was {@code read}).
      */
     private Settled settle(Last read, Optional<Domain> canonicalNow, Deadline deadline) {
         if (read.unreadable() != null) {
@@ -288,8 +312,8 @@ public class CanonicalDomains {
                     + " was changed", true, RETRY_AFTER, unpublished));
         }
         if (last.isPresent() && !last.get().announced() && last.get().until() != null
-                && read.readAt().isBefore(last.get().until())) {
-            // in flight when read: it may have made its change after the list
+                && read.listedAt().isBefore(last.get().until())) {
+            // its invocation ran past the start of the list: it may have made its change after it
             Duration wait = Duration.between(clock.instant(), last.get().until()).plusSeconds(1);
             wait = wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait;
             return new Settled(replacing, List.of(), new Unsettled("another request's change of the app's canonical domain is"

@@ -14,7 +14,11 @@ import io.domainautomation.logic.tls.CertificateAttachment;
 
 /**
  * Links a domain to an app with the fewest Scalingo calls (one list, then one POST for a new domain, plus one
- * PATCH only if canonical was asked and the POST did not set it), idempotent under repeated delivery.
+ * PATCH only if canonical was asked and the POST did not set it), idempotent under repeated delivery. A domain found
+ * linked (before the POST, or after it when the name was taken a moment ago or the POST had no usable reply) gets
+ * in one PATCH what the message asks and it lacks: canonical; the message's certificate only when it carries no
+ * custom certificate at all (one it carries, whoever put it there, is left as it is: messages never take a
+ * certificate from each other or from the rotation).
  */
 @ApplicationScoped
 public class DomainLinker {
@@ -58,20 +62,34 @@ public class DomainLinker {
         }
     }
 
-    /** A linked domain gets, in one PATCH, what the message asks and it lacks: canonical, the certificate. */
+    /** A linked domain gets, in one PATCH, what the message asks and it lacks: canonical, a certificate. */
     private Result completeExisting(String app, LinkPlan plan, boolean canonical,
             Optional<CertificateAttachment.Checked> certificate, Deadline deadline) {
         Domain existing = plan.existing().get();
         boolean makeCanonical = canonical && !existing.isCanonical();
-        boolean attach = certificate.isPresent() && !CertificateAttachment.carries(existing, certificate.get().leaf());
+        boolean attach = certificate.isPresent() && !existing.hasCustomCertificate();
         if (!makeCanonical && !attach) {
-            return new Result(Outcome.ALREADY_LINKED, existing, plan.reason());
+            return new Result(Outcome.ALREADY_LINKED, existing, plan.reason() + leftAsItIs(existing, certificate));
         }
         DomainChanges changes = new DomainChanges(null, attach ? certificate.get().chainPem() : null,
                 attach ? certificate.get().privateKeyPem() : null, makeCanonical ? Boolean.TRUE : null, null);
         Domain updated = scalingo.updateDomain(app, existing.id(), changes, deadline);
         return new Result(Outcome.ALREADY_LINKED, updated, "linked already; " + (makeCanonical ? "made canonical" : "")
                 + (makeCanonical && attach ? " and " : "") + (attach ? "certificate attached" : ""));
+    }
+
+    /** The app's domain of that name, as Scalingo lists it now (one call). */
+    public Optional<Domain> find(String app, Hostname domain, Deadline deadline) {
+        return Domain.named(scalingo.listDomains(app, deadline), domain.ascii());
+    }
+
+    /** When a message's certificate is not given because the domain carries another one. */
+    private static String leftAsItIs(Domain domain, Optional<CertificateAttachment.Checked> certificate) {
+        if (certificate.isEmpty() || !domain.hasCustomCertificate() || CertificateAttachment.carries(domain, certificate.get().leaf())) {
+            return "";
+        }
+        return "; it carries another certificate (" + domain.tlscert() + (domain.validity() == null ? ""
+                : ", until " + domain.validity().toInstant()) + "), left as it is";
     }
 
     private Result linkNew(String app, Hostname domain, boolean canonical, boolean letsencrypt,
@@ -82,12 +100,12 @@ public class DomainLinker {
             link = link.withCertificate(certificate.get().chainPem(), certificate.get().privateKeyPem());
         }
         DomainLinking.Linked result = DomainLinking.linkOwn(scalingo, app, link, deadline);
-        // The domain as Scalingo has it: this POST's, or the one listed when another container linked the name a moment
-        // ago (a 422), or when the POST had no usable reply (it may be this POST's, or another's). Another's lacks what
-        // this message asks: given in one PATCH, as to a domain linked already.
+        // The domain as Scalingo has it: this POST's reply, or the one listed when another container linked the name a
+        // moment ago (a 422), or when the POST had no usable reply (it may be this POST's, or another's). Another's may
+        // lack what this message asks: given in one PATCH, as to a domain linked already.
         Domain linked = result.domain();
         boolean makeCanonical = canonical && !linked.isCanonical();
-        boolean attach = certificate.isPresent() && !CertificateAttachment.carries(linked, certificate.get().leaf());
+        boolean attach = certificate.isPresent() && !result.answered() && !linked.hasCustomCertificate();
         if (makeCanonical || attach) {
             DomainChanges missing = new DomainChanges(null, attach ? certificate.get().chainPem() : null,
                     attach ? certificate.get().privateKeyPem() : null, makeCanonical ? Boolean.TRUE : null, null);
@@ -96,7 +114,7 @@ public class DomainLinker {
         if (!result.linkedNow()) {
             // Another container may have linked the same message a moment ago: that is success, not an error.
             return new Result(Outcome.ALREADY_LINKED, linked, "linked concurrently by another delivery"
-                    + (attach ? "; certificate attached" : ""));
+                    + (attach ? "; certificate attached" : leftAsItIs(linked, certificate)));
         }
         return new Result(Outcome.LINKED, linked, "linked");
     }

@@ -17,7 +17,11 @@ import io.domainautomation.logic.port.ScalingoException;
 public final class DomainLinking {
 
     /** The app's domain of that name, and whether this call linked it. */
-    public record Linked(Domain domain, boolean linkedNow) {
+    /**
+     * The app's domain after a link: {@code linkedNow} when this POST may have made it; {@code answered} when the domain
+     * is the POST's own reply (it then carries what the POST asked), not one listed afterwards.
+     */
+    public record Linked(Domain domain, boolean linkedNow, boolean answered) {
     }
 
     private DomainLinking() {
@@ -44,7 +48,7 @@ public final class DomainLinking {
      */
     public static Linked linkOwn(DomainsService scalingo, String app, DomainChanges link, Deadline deadline) {
         try {
-            return new Linked(scalingo.linkDomain(app, link, deadline), true);
+            return new Linked(scalingo.linkDomain(app, link, deadline), true, true);
         } catch (ScalingoException e) {
             if (e.isTransient() && !e.isNotInTime()) {
                 // No usable reply: the link may have been applied. Looked at, not assumed.
@@ -55,12 +59,12 @@ public final class DomainLinking {
                     e.addSuppressed(unknown);
                     throw e;
                 }
-                return new Linked(applied.orElseThrow(() -> e), true);
+                return new Linked(applied.orElseThrow(() -> e), true, false);
             }
             if (!isNameTaken(e)) {
                 throw e;
             }
-            return new Linked(Domain.named(scalingo.listDomains(app, deadline), link.name()).orElseThrow(() -> e), false);
+            return new Linked(Domain.named(scalingo.listDomains(app, deadline), link.name()).orElseThrow(() -> e), false, false);
         }
     }
 

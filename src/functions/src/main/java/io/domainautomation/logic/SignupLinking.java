@@ -105,6 +105,8 @@ public class SignupLinking {
         String asked = request.app();
         String domain = request.domain().ascii();
         String app = asked;
+        String appId = null;
+        String key = requestKey(request, body);
         boolean cached = directory.isCached(asked);
         try {
             // One app, one identity: named by its name or its ID, it is asked of Scalingo as the message spells it
@@ -113,17 +115,17 @@ public class SignupLinking {
             App resolved = directory.resolve(asked, deadline);
             app = resolved.name();
             String name = app;
-            String appId = resolved.id();
+            appId = resolved.id();
+            String id = appId;
             Optional<CertificateAttachment.Checked> certificate = Optional.empty();
             if (request.tlsSecretId().isPresent()) {
                 requireTimeFor(2, "read the certificate's secret", deadline); // its tags, then its value
                 certificate = Optional.of(certificates.forDomain(request.tlsSecretId().get(), name, () -> resolved, domain));
             }
-            String key = requestKey(request, body);
             DomainLinker.Result result = linker.link(asked, request.domain(), request.canonical(), request.letsencrypt(),
                     certificate, () -> {
                         requireTimeFor(1, "record the attempt to link " + domain, deadline);
-                        ledger.recordAttempt(appId, domain, key, until(deadline));
+                        ledger.recordAttempt(id, domain, key, until(deadline));
                     }, deadline);
             boolean linked = announcesLink(result, appId, domain, key, deadline);
             Outcome done = new Outcome(linked ? Kind.LINKED : Kind.ALREADY_LINKED, name, domain,
@@ -133,6 +135,14 @@ public class SignupLinking {
                     : LinkEvents.alreadyLinked(name, result.domain(), appHosts.of(name), messageId, request.requestId()),
                     done, deadline);
         } catch (InvalidInput refused) {
+            if (appId != null && refused.field().equals("tlsSecretId")) {
+                // Its secret gone or changed since this request linked the name (an earlier delivery whose event never
+                // went out): the link is announced all the same before the message is rejected for its certificate.
+                Optional<Outcome> notYet = announceOwnLink(asked, appId, app, request, key, messageId, deadline);
+                if (notYet.isPresent()) {
+                    return notYet.get();
+                }
+            }
             return reject(messageId, body, app, domain, request.requestId(), refused.field(), refused.getMessage(), false,
                     deadline);
         } catch (CertificateAttachment.Misconfigured e) {
@@ -165,6 +175,40 @@ public class SignupLinking {
             // Unavailable Scalingo, no time left in this invocation, or a token that is refused or cannot be read: the
             // message is fine, the moment or the configuration is not.
             return retry(app, domain, e.getMessage(), e.isConfiguration());
+        }
+    }
+
+    /**
+     * A link this request made and has not announced (its attempt on record, the link made while it ran, its claim
+     * this request's): announced now. Empty when there is none, or once announced; a retry when it cannot be told now
+     * or its event could not be published (the message comes back, nothing assumed).
+     */
+    private Optional<Outcome> announceOwnLink(String asked, String appId, String name, LinkRequest request, String key,
+            String messageId, Deadline deadline) {
+        String domain = request.domain().ascii();
+        try {
+            requireTimeFor(1, "read the attempt to link " + domain, deadline);
+            Optional<Instant> until = ledger.attempted(appId, domain, key);
+            if (until.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<io.domainautomation.logic.port.Domain> link = linker.find(asked, request.domain(), deadline);
+            if (link.isEmpty() || !madeBy(link.get(), until.get())) {
+                return Optional.empty();
+            }
+            requireTimeFor(2, "claim the announcement of the link of " + domain, deadline);
+            if (!ledger.claim(appId, link.get().id(), key).equals(key)) {
+                return Optional.empty();
+            }
+            DomainEvent linked = LinkEvents.linked(key, name, link.get(), appHosts.of(name), messageId, request.requestId());
+            if (events.publish(List.of(linked), deadline).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(retry(name, domain, "the Domain Linked event " + linked.eventId() + " could not be published;"
+                    + " the message is delivered again", false));
+        } catch (NoTimeLeft | LedgerUnavailable | ScalingoException unknown) {
+            return Optional.of(retry(name, domain, "whether this request's link of " + domain + " is announced cannot be told"
+                    + " now (" + unknown.getMessage() + ")", false));
         }
     }
 

@@ -91,6 +91,15 @@ class LinkAndCanonicalLedgersTest {
         assertEquals(Optional.of(until), both("link-on-signup", l -> l.attempted("shop", "www.acme.example", "m1")));
         assertEquals(Optional.empty(), both("link-on-signup", l -> l.attempted("shop", "www.acme.example", "m2")),
                 "per request");
+        // two invocations of one request at once: the later end stays, whichever writes last
+        Instant later = until.plusSeconds(240).plusMillis(5);
+        both("link-on-signup", l -> {
+            l.recordAttempt("shop", "www.acme.example", "m1", later);
+            l.recordAttempt("shop", "www.acme.example", "m1", until.plusSeconds(3));
+            return null;
+        });
+        assertEquals(Optional.of(later), both("link-on-signup", l -> l.attempted("shop", "www.acme.example", "m1")),
+                "a shorter window written after a longer one does not shorten it");
 
         assertEquals("m1", both("link-on-signup", l -> l.claim("shop", "domain-1", "m1")));
         assertEquals("m1", both("link-on-signup", l -> l.claim("shop", "domain-1", "m1")), "its own claim again (a retry)");

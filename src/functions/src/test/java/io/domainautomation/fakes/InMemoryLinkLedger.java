@@ -26,7 +26,7 @@ public final class InMemoryLinkLedger implements LinkLedger {
     @Override
     public synchronized void recordAttempt(String app, String domain, String requestKey, Instant until) {
         faults.before("links.recordAttempt");
-        attempts.put(app + " " + domain + " " + requestKey, until);
+        attempts.merge(app + " " + domain + " " + requestKey, until, (a, b) -> a.isAfter(b) ? a : b); // the later end wins
         faults.after("links.recordAttempt");
     }
 

@@ -135,4 +135,35 @@ class LinkingCoreTest {
         }
         assertEquals(2, scalingo.calls("updateDomain"), "one PATCH each");
     }
+
+    /**
+     * Two messages for one name with different certificates: the first links with its own; the second, and every
+     * redelivery of either, leaves the certificate the domain carries as it is (no PATCH), saying so: messages never take
+     * a certificate from each other (review of 2026-12-07).
+     */
+    @Test
+    void aDomainThatCarriesACertificateKeepsItWhateverLaterMessagesBring() throws InvalidInput {
+        var first = checked("www.acme.example", 90);
+        var second = checked("www.acme.example", 60);
+        DomainLinker.Result linked = linker.link("shop", host("www.acme.example"), false, true, Optional.of(first), () -> { },
+                deadline());
+        assertEquals(DomainLinker.Outcome.LINKED, linked.outcome());
+        for (var message : java.util.List.of(second, first, second)) {
+            DomainLinker.Result again = linker.link("shop", host("www.acme.example"), false, true, Optional.of(message), () -> { },
+                    deadline());
+            assertEquals(DomainLinker.Outcome.ALREADY_LINKED, again.outcome());
+            assertTrue(io.domainautomation.logic.tls.CertificateAttachment.carries(scalingo.domain("shop", "www.acme.example")
+                    .orElseThrow(), first.leaf()), "the first message's certificate stays");
+            assertEquals(message == second, again.detail().endsWith("left as it is"), again.detail());
+        }
+        assertEquals(0, scalingo.calls("updateDomain"), "no PATCH: nothing taken back and forth");
+    }
+
+    private io.domainautomation.logic.tls.CertificateAttachment.Checked checked(String name, int days) {
+        var issued = io.domainautomation.testsupport.TestCertificates.selfSigned(
+                io.domainautomation.testsupport.TestCertificates.ec("secp256r1"), "CN=" + name, java.util.List.of(name),
+                clock.instant().minus(Duration.ofDays(1)), Duration.ofDays(days));
+        return new io.domainautomation.logic.tls.CertificateAttachment.Checked(issued.certificatePem(), issued.privateKeyPem(),
+                issued.certificate());
+    }
 }

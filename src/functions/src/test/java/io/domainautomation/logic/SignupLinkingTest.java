@@ -53,6 +53,31 @@ class SignupLinkingTest {
         assertEquals(1, world.scalingo.calls("linkDomain"));
     }
 
+    /**
+     * A message links with its certificate, its event refused; its secret is deleted before it comes back: the link is
+     * announced as linked, then the message is rejected for its certificate (review of 2026-12-07).
+     */
+    @Test
+    void aLinkWhoseSecretWentBeforeItsEventIsStillAnnouncedThenTheMessageRejected() {
+        var issued = io.domainautomation.testsupport.TestCertificates.selfSigned(
+                io.domainautomation.testsupport.TestCertificates.ec("secp256r1"), "CN=www.acme.example",
+                List.of("www.acme.example"), world.clock.instant().minus(java.time.Duration.ofDays(1)), java.time.Duration.ofDays(90));
+        world.secrets.put("certs/www", issued.certificatePem(), issued.privateKeyPem(), java.util.Map.of("scalingo:app", "shop"));
+        String body = "{\"app\":\"shop\",\"domain\":\"www.acme.example\",\"tlsSecretId\":\"certs/www\"}";
+        eventBridgeDown = true;
+        assertEquals(SignupLinking.Kind.RETRY, deliver("m1", body).kind());
+        assertEquals(List.of("www.acme.example"), world.scalingo.domainNames("shop"), "linked, with its certificate");
+        world.secrets.delete("certs/www");
+
+        eventBridgeDown = false;
+        SignupLinking.Outcome again = deliver("m1", body);
+
+        assertEquals(SignupLinking.Kind.REJECTED, again.kind(), again.reason());
+        List<String> types = world.events.published().stream().map(DomainEvent::detailType).toList();
+        assertEquals(List.of(LinkEvents.DOMAIN_LINKED, LinkEvents.DOMAIN_REJECTED), types, "announced, then rejected");
+        assertEquals(1, world.scalingo.calls("linkDomain"));
+    }
+
     @Test
     void theOnboardingSystemSendingTheSameRequestTwiceLinksOnceAndAnnouncesTheLinkUnderOneId() {
         deliver("m1", "{\"app\":\"shop\",\"domain\":\"www.acme.example\"}");

@@ -117,11 +117,13 @@ class LinkingSimulationTest {
                 .append("histories with faults (`simulation/LinkingSimulation.java` lists them and the invariants). One seed again:\n")
                 .append("`./mvnw -pl src/functions -am test -Dtest=LinkingSimulationTest -Dsimulation.seed=N`.\n\n")
                 .append(String.format(Locale.ROOT, "This run: seeds %d to %d, %d histories, %d message deliveries (%d with a "
-                        + "`tlsSecretId`: %d links checked to carry its certificate, %d rejected for it), %d canonical "
+                        + "`tlsSecretId`: %d links checked to carry its certificate, %d left with the custom certificate they carried, %d "
+                        + "rejected for it), %d canonical "
                         + "requests, %d links, %d canonical changes, %d concurrent steps (two or three invocations at once in "
                         + "their own containers, %d switches between them), %d port calls, %d invariant checks, "
                         + "**0 violations**, in %.1f s.%n%n", first, first + total.histories - 1, total.histories,
-                        total.deliveries, total.secretDeliveries, total.certificatesCarried, total.secretRejections,
+                        total.deliveries, total.secretDeliveries, total.certificatesCarried, total.certificatesLeft,
+                        total.secretRejections,
                         total.requests, total.links, total.canonicalChanges, total.concurrentSteps, total.switches,
                         total.portCalls, total.checks, millis / 1000.0))
                 .append("| fault injected | times |\n|---|---|\n");
