@@ -264,24 +264,9 @@ public final class SandboxState {
         secretsManager.putSecret(name, secretString, tags);
     }
 
-    /** TagResource on a stored secret (fixtures and tests): these tags added or replaced, no new version. */
-    public void tagSecret(String name, Map<String, String> tags) {
-        secretsManager.tagSecret(name, tags);
-    }
-
     /** DeleteSecret on a stored secret: scheduled for deletion (its recovery window), or gone at once. */
     public void deleteSecret(String name, boolean withoutRecovery) {
         secretsManager.deleteSecret(name, withoutRecovery);
-    }
-
-    /** RestoreSecret on a secret scheduled for deletion. */
-    public void restoreSecret(String name) {
-        secretsManager.restoreSecret(name);
-    }
-
-    /** AWSCURRENT moved back to the AWSPREVIOUS version; false when the secret has none. */
-    public boolean rollBackSecret(String name) {
-        return secretsManager.rollBack(name);
     }
 
     public void clearSecrets() {

@@ -158,13 +158,6 @@ final class SecretsManagerState {
                 secret.versions(), clock.instant()));
     }
 
-    /** AWSCURRENT moved back to the version labelled AWSPREVIOUS (a rollback); false when there is none. */
-    synchronized boolean rollBack(String idOrArn) {
-        SandboxSecret secret = secret(idOrArn).orElseThrow();
-        return secret.version(null, "AWSPREVIOUS").map(previous -> updateVersionStage(idOrArn, "AWSCURRENT", previous.versionId()))
-                .orElse(false);
-    }
-
     /** RestoreSecret: a secret scheduled for deletion is an ordinary secret again. */
     synchronized void restoreSecret(String idOrArn) {
         SandboxSecret secret = secret(idOrArn).orElseThrow();
