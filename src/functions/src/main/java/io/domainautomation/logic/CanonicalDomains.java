@@ -326,9 +326,10 @@ public class CanonicalDomains {
         if (settled.unsettled() != null) {
             throw settled.unsettled();
         }
-        if (!timeFor(1, deadline)) {
-            throw new Unsettled("too little of this request's time is left to record the change; nothing was changed", true,
-                    RETRY_AFTER, List.of());
+        // the record, then the change's request: a change recorded and never sent would hold the app for nothing
+        if (!deadline.allows(oneCall.plus(scalingo.longestRequest()), ticker)) {
+            throw new Unsettled("too little of this request's time is left to record and make the change; nothing was"
+                    + " changed", true, RETRY_AFTER, List.of());
         }
         boolean recorded;
         try {

@@ -13,7 +13,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.logic.port.ScalingoException;
+import io.domainautomation.logic.port.Ticker;
 
 /**
  * Exchanges the API token for a bearer JWT and caches it until fewer than {@code scalingo.bearer-refresh-before}
@@ -31,23 +33,34 @@ public class BearerTokens {
     private final Duration refreshBefore;
     private final ObjectMapper json;
     private final ScalingoErrorMapper errors;
+    private final Duration longestExchange;
     private final Clock clock = Clock.systemUTC();
     private Bearer current;
 
     BearerTokens(@RestClient AuthApi auth, ApiTokenSource apiToken, ScalingoConfig config, ObjectMapper json,
-            ScalingoErrorMapper errors) {
+            ScalingoErrorMapper errors, RequestTimeouts timeouts) {
         this.auth = auth;
         this.apiToken = apiToken;
         this.refreshBefore = config.bearerRefreshBefore();
         this.json = json;
         this.errors = errors;
+        this.longestExchange = timeouts.exchange();
     }
 
-    /** The {@code Authorization} header value for the regional API. */
-    public synchronized String authorization() {
+    /** The {@code Authorization} header value for the regional API, with no deadline (priming, tests). */
+    public String authorization() {
+        return authorization(Deadline.none());
+    }
+
+    /**
+     * The {@code Authorization} header value for the regional API. An exchange, when one is needed, is started only
+     * if it ends by {@code latest} at its longest (the auth service's connect and read timeouts); otherwise nothing is
+     * sent and the failure says it was not in time.
+     */
+    public synchronized String authorization(Deadline latest) {
         Instant now = clock.instant();
         if (current == null || !now.plus(refreshBefore).isBefore(current.expiresAt())) {
-            current = exchange(now);
+            current = exchange(now, latest);
         }
         return current.authorization();
     }
@@ -60,12 +73,12 @@ public class BearerTokens {
     }
 
     /** A token rotated in its secret is picked up here: the old one is refused, the secret is read again, once. */
-    private Bearer exchange(Instant now) {
+    private Bearer exchange(Instant now, Deadline latest) {
         try {
-            return exchange(token(), now);
+            return exchange(token(), now, latest);
         } catch (ScalingoException refused) {
             if (refused.status() == 401 && apiToken.reloadAfterRefusal()) {
-                return exchange(token(), now);
+                return exchange(token(), now, latest);
             }
             throw refused;
         }
@@ -80,7 +93,10 @@ public class BearerTokens {
         }
     }
 
-    private Bearer exchange(String token, Instant now) {
+    private Bearer exchange(String token, Instant now, Deadline latest) {
+        if (!latest.allows(longestExchange, Ticker.SYSTEM)) {
+            throw ScalingoException.tooLittleTime("token exchange", longestExchange);
+        }
         String basic = "Basic " + Base64.getEncoder()
                 .encodeToString((":" + token).getBytes(StandardCharsets.UTF_8));
         String jwt;

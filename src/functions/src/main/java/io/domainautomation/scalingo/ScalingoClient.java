@@ -21,6 +21,7 @@ import io.domainautomation.logic.port.Domain;
 import io.domainautomation.logic.port.DomainChanges;
 import io.domainautomation.logic.port.DomainsService;
 import io.domainautomation.logic.port.ScalingoException;
+import io.domainautomation.logic.port.Ticker;
 
 /**
  * The one entry point to the Scalingo API for every function: bearer handling, the client-side rate budget,
@@ -44,15 +45,22 @@ public class ScalingoClient implements AppsService, DomainsService {
     private final RequestPacer pacer;
     private final ScalingoErrorMapper errors;
     private final ScalingoConfig.Retry retry;
+    private final Duration oneRequest;
 
     ScalingoClient(@RestClient AppsApi apps, @RestClient DomainsApi domains, BearerTokens bearer, RequestPacer pacer,
-            ScalingoErrorMapper errors, ScalingoConfig config) {
+            ScalingoErrorMapper errors, ScalingoConfig config, RequestTimeouts timeouts) {
         this.apps = apps;
         this.domains = domains;
         this.bearer = bearer;
         this.pacer = pacer;
         this.errors = errors;
         this.retry = config.retry();
+        this.oneRequest = timeouts.apiRequest();
+    }
+
+    @Override
+    public Duration longestRequest() {
+        return oneRequest;
     }
 
     /** Every app the token sees, following {@code meta.pagination} when the API paginates. */
@@ -62,7 +70,7 @@ public class ScalingoClient implements AppsService, DomainsService {
         Integer page = null;
         do {
             Integer requested = page;
-            Envelopes.AppList reply = call("list apps", deadline, attempt -> send("list apps", deadline,
+            Envelopes.AppList reply = call("list apps", deadline, 1, attempt -> send("list apps", deadline,
                     auth -> apps.list(auth, requested)));
             if (reply.apps() != null) {
                 all.addAll(reply.apps());
@@ -75,12 +83,12 @@ public class ScalingoClient implements AppsService, DomainsService {
 
     @Override
     public App getApp(String app, Deadline deadline) {
-        return call("show app", deadline, attempt -> send("show app", deadline, auth -> apps.show(auth, app))).app();
+        return call("show app", deadline, 1, attempt -> send("show app", deadline, auth -> apps.show(auth, app))).app();
     }
 
     @Override
     public List<Domain> listDomains(String app, Deadline deadline) {
-        return call("list domains", deadline, attempt -> listOnce(app, deadline));
+        return call("list domains", deadline, 1, attempt -> listOnce(app, deadline));
     }
 
     private List<Domain> listOnce(String app, Deadline deadline) {
@@ -94,7 +102,8 @@ public class ScalingoClient implements AppsService, DomainsService {
      */
     @Override
     public Domain linkDomain(String app, DomainChanges link, Deadline deadline) {
-        return call("link domain", deadline, attempt -> {
+        // a retry lists the domains before it POSTs again: two requests
+        return call("link domain", deadline, 2, attempt -> {
             if (attempt > 1) {
                 Optional<Domain> existing = Domain.named(listOnce(app, deadline), link.name());
                 if (existing.isPresent()) {
@@ -107,23 +116,30 @@ public class ScalingoClient implements AppsService, DomainsService {
 
     @Override
     public Domain updateDomain(String app, String domainId, DomainChanges changes, Deadline deadline) {
-        return call("update domain", deadline, attempt -> send("update domain", deadline,
+        return call("update domain", deadline, 1, attempt -> send("update domain", deadline,
                 auth -> domains.update(auth, app, domainId, new Envelopes.DomainWrite(changes)))).domain();
     }
 
     /** Unlinks a domain; a 404 is reported as a {@link ScalingoException} for the caller to judge. */
     @Override
     public void unlinkDomain(String app, String domainId, Deadline deadline) {
-        call("unlink domain", deadline, attempt -> send("unlink domain", deadline, auth -> {
+        call("unlink domain", deadline, 1, attempt -> send("unlink domain", deadline, auth -> {
             domains.unlink(auth, app, domainId);
             return Boolean.TRUE;
         }));
     }
 
-    /** One paced request with the current bearer; a 401 gets one fresh exchange and one more try. */
+    /**
+     * One paced request with the current bearer; a 401 gets one fresh exchange and one more try. Each request (and
+     * each exchange) is sent only if it ends by the deadline at its longest: nothing cuts a request short once sent.
+     */
     private <T> T send(String operation, Deadline deadline, Function<String, T> request) {
-        String authorization = bearer.authorization();
-        pacer.acquire(deadline, operation);
+        Deadline latestStart = deadline.less(oneRequest);
+        if (!latestStart.allows(Duration.ZERO, Ticker.SYSTEM)) {
+            throw ScalingoException.tooLittleTime(operation, oneRequest);
+        }
+        String authorization = bearer.authorization(latestStart);
+        pacer.acquire(latestStart, operation);
         try {
             return request.apply(authorization);
         } catch (RuntimeException first) {
@@ -132,8 +148,8 @@ public class ScalingoClient implements AppsService, DomainsService {
                 throw error;
             }
             bearer.reject(authorization);
-            String renewed = bearer.authorization();
-            pacer.acquire(deadline, operation);
+            String renewed = bearer.authorization(latestStart);
+            pacer.acquire(latestStart, operation);
             try {
                 return request.apply(renewed);
             } catch (RuntimeException second) {
@@ -144,11 +160,13 @@ public class ScalingoClient implements AppsService, DomainsService {
 
     /**
      * Runs one operation: transient failures are tried again after a pause, until {@code retry.max-attempts}, or
-     * until the next pause would end past {@code retry.max-total} or the invocation's deadline; permanent failures,
-     * configuration errors and a deadline that came at once.
+     * until the next pause would end past {@code retry.max-total}, or too late for the attempt's {@code requests}
+     * to end by the invocation's deadline at their longest; permanent failures, configuration errors and a deadline
+     * that came at once.
      */
-    private <T> T call(String operation, Deadline deadline, IntFunction<T> attemptNumbered) {
-        long retryUntil = Math.min(System.nanoTime() + retry.maxTotal().toNanos(), deadline.nanoTime());
+    private <T> T call(String operation, Deadline deadline, int requests, IntFunction<T> attemptNumbered) {
+        long retryUntil = Math.min(System.nanoTime() + retry.maxTotal().toNanos(),
+                deadline.less(oneRequest.multipliedBy(requests)).nanoTime());
         for (int attempt = 1;; attempt++) {
             ScalingoException failure;
             try {

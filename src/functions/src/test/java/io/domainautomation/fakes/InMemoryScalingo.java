@@ -40,6 +40,7 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
     private final Map<String, Boolean> refusesUnlink = new LinkedHashMap<>();
     private final Clock clock;
     private final Ticker ticker;
+    private Duration oneRequest = ONE_REQUEST_AS_DEPLOYED;
     private Faults faults = Faults.NONE;
     private Observer observer = (operation, app, domain) -> {
     };
@@ -50,6 +51,9 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
     /** The certificate PEM last uploaded to each domain (app id + " " + name), while the domain carries it. */
     private final Map<String, String> uploaded = new LinkedHashMap<>();
     private final Map<String, Integer> calls = new LinkedHashMap<>();
+
+    /** The deployed client's longest request: 3 s to connect, 10 s to read. */
+    public static final Duration ONE_REQUEST_AS_DEPLOYED = Duration.ofSeconds(13);
 
     public InMemoryScalingo(Clock clock, Ticker ticker) {
         this.clock = clock;
@@ -303,10 +307,24 @@ public final class InMemoryScalingo implements AppsService, DomainsService {
 
     // ----- the rest
 
+    /**
+     * One request's longest time, as the client's connect and read timeouts make it (13 s as deployed): a call is
+     * refused, as the client refuses to send it, with less than this left before its deadline.
+     */
+    public synchronized InMemoryScalingo oneRequest(Duration longest) {
+        this.oneRequest = longest;
+        return this;
+    }
+
+    @Override
+    public synchronized Duration longestRequest() {
+        return oneRequest;
+    }
+
     private void enter(String operation, Deadline deadline) {
         calls.merge(operation, 1, Integer::sum);
-        if (ticker.nanoTime() >= deadline.nanoTime()) {
-            throw ScalingoException.notInTime(operation, Duration.ofSeconds(1));
+        if (!deadline.allows(oneRequest, ticker)) {
+            throw ScalingoException.tooLittleTime(operation, oneRequest);
         }
         try {
             faults.before("scalingo." + operation);

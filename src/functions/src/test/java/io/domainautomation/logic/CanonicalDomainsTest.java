@@ -245,11 +245,27 @@ class CanonicalDomainsTest {
 
     @Test
     void tooLittleTimeForALedgerCallChangesNothing() {
+        world.scalingo.oneRequest(java.time.Duration.ofSeconds(2)); // Scalingo's requests fit in 7 s, a ledger call does not
         CanonicalDomains.Unsettled late = assertThrows(CanonicalDomains.Unsettled.class, () -> world.canonical.set("shop",
                 Hostname.parse("domain", "www.acme.example"), false, "alice", "r1", world.clock.deadlineIn(
                         java.time.Duration.ofSeconds(7))));
         assertEquals(true, late.isTransient());
         assertEquals(0, world.scalingo.calls("updateDomain"));
+    }
+
+    @Test
+    void aChangeIsRecordedOnlyWithTheTimeToMakeIt() {
+        // 20 s: enough to list and read the ledger, not to record (a ledger call at its longest) and then send the
+        // PATCH (13 s at its longest): a change recorded and never sent would hold the app for nothing
+        CanonicalDomains.Unsettled late = assertThrows(CanonicalDomains.Unsettled.class, () -> world.canonical.set("shop",
+                Hostname.parse("domain", "www.acme.example"), false, "alice", "r1", world.clock.deadlineIn(
+                        java.time.Duration.ofSeconds(20))));
+        assertEquals(true, late.isTransient());
+        assertTrue(late.getMessage().contains("too little of this request's time is left to record and make the change"),
+                late.getMessage());
+        assertEquals(1, world.scalingo.calls("listDomains"), "it looked");
+        assertEquals(0, world.scalingo.calls("updateDomain"));
+        assertEquals(Optional.empty(), world.canonicals.stored(shopId()), "nothing recorded");
     }
 
     @Test

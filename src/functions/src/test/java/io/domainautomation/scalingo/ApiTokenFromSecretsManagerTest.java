@@ -62,6 +62,9 @@ class ApiTokenFromSecretsManagerTest {
     ScalingoErrorMapper errors;
 
     @Inject
+    RequestTimeouts timeouts;
+
+    @Inject
     @RestClient
     AppsApi appsApi;
 
@@ -101,7 +104,7 @@ class ApiTokenFromSecretsManagerTest {
     void aDeniedTokenSecretIsOneConfigurationErrorNotRetried() {
         sandbox.putSecret("scalingo/denied", "tk-us-denied-token", Map.of("sandbox:access", "denied"));
         ScalingoClient misconfigured = new ScalingoClient(appsApi, domainsApi,
-                new BearerTokens(auth, apiTokens.fromSecret("scalingo/denied"), config, json, errors), pacer, errors, config);
+                new BearerTokens(auth, apiTokens.fromSecret("scalingo/denied"), config, json, errors, timeouts), pacer, errors, config, timeouts);
         int reads = sandbox.counter("secretsmanager.GetSecretValue");
         int exchanges = sandbox.counter("auth.exchange");
 
@@ -134,7 +137,7 @@ class ApiTokenFromSecretsManagerTest {
     void aTokenRotatedInItsSecretIsReadAgainWhenScalingoRefusesTheOldOne() {
         sandbox.addApiToken("tk-us-rotating-old");
         sandbox.putSecret("scalingo/rotating", "tk-us-rotating-old", Map.of());
-        BearerTokens bearers = new BearerTokens(auth, apiTokens.fromSecret("scalingo/rotating"), config, json, errors);
+        BearerTokens bearers = new BearerTokens(auth, apiTokens.fromSecret("scalingo/rotating"), config, json, errors, timeouts);
         String first = bearers.authorization();
         int reads = sandbox.counter("secretsmanager.GetSecretValue");
 

@@ -61,6 +61,9 @@ class ScalingoClientTest {
     ScalingoErrorMapper errors;
 
     @Inject
+    RequestTimeouts timeouts;
+
+    @Inject
     @RestClient
     AuthApi auth;
 
@@ -288,7 +291,7 @@ class ScalingoClientTest {
 
     @Test
     void concurrentCallersShareOneTokenExchange() throws Exception {
-        BearerTokens fresh = new BearerTokens(auth, apiToken, config, json, errors);
+        BearerTokens fresh = new BearerTokens(auth, apiToken, config, json, errors, timeouts);
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Callable<String>> callers = new ArrayList<>();
@@ -309,13 +312,13 @@ class ScalingoClientTest {
     @Test
     void aBearerIsExchangedAgainWhenFewerThanFiveMinutesAreLeft() {
         sandbox.bearerLifetime(Duration.ofMinutes(30));
-        BearerTokens longLived = new BearerTokens(auth, apiToken, config, json, errors);
+        BearerTokens longLived = new BearerTokens(auth, apiToken, config, json, errors, timeouts);
         longLived.authorization();
         longLived.authorization();
         assertEquals(1, sandbox.counter("auth.exchange"), "a bearer with 30 minutes left is reused");
 
         sandbox.bearerLifetime(Duration.ofMinutes(4));
-        BearerTokens shortLived = new BearerTokens(auth, apiToken, config, json, errors);
+        BearerTokens shortLived = new BearerTokens(auth, apiToken, config, json, errors, timeouts);
         shortLived.authorization();
         shortLived.authorization();
         assertEquals(3, sandbox.counter("auth.exchange"), "a bearer with under 5 minutes left is exchanged again");
@@ -335,7 +338,7 @@ class ScalingoClientTest {
                 return false;
             }
         };
-        ScalingoException error = assertThrows(ScalingoException.class, () -> new BearerTokens(auth, wrong, config, json, errors).authorization());
+        ScalingoException error = assertThrows(ScalingoException.class, () -> new BearerTokens(auth, wrong, config, json, errors, timeouts).authorization());
         assertEquals(401, error.status());
         assertTrue(error.isPermanent());
         assertEquals("token exchange", error.operation());
@@ -345,8 +348,8 @@ class ScalingoClientTest {
     @Test
     void theClientKeepsToItsRateBudgetSoTheSandboxNeverAnswers429() {
         sandbox.rateLimit(10, Duration.ofSeconds(1));
-        ScalingoClient paced = new ScalingoClient(appsApi, domainsApi, new BearerTokens(auth, apiToken, config, json, errors),
-                new RequestPacer(10, Duration.ofSeconds(1), Duration.ofMillis(100)), errors, config);
+        ScalingoClient paced = new ScalingoClient(appsApi, domainsApi, new BearerTokens(auth, apiToken, config, json, errors, timeouts),
+                new RequestPacer(10, Duration.ofSeconds(1), Duration.ofMillis(100)), errors, config, timeouts);
         for (int i = 0; i < 25; i++) {
             paced.listDomains(app, NO_DEADLINE);
         }
@@ -362,6 +365,50 @@ class ScalingoClientTest {
         }
         assertThrows(ScalingoException.class, () -> client.listDomains(app, NO_DEADLINE));
         assertTrue(sandbox.counter("rejected.429") >= 1);
+    }
+
+    @Test
+    void aRequestThatCouldOutliveTheDeadlineIsNotSent() {
+        // as configured for tests: 1 s to connect, 1.5 s to read
+        assertEquals(Duration.ofMillis(2500), client.longestRequest());
+        int listsBefore = sandbox.counter("domains.list");
+
+        ScalingoException tooLate = assertThrows(ScalingoException.class,
+                () -> client.listDomains(app, Deadline.after(Duration.ofMillis(2000))));
+
+        assertTrue(tooLate.isNotInTime());
+        assertTrue(tooLate.getMessage().contains("less than one request's longest time (2500 ms)"), tooLate.getMessage());
+        assertEquals(listsBefore, sandbox.counter("domains.list"), "nothing was sent");
+        assertEquals(List.of(), client.listDomains(app, Deadline.after(Duration.ofSeconds(3))), "with the time, it is");
+    }
+
+    @Test
+    void noRetryIsStartedThatCouldOutliveTheDeadline() {
+        client.listDomains(app, NO_DEADLINE); // a bearer in hand
+        sandbox.faults().retryAfter(1).rateLimitBurst(3);
+        int faultsBefore = sandbox.counter("fault.domains.list");
+
+        // 2.5 s per request: the first attempt fits in 3 s, a retry after the 1 s Retry-After would not
+        ScalingoException failure = assertThrows(ScalingoException.class,
+                () -> client.listDomains(app, Deadline.after(Duration.ofSeconds(3))));
+
+        assertEquals(429, failure.status(), "the upstream failure, not a timeout of our own");
+        assertEquals(faultsBefore + 1, sandbox.counter("fault.domains.list"), "one request, no retry");
+    }
+
+    @Test
+    void aTokenExchangeThatCouldOutliveTheDeadlineIsNotSent() {
+        BearerTokens fresh = new BearerTokens(auth, apiToken, config, json, errors, timeouts);
+        int exchangesBefore = sandbox.counter("auth.exchange");
+
+        // the exchange's longest time as configured for tests: 1 s to connect, 1.5 s to read
+        ScalingoException tooLate = assertThrows(ScalingoException.class,
+                () -> fresh.authorization(Deadline.after(Duration.ofSeconds(2))));
+
+        assertTrue(tooLate.isNotInTime());
+        assertEquals("token exchange", tooLate.operation());
+        assertEquals(exchangesBefore, sandbox.counter("auth.exchange"), "nothing was sent");
+        assertTrue(fresh.authorization(Deadline.after(Duration.ofSeconds(3))).startsWith("Bearer "));
     }
 
     @Test

@@ -126,6 +126,11 @@ public final class MirroredScalingo implements AppsService, DomainsService {
     // ------------------------------------------------------------------ the port
 
     @Override
+    public Duration longestRequest() {
+        return model.longestRequest();
+    }
+
+    @Override
     public List<App> listApps(Deadline deadline) {
         return mirror("listApps", deadline, d -> model.listApps(d), d -> realApps.listApps(d));
     }
@@ -182,9 +187,10 @@ public final class MirroredScalingo implements AppsService, DomainsService {
 
     private <T> T mirror(String call, Deadline deadline, Call<T> onModel, Call<T> onReal) {
         model.takeLastFault();
-        // The real call's own deadline: passed already when the model's is (the core asked too late), ample otherwise.
-        Deadline realDeadline = deadline.nanoTime() <= modelTicker.nanoTime() ? new Deadline(System.nanoTime() - 1)
-                : Deadline.after(Duration.ofSeconds(20));
+        // The real call's own deadline: passed already when the model's leaves less than one request's longest time
+        // (the core asked too late: both refuse to send), ample otherwise.
+        Deadline realDeadline = !deadline.allows(model.longestRequest(), modelTicker) ? new Deadline(System.nanoTime() - 1)
+                : Deadline.after(Duration.ofSeconds(60));
         T answer = null;
         RuntimeException failed = null;
         Error killed = null;

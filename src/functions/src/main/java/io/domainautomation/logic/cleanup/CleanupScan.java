@@ -83,7 +83,9 @@ public class CleanupScan {
         // The scan's own calls end FINISH_RESERVE before the invocation's deadline: saving the step, publishing its
         // events and handing the rest on happen in that time, before Lambda ends the invocation.
         Deadline invocation = deadline.isNone() ? deadline : new Deadline(deadline.nanoTime() - finishReserve(deadline));
-        TimeBudget time = TimeBudget.of(ticker, budget, invocation);
+        // A step (an app, a removal) starts only with the time left for its first Scalingo request, which is never sent
+        // if it could end past the deadline: the rest is handed on rather than failed.
+        TimeBudget time = TimeBudget.of(ticker, budget, invocation.less(scalingo.longestRequest()));
         ScanState.Builder state = from.toBuilder().invocationStarted();
         List<DomainEvent> events = new ArrayList<>();
         List<ProgressChange> progress = new ArrayList<>();
@@ -139,7 +141,16 @@ public class CleanupScan {
         String resumeAfter = state.lastApp();
         Map<String, Map<String, StaleRecord>> remembered = ledger.allStaleRecords();
         Map<String, Map<String, CertificateProgress>> certificates = ledger.allCertificateProgress();
-        List<App> inScope = apps.listApps(invocation).stream()
+        List<App> listed;
+        try {
+            listed = apps.listApps(invocation);
+        } catch (ScalingoException e) {
+            if (e.isNotInTime()) {
+                return false; // too little of this invocation's time to list the apps: the next one does
+            }
+            throw e;
+        }
+        List<App> inScope = listed.stream()
                 .filter(a -> StaleRules.inScope(a.name(), config.appsAllowList().orElse(List.of()), config.appsPrefix().orElse(null)))
                 .filter(a -> resumeAfter == null || a.name().compareTo(resumeAfter) > 0)
                 .sorted(Comparator.comparing(App::name)).toList();

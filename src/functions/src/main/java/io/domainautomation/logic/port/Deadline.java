@@ -37,6 +37,14 @@ public record Deadline(long nanoTime) {
         return clock.instant().plus(isNone() ? ifNone : Duration.ofNanos(Math.max(0, nanoTime - ticker.nanoTime())));
     }
 
+    /**
+     * The deadline {@code reserve} earlier (none stays none): the last moment work may start that takes
+     * {@code reserve} at its longest and must end by this deadline.
+     */
+    public Deadline less(Duration reserve) {
+        return isNone() ? this : new Deadline(nanoTime - Math.max(0, reserve.toNanos()));
+    }
+
     public Deadline earliest(Deadline other) {
         return other.nanoTime < nanoTime ? other : this;
     }

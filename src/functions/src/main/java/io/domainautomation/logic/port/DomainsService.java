@@ -1,5 +1,6 @@
 package io.domainautomation.logic.port;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -9,6 +10,13 @@ import java.util.List;
  * (status 0), so a caller that must know settles it by listing again.
  */
 public interface DomainsService {
+
+    /**
+     * The longest one request to Scalingo can take (its connect and read timeouts): a request is started only with
+     * at least this much left before the deadline it is given, so every call ends by it. A caller that must still
+     * make a call after some work of its own keeps this much for it.
+     */
+    Duration longestRequest();
 
     List<Domain> listDomains(String app, Deadline deadline);
 

@@ -60,6 +60,17 @@ public class ScalingoException extends RuntimeException {
                 Map.of(), null, retryAfter, null);
     }
 
+    /**
+     * The request was not sent: less than its longest time ({@code longest}) was left before the invocation's
+     * deadline, so it could have ended past it. A new invocation has the time.
+     */
+    public static ScalingoException tooLittleTime(String operation, Duration longest) {
+        return new ScalingoException(Kind.NOT_IN_TIME, 0, operation,
+                List.of("not sent: less than one request's longest time (" + longest.toMillis()
+                        + " ms) is left before the invocation's deadline"),
+                Map.of(), null, Duration.ofSeconds(1), null);
+    }
+
     /** The client cannot work as configured (the API token cannot be had): no retry can help, an operator must act. */
     public static ScalingoException configuration(String operation, String reason) {
         return new ScalingoException(Kind.CONFIGURATION, 0, operation, List.of(reason), Map.of(), null, null, null);

@@ -62,8 +62,10 @@ public class CertificateRotation {
      */
     public RotationReport run(RotationScope trigger, Duration budget, Deadline deadline) {
         RotationReport.Builder report = RotationReport.builder(trigger.source(), trigger.dryRun());
-        // The budget counts from the start: listing the secrets and the apps is part of the invocation's time.
-        TimeBudget time = TimeBudget.of(ticker, budget, deadline);
+        // The budget counts from the start: listing the secrets and the apps is part of the invocation's time. An app
+        // is started only with the time left to list its domains (a request is never sent that could end past the
+        // deadline): the rest is handed on, not reported failed.
+        TimeBudget time = TimeBudget.of(ticker, budget, deadline.less(claims.longestFirstCall()));
         SecretGathering.Gathered gathered;
         try {
             gathered = secrets.gather(trigger, report, deadline);

@@ -2,6 +2,7 @@ package io.domainautomation.logic.rotation;
 
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,6 +53,14 @@ public class ClaimGathering {
         this.attachment = attachment;
         this.scalingo = scalingo;
         this.clock = clock;
+    }
+
+    /**
+     * The longest an app's first call (the listing of its domains) can take: an app is started only with that much
+     * left, or its listing would be refused.
+     */
+    public Duration longestFirstCall() {
+        return scalingo.longestRequest();
     }
 
     /**

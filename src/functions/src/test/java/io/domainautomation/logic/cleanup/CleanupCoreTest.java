@@ -212,6 +212,29 @@ class CleanupCoreTest {
     }
 
     @Test
+    void anInvocationWithoutTheTimeToListTheAppsHandsTheScanOn() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        world.scalingo.faults(new io.domainautomation.fakes.Faults() {
+            @Override
+            public void before(String call) {
+                sent.incrementAndGet(); // a call the platform let through (a refused one never gets here)
+            }
+        });
+        // 10 s: after the time kept to save and hand on, less than one Scalingo request's longest time (13 s)
+        CleanupInvocation.Scanned short_ = (CleanupInvocation.Scanned) world.invocation.handle(new CleanupRequest.Start(false),
+                world.clock.deadlineIn(Duration.ofSeconds(10)));
+        assertFalse(short_.state().done());
+        assertEquals(0, short_.state().appsScanned());
+        assertEquals(1, world.scalingo.calls("listApps"), "the listing was asked for");
+        assertEquals(0, sent.get(), "and not sent");
+        assertEquals(1, world.continuations.take().size(), "handed on, not failed");
+
+        Scan rest = follow(new CleanupRequest.Resume(short_.state().scanId(), short_.state().step()));
+        assertTrue(rest.state().orElseThrow().done());
+        assertEquals(1, rest.state().orElseThrow().appsScanned());
+    }
+
+    @Test
     void aLetsEncryptCertificateAwaitedPastItsDeadlineIsAnnouncedStuckOnce() {
         world.scalingo.seedDomain("shop", "pending.acme.example", daysAgo(3));
         Scan first = scan();

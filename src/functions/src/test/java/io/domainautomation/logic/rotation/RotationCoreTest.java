@@ -94,6 +94,32 @@ class RotationCoreTest {
     }
 
     @Test
+    void anAppWithoutTheTimeForItsFirstRequestIsHandedOnNotFailed() {
+        world.scalingo.addApp("store");
+        world.scalingo.seedDomain("store", "www.store.example", OffsetDateTime.ofInstant(world.clock.instant(), ZoneOffset.UTC));
+        secret("certs/shop", Duration.ofDays(90), Map.of(CertificateStore.APP_TAG, "shop"));
+        secret("certs/store", Duration.ofDays(90), Map.of(CertificateStore.APP_TAG, "store"));
+        world.scalingo.faults(new Faults() {
+            @Override
+            public void before(String call) {
+                if (call.equals("scalingo.listDomains")) {
+                    world.clock.advance(Duration.ofSeconds(1));
+                }
+            }
+        });
+
+        // 14.5 s: the apps are listed and the first app's domains listed and its certificate uploaded (13 s at the
+        // longest each); the second app's upload, after its listing, would have 12.5 s: it is left to the next
+        // invocation rather than tried and failed half-way
+        RotationReport report = world.rotation.run(RotationScope.all(false, "test"), Duration.ofMinutes(4),
+                world.clock.deadlineIn(Duration.ofMillis(14_500)));
+
+        assertEquals(List.of(Outcome.ROTATED), outcomes(report));
+        assertEquals("shop", report.continueAfter());
+        assertEquals(1, world.scalingo.calls("listDomains"), "no request for the second app");
+    }
+
+    @Test
     void aSecretThatCannotBeReadIsReportedFailedAndNothingIsUploaded() {
         secret("certs/shop", Duration.ofDays(90), Map.of(CertificateStore.APP_TAG, "shop"));
         world.secrets.faults(new Faults() {
