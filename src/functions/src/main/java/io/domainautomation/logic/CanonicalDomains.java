@@ -326,8 +326,9 @@ public class CanonicalDomains {
         if (settled.unsettled() != null) {
             throw settled.unsettled();
         }
-        // the record, then the change's request: a change recorded and never sent would hold the app for nothing
-        if (!deadline.allows(oneCall.plus(scalingo.longestRequest()), ticker)) {
+        // the record, then the change's request and, should its reply be lost, a look at what it did: a change
+        // recorded and never sent would hold the app for nothing, one never looked at would be a 502 for a change made
+        if (!deadline.allows(oneCall.plus(scalingo.longestRequest().multipliedBy(2)), ticker)) {
             throw new Unsettled("too little of this request's time is left to record and make the change; nothing was"
                     + " changed", true, RETRY_AFTER, List.of());
         }

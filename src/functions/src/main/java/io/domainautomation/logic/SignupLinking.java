@@ -124,7 +124,10 @@ public class SignupLinking {
             }
             DomainLinker.Result result = linker.link(asked, request.domain(), request.canonical(), request.letsencrypt(),
                     certificate, () -> {
-                        requireTimeFor(1, "record the attempt to link " + domain, deadline);
+                        // the record, then the POST it announces: an attempt recorded and never sent could claim
+                        // another's link made before this invocation's end
+                        requireTime(oneCall.plus(linker.longestRequest()), "record the attempt to link " + domain
+                                + " and send it", deadline);
                         ledger.recordAttempt(id, domain, key, until(deadline));
                     }, deadline);
             boolean linked = announcesLink(result, appId, domain, key, deadline);
@@ -271,7 +274,11 @@ public class SignupLinking {
      * left: otherwise the message comes back.
      */
     private void requireTimeFor(int calls, String what, Deadline deadline) {
-        if (!deadline.allows(oneCall.multipliedBy(calls), ticker)) {
+        requireTime(oneCall.multipliedBy(calls), what, deadline);
+    }
+
+    private void requireTime(Duration longest, String what, Deadline deadline) {
+        if (!deadline.allows(longest, ticker)) {
             throw new NoTimeLeft("too little of this invocation's time is left to " + what);
         }
     }

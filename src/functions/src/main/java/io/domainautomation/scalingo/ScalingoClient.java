@@ -167,6 +167,7 @@ public class ScalingoClient implements AppsService, DomainsService {
     private <T> T call(String operation, Deadline deadline, int requests, IntFunction<T> attemptNumbered) {
         long retryUntil = Math.min(System.nanoTime() + retry.maxTotal().toNanos(),
                 deadline.less(oneRequest.multipliedBy(requests)).nanoTime());
+        ScalingoException earlier = null;
         for (int attempt = 1;; attempt++) {
             ScalingoException failure;
             try {
@@ -174,9 +175,18 @@ public class ScalingoClient implements AppsService, DomainsService {
             } catch (RuntimeException e) {
                 failure = errors.translate(operation, e);
             }
+            if (failure.isNotInTime() && earlier != null) {
+                // a retry that could not be sent in time (a token exchange or the rate budget's slot came in between)
+                // says nothing of the attempt before it, whose reply may have been lost after the change was made:
+                // that failure is the answer, not "not sent"
+                LOG.warnf("Scalingo %s: retry not sent (%s); the earlier attempt's failure stands: %s", operation,
+                        failure.getMessage(), earlier.getMessage());
+                throw earlier;
+            }
             if (!failure.isTransient() || failure.isNotInTime()) {
                 throw failure;
             }
+            earlier = failure;
             Duration pause = backoff(failure, attempt);
             if (attempt >= retry.maxAttempts() || System.nanoTime() + pause.toNanos() > retryUntil) {
                 LOG.warnf("Scalingo %s: giving up after %d attempts: %s", operation, attempt, failure.getMessage());

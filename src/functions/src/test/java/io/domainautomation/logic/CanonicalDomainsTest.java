@@ -255,8 +255,9 @@ class CanonicalDomainsTest {
 
     @Test
     void aChangeIsRecordedOnlyWithTheTimeToMakeIt() {
-        // 20 s: enough to list and read the ledger, not to record (a ledger call at its longest) and then send the
-        // PATCH (13 s at its longest): a change recorded and never sent would hold the app for nothing
+        // 20 s: enough to list and read the ledger, not to record (a ledger call, 8 s at its longest), send the PATCH
+        // and look at what it did should its reply be lost (13 s each at their longest here)
+        world.scalingo.oneRequest(java.time.Duration.ofSeconds(13));
         CanonicalDomains.Unsettled late = assertThrows(CanonicalDomains.Unsettled.class, () -> world.canonical.set("shop",
                 Hostname.parse("domain", "www.acme.example"), false, "alice", "r1", world.clock.deadlineIn(
                         java.time.Duration.ofSeconds(20))));

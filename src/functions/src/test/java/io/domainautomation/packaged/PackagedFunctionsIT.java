@@ -252,9 +252,10 @@ class PackagedFunctionsIT {
         env.putAll(Map.of("SCALINGO_RATE_LIMIT_REQUESTS", "1", "SCALINGO_RATE_LIMIT_INITIAL_SHARE", "1",
                 "INVOCATION_LOCAL_TIMEOUT", "600s"));
         String get = HttpApiEvents.request("GET", "/apps/acme/canonical-domain", null);
-        // 20 s in the context: more than one Scalingo request's longest time (13 s), far less than the 600 s of the
-        // local timeout and than the minute until the one-request rate budget frees its next slot
-        try (LocalRuntimeApi runtime = new LocalRuntimeApi(Duration.ofSeconds(20));
+        // 40 s in the context: room for a cold first invocation (the token's read, its exchange, then a request: each
+        // sent only with its longest time left), far less than the 600 s of the local timeout and than the minute
+        // until the one-request rate budget frees its next slot
+        try (LocalRuntimeApi runtime = new LocalRuntimeApi(Duration.ofSeconds(40));
                 PackagedFunction function = PackagedFunction.start(taskRoot, runtime.address(), env,
                         Path.of("target/packaged-deadline.log"), List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
             JsonNode first = JSON.readTree(runtime.invoke(get, Duration.ofSeconds(60)).body());

@@ -397,6 +397,24 @@ class ScalingoClientTest {
     }
 
     @Test
+    void aRetryNotSentInTimeReportsTheLostReplyBeforeIt() {
+        sandbox.seedDomain(app, "lost.example.test", java.time.Instant.now(), "created", false);
+        String id = client.listDomains(app, NO_DEADLINE).get(0).id();
+        // one request per 10 s: the retry's slot comes after the deadline
+        ScalingoClient paced = new ScalingoClient(appsApi, domainsApi, new BearerTokens(auth, apiToken, config, json, errors, timeouts),
+                new RequestPacer(1, Duration.ofSeconds(10), Duration.ofMillis(100)), errors, config, timeouts);
+        sandbox.faults().loseRepliesNext(1);
+
+        ScalingoException failure = assertThrows(ScalingoException.class,
+                () -> paced.updateDomain(app, id, DomainChanges.canonical(true), Deadline.after(Duration.ofSeconds(6))));
+
+        assertFalse(failure.isNotInTime(), "not \"not sent\": the first PATCH was sent, its reply lost");
+        assertEquals(0, failure.status());
+        assertTrue(failure.isTransient(), "a reply lost: unknown, for the caller to settle by looking");
+        assertEquals(Boolean.TRUE, sandbox.domainNames(app).get("lost.example.test"), "and it was made");
+    }
+
+    @Test
     void aTokenExchangeThatCouldOutliveTheDeadlineIsNotSent() {
         BearerTokens fresh = new BearerTokens(auth, apiToken, config, json, errors, timeouts);
         int exchangesBefore = sandbox.counter("auth.exchange");

@@ -341,6 +341,7 @@ public class CleanupRuns {
                 // linked by hand, or by an earlier restore whose answer was lost (it was gone when that one looked)
                 alreadyLinked = earlierAttempt == null;
             } else {
+                Tombstone original = tombstone;
                 if (earlierAttempt == null) {
                     tombstone = tombstone.restoreStartedAt(clock.instant());
                     ledger.bury(tombstone); // before the link: its outcome may have to be told later from this
@@ -353,6 +354,14 @@ public class CleanupRuns {
                     if (e.isPermanent()) {
                         throw new NotRestorable("Scalingo refused to link " + domain + " to " + app + " again ("
                                 + e.getMessage() + "); its tombstone is kept");
+                    }
+                    if (e.isNotInTime() && earlierAttempt == null) {
+                        // not sent: no restore started after all, so a link made by hand later is not taken for one
+                        try {
+                            ledger.bury(original);
+                        } catch (LedgerUnavailable unwritten) {
+                            // the mark stays: a later link found then is announced as this restore's
+                        }
                     }
                     throw e;
                 }

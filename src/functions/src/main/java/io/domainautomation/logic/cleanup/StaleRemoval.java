@@ -202,6 +202,16 @@ public class StaleRemoval {
         try {
             scalingo.unlinkDomain(planned.app(), planned.domainId(), deadline);
         } catch (ScalingoException e) {
+            if (e.isNotInTime()) {
+                // not sent (too little of the invocation's time left): known not to have happened, so its tombstone
+                // goes, and the next invocation takes the removal up again
+                try {
+                    ledger.removeTombstone(planned.app(), planned.domain());
+                } catch (LedgerUnavailable kept) {
+                    // a tombstone of a removal that did not happen: the next attempt replaces it, a restore drops it
+                }
+                throw e;
+            }
             // Whatever the failure (a 404: a domain already gone, or one Scalingo refuses to unlink while it is still
             // CNAME-ed to the app; no usable reply; even a refusal, which the client's retry of a request whose first
             // reply was lost may have met), only a new list tells whether the unlink happened.

@@ -123,6 +123,10 @@ public class ScalingoException extends RuntimeException {
         };
     }
 
+    /**
+     * The call was not made in time: nothing of it was sent (a refused request, or a retry refused after a failure
+     * that is then reported instead), so nothing of it can have been applied.
+     */
     public boolean isNotInTime() {
         return kind == Kind.NOT_IN_TIME;
     }

@@ -90,6 +90,35 @@ class CleanupCoreTest {
     }
 
     @Test
+    void anUnlinkWithoutTheTimeToBeSentLeavesNoTombstoneAndIsDoneByTheNextInvocation() {
+        world.scalingo.seedDomain("shop", "old.acme.example", daysAgo(60));
+        scan();
+        world.clock.advance(Duration.ofDays(8));
+        List<Boolean> tombstoneBeforeBury = new ArrayList<>();
+        world.ledger.faults(new io.domainautomation.fakes.Faults() {
+            @Override
+            public void before(String call) {
+                if (call.equals("ledger.bury")) {
+                    tombstoneBeforeBury.add(world.ledger.tombstones().containsKey("shop old.acme.example"));
+                    if (tombstoneBeforeBury.size() == 1) {
+                        // the tombstone's write takes nearly all that is left of the invocation (15 min less the
+                        // 30 s kept to finish): the unlink after it cannot end in time and is not sent
+                        world.clock.advance(Duration.ofMinutes(14).plusSeconds(25));
+                    }
+                }
+            }
+        });
+
+        Scan second = scan();
+
+        assertEquals(List.of("Domain Removed"), types(second));
+        assertEquals(List.of(), world.scalingo.domainNames("shop"));
+        assertEquals(List.of(false, false), tombstoneBeforeBury,
+                "the tombstone of the unlink not sent was removed before the next invocation buried its own");
+        assertTrue(world.ledger.tombstones().containsKey("shop old.acme.example"), "the removal's tombstone is kept");
+    }
+
+    @Test
     void capsLoweredWhileAScanIsRemovingHoldAtTheNextUnlink() {
         world.settings.maxRemovalsPerApp = 2;
         world.scalingo.seedDomain("shop", "old1.acme.example", daysAgo(60));
@@ -220,7 +249,7 @@ class CleanupCoreTest {
                 sent.incrementAndGet(); // a call the platform let through (a refused one never gets here)
             }
         });
-        // 10 s: after the time kept to save and hand on, less than one Scalingo request's longest time (13 s)
+        // 10 s: after the time kept to save and hand on, less than one Scalingo request's longest time (8 s)
         CleanupInvocation.Scanned short_ = (CleanupInvocation.Scanned) world.invocation.handle(new CleanupRequest.Start(false),
                 world.clock.deadlineIn(Duration.ofSeconds(10)));
         assertFalse(short_.state().done());

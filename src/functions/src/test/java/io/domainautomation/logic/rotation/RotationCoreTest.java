@@ -99,6 +99,7 @@ class RotationCoreTest {
         world.scalingo.seedDomain("store", "www.store.example", OffsetDateTime.ofInstant(world.clock.instant(), ZoneOffset.UTC));
         secret("certs/shop", Duration.ofDays(90), Map.of(CertificateStore.APP_TAG, "shop"));
         secret("certs/store", Duration.ofDays(90), Map.of(CertificateStore.APP_TAG, "store"));
+        world.scalingo.oneRequest(Duration.ofSeconds(13));
         world.scalingo.faults(new Faults() {
             @Override
             public void before(String call) {
@@ -109,8 +110,8 @@ class RotationCoreTest {
         });
 
         // 14.5 s: the apps are listed and the first app's domains listed and its certificate uploaded (13 s at the
-        // longest each); the second app's upload, after its listing, would have 12.5 s: it is left to the next
-        // invocation rather than tried and failed half-way
+        // longest each); the second app is not started with less than a request's time and its slowest step's left
+        // (its upload, after its listing, would have had 12.5 s and been refused half-way): it is handed on
         RotationReport report = world.rotation.run(RotationScope.all(false, "test"), Duration.ofMinutes(4),
                 world.clock.deadlineIn(Duration.ofMillis(14_500)));
 
