@@ -43,7 +43,10 @@ class SetCanonicalEventBridgeHangsTest {
                     "invocation.local-timeout", DEADLINE.toSeconds() + "s",
                     "invocation.deadline-margin", "1s",
                     // the deadline scaled down from 29 s: the SDK's bound on one call with it
-                    "aws.api-call-timeout", "2s");
+                    "aws.api-call-timeout", "2s",
+                    // and one Scalingo request's longest time with it (a record needs 2 s + two requests' time)
+                    "quarkus.rest-client.scalingo-api.connect-timeout", "500",
+                    "quarkus.rest-client.scalingo-api.read-timeout", "1000");
         }
     }
 
