@@ -53,7 +53,7 @@ public class DynamoDbLedger implements CleanupLedger {
 
     private static final String STALE = "STALE";
     private static final String LETSENCRYPT = "LETSENCRYPT";
-    private static final String REMOVED = "REMOVED#";
+    private static final String REMOVED = DynamoDbTombstones.REMOVED;
     /** How long a scan's claim and state are kept after the claim's expiry or the state's last save. */
     static final java.time.Duration SCAN_KEPT = java.time.Duration.ofDays(14);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
@@ -62,6 +62,7 @@ public class DynamoDbLedger implements CleanupLedger {
     private final Supplier<DynamoDbClient> dynamo;
     private final LedgerConfig config;
     private final ObjectMapper json;
+    private final DynamoDbTombstones tombstones;
 
     @Inject
     DynamoDbLedger(Instance<DynamoDbClient> dynamo, LedgerConfig config, ObjectMapper json) {
@@ -73,6 +74,7 @@ public class DynamoDbLedger implements CleanupLedger {
         this.dynamo = dynamo;
         this.config = config;
         this.json = json;
+        this.tombstones = new DynamoDbTombstones(dynamo, config, json);
     }
 
     @Override
@@ -189,26 +191,12 @@ public class DynamoDbLedger implements CleanupLedger {
 
     @Override
     public void bury(Tombstone tombstone) {
-        Map<String, AttributeValue> item = key("APP#" + tombstone.app(), REMOVED + tombstone.domain());
-        item.put("removedAt", s(tombstone.removedAt().toString()));
-        item.put("tombstone", s(write(tombstone)));
-        item.put("scanId", s(tombstone.scanId()));
-        item.put("expiresAt", n(tombstone.removedAt().plus(config.tombstoneRetention()).getEpochSecond()));
-        call("record the removal of " + tombstone.domain() + " of " + tombstone.app(),
-                () -> dynamo.get().putItem(p -> p.tableName(config.table()).item(item)));
+        tombstones.bury(tombstone);
     }
 
     @Override
     public Optional<Tombstone> tombstone(String app, String domain) {
-        Map<String, AttributeValue> item = call("read the tombstone of " + domain + " of " + app,
-                () -> dynamo.get().getItem(g -> g.tableName(config.table()).consistentRead(true).key(key("APP#" + app, REMOVED + domain))
-                        .consistentRead(true))).item();
-        if (item == null || item.isEmpty()) {
-            return Optional.empty();
-        }
-        Tombstone tombstone = read(item.get("tombstone").s(), Tombstone.class);
-        return Optional.of(item.containsKey("removalAnnounced") && item.get("removalAnnounced").bool()
-                ? tombstone.withRemovalAnnounced() : tombstone);
+        return tombstones.tombstone(app, domain);
     }
 
     @Override
@@ -225,8 +213,7 @@ public class DynamoDbLedger implements CleanupLedger {
 
     @Override
     public void removeTombstone(String app, String domain) {
-        call("remove the tombstone of " + domain + " of " + app, () -> dynamo.get().deleteItem(d -> d.tableName(config.table())
-                .key(key("APP#" + app, REMOVED + domain))));
+        tombstones.removeTombstone(app, domain);
     }
 
     @Override

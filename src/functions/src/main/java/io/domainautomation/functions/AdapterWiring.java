@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import io.domainautomation.aws.AwsConfig;
+import io.domainautomation.aws.DynamoDbTombstones;
 import io.domainautomation.aws.EventsConfig;
 import io.domainautomation.logic.AppDirectory;
 import io.domainautomation.logic.AppHosts;
@@ -13,6 +14,7 @@ import io.domainautomation.logic.CanonicalDomains;
 import io.domainautomation.logic.CanonicalLedger;
 import io.domainautomation.logic.DomainLinker;
 import io.domainautomation.logic.LinkLedger;
+import io.domainautomation.logic.Offboarding;
 import io.domainautomation.logic.SignupLinking;
 import io.domainautomation.logic.port.AppsService;
 import io.domainautomation.logic.port.DeadLetters;
@@ -47,8 +49,10 @@ public class AdapterWiring {
     @Produces
     @Singleton
     SignupLinking signupLinking(DomainLinker linker, CertificateAttachment certificates, AppDirectory apps, AppHosts hosts,
-            LinkLedger ledger, DeadLetters deadLetters, EventSink events, Clock clock, Ticker ticker, AwsConfig aws) {
-        return new SignupLinking(linker, certificates, apps, hosts, ledger, deadLetters, events, clock, ticker,
+            LinkLedger ledger, DeadLetters deadLetters, EventSink events, Clock clock, Ticker ticker, AwsConfig aws,
+            DomainsService scalingo, DynamoDbTombstones tombstones) {
+        Offboarding offboarding = new Offboarding(scalingo, apps, tombstones, events, clock, ticker, aws.apiCallTimeout());
+        return new SignupLinking(linker, offboarding, certificates, apps, hosts, ledger, deadLetters, events, clock, ticker,
                 aws.apiCallTimeout());
     }
 }

@@ -52,11 +52,13 @@ public class LinkOnSignup {
     }
 
     void handle(SQSMessage message) {
-        SignupLinking.Outcome outcome = linking.handle(message.getMessageId(), message.getBody(),
+        SignupLinking.Outcome outcome = linking.handle(message.getMessageId(), sentAt(message), message.getBody(),
                 body -> OnboardingMessages.parse(json, body), deadlines.current());
         switch (outcome.kind()) {
             case LINKED -> count("DomainsLinked");
             case ALREADY_LINKED -> count("DomainsAlreadyLinked");
+            case UNLINKED -> count("DomainsUnlinked");
+            case ALREADY_UNLINKED -> count("DomainsAlreadyUnlinked");
             case REJECTED -> count("MessagesRejected");
             case RETRY -> count("MessagesRetried");
         }
@@ -69,12 +71,22 @@ public class LinkOnSignup {
         Map<String, Object> fields = fields(message.getMessageId(), outcome.app(), outcome.domain(), outcome.kind().label(),
                 outcome.reason());
         switch (outcome.kind()) {
-            case LINKED, ALREADY_LINKED -> log.info(NAME, fields);
+            case LINKED, ALREADY_LINKED, UNLINKED, ALREADY_UNLINKED -> log.info(NAME, fields);
             case REJECTED -> log.warn(NAME, fields);
             case RETRY -> {
                 log.warn(NAME, fields);
                 throw new RetryLater(outcome.reason());
             }
+        }
+    }
+
+    /** When SQS took the message in: its {@code SentTimestamp} attribute (epoch milliseconds), when it has one. */
+    static java.util.Optional<java.time.Instant> sentAt(SQSMessage message) {
+        String sent = message.getAttributes() == null ? null : message.getAttributes().get("SentTimestamp");
+        try {
+            return sent == null ? java.util.Optional.empty() : java.util.Optional.of(java.time.Instant.ofEpochMilli(Long.parseLong(sent)));
+        } catch (NumberFormatException unreadable) {
+            return java.util.Optional.empty();
         }
     }
 

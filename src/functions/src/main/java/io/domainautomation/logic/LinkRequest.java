@@ -8,5 +8,5 @@ import java.util.Optional;
  * reference, given back in the events.
  */
 public record LinkRequest(String app, Hostname domain, boolean canonical, boolean letsencrypt, Optional<String> tlsSecretId,
-        Optional<String> requestId) {
+        Optional<String> requestId) implements OnboardingRequest {
 }

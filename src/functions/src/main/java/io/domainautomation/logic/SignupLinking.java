@@ -39,7 +39,8 @@ public class SignupLinking {
     public static final String FUNCTION = "link-on-signup";
 
     public enum Kind {
-        LINKED("linked"), ALREADY_LINKED("already-linked"), REJECTED("rejected"), RETRY("retry");
+        LINKED("linked"), ALREADY_LINKED("already-linked"), UNLINKED("unlinked"), ALREADY_UNLINKED("already-unlinked"),
+        REJECTED("rejected"), RETRY("retry");
 
         private final String label;
 
@@ -63,10 +64,11 @@ public class SignupLinking {
     /** Reads a message's body into what it asks. */
     @FunctionalInterface
     public interface Parser {
-        LinkRequest parse(String body) throws InvalidInput;
+        OnboardingRequest parse(String body) throws InvalidInput;
     }
 
     private final DomainLinker linker;
+    private final Offboarding offboarding;
     private final CertificateAttachment certificates;
     private final AppDirectory directory;
     private final AppHosts appHosts;
@@ -81,9 +83,11 @@ public class SignupLinking {
     static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     /** @param oneCall the longest one ledger call takes, its SDK retries included (AWS_API_CALL_TIMEOUT) */
-    public SignupLinking(DomainLinker linker, CertificateAttachment certificates, AppDirectory directory, AppHosts appHosts,
-            LinkLedger ledger, DeadLetters deadLetters, EventSink events, Clock clock, Ticker ticker, Duration oneCall) {
+    public SignupLinking(DomainLinker linker, Offboarding offboarding, CertificateAttachment certificates, AppDirectory directory,
+            AppHosts appHosts, LinkLedger ledger, DeadLetters deadLetters, EventSink events, Clock clock, Ticker ticker,
+            Duration oneCall) {
         this.linker = linker;
+        this.offboarding = offboarding;
         this.certificates = certificates;
         this.directory = directory;
         this.appHosts = appHosts;
@@ -96,12 +100,21 @@ public class SignupLinking {
     }
 
     public Outcome handle(String messageId, String body, Parser parser, Deadline deadline) {
-        LinkRequest request;
+        return handle(messageId, Optional.empty(), body, parser, deadline);
+    }
+
+    /** @param sentAt when SQS took the message in (its {@code SentTimestamp}), when known */
+    public Outcome handle(String messageId, Optional<Instant> sentAt, String body, Parser parser, Deadline deadline) {
+        OnboardingRequest parsed;
         try {
-            request = parser.parse(body);
+            parsed = parser.parse(body);
         } catch (InvalidInput invalid) {
             return reject(messageId, body, null, null, Optional.empty(), invalid.field(), invalid.getMessage(), false, deadline);
         }
+        if (parsed instanceof UnlinkRequest unlink) {
+            return offboard(messageId, sentAt, body, unlink, deadline);
+        }
+        LinkRequest request = (LinkRequest) parsed;
         String asked = request.app();
         String domain = request.domain().ascii();
         String app = asked;
@@ -280,6 +293,42 @@ public class SignupLinking {
     private void requireTime(Duration longest, String what, Deadline deadline) {
         if (!deadline.allows(longest, ticker)) {
             throw new NoTimeLeft("too little of this invocation's time is left to " + what);
+        }
+    }
+
+    /** An offboarding message: its domain unlinked (or found gone), rejected with its reason, or back on the queue. */
+    private Outcome offboard(String messageId, Optional<Instant> sentAt, String body, UnlinkRequest request,
+            Deadline deadline) {
+        String app = request.app();
+        String domain = request.domain().ascii();
+        boolean cached = directory.isCached(app);
+        try {
+            Offboarding.Result result = offboarding.unlink(messageId, sentAt, request, deadline);
+            boolean unlinked = result.kind() == Offboarding.Kind.UNLINKED;
+            if (!result.unpublished().isEmpty()) {
+                return new Outcome(Kind.RETRY, result.app(), domain, result.detail() + ", but its Domain Removed event could"
+                        + " not be published; the message is delivered again", false, true);
+            }
+            return new Outcome(unlinked ? Kind.UNLINKED : Kind.ALREADY_UNLINKED, result.app(), domain, result.detail(), false,
+                    false);
+        } catch (Offboarding.Unsettled e) {
+            return retry(app, domain, e.getMessage(), false);
+        } catch (Offboarding.Refused e) {
+            return reject(messageId, body, app, domain, request.requestId(), "domain", e.getMessage(), false, deadline);
+        } catch (LedgerUnavailable e) {
+            return retry(app, domain, e.getMessage(), !e.isTransient());
+        } catch (ScalingoException e) {
+            if (e.isNotFound() && cached) {
+                directory.forget(app); // renamed or made again since this container knew it: asked afresh
+                return retry(app, domain, "the app " + app + " was not found under the identity this container knew; it is"
+                        + " looked up again", false);
+            }
+            if (e.isPermanent() && !e.isUnauthorized()) {
+                String reason = e.isNotFound() ? "unknown app " + app + " (" + e.getMessage() + ")" : e.getMessage();
+                return reject(messageId, body, app, domain, request.requestId(), e.isNotFound() ? "app" : "scalingo", reason,
+                        false, deadline);
+            }
+            return retry(app, domain, e.getMessage(), e.isConfiguration());
         }
     }
 

@@ -13,6 +13,7 @@ import io.domainautomation.logic.CanonicalDomains;
 import io.domainautomation.logic.CanonicalLedger;
 import io.domainautomation.logic.DomainLinker;
 import io.domainautomation.logic.LinkLedger;
+import io.domainautomation.logic.Offboarding;
 import io.domainautomation.logic.SignupLinking;
 import io.domainautomation.logic.port.AppsService;
 import io.domainautomation.logic.port.CertificateStore;
@@ -39,6 +40,8 @@ public final class SignupWorld {
     public final InMemoryCertificateStore secrets;
     public final InMemoryLinkLedger links = new InMemoryLinkLedger();
     public final InMemoryCanonicalLedger canonicals = new InMemoryCanonicalLedger();
+    /** The tombstones of offboarded domains (in the cleanup's ledger, as deployed). */
+    public final InMemoryCleanupLedger tombstones = new InMemoryCleanupLedger();
     public final RecordingDeadLetters deadLetters = new RecordingDeadLetters();
     public final RecordingEventSink events = new RecordingEventSink();
     public final SignupLinking linking;
@@ -122,7 +125,10 @@ public final class SignupWorld {
             CertificateAttachment attachment = new CertificateAttachment(gate.wrap(CertificateStore.class, secrets),
                     new CertificatePolicy(Duration.ofDays(7), Optional.empty()), clock);
             AppDirectory directory = new AppDirectory(apps, clock);
-            linking = new SignupLinking(new DomainLinker(domains), attachment, directory, new AppHosts(API_URL, Optional.empty()),
+            Offboarding offboarding = new Offboarding(domains, directory,
+                    gate.wrap(io.domainautomation.logic.cleanup.Tombstones.class, tombstones), sink, clock, clock, ONE_AWS_CALL);
+            linking = new SignupLinking(new DomainLinker(domains), offboarding, attachment, directory,
+                    new AppHosts(API_URL, Optional.empty()),
                     gate.wrap(LinkLedger.class, linkLedger), gate.wrap(DeadLetters.class, deadLetters), sink, clock, clock,
                     ONE_AWS_CALL);
             canonical = new CanonicalDomains(domains, directory, gate.wrap(CanonicalLedger.class, canonicalLedger), sink, clock,
@@ -132,6 +138,11 @@ public final class SignupWorld {
         /** One delivery of an onboarding message to this container, as link-on-signup handles it. */
         public SignupLinking.Outcome deliver(String messageId, String body, Deadline deadline) {
             return linking.handle(messageId, body, b -> OnboardingMessages.parse(json, b), deadline);
+        }
+
+        /** The same, with the time SQS took the message in. */
+        public SignupLinking.Outcome deliver(String messageId, Instant sentAt, String body, Deadline deadline) {
+            return linking.handle(messageId, Optional.of(sentAt), body, b -> OnboardingMessages.parse(json, b), deadline);
         }
     }
 
@@ -143,6 +154,10 @@ public final class SignupWorld {
     /** One delivery of an onboarding message, as link-on-signup handles it. */
     public SignupLinking.Outcome deliver(String messageId, String body, Deadline deadline) {
         return first.deliver(messageId, body, deadline);
+    }
+
+    public SignupLinking.Outcome deliver(String messageId, Instant sentAt, String body, Deadline deadline) {
+        return first.deliver(messageId, sentAt, body, deadline);
     }
 
     /** set-canonical's deadline: its 29 s less the 1 s margin. */

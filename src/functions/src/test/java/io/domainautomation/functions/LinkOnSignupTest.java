@@ -52,6 +52,9 @@ class LinkOnSignupTest {
     @ConfigProperty(name = "dead-letter-queue-url")
     String deadLetterQueue;
 
+    @Inject
+    io.domainautomation.logic.cleanup.CleanupLedger ledger;
+
     private String app;
 
     @BeforeAll
@@ -337,6 +340,62 @@ class LinkOnSignupTest {
         assertEquals(List.of(), invoke(leaving));
         assertEquals("secret certs/" + app + "-leaving is scheduled for deletion: restore it (RestoreSecret) or name another",
                 deadLettersBySourceId().get(leaving.messageId()).attributes().get("failure-reason"));
+    }
+
+    /** The tombstone as an operator reads it (the test itself is no function, so the sandbox's IAM knows it so). */
+    private java.util.Optional<io.domainautomation.logic.cleanup.Tombstone> tombstone(String domain) {
+        try (io.domainautomation.aws.LocalCredentials.Scope operator = io.domainautomation.aws.LocalCredentials.callerIs(
+                io.domainautomation.aws.LocalCredentials.OPERATOR)) {
+            return ledger.tombstone(app, domain);
+        }
+    }
+
+    private String unlink(String domain) {
+        return "{\"action\":\"unlink\",\"app\":\"" + app + "\",\"domain\":\"" + domain + "\",\"requestId\":\"churn-1\"}";
+    }
+
+    @Test
+    void anOffboardingMessageUnlinksACanonicalDomainWithItsTombstoneAndAnnouncesIt() throws Exception {
+        sandbox.seedDomain(app, "leaving.example", Instant.now(), "created", true);
+        sandbox.clearEvents();
+
+        assertEquals(List.of(), invoke(Message.of(unlink("leaving.example"))));
+
+        assertEquals(Map.of(), sandbox.domainNames(app));
+        assertEquals(1, sandbox.counter("domains.update"), "made non-canonical first");
+        assertEquals(1, sandbox.counter("domains.unlink"));
+        io.domainautomation.logic.cleanup.Tombstone tombstone = tombstone("leaving.example").orElseThrow();
+        assertTrue(tombstone.offboarding() && tombstone.canonical(), tombstone.toString());
+        assertTrue(!tombstone.removalMayBeUnannounced(), "announced, and the tombstone says so");
+        List<JsonNode> removed = new ArrayList<>();
+        for (var event : sandbox.events()) {
+            if (event.detailType().equals("Domain Removed")) {
+                removed.add(JSON.readTree(event.detail()));
+            }
+        }
+        assertEquals(1, removed.size());
+        assertEquals("offboarding", removed.get(0).get("reason").asText());
+        assertEquals("churn-1", removed.get(0).at("/correlation/requestId").asText());
+
+        assertEquals(List.of(), invoke(Message.of(unlink("leaving.example"))), "a duplicate is a success");
+        assertEquals(1, sandbox.counter("domains.unlink"));
+        assertTrue(logs.lines().stream().anyMatch(l -> l.contains("\"app\":\"" + app + "\"")
+                && l.contains("\"outcome\":\"already-unlinked\"")));
+    }
+
+    @Test
+    void aDomainScalingoWillNotUnlinkIsRejectedAndItsTombstoneDropped() {
+        sandbox.seedDomain(app, "stuck.example", Instant.now(), "created", false);
+        sandbox.faults().answerNext("domains.unlink", 404);
+        Message message = Message.of(unlink("stuck.example"));
+
+        assertEquals(List.of(), invoke(message), "rejected into the dead-letter queue, not retried");
+
+        assertEquals(Map.of("stuck.example", false), sandbox.domainNames(app));
+        // dropped through the real ledger, as link-on-signup's role is allowed to (DeleteItem): it is still linked
+        assertTrue(tombstone("stuck.example").isEmpty(), "no tombstone for a domain still there");
+        assertTrue(deadLettersBySourceId().get(message.messageId()).attributes().get("failure-reason")
+                .contains("Scalingo refuses to unlink stuck.example"));
     }
 
     private List<String> invoke(Message... messages) {

@@ -31,9 +31,10 @@ public final class SqsEvents {
             record.put("body", message.body());
             ObjectNode attributes = record.putObject("attributes");
             attributes.put("ApproximateReceiveCount", "1");
-            attributes.put("SentTimestamp", "1764166000000");
+            long sent = System.currentTimeMillis(); // SQS's own clock: offboarding leaves links made after it
+            attributes.put("SentTimestamp", String.valueOf(sent));
             attributes.put("SenderId", "AIDAEXAMPLE");
-            attributes.put("ApproximateFirstReceiveTimestamp", "1764166000100");
+            attributes.put("ApproximateFirstReceiveTimestamp", String.valueOf(sent + 100));
             record.putObject("messageAttributes");
             record.put("md5OfBody", "0");
             record.put("eventSource", "aws:sqs");

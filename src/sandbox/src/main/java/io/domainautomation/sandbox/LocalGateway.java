@@ -156,6 +156,7 @@ public class LocalGateway {
         ObjectNode message = json.createObjectNode();
         message.put("messageId", id);
         message.put("body", body);
+        message.putObject("attributes").put("SentTimestamp", String.valueOf(System.currentTimeMillis()));
         message.put("eventSource", "aws:sqs");
         return message;
     }

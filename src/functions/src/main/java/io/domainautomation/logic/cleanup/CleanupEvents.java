@@ -43,7 +43,8 @@ public final class CleanupEvents {
     /** What was removed, why, and how to link it again (cleanup-stale invoked with {@code restore}). */
     public static DomainEvent removed(Tombstone tombstone) {
         String id = DomainEvent.stableId("removed", tombstone.app(), tombstone.domain(), tombstone.scanId());
-        Map<String, Object> detail = DomainEvent.detail(id, tombstone.app(), tombstone.domain(), scan(tombstone.scanId()));
+        Map<String, Object> detail = DomainEvent.detail(id, tombstone.app(), tombstone.domain(), correlation(tombstone));
+        detail.put("reason", tombstone.offboarding() ? "offboarding" : "stale");
         detail.put("removedAt", tombstone.removedAt().toString());
         detail.put("rules", tombstone.rules());
         detail.put("evidence", tombstone.evidence());
@@ -91,6 +92,20 @@ public final class CleanupEvents {
         detail.put("stuckAfter", stuckAfter.toString());
         detail.put("dns", DnsInstructions.of(domain, appHost));
         return new DomainEvent(VALIDATION_STUCK, id, detail);
+    }
+
+    /** A scan's removal names its scan; an offboarding's, the message (and the onboarding system's request) that asked. */
+    private static Map<String, Object> correlation(Tombstone tombstone) {
+        if (!tombstone.offboarding()) {
+            return scan(tombstone.scanId());
+        }
+        Map<String, Object> correlation = new LinkedHashMap<>();
+        for (String key : List.of("messageId", "requestId")) {
+            if (tombstone.evidence().get(key) != null) {
+                correlation.put(key, tombstone.evidence().get(key));
+            }
+        }
+        return correlation;
     }
 
     private static Map<String, Object> scan(String scanId) {

@@ -9,7 +9,7 @@ import java.util.Optional;
  * stale and since when, the state of each scan, which scan runs, and the tombstones of removed domains. Every write
  * that must not race is conditional.
  */
-public interface CleanupLedger {
+public interface CleanupLedger extends Tombstones {
 
     /** The stale records of one app's domains, by domain name. */
     Map<String, StaleRecord> staleRecords(String app);
@@ -34,14 +34,8 @@ public interface CleanupLedger {
 
     void forgetProgress(String app, String domain);
 
-    void bury(Tombstone tombstone);
-
     /** The removal's {@code Domain Removed} was published: the tombstone of that scan's removal says so. */
     void removalAnnounced(String app, String domain, String scanId);
-
-    Optional<Tombstone> tombstone(String app, String domain);
-
-    void removeTombstone(String app, String domain);
 
     /**
      * Makes {@code scanId} the one running scan, unless another unexpired one holds that place.

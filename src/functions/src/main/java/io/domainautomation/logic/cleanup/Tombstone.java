@@ -37,6 +37,14 @@ public record Tombstone(String app, String domain, Instant removedAt, String sca
                 hadCustomCertificate, firstStaleAt, sightings, restored, restoreStarted, removalAnnounced, id);
     }
 
+    /** The {@code scanId} of a removal asked by an offboarding message: the prefix and the removed domain's id. */
+    public static final String OFFBOARDING = "offboarding:";
+
+    /** A removal asked by an offboarding message (link-on-signup), not found stale by a scan. */
+    public boolean offboarding() {
+        return scanId != null && scanId.startsWith(OFFBOARDING);
+    }
+
     /** Whether {@code Domain Removed} may not have been published yet. */
     public boolean removalMayBeUnannounced() {
         return Boolean.FALSE.equals(removalAnnounced);

@@ -24,7 +24,7 @@ class OnboardingMessagesTest {
 
     @Test
     void defaultsApply() throws InvalidInput {
-        LinkRequest request = OnboardingMessages.parse(JSON, "{\"app\":\"shop-prod\",\"domain\":\"WWW.Shop.Example.\"}");
+        LinkRequest request = (LinkRequest) OnboardingMessages.parse(JSON, "{\"app\":\"shop-prod\",\"domain\":\"WWW.Shop.Example.\"}");
         assertEquals("shop-prod", request.app());
         assertEquals("www.shop.example", request.domain().ascii());
         assertFalse(request.canonical());
@@ -34,7 +34,7 @@ class OnboardingMessagesTest {
 
     @Test
     void everyFieldIsRead() throws InvalidInput {
-        LinkRequest request = OnboardingMessages.parse(JSON, """
+        LinkRequest request = (LinkRequest) OnboardingMessages.parse(JSON, """
                 {"app":"shop-prod","domain":"shop.example","canonical":true,"letsencrypt":false,
                  "tlsSecretId":"arn:aws:secretsmanager:eu-west-3:123456789012:secret:certs/shop-AbCdEf",
                  "requestId":"signup-2026-11-28/0042"}""");
@@ -55,7 +55,7 @@ class OnboardingMessagesTest {
         sns.put("TopicArn", "arn:aws:sns:eu-west-3:123456789012:customer-onboarding");
         sns.put("Message", "{\"app\":\"blog\",\"domain\":\"blog.example.org\",\"canonical\":true}");
         sns.put("Timestamp", "2026-11-26T10:00:00.000Z");
-        LinkRequest request = OnboardingMessages.parse(JSON, sns.toString());
+        LinkRequest request = (LinkRequest) OnboardingMessages.parse(JSON, sns.toString());
         assertEquals("blog", request.app());
         assertEquals("blog.example.org", request.domain().ascii());
         assertTrue(request.canonical());

@@ -220,6 +220,32 @@ class CleanupCoreTest {
     }
 
     @Test
+    void anOffboardedDomainIsRestoredFromItsTombstoneAsCanonicalAsItWas() throws Exception {
+        world.scalingo.seedDomain("shop", "leaving.acme.example", daysAgo(60));
+        world.scalingo.change("shop", "leaving.acme.example", d -> new io.domainautomation.logic.port.Domain(d.id(), d.appId(),
+                d.name(), d.createdAt(), d.tlscert(), d.tlskey(), d.ssl(), d.sslStatus(), d.validity(), true,
+                d.letsencryptEnabled(), d.letsencrypt(), d.letsencryptStatus(), null, null, null, null));
+        // link-on-signup's offboarding, on this world's platform, ledger and bus
+        io.domainautomation.logic.Offboarding offboarding = new io.domainautomation.logic.Offboarding(world.scalingo,
+                new io.domainautomation.logic.AppDirectory(world.scalingo, world.clock), world.ledger, world.events,
+                world.clock, world.clock, Duration.ofSeconds(8));
+        offboarding.unlink("m1", Optional.empty(), new io.domainautomation.logic.UnlinkRequest("shop",
+                io.domainautomation.logic.Hostname.parse("domain", "leaving.acme.example"), Optional.empty()),
+                world.invocationDeadline());
+        assertEquals(List.of(), world.scalingo.domainNames("shop"));
+
+        CleanupRuns.Restored restored = ((CleanupInvocation.Restored) world.invocation.handle(
+                new CleanupRequest.Restore("shop", "leaving.acme.example"), world.invocationDeadline())).restored();
+
+        assertFalse(restored.alreadyLinked());
+        assertEquals(List.of("leaving.acme.example"), world.scalingo.domainNames("shop"));
+        assertTrue(world.scalingo.listDomainsByHand("shop").get(0).isCanonical(), "canonical again, as it was");
+        assertEquals(List.of("Domain Removed", "Domain Restored"),
+                world.events.published().stream().map(DomainEvent::detailType).toList());
+        assertFalse(world.ledger.tombstones().containsKey("shop leaving.acme.example"));
+    }
+
+    @Test
     void aScanLongerThanItsBudgetStopsBetweenAppsAndGoesOnFromTheLedger() {
         for (int i = 0; i < 5; i++) {
             world.scalingo.addApp("app-" + i);
