@@ -51,7 +51,7 @@ import io.domainautomation.logic.cleanup.Tombstone;
 @ApplicationScoped
 public class DynamoDbLedger implements CleanupLedger {
 
-    private static final String STALE = "STALE";
+    static final String STALE = "STALE";
     private static final String LETSENCRYPT = "LETSENCRYPT";
     private static final String REMOVED = DynamoDbTombstones.REMOVED;
     /** How long a scan's claim and state are kept after the claim's expiry or the state's last save. */
@@ -201,14 +201,12 @@ public class DynamoDbLedger implements CleanupLedger {
 
     @Override
     public void removalAnnounced(String app, String domain, String scanId) {
-        try {
-            call("record the removal of " + domain + " of " + app + " announced", () -> dynamo.get().updateItem(u -> u
-                    .tableName(config.table()).key(key("APP#" + app, REMOVED + domain))
-                    .updateExpression("SET removalAnnounced = :yes").conditionExpression("scanId = :scan")
-                    .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true), ":scan", s(scanId)))));
-        } catch (ConditionalCheckFailedException another) {
-            // restored since, or the tombstone of a later removal: nothing to say of this one
-        }
+        tombstones.removalAnnounced(app, domain, scanId);
+    }
+
+    @Override
+    public void removeTombstone(String app, String domain, String scanId) {
+        tombstones.removeTombstone(app, domain, scanId);
     }
 
     @Override
@@ -379,11 +377,22 @@ public class DynamoDbLedger implements CleanupLedger {
     }
 
     private StaleRecord staleRecord(Map<String, AttributeValue> item) {
+        return staleRecord(item, json);
+    }
+
+    /** A stale record's item, as written by {@link #remember} (DynamoDbCleanupRecords reads them too). */
+    static StaleRecord staleRecord(Map<String, AttributeValue> item, ObjectMapper json) {
         String sk = item.get("sk").s();
         int separator = sk.indexOf('#');
+        Map<String, Object> evidence;
+        try {
+            evidence = json.readValue(item.get("evidence").s(), MAP);
+        } catch (JsonProcessingException e) {
+            throw new LedgerUnavailable("unreadable record in the ledger", false, e);
+        }
         return new StaleRecord(sk.substring(0, separator), sk.substring(separator + 1), item.get("domainId").s(),
                 Instant.parse(item.get("firstStaleAt").s()), Instant.parse(item.get("lastStaleAt").s()),
-                item.get("rules").l().stream().map(AttributeValue::s).toList(), read(item.get("evidence").s(), MAP),
+                item.get("rules").l().stream().map(AttributeValue::s).toList(), evidence,
                 Integer.parseInt(item.get("sightings").n()), item.get("lastScanId").s(),
                 !item.containsKey("announced") || item.get("announced").bool());
     }

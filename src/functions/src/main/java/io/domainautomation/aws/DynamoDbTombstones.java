@@ -21,11 +21,12 @@ import io.domainautomation.logic.cleanup.Tombstone;
 import io.domainautomation.logic.cleanup.Tombstones;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * The tombstones of removed domains in the ledger's table: {@code APP#<app>} / {@code REMOVED#<domain>}, the tombstone
- * as JSON, its {@code scanId} and {@code expiresAt} (the table's TTL). GetItem, PutItem and DeleteItem only: what
- * link-on-signup's offboarding is allowed; cleanup-stale's ledger ({@link DynamoDbLedger}) keeps its tombstones here too.
+ * as JSON, its {@code scanId} and {@code expiresAt} (the table's TTL). GetItem, PutItem, DeleteItem and UpdateItem
+ * (conditional on the removal's {@code scanId}) only: what link-on-signup's offboarding is allowed; cleanup-stale's ledger ({@link DynamoDbLedger}) keeps its tombstones here too.
  */
 @ApplicationScoped
 public class DynamoDbTombstones implements Tombstones {
@@ -63,6 +64,11 @@ public class DynamoDbTombstones implements Tombstones {
         Map<String, AttributeValue> item = call("read the tombstone of " + domain + " of " + app,
                 () -> dynamo.get().getItem(g -> g.tableName(config.table()).consistentRead(true).key(key("APP#" + app, REMOVED + domain))
                         .consistentRead(true))).item();
+        return tombstone(item, json);
+    }
+
+    /** A tombstone's item as {@link #bury} writes it (and {@link #removalAnnounced} marks it); empty: none. */
+    static Optional<Tombstone> tombstone(Map<String, AttributeValue> item, ObjectMapper json) {
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
@@ -80,6 +86,29 @@ public class DynamoDbTombstones implements Tombstones {
     public void removeTombstone(String app, String domain) {
         call("remove the tombstone of " + domain + " of " + app, () -> dynamo.get().deleteItem(d -> d.tableName(config.table())
                 .key(key("APP#" + app, REMOVED + domain))));
+    }
+
+    @Override
+    public void removeTombstone(String app, String domain, String scanId) {
+        try {
+            call("remove the tombstone of " + domain + " of " + app, () -> dynamo.get().deleteItem(d -> d.tableName(config.table())
+                    .key(key("APP#" + app, REMOVED + domain)).conditionExpression("scanId = :scan")
+                    .expressionAttributeValues(Map.of(":scan", s(scanId)))));
+        } catch (ConditionalCheckFailedException another) {
+            // another removal's tombstone (or none) since: it stays
+        }
+    }
+
+    @Override
+    public void removalAnnounced(String app, String domain, String scanId) {
+        try {
+            call("record the removal of " + domain + " of " + app + " announced", () -> dynamo.get().updateItem(u -> u
+                    .tableName(config.table()).key(key("APP#" + app, REMOVED + domain))
+                    .updateExpression("SET removalAnnounced = :yes").conditionExpression("scanId = :scan")
+                    .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true), ":scan", s(scanId)))));
+        } catch (ConditionalCheckFailedException another) {
+            // restored since, or the tombstone of a later removal: nothing to say of this one
+        }
     }
 
     private String write(Tombstone tombstone) {

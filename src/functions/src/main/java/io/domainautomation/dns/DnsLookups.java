@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.CAARecord;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Lookup;
@@ -27,6 +29,7 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
+import io.domainautomation.logic.port.CaaAnswer;
 import io.domainautomation.logic.port.DnsAnswer;
 
 /** The dnsjava side of {@link DnsProbe}: resolves against the configured resolver, without caching. */
@@ -97,6 +100,52 @@ final class DnsLookups {
         List<String> dangling = addresses.isEmpty() && !failed ? danglingTargets(probed, chain) : List.of();
         return new DnsAnswer(chain, addresses, failed || dangling == null, dangling == null ? List.of() : dangling);
     }
+
+    /**
+     * The CAA records governing a name (RFC 8659): the name's own, else its parent's, up to the registrable domain
+     * (two labels: CAA at a public suffix is the registry's affair). One lookup per level, each to the timeout.
+     */
+    CaaAnswer caa(String hostname) {
+        String name = strip(hostname.startsWith("*.") ? hostname.substring(2) : hostname);
+        for (int level = 0; level < CAA_LEVELS; level++) {
+            Lookup lookup;
+            try {
+                lookup = new Lookup(Name.fromString(name + "."), Type.CAA);
+            } catch (TextParseException e) {
+                return new CaaAnswer(Optional.empty(), List.of(), List.of(), true);
+            }
+            lookup.setResolver(resolver);
+            lookup.setCache(null);
+            Record[] records = lookup.run();
+            if (lookup.getResult() == Lookup.TRY_AGAIN || lookup.getResult() == Lookup.UNRECOVERABLE) {
+                return new CaaAnswer(Optional.empty(), List.of(), List.of(), true);
+            }
+            if (records != null && records.length > 0) {
+                List<String> issue = new ArrayList<>();
+                List<String> issuewild = new ArrayList<>();
+                for (Record record : records) {
+                    if (record instanceof CAARecord caa) {
+                        String issuer = caa.getValue().split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+                        List<String> into = "issue".equalsIgnoreCase(caa.getTag()) ? issue
+                                : "issuewild".equalsIgnoreCase(caa.getTag()) ? issuewild : null;
+                        if (into != null && !issuer.isEmpty()) {
+                            into.add(issuer);
+                        }
+                    }
+                }
+                return new CaaAnswer(Optional.of(name), issue, issuewild, false);
+            }
+            int dot = name.indexOf('.');
+            if (dot < 0 || name.indexOf('.', dot + 1) < 0) {
+                break; // the registrable domain was the last level
+            }
+            name = name.substring(dot + 1);
+        }
+        return CaaAnswer.none();
+    }
+
+    /** How many names up the tree a CAA lookup climbs at most (DnsProbe.caaWorstCase counts them). */
+    static final int CAA_LEVELS = 4;
 
     /**
      * Where a chain without addresses points: its CNAME records read directly (an address lookup reports only the

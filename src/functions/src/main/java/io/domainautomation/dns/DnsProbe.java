@@ -2,6 +2,7 @@ package io.domainautomation.dns;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.domainautomation.logic.port.CaaAnswer;
 import io.domainautomation.logic.port.DnsAnswer;
 import io.domainautomation.logic.port.DnsResolver;
 
@@ -23,6 +24,11 @@ public class DnsProbe implements DnsResolver {
     @Override
     public DnsAnswer resolve(String hostname) {
         return lookups().resolve(hostname);
+    }
+
+    @Override
+    public CaaAnswer caa(String hostname) {
+        return lookups().caa(hostname);
     }
 
     /** An A and an AAAA lookup, and the CNAME lookups of a chain without addresses (two, typically), each to its timeout. */

@@ -6,7 +6,9 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import io.domainautomation.aws.AwsConfig;
+import io.domainautomation.aws.DynamoDbCleanupRecords;
 import io.domainautomation.aws.DynamoDbTombstones;
+import io.domainautomation.dns.DnsProbe;
 import io.domainautomation.aws.EventsConfig;
 import io.domainautomation.logic.AppDirectory;
 import io.domainautomation.logic.AppHosts;
@@ -16,6 +18,8 @@ import io.domainautomation.logic.DomainLinker;
 import io.domainautomation.logic.LinkLedger;
 import io.domainautomation.logic.Offboarding;
 import io.domainautomation.logic.SignupLinking;
+import io.domainautomation.logic.cleanup.CleanupConfig;
+import io.domainautomation.logic.status.DomainStatus;
 import io.domainautomation.logic.port.AppsService;
 import io.domainautomation.logic.port.DeadLetters;
 import io.domainautomation.logic.port.DomainsService;
@@ -54,5 +58,12 @@ public class AdapterWiring {
         Offboarding offboarding = new Offboarding(scalingo, apps, tombstones, events, clock, ticker, aws.apiCallTimeout());
         return new SignupLinking(linker, offboarding, certificates, apps, hosts, ledger, deadLetters, events, clock, ticker,
                 aws.apiCallTimeout());
+    }
+
+    @Produces
+    @Singleton
+    DomainStatus domainStatus(AppDirectory apps, DomainsService scalingo, DnsProbe dns, AppHosts hosts,
+            DynamoDbCleanupRecords records, CleanupConfig cleanup, Clock clock, Ticker ticker, AwsConfig aws) {
+        return new DomainStatus(apps, scalingo, dns, hosts, records, cleanup.confirmAfter(), clock, ticker, aws.apiCallTimeout());
     }
 }

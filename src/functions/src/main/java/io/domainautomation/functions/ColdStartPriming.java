@@ -101,6 +101,8 @@ public class ColdStartPriming implements Resource {
         ROTATION(RotateCertFromSecretsManager.NAME, EnumSet.of(AwsLoopbackPriming.Service.DYNAMODB),
                 List.of("io.domainautomation.logic.rotation", "io.domainautomation.logic.tls")),
         CLEANUP(CleanupStale.NAME, EnumSet.of(AwsLoopbackPriming.Service.DYNAMODB), List.of("io.domainautomation.logic.cleanup")),
+        DOMAIN_STATUS(DomainStatusCheck.NAME, EnumSet.of(AwsLoopbackPriming.Service.DYNAMODB),
+                List.of("io.domainautomation.logic.status")),
         /** No export, or one this table does not know (local runs, tests): what every function shares only. */
         OTHER("", EnumSet.noneOf(AwsLoopbackPriming.Service.class), List.of());
 
@@ -296,7 +298,7 @@ public class ColdStartPriming implements Resource {
 
     /**
      * What only one function does: cleanup-stale resolves DNS and hands scans on (the Lambda client, built, nothing
-     * sent); the rotation parses and checks certificates.
+     * sent); domain-status resolves DNS; the rotation parses and checks certificates.
      */
     void warmOwnPath() {
         try {
@@ -306,6 +308,7 @@ public class ColdStartPriming implements Resource {
                     continuation.warm();
                 }
                 case ROTATION -> CertificatePriming.run(certificates.get());
+                case DOMAIN_STATUS -> dns.get().prime();
                 case LINK_ON_SIGNUP, SET_CANONICAL, OTHER -> {
                 }
             }

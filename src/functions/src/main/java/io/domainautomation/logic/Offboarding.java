@@ -86,13 +86,16 @@ public class Offboarding {
      * @throws Refused Scalingo refuses to unlink the domain
      */
     public Result unlink(String messageId, Optional<Instant> sentAt, UnlinkRequest request, Deadline deadline) {
-        String asked = request.app();
         String domain = request.domain().ascii();
-        App app = directory.resolve(asked, deadline);
+        // a destructive act: the app looked up afresh, and asked of Scalingo by its ID, the tombstone keyed by its name
+        directory.forget(request.app());
+        App app = directory.resolve(request.app(), deadline);
+        String id = app.id();
         String name = app.name();
+        Optional<Domain> linked = Domain.named(scalingo.listDomains(id, deadline), domain);
+        // read after the list: a copy of this message that changed the domain before the list had buried first
         requireTime(oneCall, "read the domain's tombstone", deadline);
         Optional<Tombstone> earlier = tombstones.tombstone(name, domain);
-        Optional<Domain> linked = Domain.named(scalingo.listDomains(asked, deadline), domain);
         if (linked.isEmpty()) {
             if (earlier.isPresent() && earlier.get().offboarding() && earlier.get().removalMayBeUnannounced()
                     && earlier.get().restoreStarted() == null && earlier.get().restored() == null) {
@@ -102,51 +105,95 @@ public class Offboarding {
             return new Result(Kind.ALREADY_UNLINKED, name, "not linked to " + name + ": nothing to do", List.of());
         }
         Domain current = linked.get();
+        // an earlier removal of the name owes its event whatever this message comes to: announced first
+        announceEarlier(earlier, current, deadline);
+        requestPredates(current, sentAt);
+        if (current.createdAt().toInstant().isAfter(sentAt.get().plus(SignupLinking.CLOCK_SKEW))) {
+            // linked after the message was sent (SQS's time, not the payload's): a late delivery of an old request
+            // does not remove the customer's new link
+            return new Result(Kind.ALREADY_UNLINKED, name, "linked again at " + current.createdAt().toInstant()
+                    + ", after this message was sent (" + sentAt.get() + "): left as it is", List.of());
+        }
         if (earlier.filter(t -> t.restored() != null || t.restoreStarted() != null).isPresent()) {
             // a restore of the name not announced yet: its tombstone is the only record of that announcement
             throw new Unsettled("a restore of " + domain + " is not announced yet (invoke cleanup-stale's restore for it"
                     + " again); the domain is unlinked once it is");
         }
-        if (earlier.isPresent() && earlier.get().removalMayBeUnannounced() && !current.id().equals(earlier.get().domainId())
-                && !events.publish(List.of(CleanupEvents.removed(earlier.get())), deadline).isEmpty()) {
-            // an earlier removal of the name (its link gone, the name linked again since) whose event is owed: its
-            // tombstone is its only record, and is about to be replaced or left behind
-            throw new Unsettled("an earlier removal of " + domain + " could not be announced; it is before this one is made");
-        }
-        if (sentAt.isPresent() && current.createdAt() != null
-                && current.createdAt().toInstant().isAfter(sentAt.get().plus(SignupLinking.CLOCK_SKEW))) {
-            // linked after the message was sent (SQS's time, not the payload's): a late delivery of an old request
-            // does not remove the customer's new link
-            markAnnounced(earlier.filter(t -> t.removalMayBeUnannounced() && !current.id().equals(t.domainId())), deadline);
-            return new Result(Kind.ALREADY_UNLINKED, name, "linked again at " + current.createdAt().toInstant()
-                    + ", after this message was sent (" + sentAt.get() + "): left as it is", List.of());
-        }
-        Tombstone tombstone = tombstone(name, current, messageId, request.requestId());
+        // the same link's tombstone from an earlier delivery (it may have made the domain non-canonical already): kept,
+        // with what the domain was before that delivery changed it
+        Optional<Tombstone> same = earlier.filter(t -> t.offboarding() && current.id().equals(t.domainId()));
+        Tombstone tombstone = same.orElseGet(() -> tombstone(name, current, messageId, request.requestId()));
         // the tombstone, then the requests it records: a canonical flag taken off, the unlink, a look at a lost reply
         int requests = current.isCanonical() ? 3 : 2;
         requireTime(oneCall.plus(scalingo.longestRequest().multipliedBy(requests)), "record and make the removal", deadline);
-        tombstones.bury(tombstone);
+        if (same.isEmpty()) {
+            tombstones.bury(tombstone);
+        }
+        boolean patched = !current.isCanonical(); // nothing to take off, or taken off (the PATCH answered)
         try {
             if (current.isCanonical()) {
-                scalingo.updateDomain(asked, current.id(), DomainChanges.canonical(false), deadline);
+                scalingo.updateDomain(id, current.id(), DomainChanges.canonical(false), deadline);
+                patched = true;
             }
-            scalingo.unlinkDomain(asked, current.id(), deadline);
+            scalingo.unlinkDomain(id, current.id(), deadline);
         } catch (ScalingoException e) {
-            settle(asked, tombstone, e, deadline);
+            // the canonical flag may have been taken off (the PATCH answered, or sent and its reply lost), or an earlier
+            // delivery took it off: the tombstone is then the only record that the domain was canonical
+            boolean patchMayHaveApplied = current.isCanonical() && (patched || !e.isNotInTime());
+            settle(id, tombstone, e, patched, patchMayHaveApplied || tombstone.canonical() && !current.isCanonical(), deadline);
         }
-        return announce(tombstone, "unlinked" + (current.isCanonical() ? " (it was the app's canonical domain)" : ""), deadline);
+        return announce(tombstone, "unlinked" + (tombstone.canonical() ? " (it was the app's canonical domain)" : ""), deadline);
     }
 
-    /** A failed change: the removal happened (returns), or it did not and its tombstone goes (throws). */
-    private void settle(String asked, Tombstone tombstone, ScalingoException failure, Deadline deadline) {
+    /**
+     * The request must be told from a link made after it: by SQS's {@code SentTimestamp} (never the payload) against
+     * the link's creation on Scalingo, 30 s apart at least (the two clocks may differ); otherwise nothing is unlinked.
+     */
+    private static void requestPredates(Domain current, Optional<Instant> sentAt) {
+        if (sentAt.isEmpty()) {
+            throw new Refused("an unlink must come through SQS, whose SentTimestamp tells a link made after the request from"
+                    + " the one it asks to remove; nothing was unlinked");
+        }
+        if (current.createdAt() == null) {
+            throw new Refused("Scalingo gives no creation time for " + current.name() + ": whether it was linked after this"
+                    + " request cannot be told; nothing was unlinked");
+        }
+        Instant created = current.createdAt().toInstant();
+        if (!created.isAfter(sentAt.get().plus(SignupLinking.CLOCK_SKEW))
+                && created.isAfter(sentAt.get().minus(SignupLinking.CLOCK_SKEW))) {
+            throw new Refused(current.name() + " was linked at " + created + ", within " + SignupLinking.CLOCK_SKEW.toSeconds()
+                    + " s of this request (" + sentAt.get() + "): which came first cannot be told; nothing was unlinked");
+        }
+    }
+
+    /** An earlier removal of the name, its link gone (the name linked again since), whose event is owed: published. */
+    private void announceEarlier(Optional<Tombstone> earlier, Domain current, Deadline deadline) {
+        if (earlier.isEmpty() || !earlier.get().removalMayBeUnannounced() || current.id().equals(earlier.get().domainId())) {
+            return;
+        }
+        if (!events.publish(List.of(CleanupEvents.removed(earlier.get())), deadline).isEmpty()) {
+            throw new Unsettled("an earlier removal of " + current.name() + " could not be announced; it is before anything"
+                    + " else is done");
+        }
+        markAnnounced(earlier.get(), deadline);
+    }
+
+    /**
+     * A failed change: the removal happened (returns), or it did not and its tombstone goes (throws), unless the
+     * canonical flag may have been taken off: then the tombstone stays, the only record that it was canonical.
+     */
+    private void settle(String appId, Tombstone tombstone, ScalingoException failure, boolean unlinkSent, boolean keep,
+            Deadline deadline) {
         if (failure.isNotInTime()) {
-            forget(tombstone, deadline); // not sent: known not to have happened
+            if (!keep) {
+                forget(tombstone, deadline); // not sent: known not to have happened
+            }
             throw failure;
         }
         // whatever the failure (a 404 may be a domain gone, or one Scalingo refuses to unlink), only a list tells
         boolean stillLinked;
         try {
-            stillLinked = scalingo.listDomains(asked, deadline).stream().anyMatch(d -> d.id().equals(tombstone.domainId()));
+            stillLinked = scalingo.listDomains(appId, deadline).stream().anyMatch(d -> d.id().equals(tombstone.domainId()));
         } catch (ScalingoException unknown) {
             throw new Unsettled("unlink of " + tombstone.domain() + " failed (" + failure.getMessage() + ") and the domains"
                     + " could not be listed to tell whether it happened (" + unknown.getMessage() + "); its tombstone is"
@@ -155,9 +202,14 @@ public class Offboarding {
         if (!stillLinked) {
             return;
         }
-        forget(tombstone, deadline);
+        if (!keep) {
+            forget(tombstone, deadline);
+        }
         if (failure.isNotFound()) {
-            throw new Refused("Scalingo refuses to unlink " + tombstone.domain() + " (" + failure.getMessage() + ")");
+            throw new Refused("Scalingo refuses to " + (unlinkSent ? "unlink " : "change ") + tombstone.domain()
+                    + " (" + failure.getMessage() + ")" + (keep ? "; it may have been made non-canonical first: its"
+                            + " tombstone keeps that it was canonical, and cleanup-stale's restore makes it canonical again"
+                            : ""));
         }
         throw failure;
     }
@@ -168,7 +220,7 @@ public class Offboarding {
             return;
         }
         try {
-            tombstones.removeTombstone(tombstone.app(), tombstone.domain());
+            tombstones.removeTombstone(tombstone.app(), tombstone.domain(), tombstone.scanId());
         } catch (LedgerUnavailable kept) {
             // the next delivery buries its own over it; a restore asked for it finds the domain linked and drops it
         }
@@ -178,18 +230,18 @@ public class Offboarding {
         DomainEvent removed = CleanupEvents.removed(tombstone);
         List<DomainEvent> unpublished = events.publish(List.of(removed), deadline);
         if (unpublished.isEmpty()) {
-            markAnnounced(Optional.of(tombstone), deadline);
+            markAnnounced(tombstone, deadline);
         }
         return new Result(Kind.UNLINKED, tombstone.app(), detail, unpublished);
     }
 
     /** The tombstone of a removal just announced says so (best effort: announced again under its id otherwise). */
-    private void markAnnounced(Optional<Tombstone> announced, Deadline deadline) {
-        if (announced.isEmpty() || !deadline.allows(oneCall, ticker)) {
+    private void markAnnounced(Tombstone announced, Deadline deadline) {
+        if (!deadline.allows(oneCall, ticker)) {
             return;
         }
         try {
-            tombstones.bury(announced.get().withRemovalAnnounced());
+            tombstones.removalAnnounced(announced.app(), announced.domain(), announced.scanId());
         } catch (LedgerUnavailable unmarked) {
             // announced, not marked: a restore publishes it again first, under the same id
         }

@@ -72,7 +72,8 @@ class TemplateTest {
     @Test
     void everyExportNamesAnExistingFunqyFunctionAndAllFourAreDeployed() throws Exception {
         Set<String> funqs = funqyFunctions();
-        assertEquals(Set.of("link-on-signup", "rotate-cert-from-secrets-manager", "set-canonical", "cleanup-stale"), funqs);
+        assertEquals(Set.of("link-on-signup", "rotate-cert-from-secrets-manager", "set-canonical", "cleanup-stale",
+                "domain-status"), funqs);
         Set<String> exported = new HashSet<>();
         functions.forEach((name, properties) -> {
             String export = properties.path("Environment").path("Variables").path("QUARKUS_FUNQY_EXPORT").asText();
@@ -155,7 +156,7 @@ class TemplateTest {
 
     @Test
     void everyFunctionMayReadTheTokenSecretAndNothingMoreOnIt() {
-        assertEquals(4, functions.size());
+        assertEquals(5, functions.size());
         functions.forEach((name, properties) -> {
             List<String> actions = new ArrayList<>();
             properties.path("Policies").forEach(policy -> policy.path("Statement").forEach(statement -> {
@@ -218,7 +219,9 @@ class TemplateTest {
         functions.forEach((name, function) -> {
             List<String> attached = new ArrayList<>();
             function.path("Policies").forEach(p -> attached.add(p.asText()));
-            assertTrue(attached.contains("PublishDomainEventsPolicy"), name + " publishes its events");
+            // domain-status only reads: it publishes nothing
+            assertEquals(!name.equals("DomainStatusFunction"), attached.contains("PublishDomainEventsPolicy"),
+                    name + " publishes its events, and only the functions that have events");
             assertFalse(function.toString().contains("events:"), name + " has no other EventBridge permission");
         });
     }
@@ -268,7 +271,8 @@ class TemplateTest {
                 "CleanupStaleFunction", List.of("DynamoDbLedger.java", "DynamoDbTombstones.java"),
                 "RotateCertFunction", List.of("DynamoDbDeployments.java"),
                 "LinkOnSignupFunction", List.of("DynamoDbLinks.java", "DynamoDbTombstones.java"),
-                "SetCanonicalFunction", List.of("DynamoDbCanonicals.java"));
+                "SetCanonicalFunction", List.of("DynamoDbCanonicals.java"),
+                "DomainStatusFunction", List.of("DynamoDbCleanupRecords.java"));
         for (Map.Entry<String, List<String>> adapter : adapters.entrySet()) {
             StringBuilder code = new StringBuilder();
             for (String file : adapter.getValue()) {
@@ -429,7 +433,7 @@ class TemplateTest {
             assertFalse(throttles.contains(asynchronous), asynchronous + "'s throttles are retried by Lambda, no failure");
             assertTrue(dropped.contains(asynchronous) && dropped.contains("AsyncEventsDropped"));
         }
-        for (String synchronous : List.of("LinkOnSignupFunction", "SetCanonicalFunction")) {
+        for (String synchronous : List.of("LinkOnSignupFunction", "SetCanonicalFunction", "DomainStatusFunction")) {
             assertTrue(throttles.contains(synchronous));
         }
     }

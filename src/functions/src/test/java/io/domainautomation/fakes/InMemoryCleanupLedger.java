@@ -167,6 +167,16 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
     }
 
     @Override
+    public synchronized void removeTombstone(String app, String domain, String scanId) {
+        call("removeTombstone");
+        Tombstone tombstone = tombstones.get(app + " " + domain);
+        if (tombstone != null && scanId.equals(tombstone.scanId())) {
+            tombstones.remove(app + " " + domain);
+        }
+        done("removeTombstone");
+    }
+
+    @Override
     public synchronized void removeTombstone(String app, String domain) {
         call("removeTombstone");
         tombstones.remove(app + " " + domain);

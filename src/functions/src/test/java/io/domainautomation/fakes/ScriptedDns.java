@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.domainautomation.logic.port.CaaAnswer;
 import io.domainautomation.logic.port.DnsAnswer;
 import io.domainautomation.logic.port.DnsResolver;
 
@@ -22,8 +23,36 @@ public final class ScriptedDns implements DnsResolver {
     private final Map<String, String> cnames = new HashMap<>();
     private final Map<String, Set<InetAddress>> addresses = new HashMap<>();
     private final Set<String> failing = new LinkedHashSet<>();
+    private final Map<String, List<List<String>>> caas = new HashMap<>();
     private Faults faults = Faults.NONE;
     private int lookups;
+
+    /** The CAA records at a name: the authorities its issue and issuewild properties name. */
+    public ScriptedDns caa(String name, List<String> issue, List<String> issuewild) {
+        caas.put(key(name), List.of(List.copyOf(issue), List.copyOf(issuewild)));
+        return this;
+    }
+
+    /** As DnsProbe looks: the name's CAA records, else its parent's, up to the registrable domain. */
+    @Override
+    public synchronized CaaAnswer caa(String hostname) {
+        String name = key(hostname.startsWith("*.") ? hostname.substring(2) : hostname);
+        for (int level = 0; level < 4; level++) {
+            if (failing.contains(name)) {
+                return new CaaAnswer(java.util.Optional.empty(), List.of(), List.of(), true);
+            }
+            List<List<String>> records = caas.get(name);
+            if (records != null) {
+                return new CaaAnswer(java.util.Optional.of(name), records.get(0), records.get(1), false);
+            }
+            String[] labels = name.split("\\.");
+            if (labels.length <= 2) {
+                break;
+            }
+            name = name.substring(name.indexOf('.') + 1);
+        }
+        return CaaAnswer.none();
+    }
 
     public ScriptedDns cname(String name, String target) {
         cnames.put(key(name), key(target));

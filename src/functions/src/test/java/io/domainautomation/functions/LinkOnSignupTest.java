@@ -356,7 +356,7 @@ class LinkOnSignupTest {
 
     @Test
     void anOffboardingMessageUnlinksACanonicalDomainWithItsTombstoneAndAnnouncesIt() throws Exception {
-        sandbox.seedDomain(app, "leaving.example", Instant.now(), "created", true);
+        sandbox.seedDomain(app, "leaving.example", Instant.now().minus(Duration.ofDays(30)), "created", true);
         sandbox.clearEvents();
 
         assertEquals(List.of(), invoke(Message.of(unlink("leaving.example"))));
@@ -367,13 +367,10 @@ class LinkOnSignupTest {
         io.domainautomation.logic.cleanup.Tombstone tombstone = tombstone("leaving.example").orElseThrow();
         assertTrue(tombstone.offboarding() && tombstone.canonical(), tombstone.toString());
         assertTrue(!tombstone.removalMayBeUnannounced(), "announced, and the tombstone says so");
-        List<JsonNode> removed = new ArrayList<>();
-        for (var event : sandbox.events()) {
-            if (event.detailType().equals("Domain Removed")) {
-                removed.add(JSON.readTree(event.detail()));
-            }
-        }
+        // each checked against infra/events/domain-removed.schema.json
+        List<JsonNode> removed = io.domainautomation.testsupport.PublishedEvents.of(sandbox, "Domain Removed");
         assertEquals(1, removed.size());
+        assertEquals(true, removed.get(0).at("/restore/canonical").asBoolean(), "restorable as canonical");
         assertEquals("offboarding", removed.get(0).get("reason").asText());
         assertEquals("churn-1", removed.get(0).at("/correlation/requestId").asText());
 
@@ -385,7 +382,7 @@ class LinkOnSignupTest {
 
     @Test
     void aDomainScalingoWillNotUnlinkIsRejectedAndItsTombstoneDropped() {
-        sandbox.seedDomain(app, "stuck.example", Instant.now(), "created", false);
+        sandbox.seedDomain(app, "stuck.example", Instant.now().minus(Duration.ofDays(30)), "created", false);
         sandbox.faults().answerNext("domains.unlink", 404);
         Message message = Message.of(unlink("stuck.example"));
 

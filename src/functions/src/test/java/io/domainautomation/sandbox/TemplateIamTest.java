@@ -94,12 +94,13 @@ class TemplateIamTest {
                 "arn:aws:secretsmanager:eu-west-3:000000000000:secret:team-a/acme-AbCdEf"));
         assertFalse(sharedBus.allows("link-on-signup", "secretsmanager:GetSecretValue", CERTS));
         assertEquals("prod-cleanup-stale", sharedBus.functionName("cleanup-stale"));
-        assertEquals(List.of("link-on-signup", "rotate-cert-from-secrets-manager", "set-canonical", "cleanup-stale"),
+        assertEquals(List.of("link-on-signup", "rotate-cert-from-secrets-manager", "set-canonical", "cleanup-stale", "domain-status"),
                 sharedBus.exports().stream().sorted((a, b) -> order(a) - order(b)).toList());
     }
 
     private static int order(String export) {
-        return List.of("link-on-signup", "rotate-cert-from-secrets-manager", "set-canonical", "cleanup-stale").indexOf(export);
+        return List.of("link-on-signup", "rotate-cert-from-secrets-manager", "set-canonical", "cleanup-stale", "domain-status")
+                .indexOf(export);
     }
 
     /** A grant is unused per action and per resource: a second resource nobody calls is one grant too many. */

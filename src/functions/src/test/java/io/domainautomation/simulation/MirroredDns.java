@@ -87,6 +87,12 @@ public final class MirroredDns implements DnsResolver {
         return answer;
     }
 
+    /** cleanup-stale never asks for CAA records: an accidental call is loud, not answered from one side only. */
+    @Override
+    public io.domainautomation.logic.port.CaaAnswer caa(String hostname) {
+        throw new UnsupportedOperationException("the cleanup's fidelity run mirrors address lookups only, not CAA");
+    }
+
     /** The model's, which must be the real resolver's: the core budgets every lookup by it. */
     @Override
     public Duration worstCase() {

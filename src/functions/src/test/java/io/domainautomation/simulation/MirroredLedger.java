@@ -325,6 +325,14 @@ public final class MirroredLedger implements CleanupLedger {
     }
 
     @Override
+    public void removeTombstone(String app, String domain, String scanId) {
+        named(app, domain);
+        mirror("removeTombstone " + app + " " + domain + " " + scanId,
+                () -> { model.removeTombstone(app, domain, scanId); return done(); },
+                () -> { real.removeTombstone(app, domain, scanId); return done(); });
+    }
+
+    @Override
     public void removeTombstone(String app, String domain) {
         named(app, domain);
         mirror("removeTombstone " + app + " " + domain, () -> { model.removeTombstone(app, domain); return done(); },

@@ -33,6 +33,7 @@ public final class TestDnsServer implements AutoCloseable {
 
     private final DatagramSocket socket;
     private final Map<String, String> cnames = new ConcurrentHashMap<>();
+    private final Map<String, List<String[]>> caas = new ConcurrentHashMap<>();
     private final Map<String, List<InetAddress>> addresses = new ConcurrentHashMap<>();
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private final Thread thread;
@@ -70,6 +71,7 @@ public final class TestDnsServer implements AutoCloseable {
 
     public void clear() {
         cnames.clear();
+        caas.clear();
         addresses.clear();
         failing.clear();
         failEveryQuery = false;
@@ -97,6 +99,12 @@ public final class TestDnsServer implements AutoCloseable {
     public TestDnsServer remove(String name) {
         cnames.remove(key(name));
         addresses.remove(key(name));
+        return this;
+    }
+
+    /** A CAA record ({@code tag} issue, issuewild or iodef) at the name. */
+    public TestDnsServer caa(String name, String tag, String value) {
+        caas.computeIfAbsent(key(name), k -> new ArrayList<>()).add(new String[] { tag, value });
         return this;
     }
 
@@ -163,6 +171,16 @@ public final class TestDnsServer implements AutoCloseable {
             known = true;
             response.addRecord(new CNAMERecord(Name.fromString(name), DClass.IN, 60, Name.fromString(target)), Section.ANSWER);
             name = target;
+        }
+        List<String[]> caa = caas.get(name);
+        if (caa != null) {
+            known = true;
+            if (question.getType() == Type.CAA) {
+                for (String[] record : caa) {
+                    response.addRecord(new org.xbill.DNS.CAARecord(Name.fromString(name), DClass.IN, 60, 0, record[0], record[1]),
+                            Section.ANSWER);
+                }
+            }
         }
         List<InetAddress> ips = addresses.get(name);
         if (ips != null) {

@@ -31,8 +31,10 @@ public final class HttpApiEvents {
     public static String request(String method, String path, String body, boolean base64, String callerArn) {
         ObjectNode event = JSON.createObjectNode();
         event.put("version", "2.0");
-        String app = path.matches("/apps/[^/]+/canonical-domain") ? path.split("/")[2] : null;
-        event.put("routeKey", app == null ? "$default" : method + " /apps/{app}/canonical-domain");
+        boolean status = path.matches("/apps/[^/]+/domains/[^/]+");
+        String app = path.matches("/apps/[^/]+/canonical-domain") || status ? path.split("/")[2] : null;
+        event.put("routeKey", app == null ? "$default"
+                : status ? method + " /apps/{app}/domains/{domain}" : method + " /apps/{app}/canonical-domain");
         event.put("rawPath", path);
         event.put("rawQueryString", "");
         ObjectNode headers = event.putObject("headers");
@@ -66,7 +68,11 @@ public final class HttpApiEvents {
         context.put("time", "26/Nov/2026:10:00:00 +0000");
         context.put("timeEpoch", 1764151200000L);
         if (app != null) {
-            event.putObject("pathParameters").put("app", app);
+            ObjectNode parameters = event.putObject("pathParameters");
+            parameters.put("app", app);
+            if (status) {
+                parameters.put("domain", path.split("/")[4]);
+            }
         }
         if (body != null) {
             event.put("body", base64 ? Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)) : body);

@@ -41,7 +41,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Local stand-in for what sits in front of the functions when deployed, so all of them run at once under
  * {@code ./mvnw quarkus:dev} (a Lambda runs one). Like API Gateway, it turns
- * {@code GET|PUT|DELETE /apps/{app}/canonical-domain} into HTTP API v2 events for set-canonical; like an SQS
+ * {@code GET|PUT|DELETE /apps/{app}/canonical-domain} into HTTP API v2 events for set-canonical, and
+ * {@code GET /apps/{app}/domains/{domain}} for domain-status; like an SQS
  * event source, it hands {@code POST /link-on-signup} bodies to link-on-signup one record at a time and answers
  * with the partial batch response. {@code POST /<function>} is a direct invocation of any other function. It finds
  * the functions by their {@code @Funq} names among the application's beans, so it knows none of their classes: it
@@ -54,6 +55,7 @@ public class LocalGateway {
     private static final String LOCAL_CALLER = "arn:aws:iam::000000000000:user/local-developer";
     private static final String LINK_ON_SIGNUP = "link-on-signup";
     private static final String SET_CANONICAL = "set-canonical";
+    private static final String DOMAIN_STATUS = "domain-status";
 
     private record Function(Bean<?> bean, Method method) {
     }
@@ -110,7 +112,8 @@ public class LocalGateway {
             String function = path.length() > 1 ? path.substring(1) : "";
             if (path.startsWith("/apps/")) {
                 String event = HttpApiEvents.request(method, path, body.isEmpty() ? null : body, false, LOCAL_CALLER);
-                JsonNode response = invoke(SET_CANONICAL, json.readTree(event));
+                JsonNode response = invoke(path.matches("/apps/[^/]+/domains/[^/]+") ? DOMAIN_STATUS : SET_CANONICAL,
+                        json.readTree(event));
                 response.path("headers").fields()
                         .forEachRemaining(h -> exchange.getResponseHeaders().set(h.getKey(), h.getValue().asText()));
                 send(exchange, response.path("statusCode").asInt(500), response.path("body").asText());

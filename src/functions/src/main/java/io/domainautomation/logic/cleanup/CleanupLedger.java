@@ -9,7 +9,14 @@ import java.util.Optional;
  * stale and since when, the state of each scan, which scan runs, and the tombstones of removed domains. Every write
  * that must not race is conditional.
  */
-public interface CleanupLedger extends Tombstones {
+public interface CleanupLedger extends Tombstones, CleanupRecords {
+
+    /** One domain's stale record, from its app's (the cleanup reads them a whole partition at a time). */
+    @Override
+    default Optional<StaleRecord> staleRecord(String app, String domain) {
+        return Optional.ofNullable(staleRecords(app).get(domain));
+    }
+
 
     /** The stale records of one app's domains, by domain name. */
     Map<String, StaleRecord> staleRecords(String app);
@@ -33,9 +40,6 @@ public interface CleanupLedger extends Tombstones {
     void rememberProgress(CertificateProgress progress);
 
     void forgetProgress(String app, String domain);
-
-    /** The removal's {@code Domain Removed} was published: the tombstone of that scan's removal says so. */
-    void removalAnnounced(String app, String domain, String scanId);
 
     /**
      * Makes {@code scanId} the one running scan, unless another unexpired one holds that place.

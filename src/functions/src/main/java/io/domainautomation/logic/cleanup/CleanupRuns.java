@@ -332,10 +332,16 @@ public class CleanupRuns {
             if (current.isPresent() && earlierAttempt == null && tombstone.domainId() != null
                     && tombstone.domainId().equals(current.get().id())) {
                 // The very domain the tombstone names is linked: the removal it records never happened (an invocation
-                // failed between the tombstone and the unlink). Known, so the tombstone goes; nothing is announced.
+                // failed between the tombstone and the unlink). Known, so the tombstone goes; nothing is announced. An
+                // offboarding may have made it non-canonical first: it is made canonical again before.
+                boolean recanonical = tombstone.canonical() && !current.get().isCanonical();
+                if (recanonical) {
+                    scalingo.updateDomain(app, current.get().id(), DomainChanges.canonical(true), deadline);
+                }
                 ledger.removeTombstone(app, domain);
                 throw new NotRestorable("domain " + domain + " of " + app + " was never removed (the same domain is linked):"
-                        + " its tombstone recorded a removal that did not happen, and is dropped");
+                        + " its tombstone recorded a removal that did not happen, and is dropped"
+                        + (recanonical ? "; it was made the app's canonical domain again, as it was" : ""));
             }
             if (current.isPresent()) {
                 // linked by hand, or by an earlier restore whose answer was lost (it was gone when that one looked)

@@ -15,4 +15,10 @@ public interface Tombstones {
     Optional<Tombstone> tombstone(String app, String domain);
 
     void removeTombstone(String app, String domain);
+
+    /** Removes the tombstone only if it is still that removal's ({@code scanId}): another's written since stays. */
+    void removeTombstone(String app, String domain, String scanId);
+
+    /** The removal's {@code Domain Removed} was published: the tombstone of that removal ({@code scanId}) says so. */
+    void removalAnnounced(String app, String domain, String scanId);
 }

@@ -9,6 +9,12 @@ public interface DnsResolver {
     /** A wildcard domain is probed through one name it covers. */
     DnsAnswer resolve(String hostname);
 
+    /**
+     * The CAA records governing {@code hostname} (a wildcard: the name it covers), climbing towards the apex until a
+     * name has some. A failed lookup is an answer with {@link CaaAnswer#failed()} set.
+     */
+    CaaAnswer caa(String hostname);
+
     /** The longest one {@link #resolve} may take (its lookups, each to its timeout): none is started with less left. */
     java.time.Duration worstCase();
 }

@@ -229,7 +229,7 @@ class CleanupCoreTest {
         io.domainautomation.logic.Offboarding offboarding = new io.domainautomation.logic.Offboarding(world.scalingo,
                 new io.domainautomation.logic.AppDirectory(world.scalingo, world.clock), world.ledger, world.events,
                 world.clock, world.clock, Duration.ofSeconds(8));
-        offboarding.unlink("m1", Optional.empty(), new io.domainautomation.logic.UnlinkRequest("shop",
+        offboarding.unlink("m1", Optional.of(world.clock.instant()), new io.domainautomation.logic.UnlinkRequest("shop",
                 io.domainautomation.logic.Hostname.parse("domain", "leaving.acme.example"), Optional.empty()),
                 world.invocationDeadline());
         assertEquals(List.of(), world.scalingo.domainNames("shop"));
@@ -243,6 +243,30 @@ class CleanupCoreTest {
         assertEquals(List.of("Domain Removed", "Domain Restored"),
                 world.events.published().stream().map(DomainEvent::detailType).toList());
         assertFalse(world.ledger.tombstones().containsKey("shop leaving.acme.example"));
+    }
+
+    @Test
+    void aDomainAnOffboardingMadeNonCanonicalButCouldNotUnlinkIsMadeCanonicalAgainByTheRestore() throws Exception {
+        world.scalingo.seedDomain("shop", "stuck.acme.example", daysAgo(60));
+        world.scalingo.change("shop", "stuck.acme.example", d -> new io.domainautomation.logic.port.Domain(d.id(), d.appId(),
+                d.name(), d.createdAt(), d.tlscert(), d.tlskey(), d.ssl(), d.sslStatus(), d.validity(), true,
+                d.letsencryptEnabled(), d.letsencrypt(), d.letsencryptStatus(), null, null, null, null));
+        world.scalingo.refuseUnlink("stuck.acme.example", true);
+        io.domainautomation.logic.Offboarding offboarding = new io.domainautomation.logic.Offboarding(world.scalingo,
+                new io.domainautomation.logic.AppDirectory(world.scalingo, world.clock), world.ledger, world.events,
+                world.clock, world.clock, Duration.ofSeconds(8));
+        org.junit.jupiter.api.Assertions.assertThrows(io.domainautomation.logic.Offboarding.Refused.class,
+                () -> offboarding.unlink("m1", Optional.of(world.clock.instant()), new io.domainautomation.logic.UnlinkRequest(
+                        "shop", io.domainautomation.logic.Hostname.parse("domain", "stuck.acme.example"), Optional.empty()),
+                        world.invocationDeadline()));
+        assertFalse(world.scalingo.listDomainsByHand("shop").get(0).isCanonical());
+
+        CleanupRuns.NotRestorable never = org.junit.jupiter.api.Assertions.assertThrows(CleanupRuns.NotRestorable.class,
+                () -> world.invocation.handle(new CleanupRequest.Restore("shop", "stuck.acme.example"), world.invocationDeadline()));
+
+        assertTrue(never.getMessage().contains("made the app's canonical domain again"), never.getMessage());
+        assertTrue(world.scalingo.listDomainsByHand("shop").get(0).isCanonical());
+        assertFalse(world.ledger.tombstones().containsKey("shop stuck.acme.example"));
     }
 
     @Test

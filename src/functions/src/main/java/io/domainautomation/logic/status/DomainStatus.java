@@ -1,0 +1,170 @@
+package io.domainautomation.logic.status;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.domainautomation.logic.AppDirectory;
+import io.domainautomation.logic.AppHosts;
+import io.domainautomation.logic.Hostname;
+import io.domainautomation.logic.cleanup.CleanupRecords;
+import io.domainautomation.logic.cleanup.StaleRecord;
+import io.domainautomation.logic.cleanup.Tombstone;
+import io.domainautomation.logic.events.DnsInstructions;
+import io.domainautomation.logic.port.App;
+import io.domainautomation.logic.port.CaaAnswer;
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.DnsAnswer;
+import io.domainautomation.logic.port.DnsResolver;
+import io.domainautomation.logic.port.Domain;
+import io.domainautomation.logic.port.DomainsService;
+import io.domainautomation.logic.port.Ticker;
+
+/**
+ * One customer domain's state in one answer, read only: linked or not, canonical, its certificate (Let's Encrypt's
+ * state, or a custom certificate's expiry), the DNS records it needs and those found with a diagnosis of what keeps it
+ * from working, whether cleanup-stale has it marked (and not to be removed before when), and, once removed, its
+ * tombstone. Costs Scalingo one list (and one app lookup per container every five minutes), the ledger two reads by
+ * key, and DNS three lookups.
+ */
+public final class DomainStatus {
+
+    private final AppDirectory apps;
+    private final DomainsService scalingo;
+    private final DnsResolver dns;
+    private final AppHosts hosts;
+    private final CleanupRecords cleanup;
+    private final Duration confirmAfter;
+    private final Clock clock;
+    private final Ticker ticker;
+    private final Duration oneCall;
+
+    /**
+     * @param confirmAfter how long after its first stale sighting a marked domain may be removed (CLEANUP_CONFIRM_AFTER)
+     * @param oneCall the longest one ledger call takes (AWS_API_CALL_TIMEOUT)
+     */
+    public DomainStatus(AppDirectory apps, DomainsService scalingo, DnsResolver dns, AppHosts hosts, CleanupRecords cleanup,
+            Duration confirmAfter, Clock clock, Ticker ticker, Duration oneCall) {
+        this.apps = apps;
+        this.scalingo = scalingo;
+        this.dns = dns;
+        this.hosts = hosts;
+        this.cleanup = cleanup;
+        this.confirmAfter = confirmAfter;
+        this.clock = clock;
+        this.ticker = ticker;
+        this.oneCall = oneCall;
+    }
+
+    /**
+     * @throws io.domainautomation.logic.port.ScalingoException an unknown app (a 404), or Scalingo failing
+     * @throws io.domainautomation.logic.LedgerUnavailable the ledger failing
+     */
+    public Map<String, Object> of(String asked, Hostname domain, Deadline deadline) {
+        App app = apps.resolve(asked, deadline);
+        String name = domain.ascii();
+        Optional<Domain> linked = Domain.named(scalingo.listDomains(asked, deadline), name);
+        String appHost = hosts.of(app.name());
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("app", app.name());
+        status.put("appId", app.id());
+        status.put("domain", name);
+        status.put("checkedAt", clock.instant().toString());
+        status.put("linked", linked.isPresent());
+        status.put("canonical", linked.map(Domain::isCanonical).orElse(false));
+        status.put("certificate", certificate(linked));
+        status.put("dns", dns(name, linked, appHost, deadline));
+        status.put("cleanup", cleanup(app.name(), name, linked, deadline));
+        // the ownership proof of link-on-signup is not built yet: every name is linked on the message's word
+        status.put("ownershipProof", Map.of("mode", "none"));
+        return status;
+    }
+
+    private static Map<String, Object> certificate(Optional<Domain> linked) {
+        Map<String, Object> certificate = new LinkedHashMap<>();
+        if (linked.isEmpty()) {
+            certificate.put("source", "none");
+            return certificate;
+        }
+        Domain domain = linked.get();
+        boolean letsencrypt = !Boolean.FALSE.equals(domain.letsencryptEnabled());
+        certificate.put("source", domain.hasCustomCertificate() ? "custom" : letsencrypt ? "letsencrypt" : "none");
+        Map<String, Object> le = new LinkedHashMap<>();
+        le.put("enabled", letsencrypt);
+        le.put("status", domain.letsencryptStatus());
+        certificate.put("letsencrypt", le);
+        if (domain.validity() != null) {
+            certificate.put("expiresAt", domain.validity().toInstant().toString());
+        }
+        if (domain.hasCustomCertificate() && domain.tlscert() != null) {
+            certificate.put("subject", domain.tlscert());
+        }
+        return certificate;
+    }
+
+    private Map<String, Object> dns(String name, Optional<Domain> linked, String appHost, Deadline deadline) {
+        Map<String, Object> dnsStatus = new LinkedHashMap<>();
+        linked.ifPresent(d -> dnsStatus.put("required", DnsInstructions.of(d, appHost)));
+        // the domain's lookups, the app host's, and the CAA climb: each bounded by the resolver's worst case
+        if (!deadline.allows(dns.worstCase().multipliedBy(3), ticker)) {
+            dnsStatus.put("checked", false);
+            dnsStatus.put("reason", "too little of this request's time was left to ask DNS");
+            return dnsStatus;
+        }
+        DnsAnswer answer = dns.resolve(name);
+        DnsAnswer platform = dns.resolve(appHost);
+        CaaAnswer caa = dns.caa(name);
+        boolean letsencrypt = linked.map(d -> !Boolean.FALSE.equals(d.letsencryptEnabled()) && !d.hasCustomCertificate())
+                .orElse(true);
+        Map<String, Object> found = new LinkedHashMap<>();
+        found.put("cname", answer.cnameChain());
+        found.put("addresses", answer.addresses().stream().map(a -> DnsDiagnosis.shown(java.util.Set.of(a))).sorted().toList());
+        found.put("platformAddresses", platform.addresses().stream().map(a -> DnsDiagnosis.shown(java.util.Set.of(a))).sorted()
+                .toList());
+        Map<String, Object> caaFound = new LinkedHashMap<>();
+        caa.at().ifPresent(at -> caaFound.put("at", at));
+        caaFound.put("issue", caa.issue());
+        caaFound.put("issuewild", caa.issuewild());
+        found.put("caa", caaFound);
+        dnsStatus.put("checked", true);
+        dnsStatus.put("found", found);
+        dnsStatus.put("diagnosis", DnsDiagnosis.diagnose(name, answer, appHost, platform, caa, letsencrypt).stream()
+                .map(f -> Map.of("code", f.code(), "message", f.message())).toList());
+        return dnsStatus;
+    }
+
+    private Map<String, Object> cleanup(String app, String name, Optional<Domain> linked, Deadline deadline) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        if (!deadline.allows(oneCall.multipliedBy(2), ticker)) {
+            status.put("checked", false);
+            status.put("reason", "too little of this request's time was left to read the cleanup's ledger");
+            return status;
+        }
+        status.put("checked", true);
+        Optional<StaleRecord> record = cleanup.staleRecord(app, name)
+                .filter(r -> linked.map(d -> d.id().equals(r.domainId())).orElse(false));
+        status.put("marked", record.isPresent());
+        record.ifPresent(r -> {
+            status.put("staleSince", r.firstStaleAt().toString());
+            status.put("sightings", r.sightings());
+            status.put("rules", r.rules());
+            status.put("notRemovedBefore", r.firstStaleAt().plus(confirmAfter).toString());
+        });
+        if (linked.isEmpty()) {
+            cleanup.tombstone(app, name).ifPresent(t -> status.put("removed", removed(t)));
+        }
+        return status;
+    }
+
+    private static Map<String, Object> removed(Tombstone tombstone) {
+        Map<String, Object> removed = new LinkedHashMap<>();
+        removed.put("removedAt", tombstone.removedAt().toString());
+        removed.put("reason", tombstone.offboarding() ? "offboarding" : "stale");
+        removed.put("rules", tombstone.rules());
+        removed.put("restore", Map.of("restore", Map.of("app", tombstone.app(), "domain", tombstone.domain())));
+        removed.put("restoreStarted", tombstone.restoreStarted() != null);
+        return removed;
+    }
+}
