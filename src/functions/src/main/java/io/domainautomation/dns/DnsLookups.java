@@ -128,8 +128,8 @@ final class DnsLookups {
                         String issuer = caa.getValue().split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
                         List<String> into = "issue".equalsIgnoreCase(caa.getTag()) ? issue
                                 : "issuewild".equalsIgnoreCase(caa.getTag()) ? issuewild : null;
-                        if (into != null && !issuer.isEmpty()) {
-                            into.add(issuer);
+                        if (into != null) {
+                            into.add(issuer); // "" for ";": this property allows no authority
                         }
                     }
                 }
@@ -144,7 +144,7 @@ final class DnsLookups {
         return CaaAnswer.none();
     }
 
-    /** How many names up the tree a CAA lookup climbs at most (DnsProbe.caaWorstCase counts them). */
+    /** How many names up the tree a CAA lookup climbs at most: as many lookups as DnsProbe.worstCase counts. */
     static final int CAA_LEVELS = 4;
 
     /**

@@ -154,6 +154,41 @@ class TemplateTest {
         })));
     }
 
+    /** A metric-math expression names only the metrics its own alarm defines (CloudFormation refuses others). */
+    @Test
+    void everyAlarmExpressionNamesItsOwnMetrics() {
+        List<String> functionsOfMetricMath = List.of("FILL", "SUM", "MAX", "MIN", "AVG", "IF", "ABS", "RATE", "METRICS");
+        template.get("Resources").fields().forEachRemaining(resource -> {
+            JsonNode metrics = resource.getValue().path("Properties").path("Metrics");
+            Set<String> ids = new HashSet<>();
+            metrics.forEach(m -> ids.add(m.path("Id").asText()));
+            metrics.forEach(m -> {
+                if (m.has("Expression")) {
+                    java.util.regex.Matcher name = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]*")
+                            .matcher(m.get("Expression").asText());
+                    while (name.find()) {
+                        String id = name.group();
+                        assertTrue(functionsOfMetricMath.contains(id) || ids.contains(id),
+                                resource.getKey() + "'s expression names " + id + ", which it does not define: " + ids);
+                    }
+                }
+            });
+        });
+    }
+
+    /** domain-status answers a person: its DNS and Scalingo bounds fit in its invocation's time. */
+    @Test
+    void domainStatusFitsItsLookupsInItsTimeout() {
+        JsonNode function = functions.get("DomainStatusFunction");
+        Map<String, String> variables = variables(function);
+        long dnsMillis = java.time.Duration.parse("PT" + variables.get("CLEANUP_DNS_TIMEOUT").toUpperCase(Locale.ROOT)).toMillis();
+        long requestMillis = Long.parseLong(variables.get("QUARKUS_REST_CLIENT_SCALINGO_API_CONNECT_TIMEOUT"))
+                + Long.parseLong(variables.get("QUARKUS_REST_CLIENT_SCALINGO_API_READ_TIMEOUT"));
+        long deadlineMillis = (function.path("Timeout").asLong() - 1) * 1000; // less the invocation's margin
+        // the list, then three DNS worst cases (4 queries each): both fit, with room for the ledger's quick reads
+        assertTrue(requestMillis + 3 * 4 * dnsMillis <= deadlineMillis - 2000, "DNS is asked within the deadline after the list");
+    }
+
     @Test
     void everyFunctionMayReadTheTokenSecretAndNothingMoreOnIt() {
         assertEquals(5, functions.size());

@@ -71,6 +71,12 @@ public final class DnsDiagnosis {
                     + " (a timeout or a server failure): nothing could be checked; try again"));
             return findings;
         }
+        if (platform.failed() || platform.addresses().isEmpty()) {
+            // without the platform's addresses, no address can be told the platform's or not
+            findings.add(new Finding(RESOLVER_FAILED, "the resolver gave no address for the app's host " + appHost
+                    + ": where " + domain + " points could not be compared with it; try again"));
+            return findings;
+        }
         String host = strip(appHost);
         boolean wildcard = domain.startsWith("*.");
         boolean apex = !wildcard && domain.split("\\.").length == 2;
@@ -80,7 +86,11 @@ public final class DnsDiagnosis {
                 .filter(n -> !n.equals(bare) && !(wildcard && isChildOf(n, bare))).toList();
         boolean viaAppHost = chain.contains(host);
         Optional<String> cdn = cdn(chain, answer.addresses());
-        if (chain.isEmpty() && answer.addresses().isEmpty()) {
+        if (chain.isEmpty() && answer.addresses().isEmpty() && !answer.danglingTargets().isEmpty()
+                && !answer.danglingTargets().contains(host)) {
+            findings.add(new Finding(CNAME_ELSEWHERE, domain + " is a CNAME to " + answer.danglingTargets().get(0)
+                    + ", which does not resolve: change its target to " + host));
+        } else if (chain.isEmpty() && answer.addresses().isEmpty()) {
             findings.add(new Finding(RECORD_MISSING, domain + " has no CNAME, A or AAAA record: " + (apex
                     ? "set an ALIAS or ANAME record to " + host + " (an apex cannot have a CNAME)"
                     : "set a CNAME record to " + host)));
@@ -103,15 +113,19 @@ public final class DnsDiagnosis {
         }
         Set<InetAddress> v6 = only(answer.addresses(), Inet6Address.class);
         Set<InetAddress> platformV6 = only(platform.addresses(), Inet6Address.class);
-        if (cdn.isEmpty() && !v6.isEmpty() && !platformV6.containsAll(v6)) {
+        // through the app's host, the AAAA records are the platform's own (two queries may return different subsets)
+        if (cdn.isEmpty() && !viaAppHost && !v6.isEmpty() && java.util.Collections.disjoint(platformV6, v6)) {
             findings.add(new Finding(AAAA_ELSEWHERE, domain + " has AAAA records (" + shown(v6) + ") that are not the"
                     + " platform's: IPv6 visitors, and Let's Encrypt, which prefers IPv6, reach another host; remove them"
                     + (platformV6.isEmpty() ? "" : " or point them at " + shown(platformV6))));
         }
+        // RFC 8659: without an issue (issuewild) property any authority may issue; an empty value (";") names none
         List<String> issuers = caa.issuers(wildcard);
-        if (letsencrypt && !caa.failed() && caa.at().isPresent() && issuers.stream().noneMatch(LETSENCRYPT::equals)) {
+        List<String> named = issuers.stream().filter(i -> !i.isEmpty()).toList();
+        if (letsencrypt && !caa.failed() && caa.at().isPresent() && !issuers.isEmpty()
+                && issuers.stream().noneMatch(LETSENCRYPT::equals)) {
             findings.add(new Finding(CAA_FORBIDS_LETSENCRYPT, "the CAA records at " + caa.at().get() + " allow "
-                    + (issuers.isEmpty() ? "no certificate authority" : String.join(", ", issuers))
+                    + (named.isEmpty() ? "no certificate authority" : String.join(", ", named))
                     + (wildcard ? " to issue wildcard certificates" : "") + ", not Let's Encrypt: add a CAA record "
                     + caa.at().get() + " " + (wildcard ? "issuewild" : "issue") + " \"" + LETSENCRYPT + "\""));
         }
@@ -127,8 +141,9 @@ public final class DnsDiagnosis {
         return name.endsWith("." + parent) && name.indexOf('.') == name.length() - parent.length() - 1;
     }
 
+    /** Some of the addresses are the platform's (an ALIAS flattened, or round robin, may return another subset). */
     private static boolean pointsAtPlatform(Set<InetAddress> addresses, DnsAnswer platform) {
-        return !addresses.isEmpty() && platform.addresses().containsAll(addresses);
+        return !java.util.Collections.disjoint(platform.addresses(), addresses);
     }
 
     private static Optional<String> cdn(List<String> chain, Set<InetAddress> addresses) {

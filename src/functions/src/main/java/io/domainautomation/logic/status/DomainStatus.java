@@ -75,8 +75,10 @@ public final class DomainStatus {
         status.put("linked", linked.isPresent());
         status.put("canonical", linked.map(Domain::isCanonical).orElse(false));
         status.put("certificate", certificate(linked));
+        // the ledger's two reads first (by key, quick), then DNS, whose lookups may take seconds each
+        Map<String, Object> cleanupStatus = cleanup(app.name(), name, linked, deadline);
         status.put("dns", dns(name, linked, appHost, deadline));
-        status.put("cleanup", cleanup(app.name(), name, linked, deadline));
+        status.put("cleanup", cleanupStatus);
         // the ownership proof of link-on-signup is not built yet: every name is linked on the message's word
         status.put("ownershipProof", Map.of("mode", "none"));
         return status;
@@ -113,13 +115,26 @@ public final class DomainStatus {
             dnsStatus.put("reason", "too little of this request's time was left to ask DNS");
             return dnsStatus;
         }
-        DnsAnswer answer = dns.resolve(name);
-        DnsAnswer platform = dns.resolve(appHost);
-        CaaAnswer caa = dns.caa(name);
+        DnsAnswer answer;
+        DnsAnswer platform;
+        CaaAnswer caa;
+        try {
+            answer = dns.resolve(name);
+            platform = dns.resolve(appHost);
+            caa = dns.caa(name);
+        } catch (IllegalStateException | IllegalArgumentException misconfigured) {
+            // the resolver setting (CLEANUP_DNS_RESOLVER) is not usable: said, not thrown
+            dnsStatus.put("checked", false);
+            dnsStatus.put("reason", "the DNS resolver is not usable as configured: " + misconfigured.getMessage());
+            return dnsStatus;
+        }
         boolean letsencrypt = linked.map(d -> !Boolean.FALSE.equals(d.letsencryptEnabled()) && !d.hasCustomCertificate())
                 .orElse(true);
         Map<String, Object> found = new LinkedHashMap<>();
         found.put("cname", answer.cnameChain());
+        if (!answer.danglingTargets().isEmpty()) {
+            found.put("danglingCname", answer.danglingTargets());
+        }
         found.put("addresses", answer.addresses().stream().map(a -> DnsDiagnosis.shown(java.util.Set.of(a))).sorted().toList());
         found.put("platformAddresses", platform.addresses().stream().map(a -> DnsDiagnosis.shown(java.util.Set.of(a))).sorted()
                 .toList());

@@ -53,8 +53,15 @@ class DnsDiagnosisTest {
                         List.of("cname-elsewhere")),
                 Arguments.of("acme.example", answer(List.of(), "52.1.2.3"), NO_CAA, true, List.of("apex-not-pointed")),
                 Arguments.of("www.acme.example", answer(List.of(), "52.1.2.3"), NO_CAA, true, List.of("address-elsewhere")),
-                Arguments.of("www.acme.example", answer(List.of(HOST), "185.0.0.10", "2001:db8::7"), NO_CAA, true,
+                Arguments.of("www.acme.example", answer(List.of(), "185.0.0.10", "2001:db8::7"), NO_CAA, true,
                         List.of("aaaa-elsewhere")),
+                // through the app's host, its addresses are the platform's whatever subset each query returned
+                Arguments.of("www.acme.example", answer(List.of(HOST), "185.0.0.12", "2001:db8::7"), NO_CAA, true, List.of()),
+                // an apex flattened (ALIAS): one of the platform's addresses is enough
+                Arguments.of("acme.example", answer(List.of(), "185.0.0.11"), NO_CAA, true, List.of()),
+                // a CNAME to a name without records
+                Arguments.of("www.acme.example", new DnsAnswer(List.of(), Set.of(), false, List.of("old-app.herokudns.com")),
+                        NO_CAA, true, List.of("cname-elsewhere")),
                 Arguments.of("www.acme.example", answer(List.of(), "104.21.3.4", "2606:4700::6812:1"), NO_CAA, true,
                         List.of("cdn-proxied")),
                 Arguments.of("www.acme.example", answer(List.of("acme.cdn.cloudflare.net"), "104.21.3.4"), NO_CAA, true,
@@ -63,8 +70,16 @@ class DnsDiagnosisTest {
                         List.of("cdn-proxied")),
                 Arguments.of("www.acme.example", answer(List.of(HOST), "185.0.0.10"),
                         new CaaAnswer(Optional.of("acme.example"), List.of("digicert.com"), List.of(), false), true, List.of("caa-forbids-letsencrypt")),
+                // issue ";": no authority may issue
                 Arguments.of("www.acme.example", answer(List.of(HOST), "185.0.0.10"),
-                        new CaaAnswer(Optional.of("acme.example"), List.of(), List.of(), false), true, List.of("caa-forbids-letsencrypt")),
+                        new CaaAnswer(Optional.of("acme.example"), List.of(""), List.of(), false), true, List.of("caa-forbids-letsencrypt")),
+                // CAA records without an issue property (iodef only): no restriction
+                Arguments.of("www.acme.example", answer(List.of(HOST), "185.0.0.10"),
+                        new CaaAnswer(Optional.of("acme.example"), List.of(), List.of(), false), true, List.of()),
+                // issuewild ";" forbids wildcards even where issue allows Let's Encrypt
+                Arguments.of("*.acme.example", answer(List.of(HOST), "185.0.0.10"),
+                        new CaaAnswer(Optional.of("acme.example"), List.of("letsencrypt.org"), List.of(""), false), true,
+                        List.of("caa-forbids-letsencrypt")),
                 Arguments.of("www.acme.example", answer(List.of(HOST), "185.0.0.10"),
                         new CaaAnswer(Optional.of("acme.example"), List.of("digicert.com", "letsencrypt.org"), List.of(), false), true, List.of()),
                 // a wildcard: issuewild, where the name has any, decides
@@ -103,8 +118,16 @@ class DnsDiagnosisTest {
                 + " add a CAA record acme.example issuewild \"letsencrypt.org\"",
                 DnsDiagnosis.diagnose("*.acme.example", answer(List.of(HOST), "185.0.0.10"), HOST, PLATFORM,
                         new CaaAnswer(Optional.of("acme.example"), List.of("digicert.com"), List.of(), false), true).get(0).message());
-        assertTrue(DnsDiagnosis.diagnose("www.acme.example", answer(List.of(HOST), "185.0.0.10", "2001:db8:0:0:1:0:0:7"), HOST,
+        assertTrue(DnsDiagnosis.diagnose("www.acme.example", answer(List.of(), "185.0.0.10", "2001:db8:0:0:1:0:0:7"), HOST,
                 PLATFORM, NO_CAA, true).get(0).message().contains("(2001:db8::1:0:0:7)"), "IPv6 as RFC 5952 writes it");
+    }
+
+    @Test
+    void withoutThePlatformsAddressesNothingIsComparedAndTheAnswerSaysSo() {
+        List<Finding> findings = DnsDiagnosis.diagnose("www.acme.example", answer(List.of(), "52.1.2.3"), HOST,
+                new DnsAnswer(List.of(), Set.of(), true), NO_CAA, true);
+        assertEquals(List.of("resolver-failed"), findings.stream().map(Finding::code).toList());
+        assertTrue(findings.get(0).message().contains(HOST), findings.toString());
     }
 
     @Test
