@@ -271,6 +271,44 @@ class PackagedFunctionsIT {
         }
     }
 
+    /**
+     * Offboarding through the deployed artifact, as link-on-signup's role: an unlink Scalingo refuses drops its tombstone
+     * (DeleteItem) and is dead-lettered; a canonical domain is made non-canonical, unlinked, announced, and its tombstone
+     * marked announced (UpdateItem).
+     */
+    @Test
+    void offboardingWithSqsMessages() throws Exception {
+        sandbox.addApp("leaving");
+        sandbox.seedDomain("leaving", "gone.leaving.example", Instant.now().minus(Duration.ofDays(30)), "created", true);
+        sandbox.seedDomain("leaving", "stuck.leaving.example", Instant.now().minus(Duration.ofDays(30)), "created", false);
+        sandbox.faults().answerNext("domains.unlink", 404);
+        String dlq = server.url() + "/000000000000/link-on-signup-dlq";
+        Message stuck = Message.of("{\"action\":\"unlink\",\"app\":\"leaving\",\"domain\":\"stuck.leaving.example\"}");
+        Message gone = Message.of("{\"action\":\"unlink\",\"app\":\"leaving\",\"domain\":\"gone.leaving.example\"}");
+
+        List<JsonNode> answers = runAll("link-on-signup", Map.of("DEAD_LETTER_QUEUE_URL", dlq), SqsEvents.event(stuck),
+                SqsEvents.event(gone));
+
+        answers.forEach(answer -> assertEquals("{\"batchItemFailures\":[]}", answer.toString()));
+        assertEquals(Map.of("stuck.leaving.example", false), sandbox.domainNames("leaving"));
+        assertTrue(sandbox.queue(dlq).stream().anyMatch(m -> m.attributes().get("failure-reason").contains("refuses to unlink")));
+        assertTrue(sandbox.events().stream().anyMatch(e -> e.eventBusName().equals("packaged-bus")
+                && e.detailType().equals("Domain Removed") && e.detail().contains("gone.leaving.example")
+                && e.detail().contains("\"reason\":\"offboarding\"")));
+    }
+
+    @Test
+    void domainStatusWithAnApiGatewayV2Request() throws Exception {
+        JsonNode answer = run("domain-status", Map.of("CLEANUP_DNS_RESOLVER", "127.0.0.1:" + dns.port(), "CLEANUP_DNS_TIMEOUT", "1s"),
+                HttpApiEvents.request("GET", "/apps/acme/domains/www.acme.example", null));
+        assertEquals(200, answer.get("statusCode").asInt(), answer.toString());
+        JsonNode status = JSON.readTree(answer.get("body").asText());
+        assertTrue(status.get("linked").asBoolean(), status.toString());
+        assertEquals(true, status.at("/dns/checked").asBoolean(), status.toString());
+        assertEquals(0, status.at("/dns/diagnosis").size(), "a CNAME to the app's host: nothing to fix: " + status);
+        assertEquals(false, status.at("/cleanup/marked").asBoolean());
+    }
+
     @Test
     void setCanonicalWithAnApiGatewayV2Request() throws Exception {
         JsonNode answer = run("set-canonical", Map.of(),

@@ -19,7 +19,7 @@ public final class IamAsDeployed {
 
     public static final String STACK = "local";
     public static final List<String> EXPORTS = List.of("link-on-signup", "set-canonical", "rotate-cert-from-secrets-manager",
-            "cleanup-stale");
+            "cleanup-stale", "domain-status");
 
     private final TemplateIam policies;
 
