@@ -72,6 +72,24 @@ class LocalGatewayTest {
     }
 
     @Test
+    void domainStatusAndOffboardingOverLocalHttp() throws Exception {
+        sandbox.seedDomain(app, "old." + app + ".example", Instant.now().minus(Duration.ofDays(30)), "created", false);
+
+        HttpResponse<String> status = send("GET", "/apps/" + app + "/domains/old." + app + ".example", null);
+        assertEquals(200, status.statusCode(), status.body());
+        assertTrue(status.body().contains("\"linked\":true"), status.body());
+
+        HttpResponse<String> unlinked = send("POST", "/link-on-signup",
+                "{\"action\":\"unlink\",\"app\":\"" + app + "\",\"domain\":\"old." + app + ".example\"}");
+        assertEquals("{\"batchItemFailures\":[]}", unlinked.body(), "the local route gives the message SQS's SentTimestamp");
+        assertEquals(Map.of(), sandbox.domainNames(app));
+
+        HttpResponse<String> gone = send("GET", "/apps/" + app + "/domains/old." + app + ".example", null);
+        assertTrue(gone.body().contains("\"linked\":false") && gone.body().contains("\"reason\":\"offboarding\""), gone.body());
+        assertEquals(405, send("PUT", "/apps/" + app + "/domains/old." + app + ".example", "{}").statusCode());
+    }
+
+    @Test
     void rotateCertOverLocalHttp() throws Exception {
         HttpResponse<String> report = send("POST", "/rotate-cert-from-secrets-manager", "{\"scope\":\"all\",\"dryRun\":true}");
         assertEquals(200, report.statusCode());
