@@ -49,7 +49,7 @@ public class DynamoDbCleanupRecords implements CleanupRecords {
     public Optional<Tombstone> tombstone(String app, String domain) {
         Map<String, AttributeValue> item = call("read the tombstone of " + domain + " of " + app,
                 () -> dynamo.get().getItem(g -> g.tableName(config.table()).consistentRead(true)
-                        .key(key("APP#" + app, DynamoDbTombstones.REMOVED + domain)))).item();
+                        .key(DynamoDbTombstones.itemKey(app, domain)))).item();
         return DynamoDbTombstones.tombstone(item, json);
     }
 }

@@ -53,7 +53,6 @@ public class DynamoDbLedger implements CleanupLedger {
 
     static final String STALE = "STALE";
     private static final String LETSENCRYPT = "LETSENCRYPT";
-    private static final String REMOVED = DynamoDbTombstones.REMOVED;
     /** How long a scan's claim and state are kept after the claim's expiry or the state's last save. */
     static final java.time.Duration SCAN_KEPT = java.time.Duration.ofDays(14);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
@@ -207,11 +206,6 @@ public class DynamoDbLedger implements CleanupLedger {
     @Override
     public void removeTombstone(String app, String domain, String scanId) {
         tombstones.removeTombstone(app, domain, scanId);
-    }
-
-    @Override
-    public void removeTombstone(String app, String domain) {
-        tombstones.removeTombstone(app, domain);
     }
 
     @Override
@@ -410,14 +404,6 @@ public class DynamoDbLedger implements CleanupLedger {
             return json.readValue(text, type);
         } catch (JsonProcessingException e) {
             throw new LedgerUnavailable("unreadable " + type.getSimpleName() + " in the ledger", false, e);
-        }
-    }
-
-    private <T> T read(String text, TypeReference<T> type) {
-        try {
-            return json.readValue(text, type);
-        } catch (JsonProcessingException e) {
-            throw new LedgerUnavailable("unreadable record in the ledger", false, e);
         }
     }
 }

@@ -26,12 +26,13 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 /**
  * The tombstones of removed domains in the ledger's table: {@code APP#<app>} / {@code REMOVED#<domain>}, the tombstone
  * as JSON, its {@code scanId} and {@code expiresAt} (the table's TTL). GetItem, PutItem, DeleteItem and UpdateItem
- * (conditional on the removal's {@code scanId}) only: what link-on-signup's offboarding is allowed; cleanup-stale's ledger ({@link DynamoDbLedger}) keeps its tombstones here too.
+ * (conditional on the removal's {@code scanId}) only: what link-on-signup's offboarding is allowed; cleanup-stale's
+ * ledger ({@link DynamoDbLedger}) keeps its tombstones here too.
  */
 @ApplicationScoped
 public class DynamoDbTombstones implements Tombstones {
 
-    static final String REMOVED = "REMOVED#";
+    private static final String REMOVED = "REMOVED#";
 
     private final Supplier<DynamoDbClient> dynamo;
     private final LedgerConfig config;
@@ -48,9 +49,14 @@ public class DynamoDbTombstones implements Tombstones {
         this.json = json;
     }
 
+    /** The tombstone's item key: {@code APP#<app>} / {@code REMOVED#<domain>}. */
+    static Map<String, AttributeValue> itemKey(String app, String domain) {
+        return key("APP#" + app, REMOVED + domain);
+    }
+
     @Override
     public void bury(Tombstone tombstone) {
-        Map<String, AttributeValue> item = key("APP#" + tombstone.app(), REMOVED + tombstone.domain());
+        Map<String, AttributeValue> item = itemKey(tombstone.app(), tombstone.domain());
         item.put("removedAt", s(tombstone.removedAt().toString()));
         item.put("tombstone", s(write(tombstone)));
         item.put("scanId", s(tombstone.scanId()));
@@ -62,8 +68,7 @@ public class DynamoDbTombstones implements Tombstones {
     @Override
     public Optional<Tombstone> tombstone(String app, String domain) {
         Map<String, AttributeValue> item = call("read the tombstone of " + domain + " of " + app,
-                () -> dynamo.get().getItem(g -> g.tableName(config.table()).consistentRead(true).key(key("APP#" + app, REMOVED + domain))
-                        .consistentRead(true))).item();
+                () -> dynamo.get().getItem(g -> g.tableName(config.table()).consistentRead(true).key(itemKey(app, domain)))).item();
         return tombstone(item, json);
     }
 
@@ -83,16 +88,10 @@ public class DynamoDbTombstones implements Tombstones {
     }
 
     @Override
-    public void removeTombstone(String app, String domain) {
-        call("remove the tombstone of " + domain + " of " + app, () -> dynamo.get().deleteItem(d -> d.tableName(config.table())
-                .key(key("APP#" + app, REMOVED + domain))));
-    }
-
-    @Override
     public void removeTombstone(String app, String domain, String scanId) {
         try {
             call("remove the tombstone of " + domain + " of " + app, () -> dynamo.get().deleteItem(d -> d.tableName(config.table())
-                    .key(key("APP#" + app, REMOVED + domain)).conditionExpression("scanId = :scan")
+                    .key(itemKey(app, domain)).conditionExpression("scanId = :scan")
                     .expressionAttributeValues(Map.of(":scan", s(scanId)))));
         } catch (ConditionalCheckFailedException another) {
             // another removal's tombstone (or none) since: it stays
@@ -103,7 +102,7 @@ public class DynamoDbTombstones implements Tombstones {
     public void removalAnnounced(String app, String domain, String scanId) {
         try {
             call("record the removal of " + domain + " of " + app + " announced", () -> dynamo.get().updateItem(u -> u
-                    .tableName(config.table()).key(key("APP#" + app, REMOVED + domain))
+                    .tableName(config.table()).key(itemKey(app, domain))
                     .updateExpression("SET removalAnnounced = :yes").conditionExpression("scanId = :scan")
                     .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true), ":scan", s(scanId)))));
         } catch (ConditionalCheckFailedException another) {

@@ -177,13 +177,6 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
     }
 
     @Override
-    public synchronized void removeTombstone(String app, String domain) {
-        call("removeTombstone");
-        tombstones.remove(app + " " + domain);
-        done("removeTombstone");
-    }
-
-    @Override
     public synchronized Optional<String> claimScan(String scanId, Instant now, Instant expiresAt) {
         call("claimScan");
         if (runningScan != null && runningUntil > now.getEpochSecond()) {

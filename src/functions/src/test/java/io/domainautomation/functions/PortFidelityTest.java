@@ -211,7 +211,7 @@ class PortFidelityTest {
                 yield "announced";
             }
             case "removeTombstone" -> {
-                ledger.removeTombstone(app, domain);
+                ledger.removeTombstone(app, domain, scan); // only that removal's: another's stays
                 yield "removed";
             }
             default -> throw new IllegalArgumentException(op);

@@ -333,13 +333,6 @@ public final class MirroredLedger implements CleanupLedger {
     }
 
     @Override
-    public void removeTombstone(String app, String domain) {
-        named(app, domain);
-        mirror("removeTombstone " + app + " " + domain, () -> { model.removeTombstone(app, domain); return done(); },
-                () -> { real.removeTombstone(app, domain); return done(); });
-    }
-
-    @Override
     public Optional<String> claimScan(String scanId, Instant now, Instant expiresAt) {
         scanIds.add(scanId);
         return mirror("claimScan " + scanId + " " + now + " " + expiresAt, () -> model.claimScan(scanId, now, expiresAt),

@@ -338,7 +338,7 @@ public class CleanupRuns {
                 if (recanonical) {
                     scalingo.updateDomain(app, current.get().id(), DomainChanges.canonical(true), deadline);
                 }
-                ledger.removeTombstone(app, domain);
+                ledger.removeTombstone(app, domain, tombstone.scanId());
                 throw new NotRestorable("domain " + domain + " of " + app + " was never removed (the same domain is linked):"
                         + " its tombstone recorded a removal that did not happen, and is dropped"
                         + (recanonical ? "; it was made the app's canonical domain again, as it was" : ""));
@@ -387,7 +387,7 @@ public class CleanupRuns {
                 : List.of(CleanupEvents.removed(tombstone), CleanupEvents.restored(tombstone, alreadyLinked));
         List<DomainEvent> unpublished = events.publish(announce, deadline);
         if (unpublished.isEmpty()) {
-            ledger.removeTombstone(app, domain);
+            ledger.removeTombstone(app, domain, tombstone.scanId());
         } else if (tombstone.restored() == null) {
             try {
                 ledger.bury(tombstone.restoredPendingAnnouncement(alreadyLinked));

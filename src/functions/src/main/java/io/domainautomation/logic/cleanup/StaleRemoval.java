@@ -135,7 +135,7 @@ public class StaleRemoval {
      */
     private Optional<Tombstone> kept(ScanState.Planned planned, ScanState.Builder state, String reason) {
         ledger.tombstone(planned.app(), planned.domain()).filter(t -> state.scanId().equals(t.scanId()))
-                .ifPresent(t -> ledger.removeTombstone(planned.app(), planned.domain()));
+                .ifPresent(t -> ledger.removeTombstone(planned.app(), planned.domain(), t.scanId()));
         state.keep(planned.app(), planned.domain(), reason);
         return Optional.empty();
     }
@@ -206,7 +206,7 @@ public class StaleRemoval {
                 // not sent (too little of the invocation's time left): known not to have happened, so its tombstone
                 // goes, and the next invocation takes the removal up again
                 try {
-                    ledger.removeTombstone(planned.app(), planned.domain());
+                    ledger.removeTombstone(planned.app(), planned.domain(), tombstone.scanId());
                 } catch (LedgerUnavailable kept) {
                     // a tombstone of a removal that did not happen: the next attempt replaces it, a restore drops it
                 }
@@ -225,7 +225,7 @@ public class StaleRemoval {
                         + ", and the domains could not be listed to tell: " + unknown.getMessage());
             }
             if (stillLinked) {
-                ledger.removeTombstone(planned.app(), planned.domain());
+                ledger.removeTombstone(planned.app(), planned.domain(), tombstone.scanId());
                 if (e.isNotFound()) {
                     state.keep(planned.app(), planned.domain(), PLATFORM_REFUSED);
                     return Optional.empty();

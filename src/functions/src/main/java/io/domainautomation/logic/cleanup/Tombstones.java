@@ -14,8 +14,6 @@ public interface Tombstones {
 
     Optional<Tombstone> tombstone(String app, String domain);
 
-    void removeTombstone(String app, String domain);
-
     /** Removes the tombstone only if it is still that removal's ({@code scanId}): another's written since stays. */
     void removeTombstone(String app, String domain, String scanId);
 
