@@ -14,9 +14,9 @@ import java.util.Set;
 
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CAARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.CAARecord;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Lookup;
@@ -69,15 +69,13 @@ final class DnsLookups {
         for (int type : new int[] { Type.A, Type.AAAA }) {
             Lookup lookup;
             try {
-                lookup = new Lookup(Name.fromString(probed.endsWith(".") ? probed : probed + "."), type);
+                lookup = lookup(probed.endsWith(".") ? probed.substring(0, probed.length() - 1) : probed, type);
             } catch (TextParseException e) {
                 return new DnsAnswer(List.of(), Set.of(), true);
             }
-            lookup.setResolver(resolver);
-            lookup.setCache(null);
             Record[] records = lookup.run();
             int result = lookup.getResult();
-            if (result == Lookup.TRY_AGAIN || result == Lookup.UNRECOVERABLE) {
+            if (unanswered(result)) {
                 failed = true;
             }
             Name[] aliases = lookup.getAliases();
@@ -101,6 +99,19 @@ final class DnsLookups {
         return new DnsAnswer(chain, addresses, failed || dangling == null, dangling == null ? List.of() : dangling);
     }
 
+    /** A lookup of {@code name} (no trailing dot) against the configured resolver, without cache. */
+    private Lookup lookup(String name, int type) throws TextParseException {
+        Lookup lookup = new Lookup(Name.fromString(name + "."), type);
+        lookup.setResolver(resolver);
+        lookup.setCache(null);
+        return lookup;
+    }
+
+    /** A timeout or a server failure: nothing is known of the name. */
+    private static boolean unanswered(int result) {
+        return result == Lookup.TRY_AGAIN || result == Lookup.UNRECOVERABLE;
+    }
+
     /**
      * The CAA records governing a name (RFC 8659): the name's own, else its parent's, up to the registrable domain
      * (two labels: CAA at a public suffix is the registry's affair). One lookup per level, each to the timeout.
@@ -110,14 +121,12 @@ final class DnsLookups {
         for (int level = 0; level < CAA_LEVELS; level++) {
             Lookup lookup;
             try {
-                lookup = new Lookup(Name.fromString(name + "."), Type.CAA);
+                lookup = lookup(name, Type.CAA);
             } catch (TextParseException e) {
                 return new CaaAnswer(Optional.empty(), List.of(), List.of(), true);
             }
-            lookup.setResolver(resolver);
-            lookup.setCache(null);
             Record[] records = lookup.run();
-            if (lookup.getResult() == Lookup.TRY_AGAIN || lookup.getResult() == Lookup.UNRECOVERABLE) {
+            if (unanswered(lookup.getResult())) {
                 return new CaaAnswer(Optional.empty(), List.of(), List.of(), true);
             }
             if (records != null && records.length > 0) {
@@ -161,14 +170,12 @@ final class DnsLookups {
         for (int hops = 0; hops < 2; hops++) { // the name's CNAME and its target's: DnsProbe.worstCase counts two
             Lookup lookup;
             try {
-                lookup = new Lookup(Name.fromString(at + "."), Type.CNAME);
+                lookup = lookup(at, Type.CNAME);
             } catch (TextParseException e) {
                 return dangling;
             }
-            lookup.setResolver(resolver);
-            lookup.setCache(null);
             Record[] records = lookup.run();
-            if (lookup.getResult() == Lookup.TRY_AGAIN || lookup.getResult() == Lookup.UNRECOVERABLE) {
+            if (unanswered(lookup.getResult())) {
                 return null;
             }
             String target = null;

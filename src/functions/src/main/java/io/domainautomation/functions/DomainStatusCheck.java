@@ -1,7 +1,5 @@
 package io.domainautomation.functions;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -88,9 +86,9 @@ public class DomainStatusCheck {
             return http.error(405, "method " + method + " is not allowed on this route", Map.of()).withHeader("Allow", "GET");
         }
         try {
-            String app = AppName.parse("app", HttpApi.pathParameter(request, "app").orElse(decoded("app", route.group(1))));
+            String app = AppName.parse("app", HttpApi.pathParameter(request, "app").orElse(HttpApi.decoded("app", route.group(1))));
             Hostname domain = Hostname.parse("domain", HttpApi.pathParameter(request, "domain")
-                    .orElse(decoded("domain", route.group(2))));
+                    .orElse(HttpApi.decoded("domain", route.group(2))));
             return answer(app, domain, requestId);
         } catch (InvalidInput invalid) {
             return http.badRequest(invalid);
@@ -142,13 +140,5 @@ public class DomainStatusCheck {
         fields.put("outcome", outcome);
         fields.put("reason", reason);
         log.warn(NAME, fields);
-    }
-
-    private static String decoded(String field, String pathSegment) throws InvalidInput {
-        try {
-            return URLDecoder.decode(pathSegment, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
-            throw new InvalidInput(field, "the path holds a malformed percent-escape");
-        }
     }
 }

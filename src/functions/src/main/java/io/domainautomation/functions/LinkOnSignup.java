@@ -1,7 +1,9 @@
 package io.domainautomation.functions;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 
@@ -81,12 +83,12 @@ public class LinkOnSignup {
     }
 
     /** When SQS took the message in: its {@code SentTimestamp} attribute (epoch milliseconds), when it has one. */
-    static java.util.Optional<java.time.Instant> sentAt(SQSMessage message) {
+    static Optional<Instant> sentAt(SQSMessage message) {
         String sent = message.getAttributes() == null ? null : message.getAttributes().get("SentTimestamp");
         try {
-            return sent == null ? java.util.Optional.empty() : java.util.Optional.of(java.time.Instant.ofEpochMilli(Long.parseLong(sent)));
+            return sent == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(sent)));
         } catch (NumberFormatException unreadable) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

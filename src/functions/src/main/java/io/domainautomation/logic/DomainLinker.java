@@ -39,16 +39,16 @@ public class DomainLinker {
         }
     }
 
-    /**
-     * @throws ScalingoException when Scalingo refuses (permanent) or stays unavailable (transient)
-     * @param beforeLink run right before a new link is asked of Scalingo (link-on-signup records its attempt there)
-     * @throws InvalidInput when the app is at its domain limit
-     */
     /** The longest one of its requests to Scalingo can take (see {@link DomainsService#longestRequest()}). */
     public java.time.Duration longestRequest() {
         return scalingo.longestRequest();
     }
 
+    /**
+     * @throws ScalingoException when Scalingo refuses (permanent) or stays unavailable (transient)
+     * @param beforeLink run right before a new link is asked of Scalingo (link-on-signup records its attempt there)
+     * @throws InvalidInput when the app is at its domain limit
+     */
     public Result link(String app, Hostname domain, boolean canonical, boolean letsencrypt,
             Optional<CertificateAttachment.Checked> certificate, Runnable beforeLink, Deadline deadline) throws InvalidInput {
         synchronized (stripes[Math.floorMod((app + "|" + domain.ascii()).hashCode(), stripes.length)]) {

@@ -183,15 +183,22 @@ public class SignupLinking {
                 return retry(app, domain, "the app " + asked + " was not found under the identity this container knew; it is"
                         + " looked up again", false);
             }
-            if (e.isPermanent() && !e.isUnauthorized()) {
-                String reason = e.isNotFound() ? "unknown app " + asked + " (" + e.getMessage() + ")" : e.getMessage();
-                return reject(messageId, body, app, domain, request.requestId(), e.isNotFound() ? "app" : "scalingo", reason,
-                        false, deadline);
-            }
-            // Unavailable Scalingo, no time left in this invocation, or a token that is refused or cannot be read: the
-            // message is fine, the moment or the configuration is not.
-            return retry(app, domain, e.getMessage(), e.isConfiguration());
+            return scalingoFailed(e, asked, messageId, body, app, domain, request.requestId(), deadline);
         }
+    }
+
+    /**
+     * Scalingo's refusal rejects the message (an unknown app, a 4xx but a refused token); anything else (Scalingo
+     * unavailable, no time left in this invocation, a token refused or unreadable) brings it back: the message is
+     * fine, the moment or the configuration is not.
+     */
+    private Outcome scalingoFailed(ScalingoException e, String asked, String messageId, String body, String app, String domain,
+            Optional<String> requestId, Deadline deadline) {
+        if (e.isPermanent() && !e.isUnauthorized()) {
+            String reason = e.isNotFound() ? "unknown app " + asked + " (" + e.getMessage() + ")" : e.getMessage();
+            return reject(messageId, body, app, domain, requestId, e.isNotFound() ? "app" : "scalingo", reason, false, deadline);
+        }
+        return retry(app, domain, e.getMessage(), e.isConfiguration());
     }
 
     /**
@@ -301,7 +308,6 @@ public class SignupLinking {
             Deadline deadline) {
         String app = request.app();
         String domain = request.domain().ascii();
-        boolean cached = directory.isCached(app);
         try {
             Offboarding.Result result = offboarding.unlink(messageId, sentAt, request, deadline);
             boolean unlinked = result.kind() == Offboarding.Kind.UNLINKED;
@@ -318,17 +324,8 @@ public class SignupLinking {
         } catch (LedgerUnavailable e) {
             return retry(app, domain, e.getMessage(), !e.isTransient());
         } catch (ScalingoException e) {
-            if (e.isNotFound() && cached) {
-                directory.forget(app); // renamed or made again since this container knew it: asked afresh
-                return retry(app, domain, "the app " + app + " was not found under the identity this container knew; it is"
-                        + " looked up again", false);
-            }
-            if (e.isPermanent() && !e.isUnauthorized()) {
-                String reason = e.isNotFound() ? "unknown app " + app + " (" + e.getMessage() + ")" : e.getMessage();
-                return reject(messageId, body, app, domain, request.requestId(), e.isNotFound() ? "app" : "scalingo", reason,
-                        false, deadline);
-            }
-            return retry(app, domain, e.getMessage(), e.isConfiguration());
+            // the app was looked up afresh (Offboarding forgets this container's resolution): a 404 is its absence
+            return scalingoFailed(e, app, messageId, body, app, domain, request.requestId(), deadline);
         }
     }
 

@@ -292,7 +292,6 @@ public final class OffboardingSimulation {
     }
 
     private void checkEvents() {
-        Set<String> ids = new HashSet<>();
         for (DomainEvent event : world.events.published()) {
             tally.checks++;
             if (event.detailType().equals("Domain Rejected") && ("ghost".equals(event.detail().get("app"))
@@ -308,7 +307,6 @@ public final class OffboardingSimulation {
             if (!"offboarding".equals(event.detail().get("reason"))) {
                 throw violation("Domain Removed without reason offboarding: " + event.detail());
             }
-            ids.add(event.eventId());
         }
     }
 

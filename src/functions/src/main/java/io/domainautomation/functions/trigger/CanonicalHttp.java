@@ -1,7 +1,5 @@
 package io.domainautomation.functions.trigger;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -98,7 +96,7 @@ public final class CanonicalHttp {
                     + "; routes: GET, PUT, DELETE /apps/{app}/canonical-domain", Map.of()));
         }
         try {
-            String app = AppName.parse("app", HttpApi.pathParameter(request, "app").orElse(decoded(route.group(1))));
+            String app = AppName.parse("app", HttpApi.pathParameter(request, "app").orElse(HttpApi.decoded("app", route.group(1))));
             String caller = HttpApi.caller(request);
             return switch (method) {
                 case "GET" -> routed(new Get(app, caller, requestId));
@@ -132,14 +130,6 @@ public final class CanonicalHttp {
 
     private static Routed refused(Answer answer) {
         return new Routed(Optional.empty(), Optional.of(answer));
-    }
-
-    private static String decoded(String pathSegment) throws InvalidInput {
-        try {
-            return URLDecoder.decode(pathSegment, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
-            throw new InvalidInput("app", "the path holds a malformed percent-escape");
-        }
     }
 
     public Answer ok(ObjectNode body) {

@@ -1,5 +1,6 @@
 package io.domainautomation.functions.trigger;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -77,6 +78,15 @@ public final class HttpApi {
 
     public static Optional<String> pathParameter(APIGatewayV2HTTPEvent event, String name) {
         return Optional.ofNullable(event.getPathParameters()).map(parameters -> parameters.get(name));
+    }
+
+    /** A path segment percent-decoded; a malformed escape is the caller's mistake in {@code field}. */
+    public static String decoded(String field, String pathSegment) throws InvalidInput {
+        try {
+            return URLDecoder.decode(pathSegment, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            throw new InvalidInput(field, "the path holds a malformed percent-escape");
+        }
     }
 
     /** The body as text, decoded when the gateway sent it base64-encoded. */

@@ -17,7 +17,6 @@ public interface CleanupLedger extends Tombstones, CleanupRecords {
         return Optional.ofNullable(staleRecords(app).get(domain));
     }
 
-
     /** The stale records of one app's domains, by domain name. */
     Map<String, StaleRecord> staleRecords(String app);
 

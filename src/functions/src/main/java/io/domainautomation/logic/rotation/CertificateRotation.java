@@ -89,7 +89,10 @@ public class CertificateRotation {
             if (trigger.after().map(after -> app.getKey().compareTo(after) <= 0).orElse(false)) {
                 continue;
             }
-            String resumeAfter = Optional.ofNullable(gathered.byApp().lowerKey(app.getKey())).or(trigger::after).orElse(null);
+            // after the app before this one, or after the trigger's own resume point if that is later (apps up to it are
+            // done already)
+            String before = gathered.byApp().lowerKey(app.getKey());
+            String resumeAfter = trigger.after().filter(after -> before == null || after.compareTo(before) > 0).orElse(before);
             // the first app too, when the run can be resumed before it: an app the listing of its domains would be
             // refused for is handed on, not failed (one a new run would start with is reported "not in time")
             boolean noTimeForIt = !deadline.allows(claims.longestFirstCall(), ticker) && resumeAfter != null;

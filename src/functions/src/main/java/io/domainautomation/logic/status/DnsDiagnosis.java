@@ -194,7 +194,8 @@ public final class DnsDiagnosis {
         return addresses.stream().map(DnsDiagnosis::shown).sorted(Comparator.naturalOrder()).collect(Collectors.joining(", "));
     }
 
-    private static String shown(InetAddress address) {
+    /** One address as people write it (IPv6 compressed, RFC 5952). */
+    static String shown(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
             return address.getHostAddress();
         }

@@ -135,9 +135,8 @@ public final class DomainStatus {
         if (!answer.danglingTargets().isEmpty()) {
             found.put("danglingCname", answer.danglingTargets());
         }
-        found.put("addresses", answer.addresses().stream().map(a -> DnsDiagnosis.shown(java.util.Set.of(a))).sorted().toList());
-        found.put("platformAddresses", platform.addresses().stream().map(a -> DnsDiagnosis.shown(java.util.Set.of(a))).sorted()
-                .toList());
+        found.put("addresses", answer.addresses().stream().map(DnsDiagnosis::shown).sorted().toList());
+        found.put("platformAddresses", platform.addresses().stream().map(DnsDiagnosis::shown).sorted().toList());
         Map<String, Object> caaFound = new LinkedHashMap<>();
         caa.at().ifPresent(at -> caaFound.put("at", at));
         caaFound.put("issue", caa.issue());
