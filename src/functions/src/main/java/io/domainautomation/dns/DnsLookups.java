@@ -26,11 +26,13 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 import io.domainautomation.logic.port.CaaAnswer;
 import io.domainautomation.logic.port.DnsAnswer;
+import io.domainautomation.logic.port.TxtAnswer;
 
 /** The dnsjava side of {@link DnsProbe}: resolves against the configured resolver, without caching. */
 final class DnsLookups {
@@ -57,7 +59,7 @@ final class DnsLookups {
             chosen.setTimeout(config.timeout());
             return chosen;
         } catch (UnknownHostException e) {
-            throw new IllegalStateException("cleanup.dns.resolver (CLEANUP_DNS_RESOLVER) is not a usable host: " + e.getMessage(), e);
+            throw new IllegalStateException("dns.resolver (DNS_RESOLVER) is not a usable host: " + e.getMessage(), e);
         }
     }
 
@@ -151,6 +153,29 @@ final class DnsLookups {
             name = name.substring(dot + 1);
         }
         return CaaAnswer.none();
+    }
+
+    /** The TXT records of {@code name}: one lookup, to the timeout. */
+    TxtAnswer txt(String name) {
+        Lookup lookup;
+        try {
+            lookup = lookup(strip(name), Type.TXT);
+        } catch (TextParseException e) {
+            return new TxtAnswer(List.of(), false); // not a name: it can hold no record
+        }
+        Record[] records = lookup.run();
+        if (unanswered(lookup.getResult())) {
+            return TxtAnswer.unknown();
+        }
+        List<String> values = new ArrayList<>();
+        if (records != null) {
+            for (Record record : records) {
+                if (record instanceof TXTRecord txt) {
+                    values.add(String.join("", txt.getStrings()));
+                }
+            }
+        }
+        return new TxtAnswer(values, false);
     }
 
     /** How many names up the tree a CAA lookup climbs at most: as many lookups as DnsProbe.worstCase counts. */

@@ -3,12 +3,13 @@ package io.domainautomation.dns;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.domainautomation.logic.port.CaaAnswer;
+import io.domainautomation.logic.port.TxtAnswer;
 import io.domainautomation.logic.port.DnsAnswer;
 import io.domainautomation.logic.port.DnsResolver;
 
 /**
  * Resolves what a hostname points at with dnsjava, against the configured resolver, without caching. dnsjava stays
- * behind {@link DnsLookups}, built on first use: the functions that never resolve (all but cleanup-stale) never load it.
+ * behind {@link DnsLookups}, built on first use: the functions that never resolve (set-canonical, the rotation) never load it.
  */
 @ApplicationScoped
 public class DnsProbe implements DnsResolver {
@@ -29,6 +30,11 @@ public class DnsProbe implements DnsResolver {
     @Override
     public CaaAnswer caa(String hostname) {
         return lookups().caa(hostname);
+    }
+
+    @Override
+    public TxtAnswer txt(String name) {
+        return lookups().txt(name);
     }
 
     /** An A and an AAAA lookup, and the CNAME lookups of a chain without addresses (two, typically), each to its timeout. */

@@ -1,14 +1,19 @@
 package io.domainautomation.functions;
 
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Optional;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import io.domainautomation.aws.AwsConfig;
 import io.domainautomation.aws.DynamoDbCleanupRecords;
+import io.domainautomation.aws.DynamoDbOwnershipProofs;
 import io.domainautomation.aws.DynamoDbTombstones;
 import io.domainautomation.aws.EventsConfig;
+import io.domainautomation.aws.OnboardingRechecks;
 import io.domainautomation.dns.DnsProbe;
 import io.domainautomation.logic.AppDirectory;
 import io.domainautomation.logic.AppHosts;
@@ -19,6 +24,8 @@ import io.domainautomation.logic.LinkLedger;
 import io.domainautomation.logic.Offboarding;
 import io.domainautomation.logic.SignupLinking;
 import io.domainautomation.logic.cleanup.CleanupConfig;
+import io.domainautomation.logic.ownership.OwnershipCheck;
+import io.domainautomation.logic.ownership.OwnershipConfig;
 import io.domainautomation.logic.port.AppsService;
 import io.domainautomation.logic.port.DeadLetters;
 import io.domainautomation.logic.port.DomainsService;
@@ -54,10 +61,24 @@ public class AdapterWiring {
     @Singleton
     SignupLinking signupLinking(DomainLinker linker, CertificateAttachment certificates, AppDirectory apps, AppHosts hosts,
             LinkLedger ledger, DeadLetters deadLetters, EventSink events, Clock clock, Ticker ticker, AwsConfig aws,
-            DomainsService scalingo, DynamoDbTombstones tombstones) {
-        Offboarding offboarding = new Offboarding(scalingo, apps, tombstones, events, clock, ticker, aws.apiCallTimeout());
+            DomainsService scalingo, DynamoDbTombstones tombstones, OwnershipConfig ownership, DynamoDbOwnershipProofs proofs,
+            DnsProbe dns, OnboardingRechecks rechecks) {
+        Optional<OwnershipCheck> check = ownership.proof() == OwnershipConfig.Mode.NONE ? Optional.empty()
+                : Optional.of(new OwnershipCheck(proofs, dns, rechecks, events, hosts, clock, ticker, aws.apiCallTimeout(),
+                        ownership.proofTimeout(), AdapterWiring::randomToken));
+        Offboarding offboarding = new Offboarding(scalingo, apps, tombstones, events, clock, ticker, aws.apiCallTimeout(),
+                check);
         return new SignupLinking(linker, offboarding, certificates, apps, hosts, ledger, deadLetters, events, clock, ticker,
-                aws.apiCallTimeout());
+                aws.apiCallTimeout(), check);
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** 128 random bits, in hex: a proof's token, a re-check's id. */
+    static String randomToken() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     @Produces

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import jakarta.inject.Inject;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -14,6 +15,8 @@ import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.aws.LocalCredentials;
 import io.domainautomation.functions.trigger.OnboardingMessages;
 import io.domainautomation.logic.SignupLinking;
+import io.domainautomation.logic.ownership.ProofDecision;
+import io.domainautomation.logic.ownership.Rechecks;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -54,7 +57,8 @@ public class LinkOnSignup {
     }
 
     void handle(SQSMessage message) {
-        SignupLinking.Outcome outcome = linking.handle(message.getMessageId(), sentAt(message), message.getBody(),
+        SignupLinking.Outcome outcome = linking.handle(message.getMessageId(),
+                new ProofDecision.Delivery(recheck(message), sentAt(message)), message.getBody(),
                 body -> OnboardingMessages.parse(json, body), deadlines.current());
         switch (outcome.kind()) {
             case LINKED -> count("DomainsLinked");
@@ -63,6 +67,8 @@ public class LinkOnSignup {
             case ALREADY_UNLINKED -> count("DomainsAlreadyUnlinked");
             case REJECTED -> count("MessagesRejected");
             case RETRY -> count("MessagesRetried");
+            case AWAITING_PROOF -> count("OwnershipProofsPending");
+            case DROPPED -> count("RechecksDropped");
         }
         if (outcome.configuration()) {
             count("ConfigurationErrors");
@@ -73,7 +79,7 @@ public class LinkOnSignup {
         Map<String, Object> fields = fields(message.getMessageId(), outcome.app(), outcome.domain(), outcome.kind().label(),
                 outcome.reason());
         switch (outcome.kind()) {
-            case LINKED, ALREADY_LINKED, UNLINKED, ALREADY_UNLINKED -> log.info(NAME, fields);
+            case LINKED, ALREADY_LINKED, UNLINKED, ALREADY_UNLINKED, AWAITING_PROOF, DROPPED -> log.info(NAME, fields);
             case REJECTED -> log.warn(NAME, fields);
             case RETRY -> {
                 log.warn(NAME, fields);
@@ -90,6 +96,15 @@ public class LinkOnSignup {
         } catch (NumberFormatException unreadable) {
             return Optional.empty();
         }
+    }
+
+    /** The id of the proof of ownership's re-check this message is, if it is one (its message attribute). */
+    static Optional<String> recheck(SQSMessage message) {
+        if (message.getMessageAttributes() == null) {
+            return Optional.empty();
+        }
+        SQSEvent.MessageAttribute attribute = message.getMessageAttributes().get(Rechecks.ATTRIBUTE);
+        return attribute == null ? Optional.empty() : Optional.ofNullable(attribute.getStringValue()).filter(v -> !v.isBlank());
     }
 
     /** One more record with this outcome, for the operators' dashboard (DomainsLinked, MessagesRejected, ...). */

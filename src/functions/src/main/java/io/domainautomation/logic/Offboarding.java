@@ -12,6 +12,7 @@ import io.domainautomation.logic.cleanup.CleanupEvents;
 import io.domainautomation.logic.cleanup.Tombstone;
 import io.domainautomation.logic.cleanup.Tombstones;
 import io.domainautomation.logic.events.DomainEvent;
+import io.domainautomation.logic.ownership.OwnershipCheck;
 import io.domainautomation.logic.port.App;
 import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.logic.port.Domain;
@@ -66,10 +67,18 @@ public class Offboarding {
     private final Clock clock;
     private final Ticker ticker;
     private final Duration oneCall;
+    private final Optional<OwnershipCheck> ownership;
 
     /** @param oneCall the longest one ledger call takes, its SDK retries included (AWS_API_CALL_TIMEOUT) */
     public Offboarding(DomainsService scalingo, AppDirectory directory, Tombstones tombstones, EventSink events, Clock clock,
             Ticker ticker, Duration oneCall) {
+        this(scalingo, directory, tombstones, events, clock, ticker, oneCall, Optional.empty());
+    }
+
+    /** @param ownership the proofs of ownership, when link-on-signup asks for them: a pending request is withdrawn */
+    public Offboarding(DomainsService scalingo, AppDirectory directory, Tombstones tombstones, EventSink events, Clock clock,
+            Ticker ticker, Duration oneCall, Optional<OwnershipCheck> ownership) {
+        this.ownership = ownership;
         this.scalingo = scalingo;
         this.directory = directory;
         this.tombstones = tombstones;
@@ -92,6 +101,8 @@ public class Offboarding {
         App app = directory.resolve(request.app(), deadline);
         String id = app.id();
         String name = app.name();
+        // a request for the name still waiting for its proof (or proven, not linked yet) no longer links it
+        ownership.ifPresent(check -> check.withdraw(id, domain, sentAt, deadline));
         Optional<Domain> linked = Domain.named(scalingo.listDomains(id, deadline), domain);
         // read after the list: a copy of this message that changed the domain before the list had buried first
         requireTime(oneCall, "read the domain's tombstone", deadline);

@@ -12,6 +12,8 @@ import java.util.Optional;
 
 import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.logic.events.LinkEvents;
+import io.domainautomation.logic.ownership.OwnershipCheck;
+import io.domainautomation.logic.ownership.ProofDecision;
 import io.domainautomation.logic.port.App;
 import io.domainautomation.logic.port.DeadLetters;
 import io.domainautomation.logic.port.Deadline;
@@ -40,7 +42,11 @@ public class SignupLinking {
 
     public enum Kind {
         LINKED("linked"), ALREADY_LINKED("already-linked"), UNLINKED("unlinked"), ALREADY_UNLINKED("already-unlinked"),
-        REJECTED("rejected"), RETRY("retry");
+        REJECTED("rejected"), RETRY("retry"),
+        /** not proven the customer's yet: a re-check is on its way ({@code OWNERSHIP_PROOF=txt}) */
+        AWAITING_PROOF("awaiting-proof"),
+        /** a re-check superseded by a later one, or a request an offboarding withdrew: nothing to do */
+        DROPPED("dropped");
 
         private final String label;
 
@@ -78,6 +84,7 @@ public class SignupLinking {
     private final Ticker ticker;
     private final Clock clock;
     private final Duration oneCall;
+    private final Optional<OwnershipCheck> ownership;
 
     /** How far Scalingo's clock and this function's may differ. */
     static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
@@ -86,6 +93,15 @@ public class SignupLinking {
     public SignupLinking(DomainLinker linker, Offboarding offboarding, CertificateAttachment certificates, AppDirectory directory,
             AppHosts appHosts, LinkLedger ledger, DeadLetters deadLetters, EventSink events, Clock clock, Ticker ticker,
             Duration oneCall) {
+        this(linker, offboarding, certificates, directory, appHosts, ledger, deadLetters, events, clock, ticker, oneCall,
+                Optional.empty());
+    }
+
+    /** @param ownership the proof of ownership asked before a new name is linked ({@code OWNERSHIP_PROOF=txt}) */
+    public SignupLinking(DomainLinker linker, Offboarding offboarding, CertificateAttachment certificates, AppDirectory directory,
+            AppHosts appHosts, LinkLedger ledger, DeadLetters deadLetters, EventSink events, Clock clock, Ticker ticker,
+            Duration oneCall, Optional<OwnershipCheck> ownership) {
+        this.ownership = ownership;
         this.linker = linker;
         this.offboarding = offboarding;
         this.certificates = certificates;
@@ -105,6 +121,12 @@ public class SignupLinking {
 
     /** @param sentAt when SQS took the message in (its {@code SentTimestamp}), when known */
     public Outcome handle(String messageId, Optional<Instant> sentAt, String body, Parser parser, Deadline deadline) {
+        return handle(messageId, ProofDecision.Delivery.fresh(sentAt), body, parser, deadline);
+    }
+
+    /** @param delivery when SQS took the message in, and whether it is a re-check of a proof of ownership */
+    public Outcome handle(String messageId, ProofDecision.Delivery delivery, String body, Parser parser, Deadline deadline) {
+        Optional<Instant> sentAt = delivery.sentAt();
         OnboardingRequest parsed;
         try {
             parsed = parser.parse(body);
@@ -130,6 +152,12 @@ public class SignupLinking {
             String name = app;
             appId = resolved.id();
             String id = appId;
+            if (ownership.isPresent()) {
+                Optional<Outcome> unproven = proveOwnership(resolved, request, delivery, body, messageId, deadline);
+                if (unproven.isPresent()) {
+                    return unproven.get();
+                }
+            }
             Optional<CertificateAttachment.Checked> certificate = Optional.empty();
             if (request.tlsSecretId().isPresent()) {
                 requireTimeFor(2, "read the certificate's secret", deadline); // its tags, then its value
@@ -185,6 +213,26 @@ public class SignupLinking {
             }
             return scalingoFailed(e, asked, messageId, body, app, domain, request.requestId(), deadline);
         }
+    }
+
+    /**
+     * The proof that the name is the customer's, asked before it is linked: empty when proven (the link goes on);
+     * otherwise what this delivery comes to (waiting for a re-check, dropped, rejected, or back on the queue).
+     */
+    private Optional<Outcome> proveOwnership(App app, LinkRequest request, ProofDecision.Delivery delivery, String body,
+            String messageId, Deadline deadline) {
+        String domain = request.domain().ascii();
+        OwnershipCheck.Result proof = ownership.get().check(app, domain, body, delivery, messageId, request.requestId(),
+                deadline);
+        return switch (proof.verdict()) {
+            case PROVEN -> Optional.empty();
+            case WAITING -> Optional.of(new Outcome(Kind.AWAITING_PROOF, app.name(), domain, proof.detail(), false, false));
+            case DROPPED -> Optional.of(new Outcome(Kind.DROPPED, app.name(), domain, proof.detail(), false, false));
+            case RETRY -> Optional.of(new Outcome(Kind.RETRY, app.name(), domain, proof.detail(), false,
+                    proof.eventUnpublished()));
+            case NOT_PROVEN -> Optional.of(reject(messageId, body, LinkEvents.notProven(app.name(), domain, messageId,
+                    request.requestId(), proof.detail()), false, deadline));
+        };
     }
 
     /**
@@ -331,17 +379,25 @@ public class SignupLinking {
 
     private Outcome reject(String messageId, String body, String app, String domain, Optional<String> requestId, String field,
             String reason, boolean configuration, Deadline deadline) {
+        return reject(messageId, body, LinkEvents.rejected(app, domain, messageId, requestId, field, reason), configuration,
+                deadline);
+    }
+
+    /** The message kept in the dead-letter queue with the rejection's field and reason, then the rejection announced. */
+    private Outcome reject(String messageId, String body, DomainEvent rejected, boolean configuration, Deadline deadline) {
+        String app = (String) rejected.detail().get("app");
+        String domain = (String) rejected.detail().get("domain");
+        String reason = (String) rejected.detail().get("reason");
         try {
             requireTimeFor(1, "keep the message in the dead-letter queue", deadline);
-            deadLetters.send(FUNCTION, messageId, body, field, reason);
+            deadLetters.send(FUNCTION, messageId, body, (String) rejected.detail().get("field"), reason);
         } catch (NoTimeLeft noTime) {
             return retry(app, domain, "rejected (" + reason + ") but " + noTime.getMessage(), configuration);
         } catch (DeadLetters.Unsent unsent) {
             return retry(app, domain, "rejected (" + reason + ") but " + unsent.getMessage() + "; left for SQS redrive",
                     configuration);
         }
-        return publish(LinkEvents.rejected(app, domain, messageId, requestId, field, reason),
-                new Outcome(Kind.REJECTED, app, domain, reason, configuration, false), deadline);
+        return publish(rejected, new Outcome(Kind.REJECTED, app, domain, reason, configuration, false), deadline);
     }
 
     private static Outcome retry(String app, String domain, String reason, boolean configuration) {

@@ -43,7 +43,7 @@ import io.domainautomation.simulation.MirroredDns;
 import io.domainautomation.simulation.MirroredLedger;
 import io.domainautomation.simulation.MirroredScalingo;
 import io.domainautomation.testsupport.LedgerTable;
-import io.domainautomation.testsupport.TestDnsServer;
+import io.domainautomation.sandbox.SandboxDns;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -77,7 +77,7 @@ class FidelityTest {
         public Map<String, String> getConfigOverrides() {
             // the resolver's timeout as deployed, which the model budgets lookups by (its answers come at once here)
             return Map.of("scalingo.retry.initial-backoff", "1ms", "scalingo.retry.max-backoff", "2ms",
-                    "cleanup.dns.timeout", "3s");
+                    "dns.timeout", "3s");
         }
     }
 
@@ -87,9 +87,9 @@ class FidelityTest {
     /** The real client's attempts per call: the first and two retries, without back-off (time is the simulation's). */
     static final int ATTEMPTS = 3;
     static final String TOKEN = "tk-us-test-local-token";
-    /** The %test profile's {@code cleanup.dns.resolver} port. */
+    /** The %test profile's {@code dns.resolver} port. */
     private static final int DNS_PORT = 18053;
-    private static TestDnsServer dnsServer;
+    private static SandboxDns dnsServer;
 
     @Inject
     LedgerConfig ledgerConfig;
@@ -117,7 +117,7 @@ class FidelityTest {
 
     @BeforeAll
     static void startDns() throws Exception {
-        dnsServer = new TestDnsServer(DNS_PORT);
+        dnsServer = new SandboxDns(DNS_PORT);
     }
 
     @AfterAll

@@ -49,7 +49,7 @@ import io.domainautomation.testsupport.PackagedFunction;
 import io.domainautomation.testsupport.SqsEvents.Message;
 import io.domainautomation.testsupport.SqsEvents;
 import io.domainautomation.testsupport.TestCertificates;
-import io.domainautomation.testsupport.TestDnsServer;
+import io.domainautomation.sandbox.SandboxDns;
 
 /**
  * The benchmark command (./mvnw -B verify -Pbenchmark): measures the packaged artifact, started as Lambda starts
@@ -70,7 +70,7 @@ class PerformanceBenchmark {
     private static LocalDynamo dynamo;
     private static CountingProxy ledgerRequests;
     private static SandboxServer server;
-    private static TestDnsServer dns;
+    private static SandboxDns dns;
     private static Path product;
     private static Path baseline;
 
@@ -98,7 +98,7 @@ class PerformanceBenchmark {
         io.domainautomation.testsupport.IamAsDeployed.EXPORTS
                 .forEach(export -> sandbox.roleCredentials(CONTAINER_AUTHORIZATION + "-" + export, export));
         server = SandboxServer.start(sandbox, 0);
-        dns = new TestDnsServer(0);
+        dns = new SandboxDns(0);
         sandbox.addApp("bench");
         dns.address("bench.osc-fr1.scalingo.io", "10.0.0.1");
         sandbox.seedDomain("bench", "www.bench.example", Instant.now(), "created", true);
@@ -846,7 +846,7 @@ class PerformanceBenchmark {
             Map<String, String> env = Map.of("SCALINGO_RATE_LIMIT_REQUESTS", "60", "SCALINGO_RATE_LIMIT_PERIOD", (60_000 / scale) + "ms",
                     "SCALINGO_RATE_LIMIT_GUARD", (1000 / scale) + "ms", "CLEANUP_TIME_BUDGET", budgetMillis + "ms",
                     "CLEANUP_APPS_PREFIX", "scan-", "CLEANUP_CONTINUATION_FUNCTION", "cleanup-stale",
-                    "CLEANUP_DNS_RESOLVER", "127.0.0.1:" + dns.port());
+                    "DNS_RESOLVER", "127.0.0.1:" + dns.port());
             try (Warm cleanup = new Warm("cleanup-stale", env)) {
                 cleanup.invoke("{\"scanId\":\"warm-up\",\"step\":0}");   // refused after a ledger read: the client is warm
                 sandbox.clearCounters();
@@ -1076,7 +1076,7 @@ class PerformanceBenchmark {
     private static Map<String, String> environment(String export) {
         Map<String, String> env = PackagedFunction.againstSandbox(server.url(), export);
         env.put("SCALINGO_RATE_LIMIT_REQUESTS", "1000000");
-        env.put("CLEANUP_DNS_RESOLVER", "127.0.0.1:" + dns.port());
+        env.put("DNS_RESOLVER", "127.0.0.1:" + dns.port());
         env.put("CLEANUP_APPS_PREFIX", "bench");
         env.put("DEAD_LETTER_QUEUE_URL", server.url() + "/0/dlq");
         env.put("LEDGER_ENDPOINT_OVERRIDE", ledgerRequests.url().toString());

@@ -181,7 +181,7 @@ class TemplateTest {
     void domainStatusFitsItsLookupsInItsTimeout() {
         JsonNode function = functions.get("DomainStatusFunction");
         Map<String, String> variables = variables(function);
-        long dnsMillis = java.time.Duration.parse("PT" + variables.get("CLEANUP_DNS_TIMEOUT").toUpperCase(Locale.ROOT)).toMillis();
+        long dnsMillis = java.time.Duration.parse("PT" + variables.get("DNS_TIMEOUT").toUpperCase(Locale.ROOT)).toMillis();
         long requestMillis = Long.parseLong(variables.get("QUARKUS_REST_CLIENT_SCALINGO_API_CONNECT_TIMEOUT"))
                 + Long.parseLong(variables.get("QUARKUS_REST_CLIENT_SCALINGO_API_READ_TIMEOUT"));
         long deadlineMillis = (function.path("Timeout").asLong() - 1) * 1000; // less the invocation's margin

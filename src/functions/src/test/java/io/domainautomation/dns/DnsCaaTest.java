@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import io.domainautomation.fakes.ScriptedDns;
 import io.domainautomation.logic.port.CaaAnswer;
 import io.domainautomation.logic.port.DnsResolver;
-import io.domainautomation.testsupport.TestDnsServer;
+import io.domainautomation.sandbox.SandboxDns;
 
 /**
  * CAA lookups through dnsjava against a real UDP DNS server (RFC 8659's climb to the closest name with records), and
@@ -23,12 +23,12 @@ import io.domainautomation.testsupport.TestDnsServer;
  */
 class DnsCaaTest {
 
-    private static TestDnsServer server;
+    private static SandboxDns server;
     private DnsProbe probe;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TestDnsServer(0);
+        server = new SandboxDns(0);
     }
 
     @AfterAll

@@ -12,6 +12,7 @@ import java.util.Set;
 import io.domainautomation.logic.port.CaaAnswer;
 import io.domainautomation.logic.port.DnsAnswer;
 import io.domainautomation.logic.port.DnsResolver;
+import io.domainautomation.logic.port.TxtAnswer;
 
 /**
  * A DNS whose records a test sets: CNAMEs and addresses per name, and names whose lookups fail (a resolver timeout).
@@ -24,6 +25,7 @@ public final class ScriptedDns implements DnsResolver {
     private final Map<String, Set<InetAddress>> addresses = new HashMap<>();
     private final Set<String> failing = new LinkedHashSet<>();
     private final Map<String, List<List<String>>> caas = new HashMap<>();
+    private final Map<String, List<String>> txts = new HashMap<>();
     private Faults faults = Faults.NONE;
     private int lookups;
 
@@ -52,6 +54,33 @@ public final class ScriptedDns implements DnsResolver {
             name = name.substring(name.indexOf('.') + 1);
         }
         return CaaAnswer.none();
+    }
+
+    /** The TXT records at a name (none: the name's TXT records removed). */
+    public synchronized ScriptedDns txt(String name, String... values) {
+        if (values.length == 0) {
+            txts.remove(key(name));
+        } else {
+            txts.put(key(name), List.of(values));
+        }
+        return this;
+    }
+
+    /** As DnsProbe looks: the name's own TXT records; a fault or a failing name fails the lookup. */
+    @Override
+    public synchronized TxtAnswer txt(String name) {
+        lookups++;
+        try {
+            faults.before("dns.txt");
+        } catch (LookupFailed timedOut) {
+            onTimeout.run();
+            return TxtAnswer.unknown();
+        }
+        if (failing.contains(key(name))) {
+            onTimeout.run();
+            return TxtAnswer.unknown();
+        }
+        return new TxtAnswer(txts.getOrDefault(key(name), List.of()), false);
     }
 
     public ScriptedDns cname(String name, String target) {
@@ -115,7 +144,7 @@ public final class ScriptedDns implements DnsResolver {
         return lookups;
     }
 
-    /** The resolver's timeout per query, as deployed ({@code CLEANUP_DNS_TIMEOUT}, 3 s). */
+    /** The resolver's timeout per query, as deployed ({@code DNS_TIMEOUT}, 3 s). */
     public static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(3);
 
     /** As {@code DnsProbe} counts it: an A and an AAAA query, and two CNAME queries, each to its timeout. */

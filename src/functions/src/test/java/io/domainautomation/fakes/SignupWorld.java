@@ -15,10 +15,15 @@ import io.domainautomation.logic.DomainLinker;
 import io.domainautomation.logic.LinkLedger;
 import io.domainautomation.logic.Offboarding;
 import io.domainautomation.logic.SignupLinking;
+import io.domainautomation.logic.ownership.OwnershipCheck;
+import io.domainautomation.logic.ownership.OwnershipProofs;
+import io.domainautomation.logic.ownership.ProofDecision;
+import io.domainautomation.logic.ownership.Rechecks;
 import io.domainautomation.logic.port.AppsService;
 import io.domainautomation.logic.port.CertificateStore;
 import io.domainautomation.logic.port.DeadLetters;
 import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.DnsResolver;
 import io.domainautomation.logic.port.DomainsService;
 import io.domainautomation.logic.port.EventSink;
 import io.domainautomation.logic.tls.CertificateAttachment;
@@ -44,6 +49,14 @@ public final class SignupWorld {
     public final InMemoryCleanupLedger tombstones = new InMemoryCleanupLedger();
     public final RecordingDeadLetters deadLetters = new RecordingDeadLetters();
     public final RecordingEventSink events = new RecordingEventSink();
+    /** The DNS the proof of ownership looks at, and the proofs and re-checks ({@link #proveOwnership}). */
+    public final ScriptedDns dns = new ScriptedDns();
+    public final InMemoryOwnershipProofs proofs = new InMemoryOwnershipProofs();
+    public final RecordingRechecks rechecks = new RecordingRechecks();
+    /** Whether link-on-signup asks for proof of ownership (OWNERSHIP_PROOF=txt), with a window of {@link #PROOF_WINDOW}. */
+    public final boolean proveOwnership;
+    public static final Duration PROOF_WINDOW = Duration.ofDays(7);
+    private final java.util.Random tokens;
     public final SignupLinking linking;
     public final CanonicalDomains canonical;
     private final ObjectMapper json = new ObjectMapper();
@@ -86,6 +99,16 @@ public final class SignupWorld {
     }
 
     public SignupWorld(Instant start, Ports ports) {
+        this(start, ports, false, 0);
+    }
+
+    /**
+     * @param proveOwnership link-on-signup asks for proof of ownership (OWNERSHIP_PROOF=txt)
+     * @param seed the random tokens' and re-check ids' (a history stays a function of its seed)
+     */
+    public SignupWorld(Instant start, Ports ports, boolean proveOwnership, long seed) {
+        this.proveOwnership = proveOwnership;
+        this.tokens = new java.util.Random(seed);
         clock = new ManualClock(start);
         scalingo = new InMemoryScalingo(clock, clock);
         secrets = new InMemoryCertificateStore(clock);
@@ -125,12 +148,17 @@ public final class SignupWorld {
             CertificateAttachment attachment = new CertificateAttachment(gate.wrap(CertificateStore.class, secrets),
                     new CertificatePolicy(Duration.ofDays(7), Optional.empty()), clock);
             AppDirectory directory = new AppDirectory(apps, clock);
+            AppHosts hosts = new AppHosts(API_URL, Optional.empty());
+            Optional<OwnershipCheck> ownership = !proveOwnership ? Optional.empty()
+                    : Optional.of(new OwnershipCheck(gate.wrap(OwnershipProofs.class, proofs),
+                            gate.wrap(DnsResolver.class, dns), gate.wrap(Rechecks.class, rechecks), sink, hosts, clock, clock,
+                            ONE_AWS_CALL, PROOF_WINDOW, SignupWorld.this::randomToken));
             Offboarding offboarding = new Offboarding(domains, directory,
-                    gate.wrap(io.domainautomation.logic.cleanup.Tombstones.class, tombstones), sink, clock, clock, ONE_AWS_CALL);
-            linking = new SignupLinking(new DomainLinker(domains), offboarding, attachment, directory,
-                    new AppHosts(API_URL, Optional.empty()),
+                    gate.wrap(io.domainautomation.logic.cleanup.Tombstones.class, tombstones), sink, clock, clock, ONE_AWS_CALL,
+                    ownership);
+            linking = new SignupLinking(new DomainLinker(domains), offboarding, attachment, directory, hosts,
                     gate.wrap(LinkLedger.class, linkLedger), gate.wrap(DeadLetters.class, deadLetters), sink, clock, clock,
-                    ONE_AWS_CALL);
+                    ONE_AWS_CALL, ownership);
             canonical = new CanonicalDomains(domains, directory, gate.wrap(CanonicalLedger.class, canonicalLedger), sink, clock,
                     clock, ONE_AWS_CALL);
         }
@@ -138,6 +166,13 @@ public final class SignupWorld {
         /** One delivery of an onboarding message to this container, as link-on-signup handles it. */
         public SignupLinking.Outcome deliver(String messageId, String body, Deadline deadline) {
             return linking.handle(messageId, body, b -> OnboardingMessages.parse(json, b), deadline);
+        }
+
+        /** A re-check of a proof of ownership (the message's copy this function sent), taken in by SQS at {@code sentAt}. */
+        public SignupLinking.Outcome recheck(String messageId, String recheckId, Instant sentAt, String body,
+                Deadline deadline) {
+            return linking.handle(messageId, new ProofDecision.Delivery(Optional.of(recheckId), Optional.of(sentAt)), body,
+                    b -> OnboardingMessages.parse(json, b), deadline);
         }
 
         /** The same, with the time SQS took the message in. */
@@ -158,6 +193,15 @@ public final class SignupWorld {
 
     public SignupLinking.Outcome deliver(String messageId, Instant sentAt, String body, Deadline deadline) {
         return first.deliver(messageId, sentAt, body, deadline);
+    }
+
+    public SignupLinking.Outcome recheck(String messageId, String recheckId, Instant sentAt, String body, Deadline deadline) {
+        return first.recheck(messageId, recheckId, sentAt, body, deadline);
+    }
+
+    /** 128 random bits in hex, from the world's seed. */
+    private synchronized String randomToken() {
+        return String.format("%016x%016x", tokens.nextLong(), tokens.nextLong());
     }
 
     /** set-canonical's deadline: its 29 s less the 1 s margin. */

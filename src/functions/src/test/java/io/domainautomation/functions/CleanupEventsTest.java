@@ -26,7 +26,7 @@ import io.domainautomation.testsupport.CleanupScans;
 import io.domainautomation.testsupport.LambdaPath;
 import io.domainautomation.testsupport.PublishedEvents;
 import io.domainautomation.testsupport.TestClock;
-import io.domainautomation.testsupport.TestDnsServer;
+import io.domainautomation.sandbox.SandboxDns;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -38,7 +38,7 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(CleanupStaleTest.RemovalsOn.class)
 class CleanupEventsTest {
 
-    private static TestDnsServer dns;
+    private static SandboxDns dns;
 
     @Inject
     SandboxState sandbox;
@@ -51,7 +51,7 @@ class CleanupEventsTest {
 
     @BeforeAll
     static void startDns() throws Exception {
-        dns = new TestDnsServer(CleanupStaleTest.DNS_PORT);
+        dns = new SandboxDns(CleanupStaleTest.DNS_PORT);
     }
 
     @AfterAll

@@ -19,7 +19,7 @@ import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.LambdaPath;
 import io.domainautomation.testsupport.PublishedEvents;
 import io.domainautomation.testsupport.TestClock;
-import io.domainautomation.testsupport.TestDnsServer;
+import io.domainautomation.sandbox.SandboxDns;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -33,19 +33,19 @@ class CleanupStaleDryRunTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.funqy.export", "cleanup-stale",
-                    "cleanup.dns.resolver", "127.0.0.1:" + CleanupStaleTest.DNS_PORT,
+                    "dns.resolver", "127.0.0.1:" + CleanupStaleTest.DNS_PORT,
                     "cleanup.apps-prefix", "clean-");
         }
     }
 
-    private static TestDnsServer dns;
+    private static SandboxDns dns;
 
     @Inject
     SandboxState sandbox;
 
     @BeforeAll
     static void startDns() throws Exception {
-        dns = new TestDnsServer(CleanupStaleTest.DNS_PORT);
+        dns = new SandboxDns(CleanupStaleTest.DNS_PORT);
         TestClock.reset();
     }
 

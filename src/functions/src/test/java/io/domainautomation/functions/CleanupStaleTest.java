@@ -32,7 +32,7 @@ import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.CleanupScans;
 import io.domainautomation.testsupport.LambdaPath;
 import io.domainautomation.testsupport.TestClock;
-import io.domainautomation.testsupport.TestDnsServer;
+import io.domainautomation.sandbox.SandboxDns;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -56,8 +56,8 @@ class CleanupStaleTest {
                     Map.entry("cleanup.dry-run", "false"),
                     Map.entry("cleanup.confirm-after", "7d"),
                     Map.entry("cleanup.grace-period", "14d"),
-                    Map.entry("cleanup.dns.resolver", "127.0.0.1:" + DNS_PORT),
-                    Map.entry("cleanup.dns.timeout", "500ms"),
+                    Map.entry("dns.resolver", "127.0.0.1:" + DNS_PORT),
+                    Map.entry("dns.timeout", "500ms"),
                     Map.entry("cleanup.protected-patterns", "*.internal.example"),
                     Map.entry("cleanup.apps-prefix", "clean-"),
                     // Its name in the stack the sandbox's IAM stands for ("local"), as template.yaml sets it.
@@ -71,7 +71,7 @@ class CleanupStaleTest {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestDnsServer dns;
+    private static SandboxDns dns;
 
     @Inject
     SandboxState sandbox;
@@ -87,7 +87,7 @@ class CleanupStaleTest {
 
     @BeforeAll
     static void startDns() throws Exception {
-        dns = new TestDnsServer(DNS_PORT);
+        dns = new SandboxDns(DNS_PORT);
     }
 
     @AfterAll
@@ -461,7 +461,7 @@ class CleanupStaleTest {
 
     private void restartDns() {
         try {
-            dns = new TestDnsServer(DNS_PORT);
+            dns = new SandboxDns(DNS_PORT);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.domainautomation.sandbox.HttpApiEvents;
 import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.LambdaPath;
-import io.domainautomation.testsupport.TestDnsServer;
+import io.domainautomation.sandbox.SandboxDns;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -43,14 +43,14 @@ class DomainStatusCheckTest {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestDnsServer dns;
+    private static SandboxDns dns;
 
     @Inject
     SandboxState sandbox;
 
     @BeforeAll
     static void startDns() throws Exception {
-        dns = new TestDnsServer(CleanupStaleTest.DNS_PORT);
+        dns = new SandboxDns(CleanupStaleTest.DNS_PORT);
     }
 
     @AfterAll

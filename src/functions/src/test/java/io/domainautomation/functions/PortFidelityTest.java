@@ -41,7 +41,7 @@ import io.domainautomation.logic.port.DomainsService;
 import io.domainautomation.logic.port.ScalingoException;
 import io.domainautomation.sandbox.SandboxState;
 import io.domainautomation.testsupport.LedgerTable;
-import io.domainautomation.testsupport.TestDnsServer;
+import io.domainautomation.sandbox.SandboxDns;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -56,7 +56,7 @@ import io.quarkus.test.junit.TestProfile;
 class PortFidelityTest {
 
     private static final int SEEDS_PER_PORT = 40;
-    private static TestDnsServer dnsServer;
+    private static SandboxDns dnsServer;
 
     @Inject
     CleanupLedger realLedger;
@@ -81,7 +81,7 @@ class PortFidelityTest {
 
     @BeforeAll
     static void startDns() throws Exception {
-        dnsServer = new TestDnsServer(CleanupStaleTest.DNS_PORT);
+        dnsServer = new SandboxDns(CleanupStaleTest.DNS_PORT);
     }
 
     @AfterAll

@@ -39,7 +39,7 @@ import io.domainautomation.testsupport.PackagedFunction;
 import io.domainautomation.testsupport.SqsEvents.Message;
 import io.domainautomation.testsupport.SqsEvents;
 import io.domainautomation.testsupport.TestCertificates;
-import io.domainautomation.testsupport.TestDnsServer;
+import io.domainautomation.sandbox.SandboxDns;
 
 /**
  * What template.yaml deploys, target/function.zip in the prod profile, started as Lambda starts it (runtime
@@ -54,7 +54,7 @@ class PackagedFunctionsIT {
     private static SandboxState sandbox;
     private static IamAsDeployed iam;
     private static SandboxServer server;
-    private static TestDnsServer dns;
+    private static SandboxDns dns;
     private static Path taskRoot;
     private static LocalDynamo dynamo;
     private static final List<String> logs = new ArrayList<>();
@@ -73,7 +73,7 @@ class PackagedFunctionsIT {
         sandbox.seedDomain("acme", "www.acme.example", Instant.now(), "created", false);
         sandbox.seedDomain("acme", "old.acme.example", Instant.now().minus(Duration.ofDays(60)), "pending_dns", false);
         server = SandboxServer.start(sandbox, 0);
-        dns = new TestDnsServer(0);
+        dns = new SandboxDns(0);
         int dynamoPort;
         try (ServerSocket free = new ServerSocket(0)) {
             dynamoPort = free.getLocalPort();
@@ -299,7 +299,7 @@ class PackagedFunctionsIT {
 
     @Test
     void domainStatusWithAnApiGatewayV2Request() throws Exception {
-        JsonNode answer = run("domain-status", Map.of("CLEANUP_DNS_RESOLVER", "127.0.0.1:" + dns.port(), "CLEANUP_DNS_TIMEOUT", "1s"),
+        JsonNode answer = run("domain-status", Map.of("DNS_RESOLVER", "127.0.0.1:" + dns.port(), "DNS_TIMEOUT", "1s"),
                 HttpApiEvents.request("GET", "/apps/acme/domains/www.acme.example", null));
         assertEquals(200, answer.get("statusCode").asInt(), answer.toString());
         JsonNode status = JSON.readTree(answer.get("body").asText());
@@ -431,7 +431,7 @@ class PackagedFunctionsIT {
     }
 
     private static Map<String, String> cleanupEnvironment(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of("CLEANUP_DNS_RESOLVER", "127.0.0.1:" + dns.port(), "CLEANUP_DNS_TIMEOUT", "1s"));
+        Map<String, String> env = new HashMap<>(Map.of("DNS_RESOLVER", "127.0.0.1:" + dns.port(), "DNS_TIMEOUT", "1s"));
         env.putAll(extra);
         return env;
     }

@@ -40,7 +40,7 @@ import io.domainautomation.testsupport.LocalRuntimeApi;
 import io.domainautomation.testsupport.PackagedFunction;
 import io.domainautomation.testsupport.SqsEvents;
 import io.domainautomation.testsupport.TestCertificates;
-import io.domainautomation.testsupport.TestDnsServer;
+import io.domainautomation.sandbox.SandboxDns;
 
 /**
  * The reliability proof, on the packaged artifact started as Lambda starts it: faults injected by the sandbox, a
@@ -58,7 +58,7 @@ class FaultsIT {
     private static final Map<String, String> sections = new java.util.LinkedHashMap<>();
     private static SandboxState sandbox;
     private static SandboxServer server;
-    private static TestDnsServer dns;
+    private static SandboxDns dns;
     private static Path taskRoot;
     private static LocalDynamo dynamo;
     private static IamAsDeployed iam;
@@ -71,7 +71,7 @@ class FaultsIT {
         sandbox.addApiToken(TOKEN);
         sandbox.putSecret("scalingo/api-token", TOKEN, Map.of());
         server = SandboxServer.start(sandbox, 0);
-        dns = new TestDnsServer(0);
+        dns = new SandboxDns(0);
         int dynamoPort;
         try (ServerSocket free = new ServerSocket(0)) {
             dynamoPort = free.getLocalPort();
@@ -139,8 +139,8 @@ class FaultsIT {
         env.put("SCALINGO_RETRY_MAX_TOTAL", "4s");
         env.put("QUARKUS_REST_CLIENT_SCALINGO_API_READ_TIMEOUT", "1000");
         env.put("DEAD_LETTER_QUEUE_URL", server.url() + "/000000000000/onboarding-dlq");
-        env.put("CLEANUP_DNS_RESOLVER", "127.0.0.1:" + dns.port());
-        env.put("CLEANUP_DNS_TIMEOUT", "1s");
+        env.put("DNS_RESOLVER", "127.0.0.1:" + dns.port());
+        env.put("DNS_TIMEOUT", "1s");
         // Through the sandbox, which authorises each call against the function's policy and passes it on to dynalite.
         env.put("LEDGER_ENDPOINT_OVERRIDE", server.url());
         env.put("LEDGER_TABLE", "reliability-ledger");
@@ -396,8 +396,8 @@ class FaultsIT {
         try (java.net.DatagramSocket closed = new java.net.DatagramSocket(0)) {
             closedPort = closed.getLocalPort();
         }
-        resolverDown.put("CLEANUP_DNS_RESOLVER", "127.0.0.1:" + closedPort);
-        resolverDown.put("CLEANUP_DNS_TIMEOUT", "200ms");
+        resolverDown.put("DNS_RESOLVER", "127.0.0.1:" + closedPort);
+        resolverDown.put("DNS_TIMEOUT", "200ms");
         int scans = 0;
         int refusedPayloads = 0;
         try (LocalRuntimeApi runtime = new LocalRuntimeApi();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import io.domainautomation.sandbox.SandboxDns;
 import io.domainautomation.sandbox.SandboxState;
 
 /** What the cleanup-stale tests share: a fresh world before each test, and a scan followed to its end. */
@@ -18,7 +19,7 @@ public final class CleanupScans {
     }
 
     /** An empty sandbox with the test token, the ledger emptied, no DNS record, the clock back to now. */
-    public static void fresh(SandboxState sandbox, TestDnsServer dns, DynamoDbClient dynamo, String ledgerTable) {
+    public static void fresh(SandboxState sandbox, SandboxDns dns, DynamoDbClient dynamo, String ledgerTable) {
         sandbox.reset();
         sandbox.addApiToken("tk-us-test-local-token");
         sandbox.rateLimit(400, Duration.ofSeconds(1));

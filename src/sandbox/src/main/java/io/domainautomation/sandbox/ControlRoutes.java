@@ -56,9 +56,58 @@ final class ControlRoutes {
                 ObjectNode created = json.createObjectNode();
                 created.put("id", state.addApp(request.get("name").asText()).id());
                 return Reply.json(201, created.toString());
+            case "POST /_sandbox/dns":
+                return dns(request);
             default:
                 return Reply.json(404, "{\"error\":\"unknown sandbox control route\"}");
         }
+    }
+
+    /**
+     * Sets a name's records of one type in the dev-mode DNS server: {@code {"name", "type": "TXT"|"CNAME"|"A"|"AAAA",
+     * "values": [...]}}; no values removes them (for CNAME, A and AAAA: every record of the name).
+     */
+    private Reply dns(JsonNode request) {
+        if (state.dns().isEmpty()) {
+            return Reply.json(409, "{\"error\":\"no sandbox DNS server runs (sandbox.dns-port is not set)\"}");
+        }
+        if (request == null || !request.path("name").isTextual() || !request.path("type").isTextual()
+                || !request.path("values").isArray()) {
+            return Reply.json(400, "{\"error\":\"expected {\\\"name\\\": ..., \\\"type\\\": \\\"TXT|CNAME|A|AAAA\\\","
+                    + " \\\"values\\\": [...]}\"}");
+        }
+        SandboxDns dns = state.dns().get();
+        String name = request.get("name").asText();
+        java.util.List<String> values = new java.util.ArrayList<>();
+        request.get("values").forEach(value -> values.add(value.asText()));
+        switch (request.get("type").asText().toUpperCase(java.util.Locale.ROOT)) {
+            case "TXT" -> dns.txt(name, values.toArray(String[]::new));
+            case "CNAME" -> {
+                if (values.size() > 1) {
+                    return Reply.json(400, "{\"error\":\"a name has at most one CNAME\"}");
+                }
+                if (values.isEmpty()) {
+                    dns.remove(name);
+                } else {
+                    dns.cname(name, values.get(0));
+                }
+            }
+            case "A", "AAAA" -> {
+                if (values.isEmpty()) {
+                    dns.remove(name);
+                } else {
+                    try {
+                        dns.address(name, values.toArray(String[]::new));
+                    } catch (IllegalArgumentException notAnAddress) {
+                        return Reply.json(400, "{\"error\":\"not an IP address: " + notAnAddress.getMessage() + "\"}");
+                    }
+                }
+            }
+            default -> {
+                return Reply.json(400, "{\"error\":\"type must be TXT, CNAME, A or AAAA\"}");
+            }
+        }
+        return Reply.empty(204);
     }
 
     /** The events received, each detail as the JSON object it is (not the string PutEvents carried). */

@@ -39,6 +39,13 @@ public class EmbeddedSandbox {
             dynamo = LocalDynamo.start(port, config.dynamodbTable());
             state.dynamoUpstream(dynamo.url());
         });
+        config.dnsPort().ifPresent(port -> {
+            try {
+                state.dns(new SandboxDns(port).unknownNamesFail(true));
+            } catch (java.net.SocketException e) {
+                throw new UncheckedIOException("cannot start the sandbox's DNS server on UDP port " + port, e);
+            }
+        });
         config.iam().template().ifPresent(template -> state.enforceIam(policies(template, config.iam())));
     }
 
@@ -77,6 +84,7 @@ public class EmbeddedSandbox {
 
     @PreDestroy
     void stop() {
+        state.dns().ifPresent(SandboxDns::close);
         if (server != null) {
             server.close();
         }

@@ -32,6 +32,13 @@ public interface SandboxConfig {
     /** When set, a local DynamoDB (dynalite) is started on this port with the ledger's table. */
     Optional<Integer> dynamodbPort();
 
+    /**
+     * A DNS server on this loopback UDP port that knows only the records set with {@code POST /_sandbox/dns} (every
+     * other name: SERVFAIL, as an offline resolver): dev mode's {@code dns.resolver}. Absent: none (tests start their
+     * own).
+     */
+    Optional<Integer> dnsPort();
+
     @WithDefault("scalingo-domain-ledger")
     String dynamodbTable();
 

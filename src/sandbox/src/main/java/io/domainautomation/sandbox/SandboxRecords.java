@@ -93,6 +93,7 @@ public final class SandboxRecords {
     }
 
     /** A message the sandbox's SQS endpoint received, with its string attributes. */
-    public record QueuedMessage(String messageId, String body, Map<String, String> attributes) {
+    /** @param delaySeconds the message's SendMessage DelaySeconds (0 when none was asked) */
+    public record QueuedMessage(String messageId, String body, Map<String, String> attributes, int delaySeconds) {
     }
 }

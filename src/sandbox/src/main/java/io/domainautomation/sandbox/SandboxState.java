@@ -45,6 +45,7 @@ public final class SandboxState {
     private final DynamoForward dynamoForward = new DynamoForward();
     private final LambdaState lambda = new LambdaState();
     private final CredentialsState credentials = new CredentialsState();
+    private volatile SandboxDns dns;
 
     public SandboxState() {
         this(Clock.systemUTC());
@@ -104,6 +105,15 @@ public final class SandboxState {
 
     CredentialsState credentials() {
         return credentials;
+    }
+
+    /** The DNS server dev mode runs ({@code sandbox.dns-port}), when it runs one. */
+    java.util.Optional<SandboxDns> dns() {
+        return java.util.Optional.ofNullable(dns);
+    }
+
+    void dns(SandboxDns server) {
+        this.dns = server;
     }
 
     IamState iam() {

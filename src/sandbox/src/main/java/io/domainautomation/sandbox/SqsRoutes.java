@@ -60,9 +60,14 @@ final class SqsRoutes {
             rawAttributes.put(field.getKey(), field.getValue());
             attributes.put(field.getKey(), field.getValue().path("StringValue").asText());
         });
+        int delaySeconds = request.path("DelaySeconds").asInt(0);
+        if (delaySeconds < 0 || delaySeconds > 900) {
+            return error("InvalidParameterValue", "Value " + delaySeconds + " for parameter DelaySeconds is invalid. Reason:"
+                    + " must be between 0 and 900, if provided.");
+        }
         String messageId = UUID.randomUUID().toString();
         counters.count("sqs.SendMessage");
-        sqs.enqueue(queueUrl, new SandboxRecords.QueuedMessage(messageId, messageBody, Map.copyOf(attributes)));
+        sqs.enqueue(queueUrl, new SandboxRecords.QueuedMessage(messageId, messageBody, Map.copyOf(attributes), delaySeconds));
         ObjectNode reply = json.createObjectNode();
         reply.put("MessageId", messageId);
         reply.put("MD5OfMessageBody", md5(messageBody.getBytes(StandardCharsets.UTF_8)));

@@ -35,7 +35,22 @@ public final class DnsInstructions {
      * @param appHost the app's host on the platform, e.g. {@code my-app.osc-fr1.scalingo.io}
      */
     public static Map<String, Object> of(Domain domain, String appHost) {
-        String name = domain.name();
+        Map<String, Object> instructions = forName(domain.name(), appHost);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> records = (List<Map<String, Object>>) instructions.get("records");
+        boolean wildcard = domain.name().startsWith("*.");
+        if (wildcard && domain.acmeDnsFqdn() != null && domain.acmeDnsValue() != null) {
+            records.add(record("TXT", domain.acmeDnsFqdn(), domain.acmeDnsValue()));
+            instructions.put("letsencrypt", "Let's Encrypt validates a wildcard by DNS: create the TXT record");
+            if (domain.acmeDnsError() != null && !domain.acmeDnsError().isNull() && !domain.acmeDnsError().isEmpty()) {
+                instructions.put("acmeDnsError", domain.acmeDnsError().toString());
+            }
+        }
+        return instructions;
+    }
+
+    /** The records that point a name at the app, before Scalingo knows the name (no Let's Encrypt record yet). */
+    public static Map<String, Object> forName(String name, String appHost) {
         boolean wildcard = name.startsWith("*.");
         String bare = wildcard ? name.substring(2) : name;
         boolean apex = !wildcard && bare.split("\\.").length == 2;
@@ -51,18 +66,11 @@ public final class DnsInstructions {
             instructions.put("kind", wildcard ? "wildcard" : "subdomain");
             records.add(record("CNAME", name, appHost));
         }
-        if (wildcard && domain.acmeDnsFqdn() != null && domain.acmeDnsValue() != null) {
-            records.add(record("TXT", domain.acmeDnsFqdn(), domain.acmeDnsValue()));
-            instructions.put("letsencrypt", "Let's Encrypt validates a wildcard by DNS: create the TXT record");
-            if (domain.acmeDnsError() != null && !domain.acmeDnsError().isNull() && !domain.acmeDnsError().isEmpty()) {
-                instructions.put("acmeDnsError", domain.acmeDnsError().toString());
-            }
-        }
         instructions.put("records", records);
         return instructions;
     }
 
-    private static Map<String, Object> record(String type, String name, String value) {
+    static Map<String, Object> record(String type, String name, String value) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("type", type);
         record.put("name", name);

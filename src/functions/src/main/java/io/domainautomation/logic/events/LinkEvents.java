@@ -12,6 +12,9 @@ public final class LinkEvents {
     public static final String DOMAIN_LINKED = "Domain Linked";
     public static final String DOMAIN_ALREADY_LINKED = "Domain Already Linked";
     public static final String DOMAIN_REJECTED = "Domain Rejected";
+    public static final String VERIFICATION_REQUIRED = "Domain Verification Required";
+    /** {@code Domain Rejected}'s code for a request whose proof of ownership never came. */
+    public static final String OWNERSHIP_NOT_PROVEN = "ownership-not-proven";
 
     private LinkEvents() {
     }
@@ -51,6 +54,45 @@ public final class LinkEvents {
         detail.put("field", field);
         detail.put("reason", reason);
         return new DomainEvent(DOMAIN_REJECTED, id, detail);
+    }
+
+    /**
+     * {@code Domain Rejected} for a request whose name was not proven the customer's in time, with {@code code}
+     * {@value #OWNERSHIP_NOT_PROVEN}.
+     */
+    public static DomainEvent notProven(String app, String domain, String messageId, Optional<String> requestId,
+            String reason) {
+        DomainEvent rejected = rejected(app, domain, messageId, requestId, "domain", reason);
+        rejected.detail().put("code", OWNERSHIP_NOT_PROVEN);
+        return rejected;
+    }
+
+    /**
+     * {@code Domain Verification Required}: the TXT record that proves the name the customer's (or the CNAME to the
+     * app's host that proves it as well), with every record to set; once per window of the request (its id names the
+     * app, the name and the window's start, whichever delivery says it).
+     */
+    public static DomainEvent verificationRequired(String appId, String app, String domain, String appHost,
+            String verificationName, String verificationValue, java.time.Instant since, java.time.Instant until,
+            String messageId, Optional<String> requestId) {
+        String id = DomainEvent.stableId("link-on-signup", "verification", appId, domain, since.toString());
+        Map<String, Object> detail = base(id, app, domain, messageId, requestId);
+        Map<String, Object> verification = new LinkedHashMap<>();
+        verification.put("type", "TXT");
+        verification.put("name", verificationName);
+        verification.put("value", verificationValue);
+        verification.put("expiresAt", until.toString());
+        Map<String, Object> dns = DnsInstructions.forName(domain, appHost);
+        if (!"apex".equals(dns.get("kind"))) { // an apex has no CNAME: its addresses, shared by every app, prove nothing
+            verification.put("alternative", "or point " + domain + " at " + appHost + " with a CNAME record: it proves the"
+                    + " name yours as well");
+        }
+        detail.put("verification", verification);
+        @SuppressWarnings("unchecked")
+        java.util.List<Map<String, Object>> records = (java.util.List<Map<String, Object>>) dns.get("records");
+        records.add(0, DnsInstructions.record("TXT", verificationName, verificationValue));
+        detail.put("dns", dns);
+        return new DomainEvent(VERIFICATION_REQUIRED, id, detail);
     }
 
     private static Map<String, Object> letsencrypt(Domain domain) {

@@ -15,6 +15,9 @@ public interface DnsResolver {
      */
     CaaAnswer caa(String hostname);
 
+    /** The TXT records of {@code name} itself (no wildcard expansion asked: the name is looked up as it is). */
+    TxtAnswer txt(String name);
+
     /** The longest one {@link #resolve} may take (its lookups, each to its timeout): none is started with less left. */
     java.time.Duration worstCase();
 }

@@ -123,7 +123,7 @@ public final class DomainStatus {
             platform = dns.resolve(appHost);
             caa = dns.caa(name);
         } catch (IllegalStateException | IllegalArgumentException misconfigured) {
-            // the resolver setting (CLEANUP_DNS_RESOLVER) is not usable: said, not thrown
+            // the resolver setting (DNS_RESOLVER) is not usable: said, not thrown
             dnsStatus.put("checked", false);
             dnsStatus.put("reason", "the DNS resolver is not usable as configured: " + misconfigured.getMessage());
             return dnsStatus;

@@ -1,4 +1,4 @@
-package io.domainautomation.testsupport;
+package io.domainautomation.sandbox;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -23,23 +23,28 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
- * A small authoritative DNS server on loopback UDP, built on dnsjava's message classes: answers A, AAAA and CNAME
- * (following CNAME chains within its zone), NXDOMAIN for unknown names. Tests set its records.
+ * A small authoritative DNS server on loopback UDP, built on dnsjava's message classes: answers A, AAAA, CNAME (following
+ * CNAME chains within its zone), CAA and TXT; unknown names get NXDOMAIN, or SERVFAIL when it stands in for the whole
+ * DNS (dev mode: it knows only what it was told, so anything else is "not known", as the machine's own resolver,
+ * offline, would say). Tests set its records; in dev mode, {@code POST /_sandbox/dns} does.
  */
-public final class TestDnsServer implements AutoCloseable {
+public final class SandboxDns implements AutoCloseable {
 
     private final DatagramSocket socket;
     private final Map<String, String> cnames = new ConcurrentHashMap<>();
     private final Map<String, List<String[]>> caas = new ConcurrentHashMap<>();
     private final Map<String, List<InetAddress>> addresses = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> txts = new ConcurrentHashMap<>();
+    private volatile int unknownNames = Rcode.NXDOMAIN;
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean running = true;
 
-    public TestDnsServer(int port) throws SocketException {
+    public SandboxDns(int port) throws SocketException {
         socket = bind(port);
         thread = new Thread(this::serve, "test-dns");
         thread.setDaemon(true);
@@ -70,6 +75,7 @@ public final class TestDnsServer implements AutoCloseable {
     }
 
     public void clear() {
+        txts.clear();
         cnames.clear();
         caas.clear();
         addresses.clear();
@@ -80,13 +86,13 @@ public final class TestDnsServer implements AutoCloseable {
     private volatile boolean failEveryQuery;
 
     /** Every query answered SERVFAIL (true), whatever the records, or as the records say (false). */
-    public TestDnsServer failEveryQuery(boolean fail) {
+    public SandboxDns failEveryQuery(boolean fail) {
         failEveryQuery = fail;
         return this;
     }
 
     /** Queries that reach the name (asked, or met along a CNAME chain) are answered SERVFAIL: a broken zone. */
-    public TestDnsServer failing(String name, boolean fails) {
+    public SandboxDns failing(String name, boolean fails) {
         if (fails) {
             failing.add(key(name));
         } else {
@@ -96,24 +102,41 @@ public final class TestDnsServer implements AutoCloseable {
     }
 
     /** The name no longer has any record (NXDOMAIN). */
-    public TestDnsServer remove(String name) {
+    public SandboxDns remove(String name) {
         cnames.remove(key(name));
         addresses.remove(key(name));
+        txts.remove(key(name));
+        return this;
+    }
+
+    /** The TXT records at the name (none given: its TXT records removed). */
+    public SandboxDns txt(String name, String... values) {
+        if (values.length == 0) {
+            txts.remove(key(name));
+        } else {
+            txts.put(key(name), List.of(values));
+        }
+        return this;
+    }
+
+    /** Names it has no record for answered SERVFAIL (true: it stands in for the whole DNS) or NXDOMAIN (false). */
+    public SandboxDns unknownNamesFail(boolean fail) {
+        unknownNames = fail ? Rcode.SERVFAIL : Rcode.NXDOMAIN;
         return this;
     }
 
     /** A CAA record ({@code tag} issue, issuewild or iodef) at the name. */
-    public TestDnsServer caa(String name, String tag, String value) {
+    public SandboxDns caa(String name, String tag, String value) {
         caas.computeIfAbsent(key(name), k -> new ArrayList<>()).add(new String[] { tag, value });
         return this;
     }
 
-    public TestDnsServer cname(String name, String target) {
+    public SandboxDns cname(String name, String target) {
         cnames.put(key(name), key(target));
         return this;
     }
 
-    public TestDnsServer address(String name, String... ips) {
+    public SandboxDns address(String name, String... ips) {
         List<InetAddress> list = new ArrayList<>();
         for (String ip : ips) {
             try {
@@ -182,6 +205,15 @@ public final class TestDnsServer implements AutoCloseable {
                 }
             }
         }
+        List<String> txt = txts.get(name);
+        if (txt != null) {
+            known = true;
+            if (question.getType() == Type.TXT) {
+                for (String value : txt) {
+                    response.addRecord(new TXTRecord(Name.fromString(name), DClass.IN, 60, value), Section.ANSWER);
+                }
+            }
+        }
         List<InetAddress> ips = addresses.get(name);
         if (ips != null) {
             known = true;
@@ -193,7 +225,7 @@ public final class TestDnsServer implements AutoCloseable {
                 }
             }
         }
-        response.getHeader().setRcode(known ? Rcode.NOERROR : Rcode.NXDOMAIN);
+        response.getHeader().setRcode(known ? Rcode.NOERROR : unknownNames);
         return response;
     }
 

@@ -1,0 +1,28 @@
+package io.domainautomation.logic.ownership;
+
+import java.time.Duration;
+
+/**
+ * Brings an onboarding message back later to look at its proof again: a copy of it on the onboarding queue, delayed,
+ * marked with the re-check's id (implemented by {@code aws.OnboardingRechecks} with SQS {@code DelaySeconds}).
+ */
+public interface Rechecks {
+
+    /** The message attribute that marks a re-check with its id. */
+    String ATTRIBUTE = "ownership-recheck";
+
+    /**
+     * @throws Unsent when it may not have been sent (a lost reply included: a re-check sent twice is harmless, as only
+     *         the one on record carries the request on)
+     */
+    void schedule(String body, String recheckId, Duration delay);
+
+    /** The longest one {@link #schedule} takes: none is started with less left. */
+    Duration longest();
+
+    class Unsent extends RuntimeException {
+        public Unsent(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
