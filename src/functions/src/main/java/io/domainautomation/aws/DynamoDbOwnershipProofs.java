@@ -1,10 +1,8 @@
 package io.domainautomation.aws;
 
 import static io.domainautomation.aws.LedgerItems.call;
-import static io.domainautomation.aws.LedgerItems.key;
 import static io.domainautomation.aws.LedgerItems.n;
 import static io.domainautomation.aws.LedgerItems.s;
-import static io.domainautomation.aws.LedgerItems.text;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 /**
  * The proofs of ownership in the ledger's table: {@code APP#<app ID>} / {@code PROOF#<domain>}, one item per claim,
- * written whole by PutItem conditional on its {@code version} (absent for the first), read by a consistent GetItem.
+ * written whole by PutItem conditional on its {@code version} (absent for the first), read by {@link DynamoDbProofReads}.
  * Kept by the table's TTL: an unproven or withdrawn claim 30 days after it ended, a proven one a year (domain-status
  * shows it).
  */
@@ -36,6 +34,7 @@ public class DynamoDbOwnershipProofs implements OwnershipProofs {
 
     private final Supplier<DynamoDbClient> dynamo;
     private final LedgerConfig config;
+    private final DynamoDbProofReads reads;
 
     @Inject
     DynamoDbOwnershipProofs(Instance<DynamoDbClient> dynamo, LedgerConfig config) {
@@ -45,26 +44,17 @@ public class DynamoDbOwnershipProofs implements OwnershipProofs {
     DynamoDbOwnershipProofs(Supplier<DynamoDbClient> dynamo, LedgerConfig config) {
         this.dynamo = dynamo;
         this.config = config;
+        this.reads = new DynamoDbProofReads(dynamo, config);
     }
 
     @Override
     public Optional<ProofRecord> read(String appId, String domain) {
-        Map<String, AttributeValue> item = call("read the proof of ownership of " + domain + " for " + appId,
-                () -> dynamo.get().getItem(g -> g.tableName(config.table()).key(itemKey(appId, domain)).consistentRead(true)))
-                .item();
-        if (item == null || item.isEmpty() || !item.containsKey("token")) {
-            return Optional.empty();
-        }
-        return Optional.of(new ProofRecord(appId, domain, text(item, "token"), Instant.parse(text(item, "since")),
-                Instant.parse(text(item, "windowEnds")), ProofRecord.State.valueOf(text(item, "state")),
-                instant(item, "provenAt"), Optional.ofNullable(text(item, "provenBy")), instant(item, "announcedFor"),
-                Optional.ofNullable(text(item, "recheck")), instant(item, "withdrawnAt"),
-                Long.parseLong(item.get("version").n())));
+        return reads.read(appId, domain);
     }
 
     @Override
     public boolean write(ProofRecord next) {
-        Map<String, AttributeValue> item = itemKey(next.appId(), next.domain());
+        Map<String, AttributeValue> item = DynamoDbProofReads.itemKey(next.appId(), next.domain());
         item.put("token", s(next.token()));
         item.put("since", s(next.since().toString()));
         item.put("windowEnds", s(next.windowEnds().toString()));
@@ -100,11 +90,4 @@ public class DynamoDbOwnershipProofs implements OwnershipProofs {
         };
     }
 
-    private static Optional<Instant> instant(Map<String, AttributeValue> item, String name) {
-        return Optional.ofNullable(text(item, name)).map(Instant::parse);
-    }
-
-    private static Map<String, AttributeValue> itemKey(String appId, String domain) {
-        return key("APP#" + appId, "PROOF#" + domain);
-    }
 }

@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 import io.domainautomation.aws.AwsConfig;
 import io.domainautomation.aws.DynamoDbCleanupRecords;
 import io.domainautomation.aws.DynamoDbOwnershipProofs;
+import io.domainautomation.aws.DynamoDbProofReads;
 import io.domainautomation.aws.DynamoDbTombstones;
 import io.domainautomation.aws.EventsConfig;
 import io.domainautomation.aws.OnboardingRechecks;
@@ -84,7 +85,9 @@ public class AdapterWiring {
     @Produces
     @Singleton
     DomainStatus domainStatus(AppDirectory apps, DomainsService scalingo, DnsProbe dns, AppHosts hosts,
-            DynamoDbCleanupRecords records, CleanupConfig cleanup, Clock clock, Ticker ticker, AwsConfig aws) {
-        return new DomainStatus(apps, scalingo, dns, hosts, records, cleanup.confirmAfter(), clock, ticker, aws.apiCallTimeout());
+            DynamoDbCleanupRecords records, CleanupConfig cleanup, Clock clock, Ticker ticker, AwsConfig aws,
+            OwnershipConfig ownership, DynamoDbProofReads proofs) {
+        return new DomainStatus(apps, scalingo, dns, hosts, records, cleanup.confirmAfter(), clock, ticker, aws.apiCallTimeout(),
+                ownership.proof(), proofs);
     }
 }

@@ -305,9 +305,10 @@ class TemplateTest {
         Map<String, List<String>> adapters = Map.of(
                 "CleanupStaleFunction", List.of("DynamoDbLedger.java", "DynamoDbTombstones.java"),
                 "RotateCertFunction", List.of("DynamoDbDeployments.java"),
-                "LinkOnSignupFunction", List.of("DynamoDbLinks.java", "DynamoDbTombstones.java"),
+                "LinkOnSignupFunction", List.of("DynamoDbLinks.java", "DynamoDbTombstones.java", "DynamoDbOwnershipProofs.java",
+                        "DynamoDbProofReads.java"),
                 "SetCanonicalFunction", List.of("DynamoDbCanonicals.java"),
-                "DomainStatusFunction", List.of("DynamoDbCleanupRecords.java"));
+                "DomainStatusFunction", List.of("DynamoDbCleanupRecords.java", "DynamoDbProofReads.java"));
         for (Map.Entry<String, List<String>> adapter : adapters.entrySet()) {
             StringBuilder code = new StringBuilder();
             for (String file : adapter.getValue()) {

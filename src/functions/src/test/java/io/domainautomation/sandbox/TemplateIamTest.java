@@ -85,6 +85,21 @@ class TemplateIamTest {
         assertEquals(allowed, template(stack()).allows(export, action, resource));
     }
 
+    /** The proof of ownership's re-checks go to the onboarding queue: granted to link-on-signup with OwnershipProof txt only. */
+    @Test
+    void theOnboardingQueueMayBeSentToByLinkOnSignupOnlyWhenItAsksForProofOfOwnership() throws IOException {
+        String onboarding = "arn:aws:sqs:eu-west-3:000000000000:prod-onboarding";
+        StackBinding withQueue = stack().physicalName("OnboardingQueue", "prod-onboarding");
+        assertFalse(template(withQueue).allows("link-on-signup", "sqs:SendMessage", onboarding), "OwnershipProof none (default)");
+        TemplateIam proving = template(withQueue.parameter("OwnershipProof", "txt"));
+        assertTrue(proving.allows("link-on-signup", "sqs:SendMessage", onboarding));
+        assertTrue(proving.allows("link-on-signup", "sqs:SendMessage", "arn:aws:sqs:eu-west-3:000000000000:prod-dlq"),
+                "the dead-letter queue's grant beside it");
+        for (String other : List.of("set-canonical", "cleanup-stale", "rotate-cert-from-secrets-manager", "domain-status")) {
+            assertFalse(proving.allows(other, "sqs:SendMessage", onboarding), other);
+        }
+    }
+
     @Test
     void parametersAndConditionsAreThoseOfTheStack() throws IOException {
         TemplateIam sharedBus = template(stack().parameter("EventBusName", "shared").parameter("CertificateSecretPrefix", "team-a/"));

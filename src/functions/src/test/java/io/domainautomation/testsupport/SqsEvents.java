@@ -22,6 +22,11 @@ public final class SqsEvents {
     }
 
     public static String event(List<Message> messages) {
+        return event(messages, java.util.Map.of());
+    }
+
+    /** @param attributes each message's string message attributes, by message id (none for a message not in it) */
+    public static String event(List<Message> messages, java.util.Map<String, java.util.Map<String, String>> messageAttributesById) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode records = root.putArray("Records");
         for (Message message : messages) {
@@ -35,7 +40,12 @@ public final class SqsEvents {
             attributes.put("SentTimestamp", String.valueOf(sent));
             attributes.put("SenderId", "AIDAEXAMPLE");
             attributes.put("ApproximateFirstReceiveTimestamp", String.valueOf(sent + 100));
-            record.putObject("messageAttributes");
+            ObjectNode messageAttributes = record.putObject("messageAttributes");
+            messageAttributesById.getOrDefault(message.messageId(), java.util.Map.of()).forEach((name, value) -> {
+                ObjectNode attribute = messageAttributes.putObject(name);
+                attribute.put("stringValue", value);
+                attribute.put("dataType", "String");
+            });
             record.put("md5OfBody", "0");
             record.put("eventSource", "aws:sqs");
             record.put("eventSourceARN", "arn:aws:sqs:eu-west-3:000000000000:customer-onboarding");

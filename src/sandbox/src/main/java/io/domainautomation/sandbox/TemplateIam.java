@@ -147,7 +147,12 @@ public final class TemplateIam {
 
     private List<IamPolicy.Statement> statements(String where, Object document) {
         List<IamPolicy.Statement> statements = new ArrayList<>();
-        for (Object raw : document instanceof List<?> list ? list : List.of(document)) {
+        for (Object unresolved : document instanceof List<?> list ? list : List.of(document)) {
+            // a statement may itself be chosen by a condition (!If [Condition, statement, !Ref AWS::NoValue])
+            Object raw = map(unresolved).containsKey("Fn::If") ? resolve(unresolved) : unresolved;
+            if (raw == CfnStack.NO_VALUE) {
+                continue;
+            }
             Map<String, Object> statement = map(raw);
             if (statement.containsKey("Condition")) {
                 throw new IllegalArgumentException(where + ": a statement with a Condition cannot be evaluated here");

@@ -1,7 +1,5 @@
 package io.domainautomation.logic.ownership;
 
-import java.util.Optional;
-
 import io.domainautomation.logic.LedgerUnavailable;
 
 /**
@@ -9,9 +7,7 @@ import io.domainautomation.logic.LedgerUnavailable;
  * in memory in tests). Fails with {@link LedgerUnavailable}; a write whose reply was lost is an unknown, which the
  * caller settles by reading again (its next delivery does).
  */
-public interface OwnershipProofs {
-
-    Optional<ProofRecord> read(String appId, String domain);
+public interface OwnershipProofs extends ProofRecords {
 
     /**
      * Writes {@code next} if the record is still at {@code next.version() - 1} (0: absent).

@@ -2,7 +2,9 @@ package io.domainautomation.logic.status;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,6 +15,9 @@ import io.domainautomation.logic.cleanup.CleanupRecords;
 import io.domainautomation.logic.cleanup.StaleRecord;
 import io.domainautomation.logic.cleanup.Tombstone;
 import io.domainautomation.logic.events.DnsInstructions;
+import io.domainautomation.logic.ownership.OwnershipConfig;
+import io.domainautomation.logic.ownership.ProofRecord;
+import io.domainautomation.logic.ownership.ProofRecords;
 import io.domainautomation.logic.port.App;
 import io.domainautomation.logic.port.CaaAnswer;
 import io.domainautomation.logic.port.Deadline;
@@ -40,6 +45,8 @@ public final class DomainStatus {
     private final Clock clock;
     private final Ticker ticker;
     private final Duration oneCall;
+    private final OwnershipConfig.Mode ownership;
+    private final ProofRecords proofs;
 
     /**
      * @param confirmAfter how long after its first stale sighting a marked domain may be removed (CLEANUP_CONFIRM_AFTER)
@@ -47,6 +54,19 @@ public final class DomainStatus {
      */
     public DomainStatus(AppDirectory apps, DomainsService scalingo, DnsResolver dns, AppHosts hosts, CleanupRecords cleanup,
             Duration confirmAfter, Clock clock, Ticker ticker, Duration oneCall) {
+        this(apps, scalingo, dns, hosts, cleanup, confirmAfter, clock, ticker, oneCall, OwnershipConfig.Mode.NONE,
+                (app, domain) -> Optional.empty());
+    }
+
+    /**
+     * @param ownership whether link-on-signup asks for proof of ownership (OWNERSHIP_PROOF)
+     * @param proofs the proofs on record, read when it does
+     */
+    public DomainStatus(AppDirectory apps, DomainsService scalingo, DnsResolver dns, AppHosts hosts, CleanupRecords cleanup,
+            Duration confirmAfter, Clock clock, Ticker ticker, Duration oneCall, OwnershipConfig.Mode ownership,
+            ProofRecords proofs) {
+        this.ownership = ownership;
+        this.proofs = proofs;
         this.apps = apps;
         this.scalingo = scalingo;
         this.dns = dns;
@@ -77,10 +97,24 @@ public final class DomainStatus {
         status.put("certificate", certificate(linked));
         // the ledger's two reads first (by key, quick), then DNS, whose lookups may take seconds each
         Map<String, Object> cleanupStatus = cleanup(app.name(), name, linked, deadline);
+        boolean proofRead = ownership != OwnershipConfig.Mode.NONE && deadline.allows(oneCall, ticker);
+        Optional<ProofRecord> proof = proofRead ? proofs.read(app.id(), name) : Optional.empty();
         status.put("dns", dns(name, linked, appHost, deadline));
         status.put("cleanup", cleanupStatus);
-        // the ownership proof of link-on-signup is not built yet: every name is linked on the message's word
-        status.put("ownershipProof", Map.of("mode", "none"));
+        Map<String, Object> ownershipStatus = OwnershipStatus.of(ownership, proof, clock.instant());
+        if (ownership != OwnershipConfig.Mode.NONE && !proofRead) {
+            ownershipStatus.remove("state");
+            ownershipStatus.put("checked", false);
+            ownershipStatus.put("reason", "too little of this request's time was left to read the proof on record");
+        }
+        status.put("ownershipProof", ownershipStatus);
+        OwnershipStatus.finding(proof, linked.isPresent(), appHost, clock.instant()).ifPresent(pending -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> dnsStatus = (Map<String, Object>) status.get("dns");
+            List<Object> diagnosis = new ArrayList<>((List<?>) dnsStatus.getOrDefault("diagnosis", List.of()));
+            diagnosis.add(0, Map.of("code", pending.code(), "message", pending.message()));
+            dnsStatus.put("diagnosis", diagnosis);
+        });
         return status;
     }
 
