@@ -53,8 +53,10 @@ public final class SignupWorld {
     public final ScriptedDns dns = new ScriptedDns();
     public final InMemoryOwnershipProofs proofs = new InMemoryOwnershipProofs();
     public final RecordingRechecks rechecks = new RecordingRechecks();
-    /** Whether link-on-signup asks for proof of ownership (OWNERSHIP_PROOF=txt), with a window of {@link #PROOF_WINDOW}. */
+    /** Whether link-on-signup asks for proof of ownership (OWNERSHIP_PROOF=txt), and how long a customer has for it. */
     public final boolean proveOwnership;
+    public final Duration proofWindow;
+    /** OWNERSHIP_PROOF_TIMEOUT's default. */
     public static final Duration PROOF_WINDOW = Duration.ofDays(7);
     private final java.util.Random tokens;
     public final SignupLinking linking;
@@ -107,7 +109,13 @@ public final class SignupWorld {
      * @param seed the random tokens' and re-check ids' (a history stays a function of its seed)
      */
     public SignupWorld(Instant start, Ports ports, boolean proveOwnership, long seed) {
+        this(start, ports, proveOwnership, PROOF_WINDOW, seed);
+    }
+
+    /** @param proofWindow OWNERSHIP_PROOF_TIMEOUT */
+    public SignupWorld(Instant start, Ports ports, boolean proveOwnership, Duration proofWindow, long seed) {
         this.proveOwnership = proveOwnership;
+        this.proofWindow = proofWindow;
         this.tokens = new java.util.Random(seed);
         clock = new ManualClock(start);
         scalingo = new InMemoryScalingo(clock, clock);
@@ -152,7 +160,7 @@ public final class SignupWorld {
             Optional<OwnershipCheck> ownership = !proveOwnership ? Optional.empty()
                     : Optional.of(new OwnershipCheck(gate.wrap(OwnershipProofs.class, proofs),
                             gate.wrap(DnsResolver.class, dns), gate.wrap(Rechecks.class, rechecks), sink, hosts, clock, clock,
-                            ONE_AWS_CALL, PROOF_WINDOW, SignupWorld.this::randomToken));
+                            ONE_AWS_CALL, proofWindow, SignupWorld.this::randomToken));
             Offboarding offboarding = new Offboarding(domains, directory,
                     gate.wrap(io.domainautomation.logic.cleanup.Tombstones.class, tombstones), sink, clock, clock, ONE_AWS_CALL,
                     ownership);
