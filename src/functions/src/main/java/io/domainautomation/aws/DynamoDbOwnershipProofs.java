@@ -58,12 +58,14 @@ public class DynamoDbOwnershipProofs implements OwnershipProofs {
         item.put("token", s(next.token()));
         item.put("since", s(next.since().toString()));
         item.put("windowEnds", s(next.windowEnds().toString()));
+        item.put("requestedAt", s(next.requestedAt().toString()));
         item.put("state", s(next.state().name()));
         next.provenAt().ifPresent(at -> item.put("provenAt", s(at.toString())));
         next.provenBy().ifPresent(by -> item.put("provenBy", s(by)));
         next.announcedFor().ifPresent(at -> item.put("announcedFor", s(at.toString())));
         next.recheck().ifPresent(id -> item.put("recheck", s(id)));
         next.withdrawnAt().ifPresent(at -> item.put("withdrawnAt", s(at.toString())));
+        next.withdrawnFor().ifPresent(at -> item.put("withdrawnFor", s(at.toString())));
         item.put("version", n(next.version()));
         item.put("expiresAt", n(keptUntil(next).getEpochSecond()));
         try {
@@ -86,7 +88,7 @@ public class DynamoDbOwnershipProofs implements OwnershipProofs {
         return switch (proof.state()) {
             case PROVEN -> proof.provenAt().orElse(proof.since()).plus(KEPT_PROVEN);
             case WITHDRAWN -> proof.withdrawnAt().orElse(proof.since()).plus(KEPT_AFTER_END);
-            case PENDING -> proof.windowEnds().plus(KEPT_AFTER_END);
+            case PENDING -> proof.windowEnds().plus(KEPT_AFTER_END); // its looks end a day after the window at the latest
         };
     }
 

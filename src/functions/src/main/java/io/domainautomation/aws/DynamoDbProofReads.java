@@ -46,10 +46,11 @@ public class DynamoDbProofReads implements ProofRecords {
         if (item == null || item.isEmpty() || !item.containsKey("token")) {
             return Optional.empty();
         }
-        return Optional.of(new ProofRecord(appId, domain, text(item, "token"), Instant.parse(text(item, "since")),
-                Instant.parse(text(item, "windowEnds")), ProofRecord.State.valueOf(text(item, "state")),
+        Instant since = Instant.parse(text(item, "since"));
+        return Optional.of(new ProofRecord(appId, domain, text(item, "token"), since, Instant.parse(text(item, "windowEnds")),
+                instant(item, "requestedAt").orElse(since), ProofRecord.State.valueOf(text(item, "state")),
                 instant(item, "provenAt"), Optional.ofNullable(text(item, "provenBy")), instant(item, "announcedFor"),
-                Optional.ofNullable(text(item, "recheck")), instant(item, "withdrawnAt"),
+                Optional.ofNullable(text(item, "recheck")), instant(item, "withdrawnAt"), instant(item, "withdrawnFor"),
                 Long.parseLong(item.get("version").n())));
     }
 

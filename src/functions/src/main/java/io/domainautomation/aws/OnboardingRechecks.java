@@ -10,6 +10,7 @@ import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.domainautomation.logic.ownership.Rechecks;
+import io.domainautomation.logic.port.ServiceFailure;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -39,7 +40,7 @@ public class OnboardingRechecks implements Rechecks {
     @Override
     public void schedule(String body, String recheckId, Duration delay) {
         if (queueUrl.isEmpty()) {
-            throw new Unsent("no onboarding queue configured (ONBOARDING_QUEUE_URL), which OWNERSHIP_PROOF=txt needs");
+            throw new Unsent("no onboarding queue configured (ONBOARDING_QUEUE_URL), which OWNERSHIP_PROOF=txt needs", true);
         }
         int seconds = (int) Math.max(0, Math.min(LONGEST_DELAY_SECONDS, delay.toSeconds()));
         try {
@@ -47,7 +48,9 @@ public class OnboardingRechecks implements Rechecks {
                     .messageAttributes(Map.of(ATTRIBUTE, MessageAttributeValue.builder().dataType("String")
                             .stringValue(recheckId).build())));
         } catch (SdkException e) {
-            throw new Unsent("the onboarding queue refused the re-check: " + AwsErrors.failure("SQS SendMessage", e).code());
+            ServiceFailure failure = AwsErrors.failure("SQS SendMessage", e);
+            throw new Unsent("the onboarding queue refused the re-check: " + failure.code(),
+                    failure.kind() == ServiceFailure.Kind.DENIED || failure.kind() == ServiceFailure.Kind.NOT_FOUND);
         }
     }
 

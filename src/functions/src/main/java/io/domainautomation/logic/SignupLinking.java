@@ -222,16 +222,23 @@ public class SignupLinking {
     private Optional<Outcome> proveOwnership(App app, LinkRequest request, ProofDecision.Delivery delivery, String body,
             String messageId, Deadline deadline) {
         String domain = request.domain().ascii();
+        if (delivery.recheckId().isEmpty() && linker.find(app.id(), request.domain(), deadline).isPresent()) {
+            // linked to this app already (before the proof was asked, by hand): nothing new is claimed. One more list
+            // for a message (not for its re-checks, which look at DNS only).
+            return Optional.empty();
+        }
         OwnershipCheck.Result proof = ownership.get().check(app, domain, body, delivery, messageId, request.requestId(),
                 deadline);
         return switch (proof.verdict()) {
             case PROVEN -> Optional.empty();
             case WAITING -> Optional.of(new Outcome(Kind.AWAITING_PROOF, app.name(), domain, proof.detail(), false, false));
             case DROPPED -> Optional.of(new Outcome(Kind.DROPPED, app.name(), domain, proof.detail(), false, false));
-            case RETRY -> Optional.of(new Outcome(Kind.RETRY, app.name(), domain, proof.detail(), false,
+            case RETRY -> Optional.of(new Outcome(Kind.RETRY, app.name(), domain, proof.detail(), proof.configuration(),
                     proof.eventUnpublished()));
             case NOT_PROVEN -> Optional.of(reject(messageId, body, LinkEvents.notProven(app.name(), domain, messageId,
                     request.requestId(), proof.detail()), false, deadline));
+            case AMBIGUOUS -> Optional.of(reject(messageId, body, app.name(), domain, request.requestId(), "domain",
+                    proof.detail(), false, deadline));
         };
     }
 

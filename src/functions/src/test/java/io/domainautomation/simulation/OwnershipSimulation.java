@@ -94,6 +94,8 @@ public final class OwnershipSimulation {
     private final Tally tally = new Tally();
     private final List<String> log = new ArrayList<>();
     private final List<Message> queue = new ArrayList<>();
+    /** Every message ever queued. */
+    private final List<Message> queueHistory = new ArrayList<>();
     private final Map<String, String> appIds = new HashMap<>();
     /** What the owner's DNS holds: TXT values by record name, CNAME targets by name. */
     private final Map<String, String> txt = new HashMap<>();
@@ -195,6 +197,7 @@ public final class OwnershipSimulation {
     private Message enqueue(String body, String app, String name, Optional<String> recheck, Instant dueAt) {
         Message message = new Message("m" + next++, body, app, name, recheck, world.clock.instant(), dueAt);
         queue.add(message);
+        queueHistory.add(message);
         log("queued " + message.id + " " + body + recheck.map(r -> " (re-check " + r + ", due " + dueAt + ")").orElse(""));
         return message;
     }
@@ -392,8 +395,16 @@ public final class OwnershipSimulation {
 
     private void checkRejection(Message message, SignupLinking.Outcome outcome) {
         tally.checks++;
-        if (message.body.contains("\"action\":\"unlink\"") && outcome.reason().contains("which came first cannot be told")) {
-            return; // an offboarding whose link is as old as it: rejected, nothing unlinked (OffboardingSimulation's)
+        if (outcome.reason().contains("which came first cannot be told")) {
+            // an offboarding whose link is as old as it (OffboardingSimulation's), or a signup sent within 30 s of an
+            // offboarding of its name: rejected for a person to redrive, nothing linked or unlinked
+            boolean nearAnOffboarding = queueHistory.stream().anyMatch(other -> other.domain.equals(message.domain)
+                    && other.body.contains("\"action\":\"unlink\"")
+                    && Duration.between(other.sentAt, message.sentAt).abs().compareTo(Duration.ofSeconds(30)) <= 0);
+            if (message.body.contains("\"action\":\"unlink\"") || nearAnOffboarding) {
+                return;
+            }
+            throw violation("message " + message.id + " rejected as ambiguous with no offboarding within 30 s of it");
         }
         if (!outcome.reason().startsWith(LinkEvents.OWNERSHIP_NOT_PROVEN)) {
             throw violation("message " + message.id + " rejected: " + outcome.reason());

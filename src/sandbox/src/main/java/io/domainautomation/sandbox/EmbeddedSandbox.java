@@ -41,7 +41,7 @@ public class EmbeddedSandbox {
         });
         config.dnsPort().ifPresent(port -> {
             try {
-                state.dns(new SandboxDns(port).unknownNamesFail(true));
+                state.dns(new SandboxDns(port));
             } catch (java.net.SocketException e) {
                 throw new UncheckedIOException("cannot start the sandbox's DNS server on UDP port " + port, e);
             }

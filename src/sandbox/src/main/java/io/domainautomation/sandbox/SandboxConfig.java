@@ -34,8 +34,7 @@ public interface SandboxConfig {
 
     /**
      * A DNS server on this loopback UDP port that knows only the records set with {@code POST /_sandbox/dns} (every
-     * other name: SERVFAIL, as an offline resolver): dev mode's {@code dns.resolver}. Absent: none (tests start their
-     * own).
+     * other name: NXDOMAIN): dev mode's {@code dns.resolver}. Absent: none (tests start their own).
      */
     Optional<Integer> dnsPort();
 

@@ -28,9 +28,8 @@ import org.xbill.DNS.Type;
 
 /**
  * A small authoritative DNS server on loopback UDP, built on dnsjava's message classes: answers A, AAAA, CNAME (following
- * CNAME chains within its zone), CAA and TXT; unknown names get NXDOMAIN, or SERVFAIL when it stands in for the whole
- * DNS (dev mode: it knows only what it was told, so anything else is "not known", as the machine's own resolver,
- * offline, would say). Tests set its records; in dev mode, {@code POST /_sandbox/dns} does.
+ * CNAME chains within its zone), CAA and TXT; NXDOMAIN for unknown names. Tests set its records; in dev mode, where it
+ * stands in for the whole DNS, {@code POST /_sandbox/dns} does.
  */
 public final class SandboxDns implements AutoCloseable {
 
@@ -39,7 +38,6 @@ public final class SandboxDns implements AutoCloseable {
     private final Map<String, List<String[]>> caas = new ConcurrentHashMap<>();
     private final Map<String, List<InetAddress>> addresses = new ConcurrentHashMap<>();
     private final Map<String, List<String>> txts = new ConcurrentHashMap<>();
-    private volatile int unknownNames = Rcode.NXDOMAIN;
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean running = true;
@@ -119,11 +117,6 @@ public final class SandboxDns implements AutoCloseable {
         return this;
     }
 
-    /** Names it has no record for answered SERVFAIL (true: it stands in for the whole DNS) or NXDOMAIN (false). */
-    public SandboxDns unknownNamesFail(boolean fail) {
-        unknownNames = fail ? Rcode.SERVFAIL : Rcode.NXDOMAIN;
-        return this;
-    }
 
     /** A CAA record ({@code tag} issue, issuewild or iodef) at the name. */
     public SandboxDns caa(String name, String tag, String value) {
@@ -225,7 +218,7 @@ public final class SandboxDns implements AutoCloseable {
                 }
             }
         }
-        response.getHeader().setRcode(known ? Rcode.NOERROR : unknownNames);
+        response.getHeader().setRcode(known ? Rcode.NOERROR : Rcode.NXDOMAIN);
         return response;
     }
 

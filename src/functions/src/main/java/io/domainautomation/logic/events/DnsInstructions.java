@@ -45,6 +45,7 @@ public final class DnsInstructions {
             if (domain.acmeDnsError() != null && !domain.acmeDnsError().isNull() && !domain.acmeDnsError().isEmpty()) {
                 instructions.put("acmeDnsError", domain.acmeDnsError().toString());
             }
+            instructions.put("records", instructions.remove("records")); // last, as before the name alone was described
         }
         return instructions;
     }

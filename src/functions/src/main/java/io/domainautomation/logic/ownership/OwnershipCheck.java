@@ -41,12 +41,22 @@ public final class OwnershipCheck {
         DROPPED,
         /** the window ran out unproven: reject the message */
         NOT_PROVEN,
+        /** sent within the clocks' skew of an offboarding that withdrew the name: reject it, for a person to redrive */
+        AMBIGUOUS,
         /** cannot go on now (no time left, the event or the re-check not sent): the message comes back */
         RETRY
     }
 
-    /** @param eventUnpublished the retry is for an event that could not be published */
-    public record Result(Verdict verdict, String detail, boolean eventUnpublished) {
+    /**
+     * @param eventUnpublished the retry is for an event that could not be published
+     * @param configuration the retry is for this deployment's configuration (the resolver setting, the queue's
+     *        permission), which alarms
+     */
+    public record Result(Verdict verdict, String detail, boolean eventUnpublished, boolean configuration) {
+
+        Result(Verdict verdict, String detail) {
+            this(verdict, detail, false, false);
+        }
     }
 
     private static final int ATTEMPTS = 3;
@@ -94,25 +104,30 @@ public final class OwnershipCheck {
             Optional<ProofRecord> record = proofs.read(app.id(), domain);
             Instant now = clock.instant();
             ProofRecord proof;
-            switch (ProofDecision.before(record, delivery, now)) {
+            Instant requested = delivery.sentAt().orElse(now);
+            switch (ProofDecision.before(record, delivery, now, window)) {
                 case LINK:
                     return new Result(Verdict.PROVEN, "proven by " + record.get().provenBy().orElse("?") + " at "
-                            + record.get().provenAt().map(Instant::toString).orElse("?"), false);
+                            + record.get().provenAt().map(Instant::toString).orElse("?"));
                 case SUPERSEDED:
                     return new Result(Verdict.DROPPED, "a later check carries this request on (or it ended): this re-check"
-                            + " is dropped", false);
+                            + " is dropped");
                 case WITHDRAWN:
-                    return new Result(Verdict.DROPPED, "withdrawn by an offboarding at " + record.get().withdrawnAt()
-                            .map(Instant::toString).orElse("?") + ", after this message was sent (or when that cannot be"
-                            + " told)", false);
+                    return new Result(Verdict.DROPPED, "withdrawn by an offboarding sent at " + offboardingSent(record.get())
+                            + ", after this message (sent at " + delivery.sentAt().map(Instant::toString).orElse("?") + ")");
+                case AMBIGUOUS:
+                    return new Result(Verdict.AMBIGUOUS, "an offboarding of " + domain + " was sent at "
+                            + offboardingSent(record.get()) + ", within " + ProofDecision.CLOCK_SKEW.toSeconds() + " s of this"
+                            + " message (" + delivery.sentAt().map(Instant::toString).orElse("sent when unknown")
+                            + "): which came first cannot be told; redrive it from the dead-letter queue to link the name");
                 case OPEN:
-                    proof = ProofRecord.opened(app.id(), domain, random.get(), now, now.plus(window));
+                    proof = ProofRecord.opened(app.id(), domain, random.get(), now, now.plus(window), requested);
                     if (!write(proof, deadline)) {
                         continue;
                     }
                     break;
                 case REOPEN:
-                    proof = record.get().reopened(now, now.plus(window));
+                    proof = record.get().reopened(now, now.plus(window), requested);
                     if (!write(proof, deadline)) {
                         continue;
                     }
@@ -136,11 +151,18 @@ public final class OwnershipCheck {
         if (!deadline.allows(dns.worstCase().plus(dns.worstCase()).plus(oneCall), ticker)) {
             return Optional.of(retry("too little of this invocation's time is left to look at " + domain + "'s DNS"));
         }
-        TxtAnswer txt = dns.txt(ProofChallenge.name(domain));
-        ProofChallenge.Evidence evidence = ProofChallenge.judge(txt, Optional.empty(), host, proof.token());
-        if (!evidence.proves()) {
-            DnsAnswer chain = dns.resolve(domain);
-            evidence = ProofChallenge.judge(txt, Optional.of(chain), host, proof.token());
+        ProofChallenge.Evidence evidence;
+        try {
+            TxtAnswer txt = dns.txt(ProofChallenge.name(domain));
+            evidence = ProofChallenge.judge(txt, Optional.empty(), host, proof.token());
+            if (!evidence.proves()) {
+                DnsAnswer chain = dns.resolve(domain);
+                evidence = ProofChallenge.judge(txt, Optional.of(chain), host, proof.token());
+            }
+        } catch (IllegalStateException | IllegalArgumentException misconfigured) {
+            // the resolver setting (DNS_RESOLVER) is not usable: nothing is known, and someone must fix it
+            return Optional.of(new Result(Verdict.RETRY, "the DNS resolver is not usable as configured: "
+                    + misconfigured.getMessage(), false, true));
         }
         Instant now = clock.instant();
         switch (ProofDecision.after(proof, evidence, now)) {
@@ -150,18 +172,22 @@ public final class OwnershipCheck {
                     return Optional.empty();
                 }
                 return Optional.of(new Result(Verdict.PROVEN, "proven by its " + (evidence == ProofChallenge.Evidence.TXT
-                        ? "TXT record" : "CNAME to " + host), false));
+                        ? "TXT record" : "CNAME to " + host)));
             case REJECT:
                 return Optional.of(new Result(Verdict.NOT_PROVEN, LinkEvents.OWNERSHIP_NOT_PROVEN + ": no TXT record "
                         + ProofChallenge.name(domain) + " with the value announced, nor a CNAME to " + host + ", by "
-                        + proof.windowEnds() + " (OWNERSHIP_PROOF_TIMEOUT after " + proof.since() + ")", false));
+                        + proof.windowEnds() + " (OWNERSHIP_PROOF_TIMEOUT after " + proof.since() + ")"));
+            case REJECT_UNANSWERED:
+                return Optional.of(new Result(Verdict.NOT_PROVEN, LinkEvents.OWNERSHIP_NOT_PROVEN + ": DNS did not answer"
+                        + " for " + ProofChallenge.name(domain) + " or " + domain + " from the window's end (" + proof.windowEnds()
+                        + ") for " + ProofDecision.UNANSWERED_GRACE.toHours() + " h"));
             case ANNOUNCE_AND_WAIT:
                 DomainEvent required = LinkEvents.verificationRequired(app.id(), app.name(), domain, host,
                         ProofChallenge.name(domain), ProofChallenge.value(proof.token()), proof.since(), proof.windowEnds(),
                         messageId, requestId);
                 if (!events.publish(List.of(required), deadline).isEmpty()) {
                     return Optional.of(new Result(Verdict.RETRY, "the " + required.detailType() + " event "
-                            + required.eventId() + " could not be published; the message is delivered again", true));
+                            + required.eventId() + " could not be published; the message is delivered again", true, false));
                 }
                 // once on record, later looks do not say it again (if this write is lost, the next says it under its id)
                 ProofRecord announced = proof.announced();
@@ -187,15 +213,20 @@ public final class OwnershipCheck {
         try {
             rechecks.schedule(body, recheck, delay);
         } catch (Rechecks.Unsent unsent) {
-            return retry("the re-check of " + domain + " may not have been sent (" + unsent.getMessage() + ")");
+            return new Result(Verdict.RETRY, "the re-check of " + domain + " may not have been sent (" + unsent.getMessage()
+                    + ")", false, unsent.configuration());
         }
         if (!write(proof.recheckedBy(recheck), deadline)) {
             // another delivery moved the request on meanwhile: its step stands, this re-check will be dropped
-            return new Result(Verdict.WAITING, "another delivery carries the check of " + domain + " on", false);
+            return new Result(Verdict.WAITING, "another delivery carries the check of " + domain + " on");
         }
         return new Result(Verdict.WAITING, "not proven yet (" + (evidence == ProofChallenge.Evidence.UNKNOWN
                 ? "the resolver did not answer" : "no TXT record " + ProofChallenge.name(domain) + " with the value announced")
-                + "); looked at again in " + delay.toSeconds() + " s, until " + proof.windowEnds(), false);
+                + "); looked at again in " + delay.toSeconds() + " s, until " + proof.windowEnds());
+    }
+
+    private static String offboardingSent(ProofRecord withdrawn) {
+        return withdrawn.withdrawnFor().or(withdrawn::withdrawnAt).map(Instant::toString).orElse("?");
     }
 
     /**
@@ -214,11 +245,13 @@ public final class OwnershipCheck {
                         + " ownership of " + domain, true, null);
             }
             Optional<ProofRecord> record = proofs.read(appId, domain);
+            // SQS's times on both sides: a signup taken in after the offboarding (beyond the clocks' skew) is left
             if (record.isEmpty() || record.get().state() == ProofRecord.State.WITHDRAWN
-                    || sentAt.filter(sent -> record.get().since().isAfter(sent.plus(ProofDecision.CLOCK_SKEW))).isPresent()) {
+                    || sentAt.filter(sent -> record.get().requestedAt().isAfter(sent.plus(ProofDecision.CLOCK_SKEW))).isPresent()) {
                 return false;
             }
-            if (write(record.get().withdrawn(clock.instant()), deadline)) {
+            Instant now = clock.instant();
+            if (write(record.get().withdrawn(now, sentAt.orElse(now)), deadline)) {
                 return true;
             }
         }
@@ -235,6 +268,6 @@ public final class OwnershipCheck {
     }
 
     private static Result retry(String detail) {
-        return new Result(Verdict.RETRY, detail, false);
+        return new Result(Verdict.RETRY, detail);
     }
 }

@@ -21,8 +21,20 @@ public interface Rechecks {
     Duration longest();
 
     class Unsent extends RuntimeException {
+        private final boolean configuration;
+
         public Unsent(String message) {
+            this(message, false);
+        }
+
+        /** @param configuration the queue is not configured, or refuses this role: retrying cannot help */
+        public Unsent(String message, boolean configuration) {
             super(message, null, false, false);
+            this.configuration = configuration;
+        }
+
+        public boolean configuration() {
+            return configuration;
         }
     }
 }

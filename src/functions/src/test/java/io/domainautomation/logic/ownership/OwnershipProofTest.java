@@ -180,14 +180,90 @@ class OwnershipProofTest {
     }
 
     @Test
-    void theResolverFailingAtTheWindowsEndDoesNotRejectTheRequest() {
+    void theResolverFailingAtTheWindowsEndDoesNotRejectTheRequestUntilADayLater() {
         deliver("m1");
         world.clock.advance(Duration.ofDays(7).plusMinutes(1));
         world.dns.failing(TXT_NAME, true).failing("www.acme.example", true);
         SignupLinking.Outcome rechecked = world.recheck("r", record().recheck().orElseThrow(), world.clock.instant(), BODY,
                 world.batchDeadline());
         assertEquals(Kind.AWAITING_PROOF, rechecked.kind(), "not known is not 'not proven': " + rechecked.reason());
+        assertEquals(Duration.ofMinutes(15), world.rechecks.sent().get(world.rechecks.sent().size() - 1).delay(),
+                "looked at again as often as before, not every second");
         assertEquals(0, world.deadLetters.kept().size());
+
+        SignupLinking.Outcome last = rechecked;
+        for (int i = 0; i < 200 && last.kind() == Kind.AWAITING_PROOF; i++) {
+            last = deliverRecheck();
+        }
+        assertEquals(Kind.REJECTED, last.kind(), last.reason());
+        assertTrue(last.reason().contains("DNS did not answer"), last.reason());
+        assertTrue(!world.clock.instant().isBefore(Instant.parse("2026-05-09T07:00:00Z")), "a day after the window");
+    }
+
+    @Test
+    void aNameLinkedToTheAppAlreadyNeedsNoProof() {
+        world.scalingo.seedDomain("shop", "www.acme.example", java.time.OffsetDateTime.ofInstant(world.clock.instant()
+                .minus(Duration.ofDays(30)), java.time.ZoneOffset.UTC));
+        SignupLinking.Outcome again = deliver("m1");
+        assertEquals(Kind.ALREADY_LINKED, again.kind(), again.reason());
+        assertEquals(List.of(), world.rechecks.sent());
+        assertTrue(world.proofs.stored(shopId, "www.acme.example").isEmpty(), "nothing asked of the customer");
+    }
+
+    @Test
+    void aProofOlderThanAWindowIsLookedAtAgainForANewRequest() {
+        world.dns.cname("www.acme.example", HOST).address(HOST, "203.0.113.10");
+        assertEquals(Kind.LINKED, deliver("m1").kind());
+        world.scalingo.unlinkByHand("shop", "www.acme.example");
+        world.dns.remove("www.acme.example"); // the name changed hands
+        world.clock.advance(Duration.ofDays(30));
+
+        SignupLinking.Outcome later = world.deliver("m2", world.clock.instant(),
+                "{\"app\":\"shop\",\"domain\":\"www.acme.example\",\"requestId\":\"signup-2\"}", world.batchDeadline());
+        assertEquals(Kind.AWAITING_PROOF, later.kind(), "not linked on a month-old proof: " + later.reason());
+        assertEquals(List.of(), world.scalingo.domainNames("shop"));
+    }
+
+    @Test
+    void aSignupSentAfterTheOffboardingButProcessedAfterItIsANewRequest() {
+        deliver("m1");
+        Instant offboardingSent = world.clock.instant().plus(Duration.ofMinutes(1));
+        Instant signupSent = offboardingSent.plus(Duration.ofMinutes(1));
+        world.clock.advance(Duration.ofMinutes(5)); // both waited in the queue; the offboarding is processed first
+        world.deliver("u1", offboardingSent, "{\"action\":\"unlink\",\"app\":\"shop\",\"domain\":\"www.acme.example\"}",
+                world.batchDeadline());
+        world.dns.txt(TXT_NAME, "scalingo-domain-automation=" + record().token());
+
+        SignupLinking.Outcome signup = world.deliver("m2", signupSent, BODY, world.batchDeadline());
+
+        assertEquals(Kind.LINKED, signup.kind(), signup.reason());
+    }
+
+    @Test
+    void aSignupSentWithinTheClocksSkewOfTheOffboardingIsRejectedForAPersonNotDropped() {
+        deliver("m1");
+        Instant offboardingSent = world.clock.instant().plus(Duration.ofMinutes(1));
+        world.clock.advance(Duration.ofMinutes(5));
+        world.deliver("u1", offboardingSent, "{\"action\":\"unlink\",\"app\":\"shop\",\"domain\":\"www.acme.example\"}",
+                world.batchDeadline());
+
+        SignupLinking.Outcome signup = world.deliver("m2", offboardingSent.plusSeconds(10), BODY, world.batchDeadline());
+
+        assertEquals(Kind.REJECTED, signup.kind(), signup.reason());
+        assertTrue(signup.reason().contains("which came first cannot be told"), signup.reason());
+        assertEquals(1, world.deadLetters.kept().size(), "kept for a redrive");
+    }
+
+    @Test
+    void anOffboardingSentBeforeALateProcessedSignupStillWithdrawsIt() {
+        Instant signupSent = world.clock.instant();
+        Instant offboardingSent = signupSent.plus(Duration.ofMinutes(2));
+        world.clock.advance(Duration.ofMinutes(3)); // the signup waited in the queue: processed after the offboarding was sent
+        world.deliver("m1", signupSent, BODY, world.batchDeadline());
+        world.deliver("u1", offboardingSent, "{\"action\":\"unlink\",\"app\":\"shop\",\"domain\":\"www.acme.example\"}",
+                world.batchDeadline());
+
+        assertEquals(ProofRecord.State.WITHDRAWN, record().state(), "the signup came first, by SQS's clock");
     }
 
     @Test

@@ -58,7 +58,7 @@ class DomainStatusOwnershipTest {
     @Test
     void aNameWaitingForItsProofSaysWhatToSetAndWhenItRunsOut() throws Exception {
         Instant since = world.clock.instant().minus(Duration.ofHours(2));
-        proofs.write(ProofRecord.opened(shopId, "www.acme.example", "0123abcd", since, since.plus(Duration.ofDays(7))));
+        proofs.write(ProofRecord.opened(shopId, "www.acme.example", "0123abcd", since, since.plus(Duration.ofDays(7)), since));
 
         Map<String, Object> answer = of("www.acme.example");
 
@@ -78,7 +78,7 @@ class DomainStatusOwnershipTest {
     @Test
     void aWindowRunOutSaysToSendTheMessageAgain() throws Exception {
         Instant since = world.clock.instant().minus(Duration.ofDays(8));
-        proofs.write(ProofRecord.opened(shopId, "acme.example", "0123abcd", since, since.plus(Duration.ofDays(7))));
+        proofs.write(ProofRecord.opened(shopId, "acme.example", "0123abcd", since, since.plus(Duration.ofDays(7)), since));
 
         Map<String, Object> answer = of("acme.example");
 
@@ -91,7 +91,7 @@ class DomainStatusOwnershipTest {
     @Test
     void aProvenNameSaysHowAndHasNothingPending() throws Exception {
         Instant since = world.clock.instant().minus(Duration.ofHours(2));
-        ProofRecord opened = ProofRecord.opened(shopId, "www.acme.example", "0123abcd", since, since.plus(Duration.ofDays(7)));
+        ProofRecord opened = ProofRecord.opened(shopId, "www.acme.example", "0123abcd", since, since.plus(Duration.ofDays(7)), since);
         proofs.write(opened);
         proofs.write(opened.proven(since.plus(Duration.ofMinutes(5)), ProofRecord.BY_CNAME));
         world.dns.cname("www.acme.example", HOST);
