@@ -6,7 +6,10 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The resolver cleanup-stale asks ({@code CLEANUP_DNS_RESOLVER}, {@code CLEANUP_DNS_TIMEOUT}). */
+/**
+ * The resolver cleanup-stale asks ({@code CLEANUP_DNS_RESOLVER}, {@code CLEANUP_DNS_TIMEOUT}), and with it domain-status
+ * and link-on-signup (the DNS diagnosis).
+ */
 @ConfigMapping(prefix = "cleanup.dns")
 public interface DnsConfig {
 

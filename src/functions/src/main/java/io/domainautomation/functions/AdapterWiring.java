@@ -54,10 +54,10 @@ public class AdapterWiring {
     @Singleton
     SignupLinking signupLinking(DomainLinker linker, CertificateAttachment certificates, AppDirectory apps, AppHosts hosts,
             LinkLedger ledger, DeadLetters deadLetters, EventSink events, Clock clock, Ticker ticker, AwsConfig aws,
-            DomainsService scalingo, DynamoDbTombstones tombstones) {
+            DomainsService scalingo, DynamoDbTombstones tombstones, DnsProbe dns) {
         Offboarding offboarding = new Offboarding(scalingo, apps, tombstones, events, clock, ticker, aws.apiCallTimeout());
         return new SignupLinking(linker, offboarding, certificates, apps, hosts, ledger, deadLetters, events, clock, ticker,
-                aws.apiCallTimeout());
+                aws.apiCallTimeout(), dns);
     }
 
     @Produces

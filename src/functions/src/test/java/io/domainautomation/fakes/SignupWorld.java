@@ -44,6 +44,8 @@ public final class SignupWorld {
     public final InMemoryCleanupLedger tombstones = new InMemoryCleanupLedger();
     public final RecordingDeadLetters deadLetters = new RecordingDeadLetters();
     public final RecordingEventSink events = new RecordingEventSink();
+    /** What Domain Linked's DNS diagnosis asks: no records until a test sets some (every name NXDOMAIN). */
+    public final ScriptedDns dns = new ScriptedDns();
     public final SignupLinking linking;
     public final CanonicalDomains canonical;
     private final ObjectMapper json = new ObjectMapper();
@@ -130,7 +132,7 @@ public final class SignupWorld {
             linking = new SignupLinking(new DomainLinker(domains), offboarding, attachment, directory,
                     new AppHosts(API_URL, Optional.empty()),
                     gate.wrap(LinkLedger.class, linkLedger), gate.wrap(DeadLetters.class, deadLetters), sink, clock, clock,
-                    ONE_AWS_CALL);
+                    ONE_AWS_CALL, dns); // DNS not through the gate: a lookup reads, changes nothing another container sees
             canonical = new CanonicalDomains(domains, directory, gate.wrap(CanonicalLedger.class, canonicalLedger), sink, clock,
                     clock, ONE_AWS_CALL);
         }

@@ -1,6 +1,7 @@
 package io.domainautomation.logic.events;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,12 +21,16 @@ public final class LinkEvents {
      * {@code Domain Linked}: said once per link, by the request that made it. Its id names the request (the onboarding
      * system's {@code requestId}, else the message's body: the same whichever delivery, duplicate or redrive of it
      * says it) and the link (Scalingo's domain id, unique across apps: a name linked again is a new link; a rename of
-     * the app changes nothing).
+     * the app changes nothing). {@code diagnosis}: what keeps the domain from reaching its app, or its certificate from
+     * coming, told from DNS just after the link ({@code status.DnsCheck}'s diagnosis, each finding a code and a message).
      */
-    public static DomainEvent linked(String requestKey, String app, Domain domain, String appHost, String messageId,
-            Optional<String> requestId) {
+    public static DomainEvent linked(String requestKey, String app, Domain domain, String appHost,
+            List<Map<String, Object>> diagnosis, String messageId, Optional<String> requestId) {
         String id = DomainEvent.stableId("link-on-signup", "linked", requestKey, domain.id());
-        return withDns(new DomainEvent(DOMAIN_LINKED, id, base(id, app, domain.name(), messageId, requestId)), domain, appHost);
+        DomainEvent linked = withDns(new DomainEvent(DOMAIN_LINKED, id, base(id, app, domain.name(), messageId, requestId)),
+                domain, appHost);
+        linked.detail().put("diagnosis", diagnosis);
+        return linked;
     }
 
     /** {@code Domain Already Linked}: a message found its domain linked by someone else; one id per message. */
