@@ -9,7 +9,8 @@ import io.domainautomation.logic.port.DnsResolver;
 
 /**
  * Resolves what a hostname points at with dnsjava, against the configured resolver, without caching. dnsjava stays
- * behind {@link DnsLookups}, built on first use: the functions that never resolve (set-canonical, the rotation) never load it.
+ * behind {@link DnsLookups}, built on first use: the functions that never resolve (set-canonical, the rotation) never
+ * load it.
  */
 @ApplicationScoped
 public class DnsProbe implements DnsResolver {

@@ -70,7 +70,7 @@ public class AdapterWiring {
         Offboarding offboarding = new Offboarding(scalingo, apps, tombstones, events, clock, ticker, aws.apiCallTimeout(),
                 check);
         return new SignupLinking(linker, offboarding, certificates, apps, hosts, ledger, deadLetters, events, clock, ticker,
-                aws.apiCallTimeout(), check);
+                aws.apiCallTimeout(), dns, check);
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();

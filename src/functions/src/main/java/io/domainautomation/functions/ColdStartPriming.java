@@ -298,7 +298,8 @@ public class ColdStartPriming implements Resource {
 
     /**
      * What only one function does: cleanup-stale resolves DNS and hands scans on (the Lambda client, built, nothing
-     * sent); domain-status resolves DNS; the rotation parses and checks certificates.
+     * sent); domain-status and link-on-signup (its Domain Linked's diagnosis) resolve DNS; the rotation parses and
+     * checks certificates.
      */
     void warmOwnPath() {
         try {
@@ -308,8 +309,8 @@ public class ColdStartPriming implements Resource {
                     continuation.warm();
                 }
                 case ROTATION -> CertificatePriming.run(certificates.get());
-                case DOMAIN_STATUS -> dns.get().prime();
-                case LINK_ON_SIGNUP, SET_CANONICAL, OTHER -> {
+                case DOMAIN_STATUS, LINK_ON_SIGNUP -> dns.get().prime();
+                case SET_CANONICAL, OTHER -> {
                 }
             }
         } catch (RuntimeException e) {

@@ -17,9 +17,11 @@ import io.domainautomation.logic.ownership.ProofDecision;
 import io.domainautomation.logic.port.App;
 import io.domainautomation.logic.port.DeadLetters;
 import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.DnsResolver;
 import io.domainautomation.logic.port.EventSink;
 import io.domainautomation.logic.port.ScalingoException;
 import io.domainautomation.logic.port.Ticker;
+import io.domainautomation.logic.status.DnsCheck;
 import io.domainautomation.logic.tls.CertificateAttachment;
 
 /**
@@ -85,22 +87,27 @@ public class SignupLinking {
     private final Clock clock;
     private final Duration oneCall;
     private final Optional<OwnershipCheck> ownership;
+    private final DnsCheck dnsCheck;
 
     /** How far Scalingo's clock and this function's may differ. */
     static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
-    /** @param oneCall the longest one ledger call takes, its SDK retries included (AWS_API_CALL_TIMEOUT) */
+    /**
+     * @param oneCall the longest one ledger call takes, its SDK retries included (AWS_API_CALL_TIMEOUT)
+     * @param dns what {@code Domain Linked}'s DNS diagnosis asks ({@link DnsCheck}), only with the time for it and
+     *        for the event's publication after it (one AWS call) left
+     */
     public SignupLinking(DomainLinker linker, Offboarding offboarding, CertificateAttachment certificates, AppDirectory directory,
             AppHosts appHosts, LinkLedger ledger, DeadLetters deadLetters, EventSink events, Clock clock, Ticker ticker,
-            Duration oneCall) {
-        this(linker, offboarding, certificates, directory, appHosts, ledger, deadLetters, events, clock, ticker, oneCall,
+            Duration oneCall, DnsResolver dns) {
+        this(linker, offboarding, certificates, directory, appHosts, ledger, deadLetters, events, clock, ticker, oneCall, dns,
                 Optional.empty());
     }
 
     /** @param ownership the proof of ownership asked before a new name is linked ({@code OWNERSHIP_PROOF=txt}) */
     public SignupLinking(DomainLinker linker, Offboarding offboarding, CertificateAttachment certificates, AppDirectory directory,
             AppHosts appHosts, LinkLedger ledger, DeadLetters deadLetters, EventSink events, Clock clock, Ticker ticker,
-            Duration oneCall, Optional<OwnershipCheck> ownership) {
+            Duration oneCall, DnsResolver dns, Optional<OwnershipCheck> ownership) {
         this.ownership = ownership;
         this.linker = linker;
         this.offboarding = offboarding;
@@ -113,6 +120,7 @@ public class SignupLinking {
         this.ticker = ticker;
         this.clock = clock;
         this.oneCall = oneCall;
+        this.dnsCheck = new DnsCheck(dns, ticker);
     }
 
     public Outcome handle(String messageId, String body, Parser parser, Deadline deadline) {
@@ -175,7 +183,9 @@ public class SignupLinking {
             Outcome done = new Outcome(linked ? Kind.LINKED : Kind.ALREADY_LINKED, name, domain,
                     linked && result.outcome() != DomainLinker.Outcome.LINKED ? "linked by an earlier delivery of this request"
                             : result.detail(), false, false);
-            return publish(linked ? LinkEvents.linked(key, name, result.domain(), appHosts.of(name), messageId, request.requestId())
+            return publish(linked ? LinkEvents.linked(key, name, result.domain(), appHosts.of(name),
+                    dnsCheck.diagnosis(result.domain(), appHosts.of(name), deadline.less(oneCall)), messageId,
+                    request.requestId())
                     : LinkEvents.alreadyLinked(name, result.domain(), appHosts.of(name), messageId, request.requestId()),
                     done, deadline);
         } catch (InvalidInput refused) {
@@ -278,7 +288,8 @@ public class SignupLinking {
             if (!ledger.claim(appId, link.get().id(), key).equals(key)) {
                 return Optional.empty();
             }
-            DomainEvent linked = LinkEvents.linked(key, name, link.get(), appHosts.of(name), messageId, request.requestId());
+            DomainEvent linked = LinkEvents.linked(key, name, link.get(), appHosts.of(name),
+                    dnsCheck.diagnosis(link.get(), appHosts.of(name), deadline.less(oneCall)), messageId, request.requestId());
             if (events.publish(List.of(linked), deadline).isEmpty()) {
                 return Optional.empty();
             }

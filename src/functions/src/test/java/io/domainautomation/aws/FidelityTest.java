@@ -240,6 +240,10 @@ class FidelityTest {
         records.addresses().forEach((name, ips) -> dnsServer.address(name,
                 ips.stream().map(java.net.InetAddress::getHostAddress).toArray(String[]::new)));
         records.failing().forEach(name -> dnsServer.failing(name, true));
+        records.caas().forEach((name, caa) -> {
+            caa.get(0).forEach(issuer -> dnsServer.caa(name, "issue", issuer.isEmpty() ? ";" : issuer));
+            caa.get(1).forEach(issuer -> dnsServer.caa(name, "issuewild", issuer.isEmpty() ? ";" : issuer));
+        });
     }
 
     /**
@@ -402,7 +406,8 @@ class FidelityTest {
     private static String describe(MirroredDns.Counts counts) {
         return String.format(Locale.ROOT, "%d lookups compared (chain, addresses, failure, dangling targets), %d of them failed"
                 + " lookups: names the history broke answered SERVFAIL, and %d lookups a fault failed (a resolver timeout in"
-                + " the model, every query answered SERVFAIL at the server); %d not made (the process killed before them)",
-                counts.compared, counts.failedCompared, counts.failedAtTheServer, counts.notMadeKilled);
+                + " the model, every query answered SERVFAIL at the server); %d not made (the process killed before them);"
+                + " %d CAA climbs compared (a stuck certificate's diagnosis)",
+                counts.compared, counts.failedCompared, counts.failedAtTheServer, counts.notMadeKilled, counts.caaCompared);
     }
 }

@@ -85,6 +85,21 @@ class DnsCaaTest {
         sameAnswers(scripted);
     }
 
+    /** A name that is an alias: the resolver follows it, a broken zone on the way fails the lookup (both resolvers). */
+    @Test
+    void aCnameIsFollowedAsTheResolverFollowsIt() {
+        ScriptedDns scripted = new ScriptedDns().cname("www.acme.example", "edge.host.example").cname("shop.acme.example",
+                "broken.host.example").failing("broken.host.example", true).caa("edge.host.example", List.of("digicert.com"),
+                        List.of());
+        server.cname("www.acme.example", "edge.host.example").cname("shop.acme.example", "broken.host.example")
+                .failing("broken.host.example", true).caa("edge.host.example", "issue", "digicert.com");
+        for (DnsResolver dns : List.<DnsResolver>of(scripted, probe)) {
+            assertEquals(new CaaAnswer(Optional.of("www.acme.example"), List.of("digicert.com"), List.of(), false),
+                    dns.caa("www.acme.example"), "the alias's target's records, found at the name asked");
+            assertTrue(dns.caa("shop.acme.example").failed(), dns.toString());
+        }
+    }
+
     @Test
     void aResolverThatDoesNotAnswerIsAFailedLookup() {
         server.failEveryQuery(true);

@@ -35,15 +35,23 @@ public final class ScriptedDns implements DnsResolver {
         return this;
     }
 
-    /** As DnsProbe looks: the name's CAA records, else its parent's, up to the registrable domain. */
+    /**
+     * As DnsProbe looks: the name's CAA records, else its parent's, up to the registrable domain; at each name through
+     * its CNAME chain, as a resolver follows it (a failing name met on the way fails the lookup; the chain's end's
+     * records count as the name's).
+     */
     @Override
     public synchronized CaaAnswer caa(String hostname) {
         String name = key(hostname.startsWith("*.") ? hostname.substring(2) : hostname);
         for (int level = 0; level < 4; level++) {
-            if (failing.contains(name)) {
+            String at = name;
+            for (int hops = 0; hops < 8 && !failing.contains(at) && cnames.containsKey(at); hops++) {
+                at = cnames.get(at);
+            }
+            if (failing.contains(at)) {
                 return new CaaAnswer(java.util.Optional.empty(), List.of(), List.of(), true);
             }
-            List<List<String>> records = caas.get(name);
+            List<List<String>> records = caas.get(at);
             if (records != null) {
                 return new CaaAnswer(java.util.Optional.of(name), records.get(0), records.get(1), false);
             }
@@ -117,15 +125,20 @@ public final class ScriptedDns implements DnsResolver {
         return this;
     }
 
-    /** What a real DNS server must hold to answer as this one does: every CNAME, address and failing name. */
-    public record Records(Map<String, String> cnames, Map<String, Set<InetAddress>> addresses, Set<String> failing) {
+    /**
+     * What a real DNS server must hold to answer as this one does: every CNAME, address, failing name, and CAA records
+     * (by name, the authorities of its {@code issue} then of its {@code issuewild} properties).
+     */
+    public record Records(Map<String, String> cnames, Map<String, Set<InetAddress>> addresses, Set<String> failing,
+            Map<String, List<List<String>>> caas) {
     }
 
     public synchronized Records records() {
         Map<String, Set<InetAddress>> copied = new HashMap<>();
         addresses.forEach((name, ips) -> copied.put(name, java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(ips))));
         return new Records(java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(cnames)), copied,
-                java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(failing)));
+                java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(failing)),
+                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(caas)));
     }
 
     public void faults(Faults faults) {

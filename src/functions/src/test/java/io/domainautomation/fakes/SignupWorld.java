@@ -49,7 +49,10 @@ public final class SignupWorld {
     public final InMemoryCleanupLedger tombstones = new InMemoryCleanupLedger();
     public final RecordingDeadLetters deadLetters = new RecordingDeadLetters();
     public final RecordingEventSink events = new RecordingEventSink();
-    /** The DNS the proof of ownership looks at, and the proofs and re-checks ({@link #proveOwnership}). */
+    /**
+     * The DNS the proof of ownership and Domain Linked's diagnosis look at (no records until a test sets some), and
+     * the proofs and re-checks ({@link #proveOwnership}).
+     */
     public final ScriptedDns dns = new ScriptedDns();
     public final InMemoryOwnershipProofs proofs = new InMemoryOwnershipProofs();
     public final RecordingRechecks rechecks = new RecordingRechecks();
@@ -166,7 +169,7 @@ public final class SignupWorld {
                     ownership);
             linking = new SignupLinking(new DomainLinker(domains), offboarding, attachment, directory, hosts,
                     gate.wrap(LinkLedger.class, linkLedger), gate.wrap(DeadLetters.class, deadLetters), sink, clock, clock,
-                    ONE_AWS_CALL, ownership);
+                    ONE_AWS_CALL, dns, ownership); // DNS for the diagnosis not through the gate: a lookup changes nothing
             canonical = new CanonicalDomains(domains, directory, gate.wrap(CanonicalLedger.class, canonicalLedger), sink, clock,
                     clock, ONE_AWS_CALL);
         }

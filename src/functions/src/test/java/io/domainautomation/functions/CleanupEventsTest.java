@@ -121,6 +121,8 @@ class CleanupEventsTest {
         assertEquals("pending_dns", stuck.get("status").asText());
         assertEquals("CNAME", stuck.at("/dns/records/0/type").asText());
         assertEquals("clean-ev.osc-fr1.scalingo.io", stuck.at("/dns/records/0/value").asText());
+        assertEquals("record-missing", stuck.at("/diagnosis/0/code").asText(), "no record in DNS yet: " + stuck);
+        assertEquals(1, stuck.get("diagnosis").size(), stuck.toString());
 
         TestClock.advance(Duration.ofHours(24));
         scan();

@@ -29,6 +29,7 @@ import io.domainautomation.testsupport.LambdaPath;
 import io.domainautomation.testsupport.ProjectFiles;
 import io.domainautomation.testsupport.SqsEvents.Message;
 import io.domainautomation.testsupport.SqsEvents;
+import io.domainautomation.sandbox.SandboxDns;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -89,6 +90,22 @@ class LinkEventsTest {
         assertEquals(List.of(), invoke(another));
         JsonNode already = only("Domain Already Linked");
         assertFalse(detail.get("eventId").equals(already.get("eventId")), "another request, another id");
+    }
+
+    /** The diagnosis through the Lambda path: DnsProbe (dnsjava) asking a DNS server on the test profile's resolver port. */
+    @Test
+    void aLinkedDomainCarriesItsDnsDiagnosis() throws Exception {
+        String domain = "www." + app + ".example";
+        try (SandboxDns dns = new SandboxDns(CleanupStaleTest.DNS_PORT)) {
+            dns.address(app + ".osc-fr1.scalingo.io", "10.0.0.1").address(domain, "192.0.2.50")
+                    .caa(app + ".example", "issue", "digicert.com");
+            assertEquals(List.of(), invoke(Message.of("{\"app\":\"" + app + "\",\"domain\":\"" + domain + "\"}")));
+        }
+        JsonNode detail = only("Domain Linked");
+        assertEquals(List.of(), EventSchemas.problems("infra/events/domain-linked.schema.json", detail));
+        assertEquals("address-elsewhere", detail.at("/diagnosis/0/code").asText(), detail.toString());
+        assertEquals("caa-forbids-letsencrypt", detail.at("/diagnosis/1/code").asText(), detail.toString());
+        assertEquals(2, detail.get("diagnosis").size(), detail.toString());
     }
 
     @Test

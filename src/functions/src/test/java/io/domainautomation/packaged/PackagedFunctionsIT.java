@@ -129,6 +129,9 @@ class PackagedFunctionsIT {
         env.put("LEDGER_ENDPOINT_OVERRIDE", server.url());
         env.put("LEDGER_TABLE", "packaged-ledger");
         env.put("EVENTS_BUS_NAME", "packaged-bus");
+        // every DNS lookup (the cleanup's, domain-status's, Domain Linked's diagnosis) asks the test's server
+        env.put("DNS_RESOLVER", "127.0.0.1:" + dns.port());
+        env.put("DNS_TIMEOUT", "1s");
         return env;
     }
 
@@ -299,8 +302,7 @@ class PackagedFunctionsIT {
 
     @Test
     void domainStatusWithAnApiGatewayV2Request() throws Exception {
-        JsonNode answer = run("domain-status", Map.of("DNS_RESOLVER", "127.0.0.1:" + dns.port(), "DNS_TIMEOUT", "1s"),
-                HttpApiEvents.request("GET", "/apps/acme/domains/www.acme.example", null));
+        JsonNode answer = run("domain-status", Map.of(), HttpApiEvents.request("GET", "/apps/acme/domains/www.acme.example", null));
         assertEquals(200, answer.get("statusCode").asInt(), answer.toString());
         JsonNode status = JSON.readTree(answer.get("body").asText());
         assertTrue(status.get("linked").asBoolean(), status.toString());
@@ -385,7 +387,7 @@ class PackagedFunctionsIT {
         String scheduled = """
                 {"version":"0","id":"2","detail-type":"Scheduled Event","source":"aws.scheduler","account":"000000000000",
                  "time":"2026-11-26T06:00:00Z","region":"eu-west-3","resources":[],"detail":{}}""";
-        JsonNode answer = run("cleanup-stale", cleanupEnvironment(Map.of("CLEANUP_APPS_PREFIX", "acme")), scheduled);
+        JsonNode answer = run("cleanup-stale", Map.of("CLEANUP_APPS_PREFIX", "acme"), scheduled);
         assertTrue(answer.get("done").asBoolean(), answer.toString());
         assertTrue(answer.get("dryRun").asBoolean());
         assertTrue(answer.get("appsScanned").asInt() >= 1);
@@ -405,8 +407,8 @@ class PackagedFunctionsIT {
             sandbox.addApp(app);
             sandbox.seedDomain(app, "gone." + app + ".example", Instant.now().minus(Duration.ofDays(30)), "pending_dns", false);
         }
-        Map<String, String> removalsOn = cleanupEnvironment(Map.of("CLEANUP_DRY_RUN", "false", "CLEANUP_APPS_PREFIX", "switch-",
-                "CLEANUP_CONFIRM_AFTER", "0s"));
+        Map<String, String> removalsOn = Map.of("CLEANUP_DRY_RUN", "false", "CLEANUP_APPS_PREFIX", "switch-",
+                "CLEANUP_CONFIRM_AFTER", "0s");
         JsonNode first = run("cleanup-stale", removalsOn, "{}");
         assertEquals(2, first.get("markedTotal").asInt(), first.toString());
 
@@ -428,12 +430,6 @@ class PackagedFunctionsIT {
         assertTrue(finished.get("errors").toString().contains("dry run switched on"), finished.toString());
         assertEquals(Set.of("gone.switch-a.example"), sandbox.domainNames("switch-a").keySet());
         assertEquals(Set.of("gone.switch-b.example"), sandbox.domainNames("switch-b").keySet());
-    }
-
-    private static Map<String, String> cleanupEnvironment(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of("DNS_RESOLVER", "127.0.0.1:" + dns.port(), "DNS_TIMEOUT", "1s"));
-        env.putAll(extra);
-        return env;
     }
 
     private static <T> List<T> iterable(java.util.Iterator<T> items) {

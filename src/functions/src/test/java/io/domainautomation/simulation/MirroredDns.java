@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 import io.domainautomation.fakes.ScriptedDns;
+import io.domainautomation.logic.port.CaaAnswer;
 import io.domainautomation.logic.port.DnsAnswer;
 import io.domainautomation.logic.port.DnsResolver;
 import io.domainautomation.logic.port.TxtAnswer;
@@ -13,7 +14,7 @@ import io.domainautomation.logic.port.TxtAnswer;
  * A fidelity run's resolver: each lookup of the core goes to the scripted DNS the simulation changes (its answer is
  * what the core gets) and to the real resolver (dnsjava) asking a DNS server on loopback that holds the same records,
  * names the simulation breaks answered SERVFAIL there. The answers must be the same: the chain, the addresses, whether
- * the lookup failed, the dangling CNAME targets. A lookup the simulation's fault fails (a resolver timeout) meets a
+ * the lookup failed, the dangling CNAME targets; for a CAA climb, where records were found and what they allow. A lookup the simulation's fault fails (a resolver timeout) meets a
  * server answering every query SERVFAIL. A process killed before the lookup makes no real one.
  */
 public final class MirroredDns implements DnsResolver {
@@ -24,9 +25,11 @@ public final class MirroredDns implements DnsResolver {
         public long failedCompared;
         public long failedAtTheServer;
         public long notMadeKilled;
+        public long caaCompared;
 
         public void add(Counts other) {
             compared += other.compared;
+            caaCompared += other.caaCompared;
             failedAtTheServer += other.failedAtTheServer;
             failedCompared += other.failedCompared;
             notMadeKilled += other.notMadeKilled;
@@ -94,10 +97,20 @@ public final class MirroredDns implements DnsResolver {
         return answer;
     }
 
-    /** cleanup-stale never asks for CAA records: an accidental call is loud, not answered from one side only. */
+    /**
+     * The CAA climb of a stuck certificate's diagnosis (Domain Validation Stuck): asked of both, the same records
+     * served; the answers must be the same.
+     */
     @Override
-    public io.domainautomation.logic.port.CaaAnswer caa(String hostname) {
-        throw new UnsupportedOperationException("the cleanup's fidelity run mirrors address lookups only, not CAA");
+    public CaaAnswer caa(String hostname) {
+        CaaAnswer answer = model.caa(hostname);
+        serve.accept(model.records());
+        CaaAnswer realAnswer = real.caa(hostname);
+        counts.caaCompared++;
+        if (!answer.equals(realAnswer)) {
+            throw new MirroredLedger.Divergence("CAA " + hostname + ":\n  model: " + answer + "\n  real:  " + realAnswer);
+        }
+        return answer;
     }
 
     /** The model's, which must be the real resolver's: the core budgets every lookup by it. */

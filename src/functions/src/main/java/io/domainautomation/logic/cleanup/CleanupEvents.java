@@ -81,9 +81,12 @@ public final class CleanupEvents {
         return new DomainEvent(CERTIFICATE_ISSUED, id, detail);
     }
 
-    /** What is awaited, since when, and what the customer must set in DNS (with Scalingo's DNS-01 error, if any). */
+    /**
+     * What is awaited, since when, what the customer must set in DNS (with Scalingo's DNS-01 error, if any) and what
+     * keeps the certificate from coming, told from DNS as the scan found it ({@code status.DnsCheck}'s diagnosis).
+     */
     public static DomainEvent validationStuck(String app, Domain domain, CertificateProgress progress, Duration stuckAfter,
-            String appHost, String scanId) {
+            String appHost, List<Map<String, Object>> diagnosis, String scanId) {
         String id = DomainEvent.stableId("validation-stuck", app, domain.name(), domain.id(), progress.status(),
                 progress.since().toString());
         Map<String, Object> detail = DomainEvent.detail(id, app, domain.name(), scan(scanId));
@@ -91,6 +94,7 @@ public final class CleanupEvents {
         detail.put("awaitedSince", progress.since().toString());
         detail.put("stuckAfter", stuckAfter.toString());
         detail.put("dns", DnsInstructions.of(domain, appHost));
+        detail.put("diagnosis", diagnosis);
         return new DomainEvent(VALIDATION_STUCK, id, detail);
     }
 

@@ -215,8 +215,8 @@ public class CleanupScan {
             if (looked++ > 0 && !looks.timeFor(appHost, appAnswers, deadline)) {
                 throw DomainLook.OutOfTime.partWay("no time left in this invocation for " + domain.name());
             }
-            watchCertificate(app.name(), domain, Optional.ofNullable(awaited.remove(domain.name())), appHost, state,
-                    events, progress, now);
+            watchCertificate(app.name(), domain, Optional.ofNullable(awaited.remove(domain.name())), appHost, appAnswers,
+                    state, events, progress, now, deadline);
             DomainLook.Look look = looks.look(domain, appHost, appAnswers, now, deadline);
             DomainVerdict verdict = look.verdict();
             state.domainExamined(verdict.rules());
@@ -257,9 +257,13 @@ public class CleanupScan {
         awaited.keySet().forEach(gone -> ledger.forgetProgress(app.name(), gone));
     }
 
-    /** The ledger's record of the domain's Let's Encrypt certificate brought up to date; issued or stuck announced. */
+    /**
+     * The ledger's record of the domain's Let's Encrypt certificate brought up to date; issued or stuck announced, a
+     * stuck one with its DNS diagnosis ({@link DomainLook#diagnosis}, its lookups ending by {@code deadline}).
+     */
     private void watchCertificate(String app, Domain domain, Optional<CertificateProgress> previous, String appHost,
-            ScanState.Builder state, List<DomainEvent> events, List<ProgressChange> progress, Instant now) {
+            Map<String, DnsAnswer> appAnswers, ScanState.Builder state, List<DomainEvent> events,
+            List<ProgressChange> progress, Instant now, Deadline deadline) {
         LetsencryptWatch.Observation seen = LetsencryptWatch.observe(previous, app, domain, now, config.gracePeriod(),
                 config.validationStuckAfter());
         if (seen.changed()) {
@@ -267,9 +271,11 @@ public class CleanupScan {
         }
         switch (seen.announce()) {
             case ISSUED -> events.add(CleanupEvents.certificateIssued(app, domain, previous, state.scanId()));
-            case STUCK -> events.add(CleanupEvents.validationStuck(app, domain, seen.next().orElseThrow(),
-                    config.validationStuckAfter(), appHost.isEmpty() ? appHosts.of(app) : appHost,
-                    state.scanId()));
+            case STUCK -> {
+                String host = appHost.isEmpty() ? appHosts.of(app) : appHost;
+                events.add(CleanupEvents.validationStuck(app, domain, seen.next().orElseThrow(), config.validationStuckAfter(),
+                        host, looks.diagnosis(domain, host, appAnswers, deadline), state.scanId()));
+            }
             case NOTHING -> {
             }
         }

@@ -15,6 +15,7 @@ import io.domainautomation.logic.port.DnsAnswer;
 import io.domainautomation.logic.port.DnsResolver;
 import io.domainautomation.logic.port.Domain;
 import io.domainautomation.logic.port.Ticker;
+import io.domainautomation.logic.status.DnsCheck;
 
 /**
  * One look at a domain, at scan time and again just before its removal: the verdict ({@link DomainVerdict}) and the
@@ -55,11 +56,13 @@ public class DomainLook {
     private final DnsResolver dns;
     private final CleanupConfig config;
     private final Ticker ticker;
+    private final DnsCheck check;
 
     public DomainLook(DnsResolver dns, CleanupConfig config, Ticker ticker) {
         this.dns = dns;
         this.config = config;
         this.ticker = ticker;
+        this.check = new DnsCheck(dns, ticker);
     }
 
     /**
@@ -93,6 +96,18 @@ public class DomainLook {
         DomainVerdict verdict = DomainVerdict.decide(canonical, isProtected, young, StaleRules.neverValidated(domain),
                 dnsVerdict, TrafficEvidence.of(domain, now));
         return new Look(verdict, evidence);
+    }
+
+    /**
+     * What keeps a domain's certificate from coming, told from its DNS as {@code Domain Validation Stuck} carries it
+     * ({@link DnsCheck}): the app host's answer shared with the app's looks, the lookups started only when they and
+     * the domain's own look after them still fit before the deadline; otherwise it says DNS was not asked, and why.
+     *
+     * @param appHost the app's host, never empty (an app without {@code base_url}: the host its DNS instructions name)
+     */
+    public List<Map<String, Object>> diagnosis(Domain domain, String appHost, Map<String, DnsAnswer> appAnswers,
+            Deadline deadline) {
+        return check.diagnosis(domain, appHost, appAnswers, deadline.less(dns.worstCase()));
     }
 
     /** Whether the lookups of one more look (the domain's, and the app host's if not resolved yet) fit before the deadline. */

@@ -1,9 +1,11 @@
 package io.domainautomation.logic.events;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.domainautomation.logic.ownership.OwnershipCheck;
 import io.domainautomation.logic.port.Domain;
 
 /** The events of link-on-signup, pure: a domain linked (or already linked), or a message rejected. */
@@ -13,8 +15,6 @@ public final class LinkEvents {
     public static final String DOMAIN_ALREADY_LINKED = "Domain Already Linked";
     public static final String DOMAIN_REJECTED = "Domain Rejected";
     public static final String VERIFICATION_REQUIRED = "Domain Verification Required";
-    /** {@code Domain Rejected}'s code for a request whose proof of ownership never came. */
-    public static final String OWNERSHIP_NOT_PROVEN = "ownership-not-proven";
 
     private LinkEvents() {
     }
@@ -23,12 +23,16 @@ public final class LinkEvents {
      * {@code Domain Linked}: said once per link, by the request that made it. Its id names the request (the onboarding
      * system's {@code requestId}, else the message's body: the same whichever delivery, duplicate or redrive of it
      * says it) and the link (Scalingo's domain id, unique across apps: a name linked again is a new link; a rename of
-     * the app changes nothing).
+     * the app changes nothing). {@code diagnosis}: what keeps the domain from reaching its app, or its certificate from
+     * coming, told from DNS just after the link ({@code status.DnsCheck}'s diagnosis, each finding a code and a message).
      */
-    public static DomainEvent linked(String requestKey, String app, Domain domain, String appHost, String messageId,
-            Optional<String> requestId) {
+    public static DomainEvent linked(String requestKey, String app, Domain domain, String appHost,
+            List<Map<String, Object>> diagnosis, String messageId, Optional<String> requestId) {
         String id = DomainEvent.stableId("link-on-signup", "linked", requestKey, domain.id());
-        return withDns(new DomainEvent(DOMAIN_LINKED, id, base(id, app, domain.name(), messageId, requestId)), domain, appHost);
+        DomainEvent linked = withDns(new DomainEvent(DOMAIN_LINKED, id, base(id, app, domain.name(), messageId, requestId)),
+                domain, appHost);
+        linked.detail().put("diagnosis", diagnosis);
+        return linked;
     }
 
     /** {@code Domain Already Linked}: a message found its domain linked by someone else; one id per message. */
@@ -58,12 +62,12 @@ public final class LinkEvents {
 
     /**
      * {@code Domain Rejected} for a request whose name was not proven the customer's in time, with {@code code}
-     * {@value #OWNERSHIP_NOT_PROVEN}.
+     * {@value OwnershipCheck#NOT_PROVEN}.
      */
     public static DomainEvent notProven(String app, String domain, String messageId, Optional<String> requestId,
             String reason) {
         DomainEvent rejected = rejected(app, domain, messageId, requestId, "domain", reason);
-        rejected.detail().put("code", OWNERSHIP_NOT_PROVEN);
+        rejected.detail().put("code", OwnershipCheck.NOT_PROVEN);
         return rejected;
     }
 

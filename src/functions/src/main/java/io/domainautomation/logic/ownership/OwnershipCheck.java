@@ -59,6 +59,9 @@ public final class OwnershipCheck {
         }
     }
 
+    /** {@code Domain Rejected}'s code, and the reason's first word, for a request whose proof never came. */
+    public static final String NOT_PROVEN = "ownership-not-proven";
+
     private static final int ATTEMPTS = 3;
 
     private final OwnershipProofs proofs;
@@ -174,11 +177,11 @@ public final class OwnershipCheck {
                 return Optional.of(new Result(Verdict.PROVEN, "proven by its " + (evidence == ProofChallenge.Evidence.TXT
                         ? "TXT record" : "CNAME to " + host)));
             case REJECT:
-                return Optional.of(new Result(Verdict.NOT_PROVEN, LinkEvents.OWNERSHIP_NOT_PROVEN + ": no TXT record "
+                return Optional.of(new Result(Verdict.NOT_PROVEN, NOT_PROVEN + ": no TXT record "
                         + ProofChallenge.name(domain) + " with the value announced, nor a CNAME to " + host + ", by "
                         + proof.windowEnds() + " (OWNERSHIP_PROOF_TIMEOUT after " + proof.since() + ")"));
             case REJECT_UNANSWERED:
-                return Optional.of(new Result(Verdict.NOT_PROVEN, LinkEvents.OWNERSHIP_NOT_PROVEN + ": DNS did not answer"
+                return Optional.of(new Result(Verdict.NOT_PROVEN, NOT_PROVEN + ": DNS did not answer"
                         + " for " + ProofChallenge.name(domain) + " or " + domain + " from the window's end (" + proof.windowEnds()
                         + ") for " + ProofDecision.UNANSWERED_GRACE.toHours() + " h"));
             case ANNOUNCE_AND_WAIT:

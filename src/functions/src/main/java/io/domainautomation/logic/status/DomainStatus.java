@@ -3,6 +3,7 @@ package io.domainautomation.logic.status;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,7 @@ import io.domainautomation.logic.ownership.OwnershipConfig;
 import io.domainautomation.logic.ownership.ProofRecord;
 import io.domainautomation.logic.ownership.ProofRecords;
 import io.domainautomation.logic.port.App;
-import io.domainautomation.logic.port.CaaAnswer;
 import io.domainautomation.logic.port.Deadline;
-import io.domainautomation.logic.port.DnsAnswer;
 import io.domainautomation.logic.port.DnsResolver;
 import io.domainautomation.logic.port.Domain;
 import io.domainautomation.logic.port.DomainsService;
@@ -38,7 +37,7 @@ public final class DomainStatus {
 
     private final AppDirectory apps;
     private final DomainsService scalingo;
-    private final DnsResolver dns;
+    private final DnsCheck dnsCheck;
     private final AppHosts hosts;
     private final CleanupRecords cleanup;
     private final Duration confirmAfter;
@@ -69,7 +68,7 @@ public final class DomainStatus {
         this.proofs = proofs;
         this.apps = apps;
         this.scalingo = scalingo;
-        this.dns = dns;
+        this.dnsCheck = new DnsCheck(dns, ticker);
         this.hosts = hosts;
         this.cleanup = cleanup;
         this.confirmAfter = confirmAfter;
@@ -143,43 +142,28 @@ public final class DomainStatus {
     private Map<String, Object> dns(String name, Optional<Domain> linked, String appHost, Deadline deadline) {
         Map<String, Object> dnsStatus = new LinkedHashMap<>();
         linked.ifPresent(d -> dnsStatus.put("required", DnsInstructions.of(d, appHost)));
-        // the domain's lookups, the app host's, and the CAA climb: each bounded by the resolver's worst case
-        if (!deadline.allows(dns.worstCase().multipliedBy(3), ticker)) {
+        DnsCheck.Result check = dnsCheck.of(name, appHost, linked.map(DnsCheck::awaitsLetsencrypt).orElse(true),
+                new HashMap<>(), deadline);
+        if (!check.checked()) {
             dnsStatus.put("checked", false);
-            dnsStatus.put("reason", "too little of this request's time was left to ask DNS");
+            dnsStatus.put("reason", check.notChecked().get());
             return dnsStatus;
         }
-        DnsAnswer answer;
-        DnsAnswer platform;
-        CaaAnswer caa;
-        try {
-            answer = dns.resolve(name);
-            platform = dns.resolve(appHost);
-            caa = dns.caa(name);
-        } catch (IllegalStateException | IllegalArgumentException misconfigured) {
-            // the resolver setting (DNS_RESOLVER) is not usable: said, not thrown
-            dnsStatus.put("checked", false);
-            dnsStatus.put("reason", "the DNS resolver is not usable as configured: " + misconfigured.getMessage());
-            return dnsStatus;
-        }
-        boolean letsencrypt = linked.map(d -> !Boolean.FALSE.equals(d.letsencryptEnabled()) && !d.hasCustomCertificate())
-                .orElse(true);
         Map<String, Object> found = new LinkedHashMap<>();
-        found.put("cname", answer.cnameChain());
-        if (!answer.danglingTargets().isEmpty()) {
-            found.put("danglingCname", answer.danglingTargets());
+        found.put("cname", check.answer().cnameChain());
+        if (!check.answer().danglingTargets().isEmpty()) {
+            found.put("danglingCname", check.answer().danglingTargets());
         }
-        found.put("addresses", answer.addresses().stream().map(DnsDiagnosis::shown).sorted().toList());
-        found.put("platformAddresses", platform.addresses().stream().map(DnsDiagnosis::shown).sorted().toList());
+        found.put("addresses", check.answer().addresses().stream().map(DnsDiagnosis::shown).sorted().toList());
+        found.put("platformAddresses", check.platform().addresses().stream().map(DnsDiagnosis::shown).sorted().toList());
         Map<String, Object> caaFound = new LinkedHashMap<>();
-        caa.at().ifPresent(at -> caaFound.put("at", at));
-        caaFound.put("issue", caa.issue());
-        caaFound.put("issuewild", caa.issuewild());
+        check.caa().at().ifPresent(at -> caaFound.put("at", at));
+        caaFound.put("issue", check.caa().issue());
+        caaFound.put("issuewild", check.caa().issuewild());
         found.put("caa", caaFound);
         dnsStatus.put("checked", true);
         dnsStatus.put("found", found);
-        dnsStatus.put("diagnosis", DnsDiagnosis.diagnose(name, answer, appHost, platform, caa, letsencrypt).stream()
-                .map(f -> Map.of("code", f.code(), "message", f.message())).toList());
+        dnsStatus.put("diagnosis", check.diagnosis());
         return dnsStatus;
     }
 

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.domainautomation.logic.cleanup.CleanupEvents;
 import io.domainautomation.logic.rotation.RotationEvents;
+import io.domainautomation.logic.status.DnsDiagnosis;
 import io.domainautomation.testsupport.ProjectFiles;
 import io.domainautomation.testsupport.PublishedEvents;
 
@@ -40,7 +41,7 @@ class EventCatalogueTest {
     @Test
     void eachDetailTypeHasItsSchemaAndItsReadmeRow() throws Exception {
         Set<String> types = detailTypes();
-        assertEquals(13, types.size(), types.toString());
+        assertEquals(14, types.size(), types.toString());
         String readme = Files.readString(ProjectFiles.at("README.md"));
         Set<String> schemas = new HashSet<>();
         for (String type : types) {
@@ -53,6 +54,28 @@ class EventCatalogueTest {
             assertEquals(schemas, files.map(f -> "infra/events/" + f.getFileName()).collect(java.util.stream.Collectors.toSet()),
                     "no schema without an event");
         }
+    }
+
+    /** The codes a diagnosis may hold, in both events that carry one: DnsDiagnosis's, no more, no fewer. */
+    @Test
+    void theDiagnosisCodesOfTheSchemasAreThoseTheDiagnosisGives() throws Exception {
+        Set<String> codes = new HashSet<>();
+        for (Field field : DnsDiagnosis.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                codes.add((String) field.get(null));
+            }
+        }
+        assertEquals(8, codes.size(), codes.toString());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode linked = json.readTree(ProjectFiles.at("infra/events/domain-linked.schema.json").toFile());
+        JsonNode stuck = json.readTree(ProjectFiles.at("infra/events/domain-validation-stuck.schema.json").toFile());
+        for (JsonNode code : List.of(linked.at("/$defs/finding/properties/code/enum"),
+                stuck.at("/properties/diagnosis/items/properties/code/enum"))) {
+            Set<String> listed = new HashSet<>();
+            code.forEach(c -> listed.add(c.asText()));
+            assertEquals(codes, listed);
+        }
+        assertTrue(stuck.get("required").toString().contains("\"diagnosis\""), "every Domain Validation Stuck carries one");
     }
 
     @Test
