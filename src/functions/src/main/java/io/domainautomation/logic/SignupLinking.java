@@ -289,7 +289,9 @@ public class SignupLinking {
                 return Optional.empty();
             }
             DomainEvent linked = LinkEvents.linked(key, name, link.get(), appHosts.of(name),
-                    dnsCheck.diagnosis(link.get(), appHosts.of(name), deadline.less(oneCall)), messageId, request.requestId());
+                    // after it: its publication, then the message's dead letter and its rejection
+                    dnsCheck.diagnosis(link.get(), appHosts.of(name), deadline.less(oneCall.multipliedBy(3))), messageId,
+                    request.requestId());
             if (events.publish(List.of(linked), deadline).isEmpty()) {
                 return Optional.empty();
             }

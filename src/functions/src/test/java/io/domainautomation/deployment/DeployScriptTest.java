@@ -164,7 +164,8 @@ class DeployScriptTest {
         Map<String, String> saved = new LinkedHashMap<>();
         for (String name : List.of("ScalingoApiUrl", "ScalingoAuthUrl", "ScalingoApiTokenSecretArn", "CertificateSecretPrefix",
                 "CloudTrailSecretEvents", "RotationSchedule", "CleanupSchedule", "CleanupDryRun", "CleanupProtectedPatterns",
-                "CleanupGracePeriod", "CleanupConfirmAfter", "CleanupAppsPrefix", "CertificateExpiryAlarmDays", "EventBusName",
+                "CleanupGracePeriod", "CleanupConfirmAfter", "CleanupAppsPrefix", "OwnershipProof", "OwnershipProofTimeout",
+                "CertificateExpiryAlarmDays", "EventBusName",
                 "LogRetentionDays", "AlarmTopicArn")) {
             saved.put(name, "");
         }

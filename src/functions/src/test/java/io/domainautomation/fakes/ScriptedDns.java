@@ -42,6 +42,13 @@ public final class ScriptedDns implements DnsResolver {
      */
     @Override
     public synchronized CaaAnswer caa(String hostname) {
+        lookups++;
+        try {
+            faults.before("dns.caa");
+        } catch (LookupFailed timedOut) {
+            onTimeout.run();
+            return new CaaAnswer(java.util.Optional.empty(), List.of(), List.of(), true);
+        }
         String name = key(hostname.startsWith("*.") ? hostname.substring(2) : hostname);
         for (int level = 0; level < 4; level++) {
             String at = name;
@@ -49,6 +56,7 @@ public final class ScriptedDns implements DnsResolver {
                 at = cnames.get(at);
             }
             if (failing.contains(at)) {
+                onTimeout.run();
                 return new CaaAnswer(java.util.Optional.empty(), List.of(), List.of(), true);
             }
             List<List<String>> records = caas.get(at);
@@ -148,7 +156,14 @@ public final class ScriptedDns implements DnsResolver {
     private Runnable onTimeout = () -> {
     };
 
-    /** What a lookup that fails does besides failing: in the simulation, the resolver's timeout passes. */
+    /** A failed resolution's cost: its A and AAAA queries, each to the timeout (a failure skips the CNAME queries). */
+    private void timedOut(int queries) {
+        for (int i = 0; i < queries; i++) {
+            onTimeout.run();
+        }
+    }
+
+    /** What a lookup that fails does besides failing: in the simulation, the resolver's timeout passes (per query). */
     public void onTimeout(Runnable onTimeout) {
         this.onTimeout = onTimeout;
     }
@@ -193,12 +208,12 @@ public final class ScriptedDns implements DnsResolver {
             faults.before("dns.resolve");
         } catch (LookupFailed timedOut) {
             lastFailedByFault = true;
-            onTimeout.run();
+            timedOut(2);
             return new DnsAnswer(List.of(), Set.of(), true);
         }
         String name = key(hostname.startsWith("*.") ? "stale-check-probe." + hostname.substring(2) : hostname);
         if (failing.contains(name)) {
-            onTimeout.run();
+            timedOut(2);
             return new DnsAnswer(List.of(), Set.of(), true);
         }
         if (!cnames.containsKey(name) && !addresses.containsKey(name)) {
@@ -210,7 +225,7 @@ public final class ScriptedDns implements DnsResolver {
         for (int hops = 0; hops < 16 && cnames.containsKey(at); hops++) {
             String target = cnames.get(at);
             if (failing.contains(target)) {
-                onTimeout.run();
+                timedOut(2);
                 return new DnsAnswer(chain, Set.of(), true);
             }
             if (!cnames.containsKey(target) && !addresses.containsKey(target)) {

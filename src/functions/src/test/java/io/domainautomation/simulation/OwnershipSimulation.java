@@ -20,7 +20,7 @@ import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.SignupLinking;
 import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.logic.events.LinkEvents;
-import io.domainautomation.logic.ownership.OwnershipCheck;
+import io.domainautomation.logic.events.RejectionCodes;
 import io.domainautomation.logic.ownership.ProofRecord;
 import io.domainautomation.logic.ownership.Rechecks;
 import io.domainautomation.logic.port.Deadline;
@@ -407,7 +407,7 @@ public final class OwnershipSimulation {
             }
             throw violation("message " + message.id + " rejected as ambiguous with no offboarding within 30 s of it");
         }
-        if (!outcome.reason().startsWith(OwnershipCheck.NOT_PROVEN)) {
+        if (!outcome.reason().startsWith(RejectionCodes.OWNERSHIP_NOT_PROVEN)) {
             throw violation("message " + message.id + " rejected: " + outcome.reason());
         }
         ProofRecord proof = world.proofs.stored(appIds.get(message.app), message.domain).orElseThrow();
@@ -452,7 +452,7 @@ public final class OwnershipSimulation {
     private boolean rejected(String app, String name) {
         return world.events.published().stream().anyMatch(e -> e.detailType().equals(LinkEvents.DOMAIN_REJECTED)
                 && app.equals(e.detail().get("app")) && name.equals(e.detail().get("domain"))
-                && OwnershipCheck.NOT_PROVEN.equals(e.detail().get("code")));
+                && RejectionCodes.OWNERSHIP_NOT_PROVEN.equals(e.detail().get("code")));
     }
 
     private void checkDeadline(Message message) {

@@ -215,8 +215,17 @@ public class CleanupScan {
             if (looked++ > 0 && !looks.timeFor(appHost, appAnswers, deadline)) {
                 throw DomainLook.OutOfTime.partWay("no time left in this invocation for " + domain.name());
             }
-            watchCertificate(app.name(), domain, Optional.ofNullable(awaited.remove(domain.name())), appHost, appAnswers,
-                    state, events, progress, now, deadline);
+            Optional<CertificateProgress> before = Optional.ofNullable(awaited.get(domain.name()));
+            LetsencryptWatch.Observation seen = LetsencryptWatch.observe(before, app.name(), domain, now, config.gracePeriod(),
+                    config.validationStuckAfter());
+            if (looked > 1 && seen.announce() == LetsencryptWatch.Announce.STUCK
+                    && !looks.timeForDiagnosis(appHost.isEmpty() ? appHosts.of(app.name()) : appHost, appAnswers, deadline)) {
+                // said once per status: a stuck certificate is announced with its diagnosis by the next invocation,
+                // rather than now with none
+                throw DomainLook.OutOfTime.partWay("no time left in this invocation to diagnose " + domain.name());
+            }
+            awaited.remove(domain.name());
+            watchCertificate(app.name(), domain, before, seen, appHost, appAnswers, state, events, progress, deadline);
             DomainLook.Look look = looks.look(domain, appHost, appAnswers, now, deadline);
             DomainVerdict verdict = look.verdict();
             state.domainExamined(verdict.rules());
@@ -261,11 +270,9 @@ public class CleanupScan {
      * The ledger's record of the domain's Let's Encrypt certificate brought up to date; issued or stuck announced, a
      * stuck one with its DNS diagnosis ({@link DomainLook#diagnosis}, its lookups ending by {@code deadline}).
      */
-    private void watchCertificate(String app, Domain domain, Optional<CertificateProgress> previous, String appHost,
-            Map<String, DnsAnswer> appAnswers, ScanState.Builder state, List<DomainEvent> events,
-            List<ProgressChange> progress, Instant now, Deadline deadline) {
-        LetsencryptWatch.Observation seen = LetsencryptWatch.observe(previous, app, domain, now, config.gracePeriod(),
-                config.validationStuckAfter());
+    private void watchCertificate(String app, Domain domain, Optional<CertificateProgress> previous,
+            LetsencryptWatch.Observation seen, String appHost, Map<String, DnsAnswer> appAnswers, ScanState.Builder state,
+            List<DomainEvent> events, List<ProgressChange> progress, Deadline deadline) {
         if (seen.changed()) {
             progress.add(new ProgressChange(app, domain.name(), seen.next(), seen.rewriteOnly()));
         }

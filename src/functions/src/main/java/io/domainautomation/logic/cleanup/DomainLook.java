@@ -110,6 +110,11 @@ public class DomainLook {
         return check.diagnosis(domain, appHost, appAnswers, deadline.less(dns.worstCase()));
     }
 
+    /** Whether a stuck certificate's diagnosis ({@link #diagnosis}) and the look after it fit before the deadline. */
+    public boolean timeForDiagnosis(String appHost, Map<String, DnsAnswer> appAnswers, Deadline deadline) {
+        return check.timeFor(appHost, appAnswers, deadline.less(dns.worstCase()));
+    }
+
     /** Whether the lookups of one more look (the domain's, and the app host's if not resolved yet) fit before the deadline. */
     public boolean timeFor(String appHost, Map<String, DnsAnswer> appAnswers, Deadline deadline) {
         int lookups = appHost.isEmpty() || appAnswers.containsKey(appHost) ? 1 : 2;

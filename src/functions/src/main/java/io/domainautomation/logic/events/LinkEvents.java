@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.domainautomation.logic.ownership.OwnershipCheck;
 import io.domainautomation.logic.port.Domain;
 
 /** The events of link-on-signup, pure: a domain linked (or already linked), or a message rejected. */
@@ -62,12 +61,12 @@ public final class LinkEvents {
 
     /**
      * {@code Domain Rejected} for a request whose name was not proven the customer's in time, with {@code code}
-     * {@value OwnershipCheck#NOT_PROVEN}.
+     * {@value RejectionCodes#OWNERSHIP_NOT_PROVEN}.
      */
     public static DomainEvent notProven(String app, String domain, String messageId, Optional<String> requestId,
             String reason) {
         DomainEvent rejected = rejected(app, domain, messageId, requestId, "domain", reason);
-        rejected.detail().put("code", OwnershipCheck.NOT_PROVEN);
+        rejected.detail().put("code", RejectionCodes.OWNERSHIP_NOT_PROVEN);
         return rejected;
     }
 

@@ -11,6 +11,7 @@ import io.domainautomation.logic.AppHosts;
 import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.events.DomainEvent;
 import io.domainautomation.logic.events.LinkEvents;
+import io.domainautomation.logic.events.RejectionCodes;
 import io.domainautomation.logic.port.App;
 import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.logic.port.DnsAnswer;
@@ -58,9 +59,6 @@ public final class OwnershipCheck {
             this(verdict, detail, false, false);
         }
     }
-
-    /** {@code Domain Rejected}'s code, and the reason's first word, for a request whose proof never came. */
-    public static final String NOT_PROVEN = "ownership-not-proven";
 
     private static final int ATTEMPTS = 3;
 
@@ -177,11 +175,11 @@ public final class OwnershipCheck {
                 return Optional.of(new Result(Verdict.PROVEN, "proven by its " + (evidence == ProofChallenge.Evidence.TXT
                         ? "TXT record" : "CNAME to " + host)));
             case REJECT:
-                return Optional.of(new Result(Verdict.NOT_PROVEN, NOT_PROVEN + ": no TXT record "
+                return Optional.of(new Result(Verdict.NOT_PROVEN, RejectionCodes.OWNERSHIP_NOT_PROVEN + ": no TXT record "
                         + ProofChallenge.name(domain) + " with the value announced, nor a CNAME to " + host + ", by "
                         + proof.windowEnds() + " (OWNERSHIP_PROOF_TIMEOUT after " + proof.since() + ")"));
             case REJECT_UNANSWERED:
-                return Optional.of(new Result(Verdict.NOT_PROVEN, NOT_PROVEN + ": DNS did not answer"
+                return Optional.of(new Result(Verdict.NOT_PROVEN, RejectionCodes.OWNERSHIP_NOT_PROVEN + ": DNS did not answer"
                         + " for " + ProofChallenge.name(domain) + " or " + domain + " from the window's end (" + proof.windowEnds()
                         + ") for " + ProofDecision.UNANSWERED_GRACE.toHours() + " h"));
             case ANNOUNCE_AND_WAIT:

@@ -83,8 +83,7 @@ public final class DnsCheck {
      * @param deadline when every lookup must have ended (a caller keeps what must follow the check out of it)
      */
     public Result of(String domain, String appHost, boolean letsencrypt, Map<String, DnsAnswer> known, Deadline deadline) {
-        int lookups = known.containsKey(appHost) ? 2 : 3;
-        if (!deadline.allows(dns.worstCase().multipliedBy(lookups), ticker)) {
+        if (!timeFor(appHost, known, deadline)) {
             return notChecked(domain, "too little of the invocation's time was left to ask DNS");
         }
         try {
@@ -94,9 +93,19 @@ public final class DnsCheck {
             return new Result(Optional.empty(), answer, platform, caa,
                     DnsDiagnosis.diagnose(domain, answer, appHost, platform, caa, letsencrypt));
         } catch (IllegalStateException | IllegalArgumentException misconfigured) {
-            // the resolver setting (DNS_RESOLVER) is not usable: said, not thrown
-            return notChecked(domain, "the DNS resolver is not usable as configured: " + misconfigured.getMessage());
+            // the resolver setting (DNS_RESOLVER) is not usable: said, not thrown, and without the setting itself (the
+            // events go to customers)
+            return notChecked(domain, "the DNS resolver is not usable as configured");
+        } catch (RuntimeException unexpected) {
+            // the diagnosis is advice: a lookup failing in a way nobody foresaw never keeps an event from going out
+            return notChecked(domain, "the DNS lookup failed (" + unexpected.getClass().getSimpleName() + ")");
         }
+    }
+
+    /** Whether the check's lookups (the domain's, the app host's unless known, the CAA climb) fit before the deadline. */
+    public boolean timeFor(String appHost, Map<String, DnsAnswer> known, Deadline deadline) {
+        int lookups = known.containsKey(appHost) ? 2 : 3;
+        return deadline.allows(dns.worstCase().multipliedBy(lookups), ticker);
     }
 
     private static Result notChecked(String domain, String reason) {

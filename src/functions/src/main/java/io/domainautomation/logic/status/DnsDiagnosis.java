@@ -125,7 +125,7 @@ public final class DnsDiagnosis {
         if (letsencrypt && !caa.failed() && caa.at().isPresent() && !issuers.isEmpty()
                 && issuers.stream().noneMatch(LETSENCRYPT::equals)) {
             findings.add(new Finding(CAA_FORBIDS_LETSENCRYPT, "the CAA records at " + caa.at().get() + " allow "
-                    + (named.isEmpty() ? "no certificate authority" : String.join(", ", named))
+                    + (named.isEmpty() ? "no certificate authority" : firstFew(named))
                     + (wildcard ? " to issue wildcard certificates" : "") + ", not Let's Encrypt: add a CAA record "
                     + caa.at().get() + " " + (wildcard ? "issuewild" : "issue") + " \"" + LETSENCRYPT + "\""));
         }
@@ -191,8 +191,16 @@ public final class DnsDiagnosis {
 
     /** Addresses as people write them, in a stable order (IPv6 compressed, RFC 5952). */
     static String shown(Set<InetAddress> addresses) {
-        return addresses.stream().map(DnsDiagnosis::shown).sorted(Comparator.naturalOrder()).collect(Collectors.joining(", "));
+        return firstFew(addresses.stream().map(DnsDiagnosis::shown).sorted(Comparator.naturalOrder()).toList());
     }
+
+    /** At most {@value #LISTED} items, then how many more: a customer's DNS may hold hundreds, an event stays small. */
+    static String firstFew(List<String> items) {
+        String listed = String.join(", ", items.subList(0, Math.min(LISTED, items.size())));
+        return items.size() <= LISTED ? listed : listed + " and " + (items.size() - LISTED) + " more";
+    }
+
+    static final int LISTED = 5;
 
     /** One address as people write it (IPv6 compressed, RFC 5952). */
     static String shown(InetAddress address) {

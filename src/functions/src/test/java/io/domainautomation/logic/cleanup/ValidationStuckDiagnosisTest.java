@@ -96,6 +96,40 @@ class ValidationStuckDiagnosisTest {
                 world.invocationDeadline());
 
         assertEquals(2, scanned.published().stream().filter(e -> e.detailType().equals(CleanupEvents.VALIDATION_STUCK)).count());
-        assertEquals(3, world.dns.lookups(), "each domain, and the app host once");
+        assertEquals(5, world.dns.lookups(), "each domain and its CAA climb, and the app host once");
+    }
+
+    /**
+     * A stuck certificate is said once per status: a domain after the first whose diagnosis no longer fits is handed to
+     * the next invocation, announced there with its diagnosis, not now without one (review of 2026-12-07).
+     */
+    @Test
+    void aLaterDomainWhoseDiagnosisNoLongerFitsIsHandedOnNotAnnouncedWithoutIt() throws Exception {
+        world.scalingo.seedDomain("shop", "zz.acme.example",
+                OffsetDateTime.ofInstant(world.clock.instant().minus(Duration.ofDays(3)), ZoneOffset.UTC));
+        world.dns.cname("www.acme.example", HOST).cname("zz.acme.example", HOST);
+        // 80 s: 20 kept to finish the step, 60 for the scan. www's diagnosis and look start with 48 s (3 + 1 lookups
+        // of 12 s at their longest) left; its lookups time out (6 s a query here: 30 s in all), so zz's 36 s (the app
+        // host known by then: 2 + 1 lookups) no longer fit after it
+        world.dns.onTimeout(() -> world.clock.advance(Duration.ofSeconds(6)));
+        world.dns.failing("www.acme.example", true);
+
+        CleanupInvocation.Scanned first = (CleanupInvocation.Scanned) world.invocation.handle(new CleanupRequest.Start(false),
+                world.clock.deadlineIn(Duration.ofSeconds(80)));
+
+        List<String> stuck = first.published().stream().filter(e -> e.detailType().equals(CleanupEvents.VALIDATION_STUCK))
+                .map(e -> (String) e.detail().get("domain")).toList();
+        assertEquals(List.of("www.acme.example"), stuck, "zz is left to the next invocation");
+        world.dns.failing("www.acme.example", false);
+        List<Map<String, Object>> later = new java.util.ArrayList<>();
+        for (int i = 0; i < 3 && later.isEmpty(); i++) {
+            CleanupInvocation.Scanned next = (CleanupInvocation.Scanned) world.invocation.handle(
+                    new CleanupRequest.Resume(first.state().scanId(), first.state().step(), false), world.invocationDeadline());
+            next.published().stream().filter(e -> e.detailType().equals(CleanupEvents.VALIDATION_STUCK))
+                    .forEach(e -> later.add(e.detail()));
+        }
+        assertEquals(1, later.size());
+        assertEquals("zz.acme.example", later.get(0).get("domain"));
+        assertEquals(List.of(), Diagnoses.of(later.get(0)), "announced with its diagnosis: it points at its app");
     }
 }
