@@ -8,11 +8,15 @@ import java.util.Optional;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.domainautomation.aws.AwsConfig;
+import io.domainautomation.aws.DynamoDbBudgetStore;
 import io.domainautomation.aws.DynamoDbCleanupRecords;
 import io.domainautomation.aws.DynamoDbOwnershipProofs;
 import io.domainautomation.aws.DynamoDbProofReads;
 import io.domainautomation.aws.DynamoDbTombstones;
+import io.domainautomation.aws.EmbeddedMetrics;
 import io.domainautomation.aws.EventsConfig;
 import io.domainautomation.aws.OnboardingRechecks;
 import io.domainautomation.dns.DnsProbe;
@@ -24,6 +28,8 @@ import io.domainautomation.logic.DomainLinker;
 import io.domainautomation.logic.LinkLedger;
 import io.domainautomation.logic.Offboarding;
 import io.domainautomation.logic.SignupLinking;
+import io.domainautomation.logic.budget.BudgetPolicy;
+import io.domainautomation.logic.budget.Priority;
 import io.domainautomation.logic.cleanup.CleanupConfig;
 import io.domainautomation.logic.ownership.OwnershipCheck;
 import io.domainautomation.logic.ownership.OwnershipConfig;
@@ -34,10 +40,46 @@ import io.domainautomation.logic.port.EventSink;
 import io.domainautomation.logic.port.Ticker;
 import io.domainautomation.logic.status.DomainStatus;
 import io.domainautomation.logic.tls.CertificateAttachment;
+import io.domainautomation.scalingo.RequestGate;
+import io.domainautomation.scalingo.RequestPacer;
 import io.domainautomation.scalingo.ScalingoConfig;
+import io.domainautomation.scalingo.SharedBudget;
 
 /** What logic needs from the adapters' settings, as logic's own types (logic reads no adapter's configuration). */
 public class AdapterWiring {
+
+    /**
+     * What each Scalingo request waits for: the account's shared budget ({@code SCALINGO_BUDGET_SHARED}), by the
+     * priority of the function this artifact runs as; otherwise (and for domain-status, read-only, which keeps its
+     * static share outside the budget) the container's static share.
+     */
+    @Produces
+    @Singleton
+    RequestGate requestGate(ScalingoConfig scalingo, RequestPacer pacer, DynamoDbBudgetStore store, EmbeddedMetrics metrics,
+            @ConfigProperty(name = "quarkus.funqy.export") Optional<String> export) {
+        Optional<Priority> priority = export.map(AdapterWiring::priorityOf);
+        if (!scalingo.budget().shared() || priority.isEmpty()) {
+            return pacer;
+        }
+        ScalingoConfig.Budget budget = scalingo.budget();
+        BudgetPolicy.Settings settings = new BudgetPolicy.Settings(budget.limit() - budget.reservedOutside(),
+                scalingo.rateLimit().period(), scalingo.rateLimit().guard(), budget.peopleShare(), budget.validity(), 6);
+        // the store unreachable (or too slow for the time left): the static share, counted (RateBudgetFallbacks)
+        Runnable counted = () -> metrics.emit("RateBudgetFallbacks", "Count", 1, java.util.Map.of("Function", export.get()));
+        return new SharedBudget(store, budget.account(), priority.get(), settings, budget.batch(), pacer,
+                SharedBudget.Clocks.SYSTEM, counted);
+    }
+
+    /** Whose work comes first when the budget is short; domain-status none (outside the shared budget). */
+    static Priority priorityOf(String export) {
+        return switch (export) {
+            case "set-canonical" -> Priority.INTERACTIVE;
+            case "link-on-signup" -> Priority.SIGNUP;
+            case "rotate-cert-from-secrets-manager" -> Priority.ROTATION;
+            case "cleanup-stale" -> Priority.CLEANUP;
+            default -> null;
+        };
+    }
 
     @Produces
     @Singleton

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 
 import io.domainautomation.logic.port.Deadline;
@@ -19,7 +20,8 @@ import io.domainautomation.logic.port.ScalingoException;
  * (a batch of new domains links without waiting), a busy one is held to the rate. Nobody waits past a deadline.
  */
 @ApplicationScoped
-public class RequestPacer {
+@Typed(RequestPacer.class) // a RequestGate only through AdapterWiring's choice
+public class RequestPacer implements RequestGate {
 
     /** A start time taken ({@code booked}) and how long to wait for it; or, not booked, how long until one frees. */
     record Slot(boolean booked, long waitNanos) {
@@ -75,6 +77,7 @@ public class RequestPacer {
      * @throws ScalingoException not in time ({@link ScalingoException#isNotInTime()}) when the turn would come after
      *         the deadline; then no slot is taken, and the exception says when one frees
      */
+    @Override
     public void acquire(Deadline deadline, String operation) {
         Slot slot = reserve(System.nanoTime(), deadline.nanoTime());
         if (!slot.booked()) {

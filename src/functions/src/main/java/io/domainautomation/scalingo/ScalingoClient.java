@@ -42,12 +42,12 @@ public class ScalingoClient implements AppsService, DomainsService {
     private final AppsApi apps;
     private final DomainsApi domains;
     private final BearerTokens bearer;
-    private final RequestPacer pacer;
+    private final RequestGate pacer;
     private final ScalingoErrorMapper errors;
     private final ScalingoConfig.Retry retry;
     private final Duration oneRequest;
 
-    ScalingoClient(@RestClient AppsApi apps, @RestClient DomainsApi domains, BearerTokens bearer, RequestPacer pacer,
+    ScalingoClient(@RestClient AppsApi apps, @RestClient DomainsApi domains, BearerTokens bearer, RequestGate pacer,
             ScalingoErrorMapper errors, ScalingoConfig config, RequestTimeouts timeouts) {
         this.apps = apps;
         this.domains = domains;
@@ -182,6 +182,10 @@ public class ScalingoClient implements AppsService, DomainsService {
                 LOG.warnf("Scalingo %s: retry not sent (%s); the earlier attempt's failure stands: %s", operation,
                         failure.getMessage(), earlier.getMessage());
                 throw earlier;
+            }
+            if (failure.isRateLimited()) {
+                // someone spent the account's requests: every container's budget shrinks (the shared one), not only ours
+                pacer.rateLimited(failure.retryAfter().orElse(Duration.ZERO));
             }
             if (!failure.isTransient() || failure.isNotInTime()) {
                 throw failure;

@@ -35,6 +35,42 @@ public interface ScalingoConfig {
 
     Retry retry();
 
+    Budget budget();
+
+    /**
+     * The account's shared rate budget ({@code SCALINGO_BUDGET_*}): one for every function and container using the
+     * same Scalingo user, kept in the ledger's table; off, each container keeps to its static share
+     * ({@code SCALINGO_RATE_LIMIT_REQUESTS}), which is also what it falls back to when the store cannot be reached.
+     */
+    interface Budget {
+        @WithDefault("false")
+        boolean shared();
+
+        /** Names the Scalingo user whose budget it is: every stack using that user must name it the same. */
+        @WithDefault("scalingo-account")
+        String account();
+
+        /** Scalingo's limit for the user, per {@code rate-limit.period}. */
+        @WithDefault("60")
+        int limit();
+
+        /** Kept free for the people using the same account (CLI, dashboard). */
+        @WithDefault("0.10")
+        double peopleShare();
+
+        /** Requests outside the shared budget (domain-status's static share, 2 containers x 2): left to it. */
+        @WithDefault("4")
+        int reservedOutside();
+
+        /** The most slots a container takes at once. */
+        @WithDefault("3")
+        int batch();
+
+        /** How long a granted slot waits for its request. */
+        @WithDefault("2s")
+        Duration validity();
+    }
+
     interface RateLimit {
         /** Requests allowed per period, for this process; Scalingo allows 60 per minute per user. */
         @WithDefault("60")

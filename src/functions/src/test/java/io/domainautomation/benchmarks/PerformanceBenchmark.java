@@ -113,6 +113,15 @@ class PerformanceBenchmark {
         Files.createDirectories(CHARTS);
     }
 
+    /** Section 8: the account's rate budget, fixed shares against the shared budget, on the model's virtual clock. */
+    @Test
+    @Order(8)
+    void rateBudget() {
+        String section = io.domainautomation.scalingo.RateBudgetModel.section();
+        assertTrue(section.contains("| 429 replies"), section);
+        sections.put("budget", section);
+    }
+
     @AfterAll
     static void write() throws IOException {
         server.close();

@@ -165,7 +165,7 @@ class DeployScriptTest {
         for (String name : List.of("ScalingoApiUrl", "ScalingoAuthUrl", "ScalingoApiTokenSecretArn", "CertificateSecretPrefix",
                 "CloudTrailSecretEvents", "RotationSchedule", "CleanupSchedule", "CleanupDryRun", "CleanupProtectedPatterns",
                 "CleanupGracePeriod", "CleanupConfirmAfter", "CleanupAppsPrefix", "OwnershipProof", "OwnershipProofTimeout",
-                "CertificateExpiryAlarmDays", "EventBusName",
+                "RateBudget", "RateBudgetAccount", "RateBudgetPeopleShare", "CertificateExpiryAlarmDays", "EventBusName",
                 "LogRetentionDays", "AlarmTopicArn")) {
             saved.put(name, "");
         }

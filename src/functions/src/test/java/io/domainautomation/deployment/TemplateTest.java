@@ -303,11 +303,12 @@ class TemplateTest {
                 "dynalite's table has the same keys");
 
         Map<String, List<String>> adapters = Map.of(
-                "CleanupStaleFunction", List.of("DynamoDbLedger.java", "DynamoDbTombstones.java"),
-                "RotateCertFunction", List.of("DynamoDbDeployments.java"),
-                "LinkOnSignupFunction", List.of("DynamoDbLinks.java", "DynamoDbTombstones.java", "DynamoDbOwnershipProofs.java",
+                "CleanupStaleFunction", List.of("DynamoDbLedger.java", "DynamoDbTombstones.java", "DynamoDbBudgetStore.java"),
+                "RotateCertFunction", List.of("DynamoDbDeployments.java", "DynamoDbBudgetStore.java"),
+                "LinkOnSignupFunction", List.of("DynamoDbLinks.java", "DynamoDbTombstones.java", "DynamoDbBudgetStore.java",
+                        "DynamoDbOwnershipProofs.java",
                         "DynamoDbProofReads.java"),
-                "SetCanonicalFunction", List.of("DynamoDbCanonicals.java"),
+                "SetCanonicalFunction", List.of("DynamoDbCanonicals.java", "DynamoDbBudgetStore.java"),
                 "DomainStatusFunction", List.of("DynamoDbCleanupRecords.java", "DynamoDbProofReads.java"));
         for (Map.Entry<String, List<String>> adapter : adapters.entrySet()) {
             StringBuilder code = new StringBuilder();

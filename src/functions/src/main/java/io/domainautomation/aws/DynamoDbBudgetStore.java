@@ -1,0 +1,100 @@
+package io.domainautomation.aws;
+
+import static io.domainautomation.aws.LedgerItems.call;
+import static io.domainautomation.aws.LedgerItems.key;
+import static io.domainautomation.aws.LedgerItems.n;
+import static io.domainautomation.aws.LedgerItems.s;
+import static io.domainautomation.aws.LedgerItems.text;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import io.domainautomation.logic.budget.BudgetWindow;
+import io.domainautomation.logic.budget.Priority;
+import io.domainautomation.logic.port.BudgetStore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * The account's shared rate budget in the ledger's table: one item, {@code BUDGET#<account>} / {@code WINDOW}, its
+ * grants as one string ({@code from:until:count:PRIORITY;...}, only those that still count: a few dozen at most),
+ * written whole by PutItem conditional on its {@code version}, read by a consistent GetItem; the table's TTL removes
+ * it a day after its last write.
+ */
+@ApplicationScoped
+public class DynamoDbBudgetStore implements BudgetStore {
+
+    private final Supplier<DynamoDbClient> dynamo;
+    private final LedgerConfig config;
+    private final AwsConfig aws;
+
+    @Inject
+    DynamoDbBudgetStore(Instance<DynamoDbClient> dynamo, LedgerConfig config, AwsConfig aws) {
+        this.dynamo = dynamo::get;
+        this.config = config;
+        this.aws = aws;
+    }
+
+    @Override
+    public Optional<BudgetWindow> read(String account) {
+        Map<String, AttributeValue> item = call("read the rate budget", () -> dynamo.get().getItem(g -> g
+                .tableName(config.table()).key(key("BUDGET#" + account, "WINDOW")).consistentRead(true))).item();
+        if (item == null || item.isEmpty() || !item.containsKey("version")) {
+            return Optional.empty();
+        }
+        List<BudgetWindow.Grant> grants = new ArrayList<>();
+        String encoded = text(item, "grants");
+        if (encoded != null) {
+            for (String grant : encoded.split(";")) {
+                String[] parts = grant.split(":");
+                grants.add(new BudgetWindow.Grant(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Integer.parseInt(parts[2]),
+                        Priority.valueOf(parts[3])));
+            }
+        }
+        return Optional.of(new BudgetWindow(account, grants, Long.parseLong(item.get("shrinkUntil").n()),
+                Integer.parseInt(item.get("shrunkCap").n()), Long.parseLong(item.get("version").n())));
+    }
+
+    @Override
+    public boolean write(BudgetWindow next) {
+        Map<String, AttributeValue> item = key("BUDGET#" + next.account(), "WINDOW");
+        StringBuilder grants = new StringBuilder();
+        for (BudgetWindow.Grant grant : next.grants()) {
+            grants.append(grants.length() == 0 ? "" : ";").append(grant.fromMillis()).append(':').append(grant.untilMillis())
+                    .append(':').append(grant.count()).append(':').append(grant.priority().name());
+        }
+        item.put("grants", s(grants.toString()));
+        item.put("shrinkUntil", n(next.shrinkUntilMillis()));
+        item.put("shrunkCap", n(next.shrunkCap()));
+        item.put("version", n(next.version()));
+        item.put("expiresAt", n(System.currentTimeMillis() / 1000 + Duration.ofDays(1).toSeconds()));
+        try {
+            call("write the rate budget", () -> dynamo.get().putItem(p -> {
+                p.tableName(config.table()).item(item);
+                if (next.version() <= 1) {
+                    p.conditionExpression("attribute_not_exists(pk)");
+                } else {
+                    p.conditionExpression("version = :expected").expressionAttributeValues(Map.of(":expected",
+                            n(next.version() - 1)));
+                }
+            }));
+            return true;
+        } catch (ConditionalCheckFailedException another) {
+            return false;
+        }
+    }
+
+    @Override
+    public Duration longest() {
+        return aws.apiCallTimeout();
+    }
+}

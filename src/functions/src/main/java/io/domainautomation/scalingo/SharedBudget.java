@@ -1,0 +1,267 @@
+package io.domainautomation.scalingo;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.domainautomation.logic.LedgerUnavailable;
+import io.domainautomation.logic.budget.BudgetPolicy;
+import io.domainautomation.logic.budget.BudgetWindow;
+import io.domainautomation.logic.budget.Priority;
+import io.domainautomation.logic.port.BudgetStore;
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.ScalingoException;
+
+/**
+ * One container's side of the account's shared rate budget: slots taken from the budget store in small batches (one
+ * store read and one conditional write per batch), used locally within their validity. When the store cannot be
+ * reached, the container falls back to its static share ({@link RequestPacer}) and counts it. A 429 shrinks the
+ * budget for every container, through the store. Nobody waits past a deadline.
+ */
+public final class SharedBudget implements RequestGate {
+
+    /** The local clocks a budget runs on: wall-clock milliseconds (shared with other containers), and the ticker. */
+    public interface Clocks {
+        long millis();
+
+        long nanos();
+
+        void sleepMillis(long millis) throws InterruptedException;
+
+        Clocks SYSTEM = new Clocks() {
+            @Override
+            public long millis() {
+                return System.currentTimeMillis();
+            }
+
+            @Override
+            public long nanos() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleepMillis(long millis) throws InterruptedException {
+                TimeUnit.MILLISECONDS.sleep(millis);
+            }
+        };
+    }
+
+    private static final int WRITE_ATTEMPTS = 4;
+
+    private final BudgetStore store;
+    private final String account;
+    private final Priority priority;
+    private final BudgetPolicy.Settings settings;
+    private final int batch;
+    private final RequestPacer fallback;
+    private final Clocks clocks;
+    private final Runnable onFallback;
+    private final Deque<long[]> slots = new ArrayDeque<>(); // {fromMillis, untilMillis}
+    private final AtomicLong storeCalls = new AtomicLong();
+    private final AtomicLong fallbacks = new AtomicLong();
+    private final AtomicLong granted = new AtomicLong();
+    private int waiting;
+    /** Until when the store said no slot frees for this container (the other callers wait without asking it). */
+    private volatile long quietUntil;
+
+    /**
+     * @param account the Scalingo user the budget is for (a digest of its token: every stack using it shares it)
+     * @param batch the most slots taken at once (as many as callers wait, up to this)
+     * @param fallback the static share used while the store cannot be reached
+     * @param onFallback told of each request that went by the static share (the function's metric)
+     */
+    public SharedBudget(BudgetStore store, String account, Priority priority, BudgetPolicy.Settings settings, int batch,
+            RequestPacer fallback, Clocks clocks, Runnable onFallback) {
+        this.onFallback = onFallback;
+        this.store = store;
+        this.account = account;
+        this.priority = priority;
+        this.settings = settings;
+        this.batch = Math.max(1, batch);
+        this.fallback = fallback;
+        this.clocks = clocks;
+    }
+
+    /**
+     * One look, without blocking (what {@link #acquire} loops on, and what a simulation drives on its own clock): a
+     * slot of this container's batch, or a new batch from the store.
+     *
+     * @param waiting how many callers of this container wait for a slot (the batch asked: as many, up to the batch size)
+     * @return granted, with the start time to wait for; or not, with when to look again
+     * @throws LedgerUnavailable the store cannot be reached: the caller falls back to the static share
+     */
+    public Attempt attempt(long nowMillis, long latestStartMillis, int waiting) {
+        Optional<Long> local = takeLocal(nowMillis, latestStartMillis);
+        if (local.isPresent()) {
+            return new Attempt(true, local.get());
+        }
+        long quiet = quietUntil;
+        if (nowMillis < quiet) {
+            // the store said nothing frees for this container before then: no need to ask it again meanwhile
+            return new Attempt(false, quiet);
+        }
+        // background work takes a whole batch, its slots spread at the pace; others one more than their callers wait
+        // for (a caller's requests come in twos: a list, then a change), used within the slots' validity or dropped
+        int wanted = priority.paced() ? batch : Math.min(batch, Math.max(1, waiting) + 1);
+        for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+            BudgetWindow window = read();
+            BudgetPolicy.Decision decision = BudgetPolicy.take(window, nowMillis, priority, wanted, latestStartMillis, settings);
+            if (!decision.granted()) {
+                long retryAt = Math.max(decision.retryAtMillis(), nowMillis + 1);
+                quietUntil = retryAt;
+                return new Attempt(false, retryAt);
+            }
+            storeCalls.incrementAndGet();
+            if (store.write(decision.next())) {
+                granted.addAndGet(decision.count());
+                synchronized (this) {
+                    long spacing = priority.paced() ? BudgetPolicy.spacing(window, nowMillis, settings) : 0;
+                    for (int i = 1; i < decision.count(); i++) { // the first is this caller's
+                        long from = decision.startMillis() + spacing * i;
+                        slots.addLast(new long[] {from, from + settings.validity().toMillis()});
+                    }
+                }
+                return new Attempt(true, decision.startMillis());
+            }
+        }
+        return new Attempt(false, nowMillis + 1); // another container kept winning: looked at again at once
+    }
+
+    /** A slot's start ({@code granted}), or when to look again. */
+    public record Attempt(boolean granted, long atMillis) {
+    }
+
+    /**
+     * Blocks until this caller may start its request.
+     *
+     * @throws ScalingoException not in time when no slot can be had before {@code latestStart}
+     */
+    @Override
+    public void acquire(Deadline latestStart, String operation) {
+        int waitingNow;
+        synchronized (this) {
+            waitingNow = ++waiting;
+        }
+        try {
+            while (true) {
+                long remaining = remainingMillis(latestStart);
+                if (remaining < store.longest().multipliedBy(2).toMillis() && !hasLocal()) {
+                    // too little time for the store's read and write at their longest: the static share decides
+                    fallback(latestStart, operation);
+                    return;
+                }
+                long now = clocks.millis();
+                Attempt attempt;
+                try {
+                    attempt = attempt(now, now + remaining, waitingNow);
+                } catch (LedgerUnavailable unreachable) {
+                    fallback(latestStart, operation);
+                    return;
+                }
+                long waitMillis = attempt.atMillis() - clocks.millis();
+                if (attempt.granted()) {
+                    sleep(waitMillis, operation);
+                    return;
+                }
+                if (waitMillis > remainingMillis(latestStart)) {
+                    throw ScalingoException.notInTime(operation, Duration.ofMillis(Math.max(0, waitMillis)));
+                }
+                sleep(Math.max(1, waitMillis), operation);
+                synchronized (this) {
+                    waitingNow = waiting;
+                }
+            }
+        } finally {
+            synchronized (this) {
+                waiting--;
+            }
+        }
+    }
+
+    private synchronized boolean hasLocal() {
+        long now = clocks.millis();
+        return slots.stream().anyMatch(slot -> slot[1] > now);
+    }
+
+    /** After a 429 from Scalingo: the shared budget shrinks for everyone (best effort: a store failure loses only that). */
+    @Override
+    public void rateLimited(Duration retryAfter) {
+        try {
+            for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+                BudgetWindow window = read();
+                storeCalls.incrementAndGet();
+                if (store.write(BudgetPolicy.shrink(window, clocks.millis(), retryAfter, settings))) {
+                    break;
+                }
+            }
+        } catch (LedgerUnavailable unreachable) {
+            fallbacks.incrementAndGet();
+        }
+        synchronized (this) {
+            slots.clear(); // taken under the old cap: not used
+        }
+        quietUntil = 0;
+    }
+
+    /**
+     * A slot of this container's batch that is still valid and starts by {@code latestStartMillis}: its start time.
+     * Expired slots are dropped (they were counted: the batch was larger than the work).
+     */
+    private synchronized Optional<Long> takeLocal(long now, long latestStartMillis) {
+        slots.removeIf(slot -> slot[1] <= now);
+        long[] first = slots.peekFirst();
+        if (first == null || first[0] > latestStartMillis) {
+            return Optional.empty();
+        }
+        slots.pollFirst();
+        return Optional.of(Math.max(now, first[0]));
+    }
+
+    private BudgetWindow read() {
+        storeCalls.incrementAndGet();
+        return store.read(account).orElse(BudgetWindow.empty(account));
+    }
+
+    private void fallback(Deadline latestStart, String operation) {
+        fallbacks.incrementAndGet();
+        onFallback.run();
+        fallback.acquire(latestStart, operation);
+    }
+
+    private long remainingMillis(Deadline latestStart) {
+        if (latestStart.isNone()) {
+            return Long.MAX_VALUE / 4;
+        }
+        return TimeUnit.NANOSECONDS.toMillis(latestStart.nanoTime() - clocks.nanos());
+    }
+
+    private void sleep(long millis, String operation) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            clocks.sleepMillis(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ScalingoException.transport(operation, e);
+        }
+    }
+
+    /** Calls to the budget store so far (reads and writes). */
+    public long storeCalls() {
+        return storeCalls.get();
+    }
+
+    /** Requests that went by the static share, the store being unreachable (or too slow for the time left). */
+    public long fallbacks() {
+        return fallbacks.get();
+    }
+
+    /** Slots granted by the store so far. */
+    public long granted() {
+        return granted.get();
+    }
+}

@@ -1,0 +1,80 @@
+package io.domainautomation.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import io.domainautomation.fakes.InMemoryBudgetStore;
+import io.domainautomation.logic.budget.BudgetPolicy;
+import io.domainautomation.logic.budget.BudgetWindow;
+import io.domainautomation.logic.budget.Priority;
+import io.domainautomation.testsupport.LedgerTable;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The shared budget's item on dynalite through the sandbox, written as each function that shares it (IAM as
+ * deployed), answering as the in-memory store the model and the unit tests run on.
+ */
+@QuarkusTest
+class DynamoDbBudgetStoreTest {
+
+    static final BudgetPolicy.Settings SETTINGS = new BudgetPolicy.Settings(56, Duration.ofMinutes(1), Duration.ofSeconds(1),
+            0.10, Duration.ofSeconds(2), 6);
+
+    @Inject
+    DynamoDbBudgetStore store;
+
+    @Inject
+    DynamoDbClient operatorsClient;
+
+    @Inject
+    LedgerConfig config;
+
+    private final InMemoryBudgetStore model = new InMemoryBudgetStore();
+
+    @BeforeEach
+    void emptyTable() {
+        LedgerTable.clear(operatorsClient, config.table());
+    }
+
+    private static <T> T as(String function, Supplier<T> call) {
+        try (LocalCredentials.Scope caller = LocalCredentials.callerIs(function)) {
+            return call.get();
+        }
+    }
+
+    @Test
+    void everyFunctionSharingTheBudgetTakesFromOneItemByCompareAndSet() {
+        long now = 1_780_000_000_000L;
+        BudgetWindow window = BudgetWindow.empty("arn:aws:secretsmanager:eu-west-3:0:secret:scalingo/api-token-AbCdEf");
+        List<String> functions = List.of("set-canonical", "link-on-signup", "rotate-cert-from-secrets-manager", "cleanup-stale");
+        List<Priority> priorities = List.of(Priority.INTERACTIVE, Priority.SIGNUP, Priority.ROTATION, Priority.CLEANUP);
+        for (int i = 0; i < functions.size(); i++) {
+            String account = window.account();
+            Optional<BudgetWindow> read = as(functions.get(i), () -> store.read(account));
+            assertEquals(model.read(account), read, "read as " + functions.get(i));
+            BudgetPolicy.Decision decision = BudgetPolicy.take(read.orElse(window), now + i, priorities.get(i), 3,
+                    Long.MAX_VALUE, SETTINGS);
+            assertTrue(decision.granted());
+            assertTrue(as(functions.get(i), () -> store.write(decision.next())), functions.get(i) + " may write the budget");
+            assertTrue(model.write(decision.next()));
+            assertFalse(as(functions.get(i), () -> store.write(decision.next())), "the same version again: refused");
+            window = decision.next();
+        }
+        BudgetWindow shrunk = BudgetPolicy.shrink(window, now + 10, Duration.ofSeconds(30), SETTINGS);
+        assertTrue(as("link-on-signup", () -> store.write(shrunk)));
+        assertEquals(Optional.of(shrunk), as("cleanup-stale", () -> store.read(shrunk.account())), "every field read back");
+    }
+}

@@ -1,0 +1,161 @@
+package io.domainautomation.logic.budget;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared budget's decisions on a fixed clock: Scalingo's 60 a minute, 10 % kept for people (54), a second of
+ * guard, slots valid 2 s (so a grant counts for 63 s).
+ */
+class BudgetPolicyTest {
+
+    static final BudgetPolicy.Settings SETTINGS = new BudgetPolicy.Settings(60, Duration.ofMinutes(1), Duration.ofSeconds(1),
+            0.10, Duration.ofSeconds(2), 6);
+    static final long T0 = 1_780_000_000_000L;
+
+    private static BudgetWindow full(int used, long at) {
+        return held(used, at, Priority.CLEANUP);
+    }
+
+    private static BudgetWindow held(int used, long at, Priority by) {
+        return new BudgetWindow("acct", List.of(new BudgetWindow.Grant(at, at + 2_000, used, by)), 0, 0, 1);
+    }
+
+    @Test
+    void theCapLeavesThePeoplesShare() {
+        assertEquals(54, SETTINGS.cap());
+        assertEquals(6, new BudgetPolicy.Settings(60, Duration.ofMinutes(1), Duration.ZERO, 0.95, Duration.ZERO, 6).cap(),
+                "never below the minimum");
+    }
+
+    @Test
+    void anEmptyWindowGrantsTheBatchAtOnce() {
+        BudgetPolicy.Decision decision = BudgetPolicy.take(BudgetWindow.empty("acct"), T0, Priority.SIGNUP, 5, Long.MAX_VALUE,
+                SETTINGS);
+        assertTrue(decision.granted());
+        assertEquals(5, decision.count());
+        assertEquals(T0, decision.startMillis());
+        assertEquals(1, decision.next().version());
+        assertEquals(List.of(new BudgetWindow.Grant(T0, T0 + 2_000, 5, Priority.SIGNUP)), decision.next().grants());
+    }
+
+    @Test
+    void aBatchIsCutToWhatIsLeft() {
+        BudgetPolicy.Decision decision = BudgetPolicy.take(held(52, T0 - 10_000, Priority.SIGNUP), T0, Priority.SIGNUP, 5,
+                Long.MAX_VALUE, SETTINGS);
+        assertEquals(2, decision.count(), "54 - 52");
+    }
+
+    @Test
+    void aFullWindowFreesWhenItsGrantsAgeOutOf63Seconds() {
+        long grantedAt = T0 - 10_000;
+        BudgetPolicy.Decision waiting = BudgetPolicy.take(full(54, grantedAt), T0, Priority.CLEANUP, 1, Long.MAX_VALUE, SETTINGS);
+        assertFalse(waiting.granted(), "cleanup books nothing ahead");
+        assertEquals(grantedAt + 2_000 + 63_000, waiting.retryAtMillis());
+
+        BudgetPolicy.Decision signup = BudgetPolicy.take(full(54, grantedAt), T0, Priority.INTERACTIVE, 1, Long.MAX_VALUE,
+                SETTINGS);
+        assertTrue(signup.granted(), "a person waiting books the first slot that frees");
+        assertEquals(grantedAt + 65_000, signup.startMillis());
+    }
+
+    @Test
+    void eachPriorityBooksNoFurtherAheadThanItsHorizon() {
+        // the window frees in 10 s: a signup (15 s) books it, the rotation (2 s) and cleanup (0) do not
+        BudgetWindow busy = full(54, T0 - 55_000);
+        assertTrue(BudgetPolicy.take(busy, T0, Priority.SIGNUP, 1, Long.MAX_VALUE, SETTINGS).granted());
+        assertFalse(BudgetPolicy.take(busy, T0, Priority.ROTATION, 1, Long.MAX_VALUE, SETTINGS).granted());
+        assertFalse(BudgetPolicy.take(busy, T0, Priority.CLEANUP, 1, Long.MAX_VALUE, SETTINGS).granted());
+        assertFalse(BudgetPolicy.take(busy, T0, Priority.INTERACTIVE, 1, T0 + 5_000, SETTINGS).granted(),
+                "nor past the caller's own deadline");
+    }
+
+    @Test
+    void aBookingAheadHoldsBackEveryoneAfterIt() {
+        BudgetWindow busy = full(54, T0 - 55_000);
+        BudgetPolicy.Decision signup = BudgetPolicy.take(busy, T0, Priority.SIGNUP, 1, Long.MAX_VALUE, SETTINGS);
+        // then capacity for cleanup exists only after the signup's booked start
+        BudgetPolicy.Decision cleanup = BudgetPolicy.take(signup.next(), T0 + 1, Priority.CLEANUP, 1, Long.MAX_VALUE, SETTINGS);
+        assertFalse(cleanup.granted());
+        assertTrue(cleanup.retryAtMillis() >= signup.startMillis());
+    }
+
+    @Test
+    void noWindowOfAMinuteEverSeesMoreThanTheCapWhateverTheOrderOfTakes() {
+        java.util.Random random = new java.util.Random(42);
+        BudgetWindow window = BudgetWindow.empty("acct");
+        List<long[]> starts = new ArrayList<>(); // {start, count}
+        long now = T0;
+        for (int i = 0; i < 5_000; i++) {
+            now += random.nextInt(3_000);
+            Priority priority = Priority.values()[random.nextInt(4)];
+            BudgetPolicy.Decision decision = BudgetPolicy.take(window, now, priority, 1 + random.nextInt(5), Long.MAX_VALUE,
+                    SETTINGS);
+            if (decision.granted()) {
+                window = decision.next();
+                // each slot used anywhere in its validity: worst case, all at its end
+                starts.add(new long[] {decision.startMillis(), decision.count()});
+            }
+        }
+        // Scalingo sees a request when it is sent, anywhere in its slot's 2 s: a window of a minute (and the second
+        // of guard) that holds the latest-starting slot k holds only slots ending after k's start minus 61 s
+        for (int k = 0; k < starts.size(); k++) {
+            long sk = starts.get(k)[0];
+            long inWindow = 0;
+            for (int j = 0; j <= k; j++) {
+                assertTrue(starts.get(j)[0] <= sk, "granted in order");
+                if (starts.get(j)[0] + 2_000 > sk - 61_000) {
+                    inWindow += starts.get(j)[1];
+                }
+            }
+            assertTrue(inWindow <= 54, inWindow + " requests may reach Scalingo within a minute of " + sk);
+        }
+        assertTrue(starts.size() > 1_000, "the histories granted: " + starts.size());
+    }
+
+    @Test
+    void a429HalvesTheCapForEveryoneUntilItsRetryAfter() {
+        BudgetWindow shrunk = BudgetPolicy.shrink(BudgetWindow.empty("acct"), T0, Duration.ofSeconds(90), SETTINGS);
+        assertEquals(27, BudgetPolicy.cap(shrunk, T0 + 1, SETTINGS));
+        assertEquals(54, BudgetPolicy.cap(shrunk, T0 + 90_001, SETTINGS));
+        BudgetWindow again = BudgetPolicy.shrink(shrunk, T0 + 10, Duration.ZERO, SETTINGS);
+        assertEquals(13, BudgetPolicy.cap(again, T0 + 20, SETTINGS), "a second 429 halves again");
+        assertEquals(T0 + 90_000, again.shrinkUntilMillis(), "not shortened by a shorter Retry-After");
+        BudgetPolicy.Decision cut = BudgetPolicy.take(full(20, T0 - 1_000), T0, Priority.SIGNUP, 5,
+                Long.MAX_VALUE, SETTINGS);
+        assertEquals(5, cut.count());
+    }
+
+    @Test
+    void backgroundWorkIsSpreadAtThePaceNotTakenInABurst() {
+        BudgetPolicy.Decision first = BudgetPolicy.take(BudgetWindow.empty("acct"), T0, Priority.CLEANUP, 5, Long.MAX_VALUE,
+                SETTINGS);
+        assertEquals(5, first.count());
+        long spacing = 60_000 / 54;
+        assertEquals(T0 + 4 * spacing + 2_000, first.next().grants().get(0).untilMillis(), "its five slots, a spacing apart");
+        assertFalse(BudgetPolicy.take(first.next(), T0 + 1, Priority.CLEANUP, 5, Long.MAX_VALUE, SETTINGS).granted());
+        BudgetPolicy.Decision next = BudgetPolicy.take(first.next(), T0 + 5 * spacing, Priority.CLEANUP, 5, Long.MAX_VALUE,
+                SETTINGS);
+        assertTrue(next.granted(), "once its slots are spent, at the pace");
+        assertTrue(BudgetPolicy.take(first.next(), T0 + 1, Priority.SIGNUP, 3, Long.MAX_VALUE, SETTINGS).granted(),
+                "a signup is not held to the background pace");
+    }
+
+    @Test
+    void whileSignupsAreAtWorkBackgroundWorkLeavesThemHeadroom() {
+        BudgetWindow window = held(40, T0 - 10_000, Priority.SIGNUP); // 14 of 54 free
+        BudgetPolicy.Decision cleanup = BudgetPolicy.take(window, T0, Priority.CLEANUP, 10, Long.MAX_VALUE, SETTINGS);
+        assertEquals(6, cleanup.count(), "14 free, 8 left for signups");
+        assertFalse(BudgetPolicy.take(cleanup.next(), T0 + 10_000, Priority.CLEANUP, 1, Long.MAX_VALUE, SETTINGS).granted());
+        assertEquals(8, BudgetPolicy.take(cleanup.next(), T0 + 1, Priority.SIGNUP, 10, Long.MAX_VALUE, SETTINGS).count());
+        BudgetWindow quiet = full(40, T0 - 50_000); // no signup at work (and its pace allows a start now): no headroom
+        assertEquals(14, BudgetPolicy.take(quiet, T0, Priority.CLEANUP, 20, Long.MAX_VALUE, SETTINGS).count());
+    }
+}

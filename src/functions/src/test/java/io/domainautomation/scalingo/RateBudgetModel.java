@@ -1,0 +1,368 @@
+package io.domainautomation.scalingo;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Random;
+
+import io.domainautomation.fakes.InMemoryBudgetStore;
+import io.domainautomation.logic.budget.BudgetPolicy;
+import io.domainautomation.logic.budget.Priority;
+
+/**
+ * A discrete-event model of one Scalingo account shared by link-on-signup (2 containers, 10 records at once each, SQS
+ * batching window 5 s), cleanup-stale (one container, one request per app) and the people on the account, on a
+ * virtual clock: each container's requests paced either by today's fixed shares ({@link RequestPacer}, per container)
+ * or by the shared budget ({@link SharedBudget#attempt}, the code the functions run, on an in-memory store). Scalingo
+ * is modelled as its documented limit: a request that would be the 61st in a minute is answered 429 (counted, and
+ * tried again after a second).
+ */
+public final class RateBudgetModel {
+
+    enum Mode {
+        FIXED, SHARED
+    }
+
+    /** What one run measured. */
+    /** @param busyUse the automation's requests over its cap, from its first request to its last (work always waiting) */
+    record Result(Mode mode, List<Long> signupMillis, long lastSignupDoneMillis, long cleanupDoneMillis, long cleanupRequests,
+            long automationRequests, long tooManyRequests, long peopleTooMany, long storeCalls, double busyUse) {
+
+        long percentile(double p) {
+            List<Long> sorted = new ArrayList<>(signupMillis);
+            sorted.sort(null);
+            return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
+        }
+    }
+
+    static final int LIMIT = 60;
+    static final long MINUTE = 60_000;
+    static final long LATENCY = 150;
+    static final BudgetPolicy.Settings SETTINGS = new BudgetPolicy.Settings(LIMIT, Duration.ofMinutes(1),
+            Duration.ofSeconds(1), 0.10, Duration.ofSeconds(2), 6);
+
+    private final Mode mode;
+    private final Random random;
+    private final PriorityQueue<long[]> events = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0])); // {at, worker}
+    private final List<Worker> workers = new ArrayList<>();
+    private final Deque<Long> scalingoRecent = new ArrayDeque<>();
+    private final InMemoryBudgetStore store = new InMemoryBudgetStore();
+    private final List<Long> signupDone = new ArrayList<>();
+    private long automationRequests;
+    private long cleanupRequests;
+    private long tooMany;
+    private long now;
+    private long lastSignupDone;
+    private long cleanupDone = -1;
+
+    /** One container's pacing: today's fixed share, or its side of the shared budget. */
+    private final class Container {
+        final RequestPacer pacer;
+        final SharedBudget budget;
+        final List<Worker> threads = new ArrayList<>();
+
+        Container(Priority priority, int fixedShare) {
+            this.pacer = new RequestPacer(fixedShare, Duration.ofMinutes(1), Duration.ofSeconds(1));
+            pacer.startFresh(0);
+            this.budget = new SharedBudget(store, "acct", priority, SETTINGS, 3, pacer, SharedBudget.Clocks.SYSTEM, () -> { });
+        }
+
+        /** When this container's next request may start (booked), or -1 with when to ask again in {@code retry}. */
+        long book(long[] retry) {
+            if (mode == Mode.FIXED) {
+                return now + pacer.reserve(now * 1_000_000L) / 1_000_000L;
+            }
+            // the batch asked: as many as this container's threads have a request ready
+            int waiting = (int) threads.stream().filter(t -> t.bookedAt < 0 && !t.tasks.isEmpty()
+                    && t.tasks.peekFirst()[2] <= now).count();
+            SharedBudget.Attempt attempt = budget.attempt(now, Long.MAX_VALUE, Math.max(1, waiting));
+            if (attempt.granted()) {
+                return attempt.atMillis();
+            }
+            retry[0] = attempt.atMillis();
+            return -1;
+        }
+    }
+
+    /** A thread of a container: works through its requests one after another. */
+    private final class Worker {
+        final Container container;
+        final boolean cleanup;
+        final Deque<long[]> tasks = new ArrayDeque<>(); // {arrivedAt, requests left, deliveredAt}
+        long bookedAt = -1;
+
+        Worker(Container container, boolean cleanup) {
+            this.container = container;
+            this.cleanup = cleanup;
+            container.threads.add(this);
+        }
+    }
+
+    private RateBudgetModel(Mode mode, long seed) {
+        this.mode = mode;
+        this.random = new Random(seed);
+    }
+
+    /**
+     * @param signupTimes when each signup's message reaches the queue
+     * @param cleanupApps the scan's size (0: none)
+     * @param peoplePerMinute requests the people on the account send a minute (spread at random)
+     */
+    static Result run(Mode mode, long seed, List<Long> signupTimes, int cleanupApps, int peoplePerMinute, long horizonMillis) {
+        return new RateBudgetModel(mode, seed).simulate(signupTimes, cleanupApps, peoplePerMinute, horizonMillis);
+    }
+
+    private Result simulate(List<Long> signupTimes, int cleanupApps, int peoplePerMinute, long horizon) {
+        List<Container> linking = List.of(new Container(Priority.SIGNUP, 12), new Container(Priority.SIGNUP, 12));
+        List<List<Worker>> linkWorkers = new ArrayList<>();
+        for (Container container : linking) {
+            List<Worker> threads = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                Worker worker = new Worker(container, false);
+                workers.add(worker);
+                threads.add(worker);
+            }
+            linkWorkers.add(threads);
+        }
+        Worker scan = new Worker(new Container(Priority.CLEANUP, 8), true);
+        workers.add(scan);
+        if (cleanupApps > 0) {
+            scan.tasks.add(new long[] {0, cleanupApps, 0});
+            schedule(0, workers.indexOf(scan));
+        }
+        // SQS's batching window: a batch goes out 5 s after its first record reached the queue, or with its 10th record
+        // if sooner, to the container whose turn it is
+        int batchNumber = 0;
+        for (int i = 0; i < signupTimes.size();) {
+            long first = signupTimes.get(i);
+            int end = i;
+            while (end < signupTimes.size() && end - i < 10 && signupTimes.get(end) <= first + 5_000) {
+                end++;
+            }
+            List<Long> batch = signupTimes.subList(i, end);
+            long delivered = batch.size() == 10 ? batch.get(9) : first + 5_000;
+            List<Worker> threads = linkWorkers.get(batchNumber++ % linking.size());
+            for (int r = 0; r < batch.size(); r++) {
+                Worker thread = threads.get(r);
+                thread.tasks.add(new long[] {batch.get(r), 2, delivered});
+                schedule(delivered, workers.indexOf(thread));
+            }
+            i = end;
+        }
+        // the people: evenly spread, a little jitter (their own share, which the budget leaves them)
+        long every = peoplePerMinute > 0 ? MINUTE / peoplePerMinute : Long.MAX_VALUE;
+        for (long t = every / 2; peoplePerMinute > 0 && t < horizon; t += every) {
+            schedule(t, -1); // evenly: no minute holds more than their share
+        }
+        while (!events.isEmpty()) {
+            long[] event = events.poll();
+            now = event[0];
+            if (now > horizon) {
+                break;
+            }
+            if (event[1] < 0) {
+                send(true); // a person's request, unpaced
+                continue;
+            }
+            step(workers.get((int) event[1]));
+        }
+        if (System.getProperty("model.debug") != null && mode == Mode.SHARED) {
+            for (Worker w : List.of(workers.get(0), workers.get(10), workers.get(workers.size() - 1))) {
+                System.out.println("container " + (w.cleanup ? "cleanup" : "linking") + ": store calls "
+                        + w.container.budget.storeCalls() + ", granted " + w.container.budget.granted());
+            }
+        }
+        double minutes = Math.max(1, lastRequest - firstRequest) / (double) MINUTE;
+        return new Result(mode, signupDone, lastSignupDone, cleanupDone, cleanupRequests, automationRequests, tooMany,
+                peopleTooMany, store.calls(), automationRequests / (minutes * SETTINGS.cap()));
+    }
+
+    private void step(Worker worker) {
+        if (worker.tasks.isEmpty() || worker.tasks.peekFirst()[2] > now) {
+            return;
+        }
+        if (worker.bookedAt >= 0) {
+            if (worker.bookedAt > now) {
+                return; // woken early by another event: its booked start comes later
+            }
+            worker.bookedAt = -1;
+            sendFor(worker, worker.tasks.peekFirst());
+            return;
+        }
+        long[] retry = new long[1];
+        long start = worker.container.book(retry);
+        if (System.getProperty("model.trace") != null && !worker.cleanup && now > 600_000 && now < 640_000) {
+            System.out.println("t=" + now + " signup thread " + workers.indexOf(worker) + " booked " + start + " retry " + retry[0]);
+        }
+        if (start < 0) {
+            schedule(retry[0], workers.indexOf(worker));
+        } else if (start > now) {
+            worker.bookedAt = start; // the worker sleeps until its booked start
+            schedule(start, workers.indexOf(worker));
+        } else {
+            sendFor(worker, worker.tasks.peekFirst());
+        }
+    }
+
+    private void sendFor(Worker worker, long[] task) {
+        if (!send(false)) {
+            schedule(now + 1_000, workers.indexOf(worker)); // a 429: tried again after a second
+            return;
+        }
+        automationRequests++;
+        firstRequest = Math.min(firstRequest, now);
+        if (worker.cleanup) {
+            cleanupRequests++;
+        }
+        task[1]--;
+        long done = now + LATENCY;
+        lastRequest = Math.max(lastRequest, now);
+        if (task[1] == 0) {
+            worker.tasks.pollFirst();
+            if (worker.cleanup) {
+                cleanupDone = done;
+            } else {
+                signupDone.add(done - task[0]);
+                if (System.getProperty("model.debug") != null && mode == Mode.SHARED && done - task[0] > 10_000) {
+                    System.out.println("slow signup: arrived " + task[0] + " delivered " + task[2] + " done " + done);
+                }
+                lastSignupDone = Math.max(lastSignupDone, done);
+            }
+        }
+        if (!worker.tasks.isEmpty()) {
+            schedule(Math.max(done, worker.tasks.peekFirst()[2]), workers.indexOf(worker));
+        }
+    }
+
+    private long firstRequest = Long.MAX_VALUE;
+    private long lastRequest;
+    private long peopleTooMany;
+
+    /** Scalingo's limit: the request is answered unless it is the 61st within a minute. */
+    private boolean send(boolean person) {
+        while (!scalingoRecent.isEmpty() && scalingoRecent.peekFirst() <= now - MINUTE) {
+            scalingoRecent.pollFirst();
+        }
+        if (scalingoRecent.size() >= LIMIT) {
+            if (person) {
+                peopleTooMany++;
+            } else {
+                tooMany++;
+            }
+            return false;
+        }
+        scalingoRecent.addLast(now);
+        return true;
+    }
+
+    private void schedule(long at, int worker) {
+        events.add(new long[] {at, worker});
+    }
+
+    /** Poisson arrivals at {@code perMinute}, from 0 to {@code untilMillis}. */
+    static List<Long> steady(double perMinute, long untilMillis, long seed) {
+        Random random = new Random(seed);
+        List<Long> times = new ArrayList<>();
+        double t = 0;
+        while (true) {
+            t += -Math.log(1 - random.nextDouble()) * MINUTE / perMinute;
+            if (t >= untilMillis) {
+                return times;
+            }
+            times.add((long) t);
+        }
+    }
+
+    /** A migration: {@code signups} within 5 s. */
+    static List<Long> burst(int signups) {
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < signups; i++) {
+            times.add(i * 10L);
+        }
+        return times;
+    }
+
+    /** BENCHMARKS.md's section: both modes on the same arrivals, in the three scenarios of issue #32. */
+    public static String section() {
+        StringBuilder md = new StringBuilder("## 8. One rate budget for the account (model)\n\n");
+        md.append("A discrete-event model on a virtual clock (`src/functions/src/test/java/io/domainautomation/scalingo/")
+                .append("RateBudgetModel.java`): link-on-signup's 2 containers (10 records at once each, SQS's 5 s batching")
+                .append(" window, 2 requests a signup), cleanup-stale's scan (one request an app), and the people on the")
+                .append(" account (6 requests a minute, evenly); Scalingo as its documented limit (the 61st request in a")
+                .append(" minute answered 429); 150 ms a request. Each container paced by today's fixed shares")
+                .append(" (`RequestPacer`: link-on-signup 2 x 12, cleanup 8) or by the shared budget (`SharedBudget.attempt`,")
+                .append(" the code the functions run, on an in-memory store; cap 54, batch 3, slots valid 2 s). Not measured")
+                .append(" against the sandbox over HTTP: see the note below.\n\n");
+        md.append("| scenario | figure | fixed shares | shared budget | goal |\n|---|---|---|---|---|\n");
+        List<Long> steady = steady(10, 60 * MINUTE, 1);
+        Result fixedSteady = run(Mode.FIXED, 1, steady, 50_000, 6, 62 * MINUTE);
+        Result sharedSteady = run(Mode.SHARED, 1, steady, 50_000, 6, 62 * MINUTE);
+        md.append(row("steady: 10 signups a minute for an hour, the scan running", "signup to linked, p50 / p99",
+                seconds(fixedSteady.percentile(0.5)) + " / " + seconds(fixedSteady.percentile(0.99)),
+                seconds(sharedSteady.percentile(0.5)) + " / " + seconds(sharedSteady.percentile(0.99)), "p99 <= 10 s"));
+        md.append(row("", "scan requests in the hour", String.valueOf(fixedSteady.cleanupRequests()),
+                String.valueOf(sharedSteady.cleanupRequests()), "-"));
+        md.append(row("", "share of the cap used (work always waiting)", percent(fixedSteady.busyUse()),
+                percent(sharedSteady.busyUse()), ">= 95 %"));
+        List<Long> burst = burst(500);
+        Result fixedBurst = run(Mode.FIXED, 2, burst, 50_000, 6, 120 * MINUTE);
+        Result sharedBurst = run(Mode.SHARED, 2, burst, 50_000, 6, 120 * MINUTE);
+        double ideal = 1000.0 / SETTINGS.cap() * MINUTE;
+        md.append(row("burst: 500 signups in 5 s, the scan running", "last signup linked (ideal " + minutes((long) ideal) + ")",
+                minutes(fixedBurst.lastSignupDoneMillis()) + " (" + ratio(fixedBurst.lastSignupDoneMillis(), ideal) + ")",
+                minutes(sharedBurst.lastSignupDoneMillis()) + " (" + ratio(sharedBurst.lastSignupDoneMillis(), ideal) + ")",
+                "near the ideal"));
+        List<Long> day = steady(3, 24 * 60 * MINUTE, 3);
+        Result fixedScan = run(Mode.FIXED, 3, day, 50_000, 6, 24 * 60 * MINUTE);
+        Result sharedScan = run(Mode.SHARED, 3, day, 50_000, 6, 24 * 60 * MINUTE);
+        md.append(row("a day: 50,000 apps to scan, 3 signups a minute", "scan done",
+                fixedScan.cleanupDoneMillis() > 0 && fixedScan.cleanupRequests() >= 50_000 ? hours(fixedScan.cleanupDoneMillis())
+                        : "not in 24 h: " + fixedScan.cleanupRequests() + " apps",
+                sharedScan.cleanupRequests() >= 50_000 ? hours(sharedScan.cleanupDoneMillis())
+                        : "not in 24 h: " + sharedScan.cleanupRequests() + " apps", "<= 24 h"));
+        md.append(row("", "signup to linked, p99", seconds(fixedScan.percentile(0.99)), seconds(sharedScan.percentile(0.99)),
+                "<= 10 s"));
+        long tooMany = 0;
+        long people = 0;
+        for (Result r : List.of(sharedSteady, sharedBurst, sharedScan)) {
+            tooMany += r.tooManyRequests();
+            people += r.peopleTooMany();
+        }
+        long fixedTooMany = fixedSteady.tooManyRequests() + fixedBurst.tooManyRequests() + fixedScan.tooManyRequests()
+                + fixedSteady.peopleTooMany() + fixedBurst.peopleTooMany() + fixedScan.peopleTooMany();
+        md.append(row("all three", "429 replies (the automation's / the people's)", String.valueOf(fixedTooMany),
+                tooMany + " / " + people, "0"));
+        md.append(row("", "budget store requests per Scalingo request", "-",
+                String.format("%.2f", (double) (sharedSteady.storeCalls() + sharedBurst.storeCalls() + sharedScan.storeCalls())
+                        / (sharedSteady.automationRequests() + sharedBurst.automationRequests() + sharedScan.automationRequests())),
+                "far below 1"));
+        return md.append("\n").toString();
+    }
+
+    private static String row(String scenario, String figure, String fixed, String shared, String goal) {
+        return "| " + scenario + " | " + figure + " | " + fixed + " | " + shared + " | " + goal + " |\n";
+    }
+
+    private static String seconds(long millis) {
+        return String.format("%.1f s", millis / 1000.0);
+    }
+
+    private static String minutes(long millis) {
+        return String.format("%.1f min", millis / 60_000.0);
+    }
+
+    private static String hours(long millis) {
+        return String.format("%.1f h", millis / 3_600_000.0);
+    }
+
+    private static String percent(double share) {
+        return String.format("%.0f %%", share * 100);
+    }
+
+    private static String ratio(long value, double ideal) {
+        return String.format("%.2fx", value / ideal);
+    }
+}

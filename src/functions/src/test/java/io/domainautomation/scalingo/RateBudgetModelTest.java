@@ -1,0 +1,73 @@
+package io.domainautomation.scalingo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The account's budget shared (the code the functions run, on a virtual clock) against today's fixed shares, on the
+ * same arrivals: what the shared budget must give (no 429, the scan of 50,000 apps within a day, signups within
+ * seconds, the account used while work waits). Figures, not timings: the model's clock is virtual.
+ */
+class RateBudgetModelTest {
+
+    static final long MINUTE = 60_000;
+
+    @Test
+    void steadySignupsWhileTheScanRunsAreLinkedWithinSecondsAndNothingIsRefused() {
+        List<Long> arrivals = RateBudgetModel.steady(10, 60 * MINUTE, 1);
+        RateBudgetModel.Result shared = RateBudgetModel.run(RateBudgetModel.Mode.SHARED, 1, arrivals, 50_000, 6, 62 * MINUTE);
+        RateBudgetModel.Result fixed = RateBudgetModel.run(RateBudgetModel.Mode.FIXED, 1, arrivals, 50_000, 6, 62 * MINUTE);
+        System.out.println("steady shared p50 " + shared.percentile(0.5) + " p99 " + shared.percentile(0.99) + " cleanup "
+                + shared.cleanupRequests() + " 429 " + shared.tooManyRequests() + "/" + shared.peopleTooMany() + " store/req "
+                + (double) shared.storeCalls() / shared.automationRequests() + " use " + shared.busyUse());
+        System.out.println("steady fixed p50 " + fixed.percentile(0.5) + " p99 " + fixed.percentile(0.99) + " cleanup "
+                + fixed.cleanupRequests() + " 429 " + fixed.tooManyRequests() + "/" + fixed.peopleTooMany() + " use " + fixed.busyUse());
+        assertEquals(arrivals.size(), shared.signupMillis().size(), "every signup linked");
+        assertEquals(arrivals.size(), fixed.signupMillis().size());
+        assertTrue(shared.percentile(0.99) * 4 < fixed.percentile(0.99), "p99 " + shared.percentile(0.99) + " against "
+                + fixed.percentile(0.99));
+        assertEquals(0, shared.tooManyRequests() + shared.peopleTooMany() + fixed.tooManyRequests() + fixed.peopleTooMany());
+        assertTrue(shared.cleanupRequests() > 2 * fixed.cleanupRequests(), "the scan uses what signups leave");
+    }
+
+    @Test
+    void aBurstOf500SignupsDuringTheScanEndsNearTheIdeal() {
+        List<Long> arrivals = RateBudgetModel.burst(500);
+        RateBudgetModel.Result shared = RateBudgetModel.run(RateBudgetModel.Mode.SHARED, 2, arrivals, 50_000, 6, 120 * MINUTE);
+        RateBudgetModel.Result fixed = RateBudgetModel.run(RateBudgetModel.Mode.FIXED, 2, arrivals, 50_000, 6, 120 * MINUTE);
+        double ideal = 1000.0 / RateBudgetModel.SETTINGS.cap() * MINUTE;
+        System.out.println("burst shared last " + shared.lastSignupDoneMillis() + " ideal " + ideal + " fixed last "
+                + fixed.lastSignupDoneMillis() + " 429 " + shared.tooManyRequests() + "/" + shared.peopleTooMany());
+        assertEquals(500, shared.signupMillis().size());
+        assertTrue(shared.lastSignupDoneMillis() <= 1.15 * ideal, shared.lastSignupDoneMillis() + " against " + ideal);
+        assertTrue(fixed.lastSignupDoneMillis() > 1.8 * ideal, "today's 24 a minute: " + fixed.lastSignupDoneMillis());
+        assertEquals(0, shared.tooManyRequests(), "the automation's 429s");
+        assertEquals(0, shared.peopleTooMany(), "the people's 429s");
+    }
+
+    @Test
+    void aScanOf50000AppsEndsWithinADayWhileSignupsKeepTheirP99() {
+        List<Long> arrivals = RateBudgetModel.steady(3, 24 * 60 * MINUTE, 3);
+        RateBudgetModel.Result shared = RateBudgetModel.run(RateBudgetModel.Mode.SHARED, 3, arrivals, 50_000, 6,
+                24 * 60 * MINUTE);
+        System.out.println("scan shared done " + shared.cleanupDoneMillis() / 3_600_000.0 + " h, p99 " + shared.percentile(0.99)
+                + " store/req " + (double) shared.storeCalls() / shared.automationRequests() + " use " + shared.busyUse());
+        assertTrue(shared.cleanupDoneMillis() > 0 && shared.cleanupDoneMillis() <= 24 * 60 * MINUTE,
+                "scan done at " + shared.cleanupDoneMillis());
+        assertTrue(shared.percentile(0.99) <= 10_000, "p99 " + shared.percentile(0.99));
+        assertEquals(0, shared.tooManyRequests() + shared.peopleTooMany());
+    }
+
+    /** The section BENCHMARKS.md holds (./mvnw -B verify -Pbenchmark writes it; printed here for a quick look). */
+    @Test
+    void theBenchmarkSectionComparesBothModesOnEveryFigure() {
+        String section = RateBudgetModel.section();
+        System.out.println(section);
+        assertTrue(section.startsWith("## 8. One rate budget for the account (model)"));
+        assertEquals(8, section.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| scenario")).count(), section);
+    }
+}

@@ -1,0 +1,133 @@
+package io.domainautomation.scalingo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import io.domainautomation.fakes.InMemoryBudgetStore;
+import io.domainautomation.logic.LedgerUnavailable;
+import io.domainautomation.logic.budget.BudgetPolicy;
+import io.domainautomation.logic.budget.Priority;
+import io.domainautomation.logic.port.Deadline;
+
+/** One container's side of the shared budget, on an in-memory store and a clock the test moves. */
+class SharedBudgetTest {
+
+    static final BudgetPolicy.Settings SETTINGS = new BudgetPolicy.Settings(60, Duration.ofMinutes(1), Duration.ofSeconds(1),
+            0.10, Duration.ofSeconds(2), 6);
+    static final long T0 = 1_780_000_000_000L;
+
+    private final InMemoryBudgetStore store = new InMemoryBudgetStore();
+    private long now = T0;
+    private long slept;
+
+    private final SharedBudget.Clocks clocks = new SharedBudget.Clocks() {
+        @Override
+        public long millis() {
+            return now;
+        }
+
+        @Override
+        public long nanos() {
+            return now * 1_000_000;
+        }
+
+        @Override
+        public void sleepMillis(long millis) {
+            slept += millis;
+            now += millis;
+        }
+    };
+
+    private SharedBudget container(Priority priority, int batch) {
+        return new SharedBudget(store, "acct", priority, SETTINGS, batch, new RequestPacer(12, Duration.ofMinutes(1),
+                Duration.ofSeconds(1)), clocks, () -> { });
+    }
+
+    @Test
+    void aBatchCostsOneReadAndOneWriteForAllItsSlots() {
+        SharedBudget linking = container(Priority.SIGNUP, 5);
+        for (int i = 0; i < 5; i++) {
+            SharedBudget.Attempt attempt = linking.attempt(now, Long.MAX_VALUE, 5 - i);
+            assertTrue(attempt.granted());
+            assertEquals(now, attempt.atMillis());
+        }
+        assertEquals(2, store.calls(), "five requests, two store calls");
+        assertEquals(5, linking.granted());
+    }
+
+    @Test
+    void slotsNotUsedWithinTheirValidityAreDroppedNotUsedLate() {
+        SharedBudget linking = container(Priority.SIGNUP, 5);
+        linking.attempt(now, Long.MAX_VALUE, 5);
+        now += 2_001;
+        linking.attempt(now, Long.MAX_VALUE, 1);
+        assertEquals(4, store.calls(), "the four left had expired: a new batch was taken");
+    }
+
+    /** Runs one container alone for a minute, each request sent at its slot: how many it sent. */
+    private int aMinuteOf(SharedBudget container) {
+        int sent = 0;
+        long end = now + 60_000;
+        while (now < end) {
+            SharedBudget.Attempt attempt = container.attempt(now, Long.MAX_VALUE, 1);
+            now = Math.max(now, attempt.atMillis());
+            if (attempt.granted() && now < end) {
+                sent++;
+                now += 150; // the request
+            }
+        }
+        return sent;
+    }
+
+    @Test
+    void everyContainerSharesOneBudget() {
+        SharedBudget cleanup = container(Priority.CLEANUP, 5);
+        SharedBudget linking = container(Priority.SIGNUP, 5);
+        assertEquals(54, aMinuteOf(cleanup), "cleanup alone takes the automation's whole share at 3 a.m., at its pace");
+        SharedBudget.Attempt signup = linking.attempt(now, Long.MAX_VALUE, 1);
+        assertTrue(signup.granted(), "a signup books the next slot that frees");
+        assertTrue(signup.atMillis() - now <= 15_000, "within its 15 s");
+        SharedBudget.Attempt after = cleanup.attempt(signup.atMillis(), Long.MAX_VALUE, 1);
+        assertTrue(!after.granted() || after.atMillis() > signup.atMillis(), "cleanup comes after the signup's booking");
+    }
+
+    @Test
+    void aTooManyRequestsShrinksTheBudgetOfEveryOtherContainer() {
+        SharedBudget rotation = container(Priority.ROTATION, 1);
+        SharedBudget cleanup = container(Priority.CLEANUP, 1);
+        rotation.rateLimited(Duration.ofSeconds(30));
+        assertEquals(27, aMinuteOf(cleanup), "half the cap, at half the pace, for the minute after a 429");
+    }
+
+    @Test
+    void anUnreachableStoreFallsBackToTheStaticShareAndSaysSo() {
+        SharedBudget linking = container(Priority.SIGNUP, 5);
+        store.unreachable(true);
+        assertThrows(LedgerUnavailable.class, () -> linking.attempt(now, Long.MAX_VALUE, 1));
+        linking.acquire(Deadline.none(), "list domains");
+        assertEquals(1, linking.fallbacks());
+        store.unreachable(false);
+        linking.acquire(Deadline.none(), "list domains");
+        assertEquals(1, linking.fallbacks(), "back on the shared budget");
+    }
+
+    @Test
+    void aSlotThatWouldComeAfterTheDeadlineIsRefusedWithoutWaiting() {
+        SharedBudget linking = container(Priority.SIGNUP, 5);
+        for (int i = 0; i < 54; i++) {
+            assertTrue(linking.attempt(now, Long.MAX_VALUE, 5).granted()); // a burst of signups takes the whole share
+        }
+        SharedBudget interactive = container(Priority.INTERACTIVE, 1);
+        Deadline in20s = new Deadline((now + 20_000) * 1_000_000);
+        io.domainautomation.logic.port.ScalingoException refused = assertThrows(
+                io.domainautomation.logic.port.ScalingoException.class, () -> interactive.acquire(in20s, "update domain"));
+        assertTrue(refused.isNotInTime(), refused.getMessage());
+        assertEquals(0, slept, "refused at once, not after waiting");
+    }
+}
