@@ -65,15 +65,15 @@ class DynamoDbBudgetStoreTest {
             String account = window.account();
             Optional<BudgetWindow> read = as(functions.get(i), () -> store.read(account));
             assertEquals(model.read(account), read, "read as " + functions.get(i));
-            BudgetPolicy.Decision decision = BudgetPolicy.take(read.orElse(window), now + i, priorities.get(i), 3,
+            BudgetPolicy.Decision decision = BudgetPolicy.take(read.orElse(window), now + i * 10_000L, priorities.get(i), 3,
                     Long.MAX_VALUE, SETTINGS);
-            assertTrue(decision.granted());
+            assertTrue(decision.granted(), priorities.get(i) + " granted");
             assertTrue(as(functions.get(i), () -> store.write(decision.next())), functions.get(i) + " may write the budget");
             assertTrue(model.write(decision.next()));
             assertFalse(as(functions.get(i), () -> store.write(decision.next())), "the same version again: refused");
             window = decision.next();
         }
-        BudgetWindow shrunk = BudgetPolicy.shrink(window, now + 10, Duration.ofSeconds(30), SETTINGS);
+        BudgetWindow shrunk = BudgetPolicy.shrink(window, now + 40_000, Duration.ofSeconds(30), SETTINGS);
         assertTrue(as("link-on-signup", () -> store.write(shrunk)));
         assertEquals(Optional.of(shrunk), as("cleanup-stale", () -> store.read(shrunk.account())), "every field read back");
     }
