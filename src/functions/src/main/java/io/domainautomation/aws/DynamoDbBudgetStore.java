@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.budget.BudgetWindow;
 import io.domainautomation.logic.budget.Priority;
 import io.domainautomation.logic.port.BudgetStore;
@@ -51,17 +52,24 @@ public class DynamoDbBudgetStore implements BudgetStore {
         if (item == null || item.isEmpty() || !item.containsKey("version")) {
             return Optional.empty();
         }
-        List<BudgetWindow.Grant> grants = new ArrayList<>();
-        String encoded = text(item, "grants");
-        if (encoded != null) {
-            for (String grant : encoded.split(";")) {
-                String[] parts = grant.split(":");
-                grants.add(new BudgetWindow.Grant(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Integer.parseInt(parts[2]),
-                        Priority.valueOf(parts[3])));
+        try {
+            List<BudgetWindow.Grant> grants = new ArrayList<>();
+            String encoded = text(item, "grants");
+            if (encoded != null) {
+                for (String grant : encoded.split(";")) {
+                    String[] parts = grant.split(":");
+                    grants.add(new BudgetWindow.Grant(Long.parseLong(parts[0]), Long.parseLong(parts[1]),
+                            Integer.parseInt(parts[2]), Priority.valueOf(parts[3])));
+                }
             }
+            return Optional.of(new BudgetWindow(account, grants, Long.parseLong(item.get("shrinkUntil").n()),
+                    Integer.parseInt(item.get("shrunkCap").n()), Long.parseLong(item.get("version").n())));
+        } catch (RuntimeException unreadable) {
+            // written by another version (a priority this one does not know), or damaged: as a store that cannot be
+            // used, so the caller falls back rather than failing its Scalingo call
+            throw new LedgerUnavailable("ledger: the rate budget's item cannot be read: " + unreadable.getClass().getSimpleName(),
+                    false, unreadable);
         }
-        return Optional.of(new BudgetWindow(account, grants, Long.parseLong(item.get("shrinkUntil").n()),
-                Integer.parseInt(item.get("shrunkCap").n()), Long.parseLong(item.get("version").n())));
     }
 
     @Override

@@ -62,13 +62,18 @@ public class AdapterWiring {
             return pacer;
         }
         ScalingoConfig.Budget budget = scalingo.budget();
-        BudgetPolicy.Settings settings = new BudgetPolicy.Settings(budget.limit() - budget.reservedOutside(),
-                scalingo.rateLimit().period(), scalingo.rateLimit().guard(), budget.peopleShare(), budget.validity(), 6);
+        BudgetPolicy.Settings settings = BudgetPolicy.Settings.forAccount(budget.limit(), budget.reservedOutside(),
+                budget.peopleShare(), scalingo.rateLimit().period(), scalingo.rateLimit().guard(), budget.validity());
         // the store unreachable (or too slow for the time left): the static share, counted (RateBudgetFallbacks)
         Runnable counted = () -> metrics.emit("RateBudgetFallbacks", "Count", 1, java.util.Map.of("Function", export.get()));
-        return new SharedBudget(store, budget.account(), priority.get(), settings, budget.batch(), pacer,
+        // the store unreachable: FALLBACK_SHARE requests a minute per container, which the people's share absorbs
+        RequestPacer fallback = RequestPacer.of(FALLBACK_SHARE, scalingo.rateLimit().period(), scalingo.rateLimit().guard());
+        return new SharedBudget(store, budget.account(), priority.get(), settings, budget.batch(), fallback,
                 SharedBudget.Clocks.SYSTEM, counted);
     }
+
+    /** A container's requests a minute while the shared budget's store cannot be reached. */
+    static final int FALLBACK_SHARE = 2;
 
     /** Whose work comes first when the budget is short; domain-status none (outside the shared budget). */
     static Priority priorityOf(String export) {

@@ -45,6 +45,11 @@ public class RequestPacer implements RequestGate {
         this(requests, period, guard, 1.0);
     }
 
+    /** A pacer of its own, not the container's configured share: the shared budget's fallback. */
+    public static RequestPacer of(int requests, Duration period, Duration guard) {
+        return new RequestPacer(requests, period, guard);
+    }
+
     RequestPacer(int requests, Duration period, Duration guard, double initialShare) {
         if (requests <= 0) {
             throw new IllegalArgumentException("scalingo.rate-limit.requests must be positive, was " + requests);

@@ -64,13 +64,16 @@ public final class SharedBudget implements RequestGate {
     private final AtomicLong fallbacks = new AtomicLong();
     private final AtomicLong granted = new AtomicLong();
     private int waiting;
+    /** Until when the store is taken for down (it failed): callers go by the fallback share without asking it. */
+    private volatile long storeDownUntil;
+    static final long STORE_DOWN_FOR = 10_000;
     /** Until when the store said no slot frees for this container (the other callers wait without asking it). */
     private volatile long quietUntil;
 
     /**
-     * @param account the Scalingo user the budget is for (a digest of its token: every stack using it shares it)
+     * @param account names the Scalingo user the budget is for (the token secret's ARN, or RateBudgetAccount)
      * @param batch the most slots taken at once (as many as callers wait, up to this)
-     * @param fallback the static share used while the store cannot be reached
+     * @param fallback the small static share used while the store cannot be reached (the people's part absorbs it)
      * @param onFallback told of each request that went by the static share (the function's metric)
      */
     public SharedBudget(BudgetStore store, String account, Priority priority, BudgetPolicy.Settings settings, int batch,
@@ -87,11 +90,14 @@ public final class SharedBudget implements RequestGate {
 
     /**
      * One look, without blocking (what {@link #acquire} loops on, and what a simulation drives on its own clock): a
-     * slot of this container's batch, or a new batch from the store.
+     * slot of this container's batch, or a new batch from the store. Each store call starts only with its longest left
+     * before {@code latestStartMillis}; the clock is read again after each (a grant whose start passed while the store
+     * answered is not used late: it is dropped, and counted, as a slot unused).
      *
      * @param waiting how many callers of this container wait for a slot (the batch asked: as many, up to the batch size)
-     * @return granted, with the start time to wait for; or not, with when to look again
-     * @throws LedgerUnavailable the store cannot be reached: the caller falls back to the static share
+     * @return granted, with the start time to wait for; or not, with when to look again (after the caller's latest
+     *         start when its deadline, not the budget, is what keeps it)
+     * @throws LedgerUnavailable the store cannot be reached: the caller falls back to its small static share
      */
     public Attempt attempt(long nowMillis, long latestStartMillis, int waiting) {
         Optional<Long> local = takeLocal(nowMillis, latestStartMillis);
@@ -100,34 +106,60 @@ public final class SharedBudget implements RequestGate {
         }
         long quiet = quietUntil;
         if (nowMillis < quiet) {
-            // the store said nothing frees for this container before then: no need to ask it again meanwhile
+            // the store said nothing frees for this priority before then: no need to ask it again meanwhile
             return new Attempt(false, quiet);
+        }
+        if (nowMillis < storeDownUntil) {
+            throw new LedgerUnavailable("ledger: the rate budget's store failed moments ago", true, null);
         }
         // background work takes a whole batch, its slots spread at the pace; others one more than their callers wait
         // for (a caller's requests come in twos: a list, then a change), used within the slots' validity or dropped
         int wanted = priority.paced() ? batch : Math.min(batch, Math.max(1, waiting) + 1);
+        long storeCall = store.longest().toMillis();
         for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+            if (clocks.millis() + 2 * storeCall > latestStartMillis) {
+                return new Attempt(false, Long.MAX_VALUE); // no time for the store's read and write at their longest
+            }
             BudgetWindow window = read();
-            BudgetPolicy.Decision decision = BudgetPolicy.take(window, nowMillis, priority, wanted, latestStartMillis, settings);
+            long now = clocks.millis();
+            BudgetPolicy.Decision decision = BudgetPolicy.take(window, now, priority, wanted, latestStartMillis, settings);
             if (!decision.granted()) {
-                long retryAt = Math.max(decision.retryAtMillis(), nowMillis + 1);
-                quietUntil = retryAt;
+                long retryAt = Math.max(decision.retryAtMillis(), now + 1);
+                if (retryAt <= latestStartMillis) {
+                    quietUntil = retryAt; // the budget, not this caller's deadline, keeps it: true for every caller
+                }
                 return new Attempt(false, retryAt);
             }
             storeCalls.incrementAndGet();
-            if (store.write(decision.next())) {
-                granted.addAndGet(decision.count());
-                synchronized (this) {
-                    long spacing = priority.paced() ? BudgetPolicy.spacing(window, nowMillis, settings) : 0;
-                    for (int i = 1; i < decision.count(); i++) { // the first is this caller's
-                        long from = decision.startMillis() + spacing * i;
-                        slots.addLast(new long[] {from, from + settings.validity().toMillis()});
-                    }
-                }
-                return new Attempt(true, decision.startMillis());
+            if (!writeGrant(decision.next())) {
+                continue;
             }
+            granted.addAndGet(decision.count());
+            long after = clocks.millis();
+            long spacing = priority.paced() ? BudgetPolicy.spacing(window, now, settings) : 0;
+            synchronized (this) {
+                for (int i = 0; i < decision.count(); i++) {
+                    long from = decision.startMillis() + spacing * i;
+                    slots.addLast(new long[] {from, from + settings.validity().toMillis()});
+                }
+            }
+            Optional<Long> mine = takeLocal(after, latestStartMillis);
+            if (mine.isPresent()) {
+                return new Attempt(true, mine.get());
+            }
+            // the store answered after the grant's validity: its slots are counted, never used late
         }
-        return new Attempt(false, nowMillis + 1); // another container kept winning: looked at again at once
+        return new Attempt(false, clocks.millis() + 1); // another container kept winning: looked at again at once
+    }
+
+    /** A write whose failure was the store's: remembered a few seconds, so callers fall back at once meanwhile. */
+    private boolean writeGrant(BudgetWindow next) {
+        try {
+            return store.write(next);
+        } catch (LedgerUnavailable unreachable) {
+            storeDownUntil = clocks.millis() + STORE_DOWN_FOR;
+            throw unreachable;
+        }
     }
 
     /** A slot's start ({@code granted}), or when to look again. */
@@ -148,26 +180,24 @@ public final class SharedBudget implements RequestGate {
         try {
             while (true) {
                 long remaining = remainingMillis(latestStart);
-                if (remaining < store.longest().multipliedBy(2).toMillis() && !hasLocal()) {
-                    // too little time for the store's read and write at their longest: the static share decides
-                    fallback(latestStart, operation);
-                    return;
-                }
                 long now = clocks.millis();
                 Attempt attempt;
                 try {
                     attempt = attempt(now, now + remaining, waitingNow);
                 } catch (LedgerUnavailable unreachable) {
+                    // only the store's failure falls back, to a share small enough for the people's part to absorb:
+                    // the others keep their grants meanwhile
                     fallback(latestStart, operation);
                     return;
                 }
-                long waitMillis = attempt.atMillis() - clocks.millis();
+                long waitMillis = attempt.atMillis() == Long.MAX_VALUE ? Long.MAX_VALUE : attempt.atMillis() - clocks.millis();
+                if (waitMillis > remainingMillis(latestStart)) {
+                    throw ScalingoException.notInTime(operation, Duration.ofMillis(Math.max(0,
+                            Math.min(waitMillis, settings.period().toMillis()))));
+                }
                 if (attempt.granted()) {
                     sleep(waitMillis, operation);
                     return;
-                }
-                if (waitMillis > remainingMillis(latestStart)) {
-                    throw ScalingoException.notInTime(operation, Duration.ofMillis(Math.max(0, waitMillis)));
                 }
                 sleep(Math.max(1, waitMillis), operation);
                 synchronized (this) {
@@ -181,24 +211,20 @@ public final class SharedBudget implements RequestGate {
         }
     }
 
-    private synchronized boolean hasLocal() {
-        long now = clocks.millis();
-        return slots.stream().anyMatch(slot -> slot[1] > now);
-    }
-
-    /** After a 429 from Scalingo: the shared budget shrinks for everyone (best effort: a store failure loses only that). */
+    /**
+     * After a 429 from Scalingo: the shared budget shrinks for everyone, once per incident (a 429 while it is shrunk
+     * already changes nothing). One read and one write, best effort: a store failure loses only the shrink.
+     */
     @Override
     public void rateLimited(Duration retryAfter) {
         try {
-            for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-                BudgetWindow window = read();
+            BudgetWindow window = read();
+            if (clocks.millis() >= window.shrinkUntilMillis()) {
                 storeCalls.incrementAndGet();
-                if (store.write(BudgetPolicy.shrink(window, clocks.millis(), retryAfter, settings))) {
-                    break;
-                }
+                store.write(BudgetPolicy.shrink(window, clocks.millis(), retryAfter, settings));
             }
         } catch (LedgerUnavailable unreachable) {
-            fallbacks.incrementAndGet();
+            storeDownUntil = clocks.millis() + STORE_DOWN_FOR;
         }
         synchronized (this) {
             slots.clear(); // taken under the old cap: not used
@@ -222,7 +248,12 @@ public final class SharedBudget implements RequestGate {
 
     private BudgetWindow read() {
         storeCalls.incrementAndGet();
-        return store.read(account).orElse(BudgetWindow.empty(account));
+        try {
+            return store.read(account).orElse(BudgetWindow.empty(account));
+        } catch (LedgerUnavailable unreachable) {
+            storeDownUntil = clocks.millis() + STORE_DOWN_FOR;
+            throw unreachable;
+        }
     }
 
     private void fallback(Deadline latestStart, String operation) {

@@ -41,10 +41,28 @@ public final class RateBudgetModel {
     static final int LIMIT = 60;
     static final long MINUTE = 60_000;
     static final long LATENCY = 150;
-    static final BudgetPolicy.Settings SETTINGS = new BudgetPolicy.Settings(LIMIT, Duration.ofMinutes(1),
-            Duration.ofSeconds(1), 0.10, Duration.ofSeconds(2), 6);
+    /** As deployed (AdapterWiring): 60 less domain-status's 4, less a tenth for the people: a cap of 50. */
+    static final BudgetPolicy.Settings SETTINGS = BudgetPolicy.Settings.forAccount(LIMIT, 4, 0.10, Duration.ofMinutes(1),
+            Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     private final Mode mode;
+    /** The model's clock, as the budget reads it (store calls take no time here). */
+    private final SharedBudget.Clocks modelClock = new SharedBudget.Clocks() {
+        @Override
+        public long millis() {
+            return now;
+        }
+
+        @Override
+        public long nanos() {
+            return now * 1_000_000L;
+        }
+
+        @Override
+        public void sleepMillis(long millis) {
+            throw new UnsupportedOperationException("the model never blocks: it schedules");
+        }
+    };
     private final Random random;
     private final PriorityQueue<long[]> events = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0])); // {at, worker}
     private final List<Worker> workers = new ArrayList<>();
@@ -67,7 +85,7 @@ public final class RateBudgetModel {
         Container(Priority priority, int fixedShare) {
             this.pacer = new RequestPacer(fixedShare, Duration.ofMinutes(1), Duration.ofSeconds(1));
             pacer.startFresh(0);
-            this.budget = new SharedBudget(store, "acct", priority, SETTINGS, 3, pacer, SharedBudget.Clocks.SYSTEM, () -> { });
+            this.budget = new SharedBudget(store, "acct", priority, SETTINGS, 3, pacer, modelClock, () -> { });
         }
 
         /** When this container's next request may start (booked), or -1 with when to ask again in {@code retry}. */
@@ -291,10 +309,11 @@ public final class RateBudgetModel {
         md.append("A discrete-event model on a virtual clock (`src/functions/src/test/java/io/domainautomation/scalingo/")
                 .append("RateBudgetModel.java`): link-on-signup's 2 containers (10 records at once each, SQS's 5 s batching")
                 .append(" window, 2 requests a signup), cleanup-stale's scan (one request an app), and the people on the")
-                .append(" account (6 requests a minute, evenly); Scalingo as its documented limit (the 61st request in a")
+                .append(" account (6 requests a minute, evenly; domain-status's 4 are not modelled); Scalingo as its documented limit (the 61st request in a")
                 .append(" minute answered 429); 150 ms a request. Each container paced by today's fixed shares")
                 .append(" (`RequestPacer`: link-on-signup 2 x 12, cleanup 8) or by the shared budget (`SharedBudget.attempt`,")
-                .append(" the code the functions run, on an in-memory store; cap 54, batch 3, slots valid 2 s). Not measured")
+                .append(" the code the functions run, on an in-memory store; the deployed settings: cap 50 (60 less")
+                .append(" domain-status's 4, less a tenth for the people), batch 3, slots valid 2 s). Not measured")
                 .append(" against the sandbox over HTTP: see the note below.\n\n");
         md.append("| scenario | figure | fixed shares | shared budget | goal |\n|---|---|---|---|---|\n");
         List<Long> steady = steady(10, 60 * MINUTE, 1);

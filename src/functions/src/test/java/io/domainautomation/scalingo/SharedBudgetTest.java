@@ -114,7 +114,12 @@ class SharedBudgetTest {
         assertEquals(1, linking.fallbacks());
         store.unreachable(false);
         linking.acquire(Deadline.none(), "list domains");
-        assertEquals(1, linking.fallbacks(), "back on the shared budget");
+        assertEquals(2, linking.fallbacks(), "the store taken for down a few seconds: not asked again at once");
+        long calls = store.calls();
+        now += SharedBudget.STORE_DOWN_FOR;
+        linking.acquire(Deadline.none(), "list domains");
+        assertEquals(2, linking.fallbacks(), "back on the shared budget");
+        assertTrue(store.calls() > calls);
     }
 
     @Test

@@ -28,6 +28,15 @@ public final class BudgetPolicy {
             }
         }
 
+        /**
+         * As deployed: Scalingo's {@code limit} less what stays outside the budget ({@code reservedOutside}: domain-status's
+         * static share), less the people's share of the rest.
+         */
+        public static Settings forAccount(int limit, int reservedOutside, double peopleShare, Duration period,
+                Duration guard, Duration validity) {
+            return new Settings(limit - reservedOutside, period, guard, peopleShare, validity, 6);
+        }
+
         /** The automation's part of the account's limit. */
         public int cap() {
             return Math.max(minCap, (int) Math.floor(limit * (1 - peopleShare)));

@@ -91,33 +91,41 @@ class BudgetPolicyTest {
     void noWindowOfAMinuteEverSeesMoreThanTheCapWhateverTheOrderOfTakes() {
         java.util.Random random = new java.util.Random(42);
         BudgetWindow window = BudgetWindow.empty("acct");
-        List<long[]> starts = new ArrayList<>(); // {start, count}
+        List<BudgetWindow.Grant> grants = new ArrayList<>();
+        List<long[]> caps = new ArrayList<>(); // {from, cap at it}
         long now = T0;
         for (int i = 0; i < 5_000; i++) {
             now += random.nextInt(3_000);
+            if (random.nextInt(200) == 0) {
+                window = BudgetPolicy.shrink(window, now, Duration.ofSeconds(random.nextInt(90)), SETTINGS); // a 429
+            }
             Priority priority = Priority.values()[random.nextInt(4)];
-            BudgetPolicy.Decision decision = BudgetPolicy.take(window, now, priority, 1 + random.nextInt(5), Long.MAX_VALUE,
-                    SETTINGS);
+            long deadline = random.nextBoolean() ? Long.MAX_VALUE : now + random.nextInt(30_000);
+            BudgetPolicy.Decision decision = BudgetPolicy.take(window, now, priority, 1 + random.nextInt(5), deadline, SETTINGS);
             if (decision.granted()) {
                 window = decision.next();
-                // each slot used anywhere in its validity: worst case, all at its end
-                starts.add(new long[] {decision.startMillis(), decision.count()});
+                BudgetWindow.Grant grant = window.grants().get(window.grants().size() - 1);
+                assertTrue(grant.fromMillis() <= deadline, "never after the caller's deadline");
+                grants.add(grant);
+                caps.add(new long[] {grant.fromMillis(), BudgetPolicy.cap(window, grant.fromMillis(), SETTINGS)});
             }
         }
-        // Scalingo sees a request when it is sent, anywhere in its slot's 2 s: a window of a minute (and the second
-        // of guard) that holds the latest-starting slot k holds only slots ending after k's start minus 61 s
-        for (int k = 0; k < starts.size(); k++) {
-            long sk = starts.get(k)[0];
+        // Scalingo sees a request when it is sent, anywhere in its grant's [from, until] (a batch spread over it): a
+        // minute (and the second of guard) that holds the latest-starting grant k holds only grants ending after k's
+        // start less 61 s
+        for (int k = 0; k < grants.size(); k++) {
+            long sk = grants.get(k).fromMillis();
             long inWindow = 0;
             for (int j = 0; j <= k; j++) {
-                assertTrue(starts.get(j)[0] <= sk, "granted in order");
-                if (starts.get(j)[0] + 2_000 > sk - 61_000) {
-                    inWindow += starts.get(j)[1];
+                assertTrue(grants.get(j).fromMillis() <= sk, "granted in order");
+                if (grants.get(j).untilMillis() > sk - 61_000) {
+                    inWindow += grants.get(j).count();
                 }
             }
-            assertTrue(inWindow <= 54, inWindow + " requests may reach Scalingo within a minute of " + sk);
+            assertTrue(inWindow <= caps.get(k)[1], inWindow + " requests may reach Scalingo within a minute of " + sk
+                    + " (cap " + caps.get(k)[1] + ")");
         }
-        assertTrue(starts.size() > 1_000, "the histories granted: " + starts.size());
+        assertTrue(grants.size() > 1_000, "the histories granted: " + grants.size());
     }
 
     @Test
@@ -125,12 +133,15 @@ class BudgetPolicyTest {
         BudgetWindow shrunk = BudgetPolicy.shrink(BudgetWindow.empty("acct"), T0, Duration.ofSeconds(90), SETTINGS);
         assertEquals(27, BudgetPolicy.cap(shrunk, T0 + 1, SETTINGS));
         assertEquals(54, BudgetPolicy.cap(shrunk, T0 + 90_001, SETTINGS));
-        BudgetWindow again = BudgetPolicy.shrink(shrunk, T0 + 10, Duration.ZERO, SETTINGS);
-        assertEquals(13, BudgetPolicy.cap(again, T0 + 20, SETTINGS), "a second 429 halves again");
-        assertEquals(T0 + 90_000, again.shrinkUntilMillis(), "not shortened by a shorter Retry-After");
-        BudgetPolicy.Decision cut = BudgetPolicy.take(full(20, T0 - 1_000), T0, Priority.SIGNUP, 5,
+        BudgetPolicy.Decision cut = BudgetPolicy.take(shrunk, T0 + 1, Priority.SIGNUP, 40, Long.MAX_VALUE, SETTINGS);
+        assertEquals(27, cut.count(), "the shrunk cap holds every taker");
+        BudgetPolicy.Decision afterwards = BudgetPolicy.take(cut.next(), T0 + 2, Priority.INTERACTIVE, 40, Long.MAX_VALUE,
+                SETTINGS);
+        assertEquals(T0 + 1 + 2_000 + 63_000, afterwards.startMillis(), "once the 27 have aged out");
+        assertEquals(27, afterwards.count(), "still under the shrunk cap: the shrink lasts 90 s");
+        BudgetPolicy.Decision full = BudgetPolicy.take(afterwards.next(), T0 + 90_001, Priority.INTERACTIVE, 60,
                 Long.MAX_VALUE, SETTINGS);
-        assertEquals(5, cut.count());
+        assertEquals(54 - 27, full.count(), "the full cap again, less the 27 granted at 65 s, still counted");
     }
 
     @Test
