@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +30,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * The account's shared rate budget in the ledger's table: one item, {@code BUDGET#<account>} / {@code WINDOW}, its
  * grants as one string ({@code from:until:count:PRIORITY;...}, only those that still count: a few dozen at most),
  * written whole by PutItem conditional on its {@code version}, read by a consistent GetItem; the table's TTL removes
- * it a day after its last write.
+ * it a day after its last write. Each write names itself ({@code writer}): a condition refused on the SDK's retry of a
+ * write whose reply was lost is told from another container's write by reading the item again.
  */
 @ApplicationScoped
 public class DynamoDbBudgetStore implements BudgetStore {
@@ -85,6 +87,8 @@ public class DynamoDbBudgetStore implements BudgetStore {
         item.put("shrunkCap", n(next.shrunkCap()));
         item.put("version", n(next.version()));
         item.put("expiresAt", n(System.currentTimeMillis() / 1000 + Duration.ofDays(1).toSeconds()));
+        String writer = UUID.randomUUID().toString();
+        item.put("writer", s(writer));
         try {
             call("write the rate budget", () -> dynamo.get().putItem(p -> {
                 p.tableName(config.table()).item(item);
@@ -97,7 +101,11 @@ public class DynamoDbBudgetStore implements BudgetStore {
             }));
             return true;
         } catch (ConditionalCheckFailedException another) {
-            return false;
+            // another container wrote first, or this very write did (its reply lost, the SDK's retry refused): looked at
+            Map<String, AttributeValue> now = call("read the rate budget", () -> dynamo.get().getItem(g -> g
+                    .tableName(config.table()).key(key("BUDGET#" + next.account(), "WINDOW")).consistentRead(true))).item();
+            return now != null && writer.equals(text(now, "writer"))
+                    && String.valueOf(next.version()).equals(now.get("version").n());
         }
     }
 

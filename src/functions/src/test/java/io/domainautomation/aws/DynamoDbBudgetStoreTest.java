@@ -42,6 +42,9 @@ class DynamoDbBudgetStoreTest {
     @Inject
     LedgerConfig config;
 
+    @Inject
+    io.domainautomation.sandbox.SandboxState sandbox;
+
     private final InMemoryBudgetStore model = new InMemoryBudgetStore();
 
     @BeforeEach
@@ -76,5 +79,23 @@ class DynamoDbBudgetStoreTest {
         BudgetWindow shrunk = BudgetPolicy.shrink(window, now + 40_000, Duration.ofSeconds(30), SETTINGS);
         assertTrue(as("link-on-signup", () -> store.write(shrunk)));
         assertEquals(Optional.of(shrunk), as("cleanup-stale", () -> store.read(shrunk.account())), "every field read back");
+    }
+
+    /**
+     * A write applied whose reply was lost: the SDK's retry meets the condition its own write changed; the store reads
+     * the item again and knows the write for its own, rather than a grant counted that nobody uses.
+     */
+    @Test
+    void aWriteWhoseReplyWasLostIsKnownForItsOwnByReadingAgain() {
+        BudgetWindow first = BudgetPolicy.take(BudgetWindow.empty("acct-lost"), 1_780_000_000_000L, Priority.SIGNUP, 3,
+                Long.MAX_VALUE, SETTINGS).next();
+        sandbox.faults().dynamoLoseNextReplies(1);
+        try {
+            assertTrue(as("link-on-signup", () -> store.write(first)), "applied, its reply lost: still this write's");
+        } finally {
+            sandbox.faults().reset();
+        }
+        assertEquals(Optional.of(first), as("link-on-signup", () -> store.read("acct-lost")));
+        assertFalse(as("set-canonical", () -> store.write(first)), "another writer with the same version: refused");
     }
 }
