@@ -187,12 +187,6 @@ public final class RateBudgetModel {
             }
             step(workers.get((int) event[1]));
         }
-        if (System.getProperty("model.debug") != null && mode == Mode.SHARED) {
-            for (Worker w : List.of(workers.get(0), workers.get(10), workers.get(workers.size() - 1))) {
-                System.out.println("container " + (w.cleanup ? "cleanup" : "linking") + ": store calls "
-                        + w.container.budget.storeCalls() + ", granted " + w.container.budget.granted());
-            }
-        }
         double minutes = Math.max(1, lastRequest - firstRequest) / (double) MINUTE;
         return new Result(mode, signupDone, lastSignupDone, cleanupDone, cleanupRequests, automationRequests, tooMany,
                 peopleTooMany, store.calls(), automationRequests / (minutes * SETTINGS.cap()));
@@ -212,9 +206,6 @@ public final class RateBudgetModel {
         }
         long[] retry = new long[1];
         long start = worker.container.book(retry);
-        if (System.getProperty("model.trace") != null && !worker.cleanup && now > 600_000 && now < 640_000) {
-            System.out.println("t=" + now + " signup thread " + workers.indexOf(worker) + " booked " + start + " retry " + retry[0]);
-        }
         if (start < 0) {
             schedule(retry[0], workers.indexOf(worker));
         } else if (start > now) {
@@ -244,9 +235,6 @@ public final class RateBudgetModel {
                 cleanupDone = done;
             } else {
                 signupDone.add(done - task[0]);
-                if (System.getProperty("model.debug") != null && mode == Mode.SHARED && done - task[0] > 10_000) {
-                    System.out.println("slow signup: arrived " + task[0] + " delivered " + task[2] + " done " + done);
-                }
                 lastSignupDone = Math.max(lastSignupDone, done);
             }
         }
