@@ -54,9 +54,7 @@ class DynamoDbOwnershipProofsTest {
     }
 
     private static <T> T as(String function, Supplier<T> call) {
-        try (LocalCredentials.Scope caller = LocalCredentials.callerIs(function)) {
-            return call.get();
-        }
+        return SignedAs.function(function, call);
     }
 
     /** A write by link-on-signup on the adapter and on the model: their answers must be equal. */

@@ -53,9 +53,7 @@ class LinkAndCanonicalLedgersTest {
     }
 
     private static <T> T as(String function, Supplier<T> call) {
-        try (LocalCredentials.Scope caller = LocalCredentials.callerIs(function)) {
-            return call.get();
-        }
+        return SignedAs.function(function, call);
     }
 
     private Map<String, AttributeValue> rawItem(String pk, String sk) {
