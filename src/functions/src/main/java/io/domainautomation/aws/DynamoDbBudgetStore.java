@@ -22,6 +22,7 @@ import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.budget.BudgetWindow;
 import io.domainautomation.logic.budget.Priority;
 import io.domainautomation.logic.port.BudgetStore;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -38,19 +39,18 @@ public class DynamoDbBudgetStore implements BudgetStore {
 
     private final Supplier<DynamoDbClient> dynamo;
     private final LedgerConfig config;
-    private final AwsConfig aws;
 
     @Inject
-    DynamoDbBudgetStore(Instance<DynamoDbClient> dynamo, LedgerConfig config, AwsConfig aws) {
+    DynamoDbBudgetStore(Instance<DynamoDbClient> dynamo, LedgerConfig config) {
         this.dynamo = dynamo::get;
         this.config = config;
-        this.aws = aws;
     }
 
     @Override
     public Optional<BudgetWindow> read(String account) {
         Map<String, AttributeValue> item = call("read the rate budget", () -> dynamo.get().getItem(g -> g
-                .tableName(config.table()).key(key("BUDGET#" + account, "WINDOW")).consistentRead(true))).item();
+                .tableName(config.table()).key(key("BUDGET#" + account, "WINDOW")).consistentRead(true)
+                .overrideConfiguration(BOUNDED))).item();
         if (item == null || item.isEmpty() || !item.containsKey("version")) {
             return Optional.empty();
         }
@@ -91,7 +91,7 @@ public class DynamoDbBudgetStore implements BudgetStore {
         item.put("writer", s(writer));
         try {
             call("write the rate budget", () -> dynamo.get().putItem(p -> {
-                p.tableName(config.table()).item(item);
+                p.tableName(config.table()).item(item).overrideConfiguration(BOUNDED);
                 if (next.version() <= 1) {
                     p.conditionExpression("attribute_not_exists(pk)");
                 } else {
@@ -103,14 +103,25 @@ public class DynamoDbBudgetStore implements BudgetStore {
         } catch (ConditionalCheckFailedException another) {
             // another container wrote first, or this very write did (its reply lost, the SDK's retry refused): looked at
             Map<String, AttributeValue> now = call("read the rate budget", () -> dynamo.get().getItem(g -> g
-                    .tableName(config.table()).key(key("BUDGET#" + next.account(), "WINDOW")).consistentRead(true))).item();
+                    .tableName(config.table()).key(key("BUDGET#" + next.account(), "WINDOW")).consistentRead(true)
+                    .overrideConfiguration(BOUNDED))).item();
             return now != null && writer.equals(text(now, "writer"))
                     && String.valueOf(next.version()).equals(now.get("version").n());
         }
     }
 
+    /**
+     * One budget call at its longest, retries included: the item is small and every Scalingo request may wait for it
+     * (set-canonical's 28 s hold its requests of 6 s; AWS_API_CALL_TIMEOUT's 8 s per call would not leave them room).
+     * A store slower than this is a store failing: the caller falls back.
+     */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(1);
+
+    private static final java.util.function.Consumer<AwsRequestOverrideConfiguration.Builder> BOUNDED =
+            o -> o.apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(CALL_TIMEOUT.dividedBy(2));
+
     @Override
     public Duration longest() {
-        return aws.apiCallTimeout();
+        return CALL_TIMEOUT;
     }
 }

@@ -16,7 +16,11 @@ public interface RequestGate {
      */
     void acquire(io.domainautomation.logic.port.Deadline latestStart, String operation);
 
-    /** Scalingo answered 429: someone spent the account's requests. */
-    default void rateLimited(Duration retryAfter) {
+    /**
+     * Scalingo answered 429: someone spent the account's requests.
+     *
+     * @param deadline what the caller must end by: anything this does (a store call) starts only with its longest left
+     */
+    default void rateLimited(Duration retryAfter, io.domainautomation.logic.port.Deadline deadline) {
     }
 }

@@ -185,7 +185,7 @@ public class ScalingoClient implements AppsService, DomainsService {
             }
             if (failure.isRateLimited()) {
                 // someone spent the account's requests: every container's budget shrinks (the shared one), not only ours
-                pacer.rateLimited(failure.retryAfter().orElse(Duration.ZERO));
+                pacer.rateLimited(failure.retryAfter().orElse(Duration.ZERO), deadline);
             }
             if (!failure.isTransient() || failure.isNotInTime()) {
                 throw failure;

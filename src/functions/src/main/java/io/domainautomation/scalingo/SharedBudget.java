@@ -67,6 +67,8 @@ public final class SharedBudget implements RequestGate {
     /** Until when the store is taken for down (it failed): callers go by the fallback share without asking it. */
     private volatile long storeDownUntil;
     static final long STORE_DOWN_FOR = 10_000;
+    /** A grant's store calls at most: the read, the conditional write, and the write's read after a refused condition. */
+    static final int STORE_CALLS_PER_WRITE = 3;
     /** Until when the store said no slot frees for this container (the other callers wait without asking it). */
     private volatile long quietUntil;
 
@@ -117,8 +119,9 @@ public final class SharedBudget implements RequestGate {
         int wanted = priority.paced() ? batch : Math.min(batch, Math.max(1, waiting) + 1);
         long storeCall = store.longest().toMillis();
         for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-            if (clocks.millis() + 2 * storeCall > latestStartMillis) {
-                return new Attempt(false, Long.MAX_VALUE); // no time for the store's read and write at their longest
+            if (clocks.millis() + STORE_CALLS_PER_WRITE * storeCall > latestStartMillis) {
+                // no time for the store's read and write (and the write's look at a lost reply) at their longest
+                return new Attempt(false, Long.MAX_VALUE);
             }
             BudgetWindow window = read();
             long now = clocks.millis();
@@ -216,8 +219,12 @@ public final class SharedBudget implements RequestGate {
      * already changes nothing). One read and one write, best effort: a store failure loses only the shrink.
      */
     @Override
-    public void rateLimited(Duration retryAfter) {
+    public void rateLimited(Duration retryAfter, Deadline deadline) {
         try {
+            // the read, the write, and the write's look at a lost reply, each at its longest, before the deadline
+            if (remainingMillis(deadline) < STORE_CALLS_PER_WRITE * store.longest().toMillis()) {
+                return; // too little time: this container's shrink is lost, the next 429 (any container's) shrinks it
+            }
             BudgetWindow window = read();
             if (clocks.millis() >= window.shrinkUntilMillis()) {
                 storeCalls.incrementAndGet();

@@ -53,9 +53,7 @@ class DynamoDbBudgetStoreTest {
     }
 
     private static <T> T as(String function, Supplier<T> call) {
-        try (LocalCredentials.Scope caller = LocalCredentials.callerIs(function)) {
-            return call.get();
-        }
+        return SignedAs.function(function, call);
     }
 
     @Test

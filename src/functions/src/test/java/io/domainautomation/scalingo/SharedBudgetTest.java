@@ -101,7 +101,7 @@ class SharedBudgetTest {
     void aTooManyRequestsShrinksTheBudgetOfEveryOtherContainer() {
         SharedBudget rotation = container(Priority.ROTATION, 1);
         SharedBudget cleanup = container(Priority.CLEANUP, 1);
-        rotation.rateLimited(Duration.ofSeconds(30));
+        rotation.rateLimited(Duration.ofSeconds(30), Deadline.none());
         assertEquals(27, aMinuteOf(cleanup), "half the cap, at half the pace, for the minute after a 429");
     }
 
@@ -134,5 +134,13 @@ class SharedBudgetTest {
                 io.domainautomation.logic.port.ScalingoException.class, () -> interactive.acquire(in20s, "update domain"));
         assertTrue(refused.isNotInTime(), refused.getMessage());
         assertEquals(0, slept, "refused at once, not after waiting");
+    }
+
+    @Test
+    void a429WithTooLittleTimeLeftForTheStoreShrinksNothingAndCallsNothing() {
+        SharedBudget rotation = container(Priority.ROTATION, 1);
+        rotation.rateLimited(Duration.ofSeconds(30), new Deadline((now + 20_000) * 1_000_000)); // 3 x 8 s needed
+        assertEquals(0, store.calls());
+        assertEquals(54, aMinuteOf(container(Priority.CLEANUP, 1)), "the cap as it was");
     }
 }
