@@ -48,16 +48,22 @@ public class DynamoDbBudgetStore implements BudgetStore {
 
     @Override
     public Optional<BudgetWindow> read(String account) {
-        Map<String, AttributeValue> item = call("read the rate budget", () -> dynamo.get().getItem(g -> g
-                .tableName(config.table()).key(key("BUDGET#" + account, "WINDOW")).consistentRead(true)
-                .overrideConfiguration(BOUNDED))).item();
+        return parse(account, getItem(account));
+    }
+
+    private Map<String, AttributeValue> getItem(String account) {
+        return call("read the rate budget", () -> dynamo.get().getItem(g -> g.tableName(config.table())
+                .key(key("BUDGET#" + account, "WINDOW")).consistentRead(true).overrideConfiguration(BOUNDED))).item();
+    }
+
+    private static Optional<BudgetWindow> parse(String account, Map<String, AttributeValue> item) {
         if (item == null || item.isEmpty() || !item.containsKey("version")) {
             return Optional.empty();
         }
         try {
             List<BudgetWindow.Grant> grants = new ArrayList<>();
             String encoded = text(item, "grants");
-            if (encoded != null) {
+            if (encoded != null && !encoded.isEmpty()) {
                 for (String grant : encoded.split(";")) {
                     String[] parts = grant.split(":");
                     grants.add(new BudgetWindow.Grant(Long.parseLong(parts[0]), Long.parseLong(parts[1]),
@@ -75,7 +81,7 @@ public class DynamoDbBudgetStore implements BudgetStore {
     }
 
     @Override
-    public boolean write(BudgetWindow next) {
+    public Written write(BudgetWindow next) {
         Map<String, AttributeValue> item = key("BUDGET#" + next.account(), "WINDOW");
         StringBuilder grants = new StringBuilder();
         for (BudgetWindow.Grant grant : next.grants()) {
@@ -99,14 +105,16 @@ public class DynamoDbBudgetStore implements BudgetStore {
                             n(next.version() - 1)));
                 }
             }));
-            return true;
+            return Written.done();
         } catch (ConditionalCheckFailedException another) {
-            // another container wrote first, or this very write did (its reply lost, the SDK's retry refused): looked at
-            Map<String, AttributeValue> now = call("read the rate budget", () -> dynamo.get().getItem(g -> g
-                    .tableName(config.table()).key(key("BUDGET#" + next.account(), "WINDOW")).consistentRead(true)
-                    .overrideConfiguration(BOUNDED))).item();
-            return now != null && writer.equals(text(now, "writer"))
-                    && String.valueOf(next.version()).equals(now.get("version").n());
+            // another container wrote first, or this very write did (its reply lost, the SDK's retry refused): looked at,
+            // and what is found is the caller's to decide on again (no second read)
+            Map<String, AttributeValue> now = getItem(next.account());
+            if (now != null && writer.equals(text(now, "writer")) && now.get("version") != null
+                    && String.valueOf(next.version()).equals(now.get("version").n())) {
+                return Written.done();
+            }
+            return Written.refused(parse(next.account(), now));
         }
     }
 

@@ -62,8 +62,11 @@ public interface ScalingoConfig {
         @WithDefault("4")
         int reservedOutside();
 
-        /** The most slots a container takes at once. */
-        @WithDefault("3")
+        /**
+         * The most slots a container takes at once (two for each caller waiting: a list, then a change; background work
+         * at most 3). One store write serves them all.
+         */
+        @WithDefault("6")
         int batch();
 
         /** How long a granted slot waits for its request. */

@@ -50,6 +50,11 @@ public final class SharedBudget implements RequestGate {
     }
 
     private static final int WRITE_ATTEMPTS = 4;
+    /**
+     * Background work's batch: 3 slots, 3.6 s of its pace at the deployed cap. A grant counts whole from its start, so
+     * a larger one would hold slots a signup arriving meanwhile needs.
+     */
+    static final int PACED_BATCH = 3;
 
     private final BudgetStore store;
     private final String account;
@@ -69,6 +74,16 @@ public final class SharedBudget implements RequestGate {
     static final long STORE_DOWN_FOR = 10_000;
     /** A grant's store calls at most: the read, the conditional write, and the write's read after a refused condition. */
     static final int STORE_CALLS_PER_WRITE = 3;
+    /**
+     * The window as this container last wrote it or was shown it by a refused write (null: read it first). A grant is
+     * decided on it and written conditionally on its version: uncontended, a grant costs one write, and a window others
+     * have written since costs a refused write, which shows the new one. A window known to be behind never grants what
+     * the store would refuse: it misses others' grants, never holds grants that are not there.
+     */
+    private volatile BudgetWindow known;
+    /** Grants still to be decided on a fresh read, after a write on the known window was refused (others write too). */
+    private volatile int readFirst;
+    static final int READ_FIRST_AFTER_REFUSAL = 4;
     /** Until when the store said no slot frees for this container (the other callers wait without asking it). */
     private volatile long quietUntil;
 
@@ -114,18 +129,33 @@ public final class SharedBudget implements RequestGate {
         if (nowMillis < storeDownUntil) {
             throw new LedgerUnavailable("ledger: the rate budget's store failed moments ago", true, null);
         }
-        // background work takes a whole batch, its slots spread at the pace; others one more than their callers wait
-        // for (a caller's requests come in twos: a list, then a change), used within the slots' validity or dropped
-        int wanted = priority.paced() ? batch : Math.min(batch, Math.max(1, waiting) + 1);
+        // background work takes a small batch, its slots spread at the pace; others two for each caller waiting (a
+        // caller's requests come in twos: a list, then a change), used within the slots' validity or dropped
+        int wanted = priority.paced() ? Math.min(batch, PACED_BATCH) : Math.min(batch, 2 * Math.max(1, waiting));
         long storeCall = store.longest().toMillis();
+        BudgetWindow shown = null; // what a refused write found in the store: decided on again without a read
         for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
             if (clocks.millis() + STORE_CALLS_PER_WRITE * storeCall > latestStartMillis) {
                 // no time for the store's read and write (and the write's look at a lost reply) at their longest
                 return new Attempt(false, Long.MAX_VALUE);
             }
-            BudgetWindow window = read();
+            // decided first on what is known, free: a window known from this container's last write may miss others'
+            // grants since, never holds grants that are not there, so its "no" is the store's too (its "not before" is
+            // never later than the store's: at most looked at once more)
+            boolean fresh = shown != null || known == null;
+            BudgetWindow window = shown != null ? shown : known != null ? known : read();
+            shown = null;
+            known = window;
             long now = clocks.millis();
             BudgetPolicy.Decision decision = BudgetPolicy.take(window, now, priority, wanted, latestStartMillis, settings);
+            if (decision.granted() && !fresh && readFirst > 0) {
+                // others wrote between this container's last grants: its "yes" is looked at on a fresh read first
+                window = read();
+                known = window;
+                fresh = true;
+                now = clocks.millis();
+                decision = BudgetPolicy.take(window, now, priority, wanted, latestStartMillis, settings);
+            }
             if (!decision.granted()) {
                 long retryAt = Math.max(decision.retryAtMillis(), now + 1);
                 if (retryAt <= latestStartMillis) {
@@ -133,10 +163,20 @@ public final class SharedBudget implements RequestGate {
                 }
                 return new Attempt(false, retryAt);
             }
-            storeCalls.incrementAndGet();
-            if (!writeGrant(decision.next())) {
+            BudgetStore.Written written = writeGrant(decision.next());
+            if (!written.written()) {
+                // another container wrote first: decided again on what the refusal found there; and while others write
+                // between this container's grants, a read first is cheaper than a refused write (two calls, not three)
+                shown = written.current().orElse(BudgetWindow.empty(account));
+                if (!fresh) {
+                    readFirst = READ_FIRST_AFTER_REFUSAL;
+                }
                 continue;
             }
+            if (fresh && readFirst > 0) {
+                readFirst--;
+            }
+            known = decision.next();
             granted.addAndGet(decision.count());
             long after = clocks.millis();
             long spacing = priority.paced() ? BudgetPolicy.spacing(window, now, settings) : 0;
@@ -156,10 +196,16 @@ public final class SharedBudget implements RequestGate {
     }
 
     /** A write whose failure was the store's: remembered a few seconds, so callers fall back at once meanwhile. */
-    private boolean writeGrant(BudgetWindow next) {
+    private BudgetStore.Written writeGrant(BudgetWindow next) {
+        storeCalls.incrementAndGet();
         try {
-            return store.write(next);
+            BudgetStore.Written written = store.write(next);
+            if (!written.written()) {
+                storeCalls.incrementAndGet(); // the refusal's read of what is there
+            }
+            return written;
         } catch (LedgerUnavailable unreachable) {
+            known = null; // the write may have taken effect: read again before deciding
             storeDownUntil = clocks.millis() + STORE_DOWN_FOR;
             throw unreachable;
         }
@@ -227,10 +273,15 @@ public final class SharedBudget implements RequestGate {
             }
             BudgetWindow window = read();
             if (clocks.millis() >= window.shrinkUntilMillis()) {
-                storeCalls.incrementAndGet();
-                store.write(BudgetPolicy.shrink(window, clocks.millis(), retryAfter, settings));
+                BudgetWindow shrunk = BudgetPolicy.shrink(window, clocks.millis(), retryAfter, settings);
+                BudgetStore.Written written = writeGrant(shrunk);
+                // refused: another container wrote first (its own shrink, or a grant): the next 429 shrinks it
+                known = written.written() ? shrunk : written.current().orElse(null);
+            } else {
+                known = window;
             }
         } catch (LedgerUnavailable unreachable) {
+            known = null;
             storeDownUntil = clocks.millis() + STORE_DOWN_FOR;
         }
         synchronized (this) {
@@ -258,6 +309,7 @@ public final class SharedBudget implements RequestGate {
         try {
             return store.read(account).orElse(BudgetWindow.empty(account));
         } catch (LedgerUnavailable unreachable) {
+            known = null;
             storeDownUntil = clocks.millis() + STORE_DOWN_FOR;
             throw unreachable;
         }

@@ -20,6 +20,7 @@ import io.domainautomation.fakes.InMemoryBudgetStore;
 import io.domainautomation.logic.budget.BudgetPolicy;
 import io.domainautomation.logic.budget.BudgetWindow;
 import io.domainautomation.logic.budget.Priority;
+import io.domainautomation.logic.port.BudgetStore;
 import io.domainautomation.testsupport.LedgerTable;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -69,13 +70,15 @@ class DynamoDbBudgetStoreTest {
             BudgetPolicy.Decision decision = BudgetPolicy.take(read.orElse(window), now + i * 10_000L, priorities.get(i), 3,
                     Long.MAX_VALUE, SETTINGS);
             assertTrue(decision.granted(), priorities.get(i) + " granted");
-            assertTrue(as(functions.get(i), () -> store.write(decision.next())), functions.get(i) + " may write the budget");
-            assertTrue(model.write(decision.next()));
-            assertFalse(as(functions.get(i), () -> store.write(decision.next())), "the same version again: refused");
+            assertTrue(as(functions.get(i), () -> store.write(decision.next())).written(), functions.get(i) + " may write the budget");
+            assertTrue(model.write(decision.next()).written());
+            BudgetStore.Written again = as(functions.get(i), () -> store.write(decision.next()));
+            assertFalse(again.written(), "the same version again: refused");
+            assertEquals(Optional.of(decision.next()), again.current(), "the refusal shows what is there, as written");
             window = decision.next();
         }
         BudgetWindow shrunk = BudgetPolicy.shrink(window, now + 40_000, Duration.ofSeconds(30), SETTINGS);
-        assertTrue(as("link-on-signup", () -> store.write(shrunk)));
+        assertTrue(as("link-on-signup", () -> store.write(shrunk)).written());
         assertEquals(Optional.of(shrunk), as("cleanup-stale", () -> store.read(shrunk.account())), "every field read back");
     }
 
@@ -89,11 +92,13 @@ class DynamoDbBudgetStoreTest {
                 Long.MAX_VALUE, SETTINGS).next();
         sandbox.faults().dynamoLoseNextReplies(1);
         try {
-            assertTrue(as("link-on-signup", () -> store.write(first)), "applied, its reply lost: still this write's");
+            assertTrue(as("link-on-signup", () -> store.write(first)).written(), "applied, its reply lost: still this write's");
         } finally {
             sandbox.faults().reset();
         }
         assertEquals(Optional.of(first), as("link-on-signup", () -> store.read("acct-lost")));
-        assertFalse(as("set-canonical", () -> store.write(first)), "another writer with the same version: refused");
+        BudgetStore.Written another = as("set-canonical", () -> store.write(first));
+        assertFalse(another.written(), "another writer with the same version: refused");
+        assertEquals(Optional.of(first), another.current());
     }
 }

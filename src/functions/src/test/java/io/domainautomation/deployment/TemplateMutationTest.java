@@ -51,7 +51,7 @@ class TemplateMutationTest {
             "an unknown comparison operator|ComparisonOperator: GreaterThanThreshold|ComparisonOperator: GreaterThanLimit",
             "a retention beyond 14 days|MessageRetentionPeriod: 1209600|MessageRetentionPeriod: 99999999",
             "a misspelt redrive target|deadLetterTargetArn:|deadLetterTarget:",
-            "an SQS event property SAM does not have|MaximumBatchingWindowInSeconds: 5|MaximumBatchingWindow: 5",
+            "an SQS event property SAM does not have|MaximumBatchingWindowInSeconds: 1|MaximumBatchingWindow: 1",
             "a maximum concurrency below 2|MaximumConcurrency: 2|MaximumConcurrency: 1",
             "no IAM authoriser|        EnableIamAuthorizer: true\\n|",
             "schedule retries beyond 185|MaximumRetryAttempts: 2|MaximumRetryAttempts: 500",

@@ -9,7 +9,10 @@ import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.budget.BudgetWindow;
 import io.domainautomation.logic.port.BudgetStore;
 
-/** The shared budget's store in memory, with {@code aws.DynamoDbBudgetStore}'s condition; it can be made unreachable. */
+/**
+ * The shared budget's store in memory, with {@code aws.DynamoDbBudgetStore}'s condition and its calls (a refused write
+ * costs the write and the read of what is there); it can be made unreachable.
+ */
 public final class InMemoryBudgetStore implements BudgetStore {
 
     private final Map<String, BudgetWindow> windows = new HashMap<>();
@@ -27,14 +30,15 @@ public final class InMemoryBudgetStore implements BudgetStore {
     }
 
     @Override
-    public synchronized boolean write(BudgetWindow next) {
+    public synchronized Written write(BudgetWindow next) {
         call();
         BudgetWindow now = windows.get(next.account());
         if ((now == null ? 0 : now.version()) != next.version() - 1) {
-            return false;
+            calls++; // as DynamoDbBudgetStore: a refused condition is followed by a read of what is there
+            return Written.refused(Optional.ofNullable(now));
         }
         windows.put(next.account(), next);
-        return true;
+        return Written.done();
     }
 
     @Override

@@ -14,7 +14,7 @@ import io.domainautomation.logic.budget.Priority;
 
 /**
  * A discrete-event model of one Scalingo account shared by link-on-signup (2 containers, 10 records at once each, SQS
- * batching window 5 s), cleanup-stale (one container, one request per app) and the people on the account, on a
+ * batching window 1 s, as template.yaml), cleanup-stale (one container, one request per app) and the people on the account, on a
  * virtual clock: each container's requests paced either by today's fixed shares ({@link RequestPacer}, per container)
  * or by the shared budget ({@link SharedBudget#attempt}, the code the functions run, on an in-memory store). Scalingo
  * is modelled as its documented limit: a request that would be the 61st in a minute is answered 429 (counted, and
@@ -41,6 +41,8 @@ public final class RateBudgetModel {
     static final int LIMIT = 60;
     static final long MINUTE = 60_000;
     static final long LATENCY = 150;
+    /** link-on-signup's MaximumBatchingWindowInSeconds in template.yaml. */
+    static final long BATCHING_WINDOW = 1_000;
     /** As deployed (AdapterWiring): 60 less domain-status's 4, less a tenth for the people: a cap of 50. */
     static final BudgetPolicy.Settings SETTINGS = BudgetPolicy.Settings.forAccount(LIMIT, 4, 0.10, Duration.ofMinutes(1),
             Duration.ofSeconds(1), Duration.ofSeconds(2));
@@ -85,7 +87,7 @@ public final class RateBudgetModel {
         Container(Priority priority, int fixedShare) {
             this.pacer = new RequestPacer(fixedShare, Duration.ofMinutes(1), Duration.ofSeconds(1));
             pacer.startFresh(0);
-            this.budget = new SharedBudget(store, "acct", priority, SETTINGS, 3, pacer, modelClock, () -> { });
+            this.budget = new SharedBudget(store, "acct", priority, SETTINGS, 6, pacer, modelClock, () -> { });
         }
 
         /** When this container's next request may start (booked), or -1 with when to ask again in {@code retry}. */
@@ -151,17 +153,17 @@ public final class RateBudgetModel {
             scan.tasks.add(new long[] {0, cleanupApps, 0});
             schedule(0, workers.indexOf(scan));
         }
-        // SQS's batching window: a batch goes out 5 s after its first record reached the queue, or with its 10th record
-        // if sooner, to the container whose turn it is
+        // SQS's batching window: a batch goes out BATCHING_WINDOW after its first record reached the queue, or with its
+        // 10th record if sooner, to the container whose turn it is
         int batchNumber = 0;
         for (int i = 0; i < signupTimes.size();) {
             long first = signupTimes.get(i);
             int end = i;
-            while (end < signupTimes.size() && end - i < 10 && signupTimes.get(end) <= first + 5_000) {
+            while (end < signupTimes.size() && end - i < 10 && signupTimes.get(end) <= first + BATCHING_WINDOW) {
                 end++;
             }
             List<Long> batch = signupTimes.subList(i, end);
-            long delivered = batch.size() == 10 ? batch.get(9) : first + 5_000;
+            long delivered = batch.size() == 10 ? batch.get(9) : first + BATCHING_WINDOW;
             List<Worker> threads = linkWorkers.get(batchNumber++ % linking.size());
             for (int r = 0; r < batch.size(); r++) {
                 Worker thread = threads.get(r);
@@ -295,14 +297,13 @@ public final class RateBudgetModel {
     public static String section() {
         StringBuilder md = new StringBuilder("## 8. One rate budget for the account (model)\n\n");
         md.append("A discrete-event model on a virtual clock (`src/functions/src/test/java/io/domainautomation/scalingo/")
-                .append("RateBudgetModel.java`): link-on-signup's 2 containers (10 records at once each, SQS's 5 s batching")
+                .append("RateBudgetModel.java`): link-on-signup's 2 containers (10 records at once each, SQS's 1 s batching")
                 .append(" window, 2 requests a signup), cleanup-stale's scan (one request an app), and the people on the")
                 .append(" account (6 requests a minute, evenly; domain-status's 4 are not modelled); Scalingo as its documented limit (the 61st request in a")
                 .append(" minute answered 429); 150 ms a request. Each container paced by today's fixed shares")
                 .append(" (`RequestPacer`: link-on-signup 2 x 12, cleanup 8) or by the shared budget (`SharedBudget.attempt`,")
                 .append(" the code the functions run, on an in-memory store; the deployed settings: cap 50 (60 less")
-                .append(" domain-status's 4, less a tenth for the people), batch 3, slots valid 2 s). Not measured")
-                .append(" against the sandbox over HTTP: see the note below.\n\n");
+                .append(" domain-status's 4, less a tenth for the people), batch 6 (3 for the scan), slots valid 2 s).\n\n");
         md.append("| scenario | figure | fixed shares | shared budget | goal |\n|---|---|---|---|---|\n");
         List<Long> steady = steady(10, 60 * MINUTE, 1);
         Result fixedSteady = run(Mode.FIXED, 1, steady, 50_000, 6, 62 * MINUTE);

@@ -30,6 +30,7 @@ class RateBudgetModelTest {
         assertEquals(arrivals.size(), fixed.signupMillis().size());
         assertTrue(shared.percentile(0.99) * 4 < fixed.percentile(0.99), "p99 " + shared.percentile(0.99) + " against "
                 + fixed.percentile(0.99));
+        assertTrue(shared.percentile(0.99) <= 10_000, "the issue's goal: p99 within 10 s, " + shared.percentile(0.99));
         assertEquals(0, shared.tooManyRequests() + shared.peopleTooMany() + fixed.tooManyRequests() + fixed.peopleTooMany());
         assertTrue(shared.cleanupRequests() > 2 * fixed.cleanupRequests(), "the scan uses what signups leave");
     }
@@ -50,8 +51,8 @@ class RateBudgetModelTest {
     }
 
     /**
-     * A day with 50,000 apps to scan: at the deployed cap (50) the scan does not end within the day (BENCHMARKS.md
-     * says so), but it gets four times today's share, and signups keep their p99.
+     * A day with 50,000 apps to scan: at the deployed cap (50) the scan ends within the day (four times today's share,
+     * which does not), and signups keep their p99.
      */
     @Test
     void aDayOfScanningGetsFourTimesTodaysShareWhileSignupsKeepTheirP99() {
@@ -62,6 +63,9 @@ class RateBudgetModelTest {
                 24 * 60 * MINUTE);
         assertTrue(shared.cleanupRequests() > 4 * fixed.cleanupRequests(), shared.cleanupRequests() + " against "
                 + fixed.cleanupRequests());
+        assertEquals(50_000, shared.cleanupRequests(), "the whole scan");
+        assertTrue(shared.cleanupDoneMillis() > 0 && shared.cleanupDoneMillis() <= 24 * 60 * MINUTE,
+                "done within the day: " + shared.cleanupDoneMillis());
         assertTrue(shared.percentile(0.99) <= 10_000, "p99 " + shared.percentile(0.99));
         assertEquals(0, shared.tooManyRequests() + shared.peopleTooMany());
     }

@@ -67,7 +67,8 @@ class SharedBudgetTest {
         linking.attempt(now, Long.MAX_VALUE, 5);
         now += 2_001;
         linking.attempt(now, Long.MAX_VALUE, 1);
-        assertEquals(4, store.calls(), "the four left had expired: a new batch was taken");
+        assertEquals(3, store.calls(), "the four left had expired: a new batch was taken, written on the window it knew");
+        assertEquals(5 + 2, linking.granted(), "two for its one caller");
     }
 
     /** Runs one container alone for a minute, each request sent at its slot: how many it sent. */
@@ -142,5 +143,75 @@ class SharedBudgetTest {
         rotation.rateLimited(Duration.ofSeconds(30), new Deadline((now + 20_000) * 1_000_000)); // 3 x 8 s needed
         assertEquals(0, store.calls());
         assertEquals(54, aMinuteOf(container(Priority.CLEANUP, 1)), "the cap as it was");
+    }
+    /** Sends {@code requests} one after another, each at its slot (waiting for it, or for the next look). */
+    private void spend(SharedBudget container, int requests) {
+        for (int sent = 0; sent < requests;) {
+            SharedBudget.Attempt attempt = container.attempt(now, Long.MAX_VALUE, 1);
+            now = Math.max(now, attempt.atMillis());
+            if (attempt.granted()) {
+                sent++;
+                now += 150;
+            }
+        }
+    }
+
+    @Test
+    void aGrantOnTheWindowThisContainerLastWroteCostsOneWrite() {
+        SharedBudget cleanup = container(Priority.CLEANUP, 3);
+        spend(cleanup, 3);
+        assertEquals(2, store.calls(), "the first batch of three: a read and a write");
+        SharedBudget.Attempt paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
+        assertFalse(paced.granted(), "its batch spent before its pace allows the next");
+        assertEquals(2, store.calls(), "a no on the window it knows costs nothing: the store holds at least those grants");
+        now = paced.atMillis();
+        assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(3, store.calls(), "the next batch: one write, conditional on the version it knew");
+    }
+
+    @Test
+    void anotherContainersWriteIsSeenByTheRefusalAndDecidedOnWithoutAnotherRead() {
+        SharedBudget cleanup = container(Priority.CLEANUP, 3);
+        SharedBudget linking = container(Priority.SIGNUP, 6);
+        spend(cleanup, 3);
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 3).granted()); // six slots: two for each of three callers
+        SharedBudget.Attempt paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
+        now = Math.max(now, paced.atMillis());
+        long before = store.calls();
+        assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(before + 3, store.calls(), "a refused write (and its read of what is there), then the write");
+        BudgetWindowAssert.holds(store, 3, 3 + 6 + 3);
+        // others write between its grants: its next grants are looked at on a read first (two calls, not three)
+        now += 3_000;
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
+        spend(cleanup, 2);
+        paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
+        now = Math.max(now, paced.atMillis());
+        before = store.calls();
+        assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(before + 2, store.calls(), "a read and a write");
+    }
+
+    @Test
+    void aWriteWhoseOutcomeIsUnknownIsNotBuiltOnTheNextGrantReadsFirst() {
+        SharedBudget linking = container(Priority.SIGNUP, 2);
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
+        linking.attempt(now, Long.MAX_VALUE, 1);
+        store.unreachable(true);
+        assertThrows(LedgerUnavailable.class, () -> linking.attempt(now, Long.MAX_VALUE, 1));
+        store.unreachable(false);
+        now += SharedBudget.STORE_DOWN_FOR;
+        long before = store.calls();
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(before + 2, store.calls(), "read again before deciding: the lost write may have taken effect");
+    }
+
+    /** What the store holds: its version and the slots granted in all. */
+    private static final class BudgetWindowAssert {
+        static void holds(InMemoryBudgetStore store, long version, int slots) {
+            var window = store.read("acct").orElseThrow();
+            assertEquals(version, window.version());
+            assertEquals(slots, window.grants().stream().mapToInt(g -> g.count()).sum());
+        }
     }
 }

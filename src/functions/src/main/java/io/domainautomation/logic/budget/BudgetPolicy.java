@@ -9,8 +9,10 @@ import java.util.List;
  * The shared budget's decisions, pure (table-tested on a fixed clock). Scalingo allows {@code limit} requests per
  * {@code period} per user; the automation keeps {@code peopleShare} of it free for the people using the same account
  * (CLI, dashboard), and grants the rest by priority. A grant's requests may start anywhere in its validity, so it is
- * counted against every window its validity touches: a new grant fits when the grants ending within {@code period +
- * guard + validity} before its start, plus it, stay within the cap. After a 429 (someone spent the account's requests)
+ * counted against every window its validity touches. Grants are booked in start order, so a minute (plus the guard)
+ * that holds requests of several grants holds none of a grant ending more than {@code period + guard} before the start
+ * of the latest of them: a new grant fits when the grants ending within {@code period + guard} before its start, plus
+ * it, stay within the cap (checked over random histories by BudgetPolicyTest). After a 429 (someone spent the account's requests)
  * the cap is halved for everyone until the 429's Retry-After has passed (a minute when it gives none).
  */
 public final class BudgetPolicy {
@@ -42,8 +44,9 @@ public final class BudgetPolicy {
             return Math.max(minCap, (int) Math.floor(limit * (1 - peopleShare)));
         }
 
+        /** How long a grant counts after its end: a minute (the period) and its guard. */
         long spanMillis() {
-            return period.plus(guard).plus(validity).toMillis();
+            return period.plus(guard).toMillis();
         }
     }
 
@@ -55,8 +58,19 @@ public final class BudgetPolicy {
         }
     }
 
-    /** Slots background work leaves free while signups or people are at work: a batch of four signups at once. */
+    /**
+     * Slots background work leaves free while signups or people are at work (a grant of theirs within the window), so
+     * their next requests go at once rather than a slot at a time behind the scan: half as many as they hold in the
+     * window, at least {@code MIN_HEADROOM}, at most {@code HEADROOM} (four signups at once). A slot counts for a minute
+     * and frees only then, so what is left free waits unused: the busier the signups, the more they are likely to need.
+     */
     static final int HEADROOM = 8;
+    static final int MIN_HEADROOM = 2;
+
+    static int headroom(List<BudgetWindow.Grant> live) {
+        int theirs = live.stream().filter(g -> !g.priority().paced()).mapToInt(BudgetWindow.Grant::count).sum();
+        return theirs == 0 ? 0 : Math.min(HEADROOM, Math.max(MIN_HEADROOM, (theirs + 1) / 2));
+    }
 
     private BudgetPolicy() {
     }
@@ -74,9 +88,7 @@ public final class BudgetPolicy {
             Settings settings) {
         List<BudgetWindow.Grant> live = live(window, now, settings);
         long latest = Math.min(latestStartMillis, saturatedAdd(now, priority.horizon().toMillis()));
-        // while people or signups are at work (a grant of theirs within the window), background work leaves them
-        // HEADROOM slots, so a batch of signups goes at once rather than a slot at a time behind the scan
-        int headroom = priority.paced() && live.stream().anyMatch(g -> !g.priority().paced()) ? HEADROOM : 0;
+        int headroom = priority.paced() ? headroom(live) : 0;
         long start = earliestFit(live, now, 1, Math.max(1, cap(window, now, settings) - headroom), settings);
         if (now < window.shrinkUntilMillis() && start >= window.shrinkUntilMillis()) {
             // the shrunk cap holds until its end: from then on, the full cap counts

@@ -16,10 +16,25 @@ public interface BudgetStore {
     /**
      * Writes {@code next} if the stored window is still at {@code next.version() - 1} (0: none).
      *
-     * @return false when another container wrote first: nothing was written
+     * @return written; or refused (another container wrote first: nothing was written), with the window stored now,
+     *         as the refusal found it (the caller decides again on it without reading the store once more)
+     * @throws LedgerUnavailable the store failed, or its reply was lost and could not be settled: the write may have
+     *         taken effect (its grant then counts against the budget unused, never the other way round)
      */
-    boolean write(BudgetWindow next);
+    Written write(BudgetWindow next);
 
     /** The longest one call takes (AWS_API_CALL_TIMEOUT): none is started with less left. */
     java.time.Duration longest();
+
+    /** A conditional write's outcome: {@code current} is what the store holds when the write was refused. */
+    record Written(boolean written, Optional<BudgetWindow> current) {
+
+        public static Written done() {
+            return new Written(true, Optional.empty());
+        }
+
+        public static Written refused(Optional<BudgetWindow> current) {
+            return new Written(false, current);
+        }
+    }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shared budget's decisions on a fixed clock: Scalingo's 60 a minute, 10 % kept for people (54), a second of
- * guard, slots valid 2 s (so a grant counts for 63 s).
+ * guard, slots valid 2 s (a grant counts until 61 s after its slots' end).
  */
 class BudgetPolicyTest {
 
@@ -54,16 +54,16 @@ class BudgetPolicyTest {
     }
 
     @Test
-    void aFullWindowFreesWhenItsGrantsAgeOutOf63Seconds() {
+    void aFullWindowFreesWhenItsGrantsAgeOutOf61Seconds() {
         long grantedAt = T0 - 10_000;
         BudgetPolicy.Decision waiting = BudgetPolicy.take(full(54, grantedAt), T0, Priority.CLEANUP, 1, Long.MAX_VALUE, SETTINGS);
         assertFalse(waiting.granted(), "cleanup books nothing ahead");
-        assertEquals(grantedAt + 2_000 + 63_000, waiting.retryAtMillis());
+        assertEquals(grantedAt + 2_000 + 61_000, waiting.retryAtMillis());
 
         BudgetPolicy.Decision signup = BudgetPolicy.take(full(54, grantedAt), T0, Priority.INTERACTIVE, 1, Long.MAX_VALUE,
                 SETTINGS);
         assertTrue(signup.granted(), "a person waiting books the first slot that frees");
-        assertEquals(grantedAt + 65_000, signup.startMillis());
+        assertEquals(grantedAt + 63_000, signup.startMillis());
     }
 
     @Test
@@ -137,11 +137,11 @@ class BudgetPolicyTest {
         assertEquals(27, cut.count(), "the shrunk cap holds every taker");
         BudgetPolicy.Decision afterwards = BudgetPolicy.take(cut.next(), T0 + 2, Priority.INTERACTIVE, 40, Long.MAX_VALUE,
                 SETTINGS);
-        assertEquals(T0 + 1 + 2_000 + 63_000, afterwards.startMillis(), "once the 27 have aged out");
+        assertEquals(T0 + 1 + 2_000 + 61_000, afterwards.startMillis(), "once the 27 have aged out");
         assertEquals(27, afterwards.count(), "still under the shrunk cap: the shrink lasts 90 s");
         BudgetPolicy.Decision full = BudgetPolicy.take(afterwards.next(), T0 + 90_001, Priority.INTERACTIVE, 60,
                 Long.MAX_VALUE, SETTINGS);
-        assertEquals(54 - 27, full.count(), "the full cap again, less the 27 granted at 65 s, still counted");
+        assertEquals(54 - 27, full.count(), "the full cap again, less the 27 granted at 63 s, still counted");
     }
 
     @Test
