@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * The account's shared rate budget in the ledger's table: one item, {@code BUDGET#<account>} / {@code WINDOW}, its
+ * The account's shared rate budget in the ledger's table (or another stack's, LEDGER_BUDGET_TABLE): one item, {@code BUDGET#<account>} / {@code WINDOW}, its
  * grants as one string ({@code from:until:count:PRIORITY;...}, only those that still count: a few dozen at most),
  * written whole by PutItem conditional on its {@code version}, read by a consistent GetItem; the table's TTL removes
  * it a day after its last write. Each write names itself ({@code writer}): a condition refused on the SDK's retry of a
@@ -52,7 +52,7 @@ public class DynamoDbBudgetStore implements BudgetStore {
     }
 
     private Map<String, AttributeValue> getItem(String account) {
-        return call("read the rate budget", () -> dynamo.get().getItem(g -> g.tableName(config.table())
+        return call("read the rate budget", () -> dynamo.get().getItem(g -> g.tableName(table())
                 .key(key("BUDGET#" + account, "WINDOW")).consistentRead(true).overrideConfiguration(BOUNDED))).item();
     }
 
@@ -97,7 +97,7 @@ public class DynamoDbBudgetStore implements BudgetStore {
         item.put("writer", s(writer));
         try {
             call("write the rate budget", () -> dynamo.get().putItem(p -> {
-                p.tableName(config.table()).item(item).overrideConfiguration(BOUNDED);
+                p.tableName(table()).item(item).overrideConfiguration(BOUNDED);
                 if (next.version() <= 1) {
                     p.conditionExpression("attribute_not_exists(pk)");
                 } else {
@@ -127,6 +127,11 @@ public class DynamoDbBudgetStore implements BudgetStore {
 
     private static final java.util.function.Consumer<AwsRequestOverrideConfiguration.Builder> BOUNDED =
             o -> o.apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(CALL_TIMEOUT.dividedBy(2));
+
+    /** The budget's table: the ledger's, or another stack's (LEDGER_BUDGET_TABLE). */
+    private String table() {
+        return config.budgetTable().orElse(config.table());
+    }
 
     @Override
     public Duration longest() {

@@ -14,6 +14,12 @@ public interface LedgerConfig {
     @WithDefault("scalingo-domain-ledger")
     String table();
 
+    /**
+     * Where the account's shared rate budget is kept when another stack on the same Scalingo user keeps it (that
+     * stack's ledger table; template parameter RateBudgetTable); absent: {@link #table()}.
+     */
+    Optional<String> budgetTable();
+
     /** A local DynamoDB (dynalite, in dev mode and tests); absent when deployed. */
     Optional<URI> endpointOverride();
 

@@ -100,6 +100,29 @@ class TemplateIamTest {
         }
     }
 
+    /**
+     * The shared rate budget (RateBudget shared, the default) is read and written by the four functions that take from
+     * it, in the ledger table or in another stack's (RateBudgetTable); domain-status keeps its static share.
+     */
+    @Test
+    void theSharedRateBudgetsTableIsGrantedToTheFunctionsThatTakeFromIt() throws IOException {
+        String other = "arn:aws:dynamodb:eu-west-3:000000000000:table/fr1-ledger";
+        List<String> takers = List.of("set-canonical", "link-on-signup", "rotate-cert-from-secrets-manager", "cleanup-stale");
+        TemplateIam inOtherTable = template(stack().parameter("RateBudgetTable", "fr1-ledger"));
+        TemplateIam fixed = template(stack().parameter("RateBudgetTable", "fr1-ledger").parameter("RateBudget", "fixed"));
+        for (String export : takers) {
+            for (String action : List.of("dynamodb:GetItem", "dynamodb:PutItem")) {
+                assertTrue(template(stack()).allows(export, action, "arn:aws:dynamodb:eu-west-3:000000000000:table/prod-ledger"),
+                        export + " " + action + " on the ledger");
+                assertTrue(inOtherTable.allows(export, action, other), export + " " + action + " on RateBudgetTable");
+                assertFalse(fixed.allows(export, action, other), "RateBudget fixed: " + export);
+            }
+            assertFalse(inOtherTable.allows(export, "dynamodb:DeleteItem", other), "only reads and whole writes");
+            assertFalse(inOtherTable.allows(export, "dynamodb:PutItem", "arn:aws:dynamodb:eu-west-3:000000000000:table/fr2-ledger"));
+        }
+        assertFalse(inOtherTable.allows("domain-status", "dynamodb:GetItem", other), "domain-status takes nothing from it");
+    }
+
     @Test
     void parametersAndConditionsAreThoseOfTheStack() throws IOException {
         TemplateIam sharedBus = template(stack().parameter("EventBusName", "shared").parameter("CertificateSecretPrefix", "team-a/"));

@@ -121,7 +121,17 @@ public final class TemplateIam {
                 false, List.of("*"), false));
         Object policies = properties.get("Policies");
         List<Object> items = policies == null ? List.of() : policies instanceof List<?> list ? new ArrayList<>(list) : List.of(policies);
-        for (Object item : items) {
+        for (Object listed : items) {
+            // a policy may be chosen by a condition (!If [Condition, !Ref SomePolicy, !Ref AWS::NoValue]): the branch
+            // taken, as written (a !Ref to the stack's managed policy is read below)
+            Object item = listed;
+            if (listed instanceof Map<?, ?> chosen && chosen.containsKey("Fn::If")) {
+                List<?> branches = (List<?>) chosen.get("Fn::If");
+                item = cfn.condition(text(branches.get(0))) ? branches.get(1) : branches.get(2);
+            }
+            if (item instanceof Map<?, ?> ref && "AWS::NoValue".equals(ref.get("Ref"))) {
+                continue;
+            }
             if (item instanceof String name) {
                 if (!name.equals(BASIC_EXECUTION_ROLE) && !name.endsWith("/" + BASIC_EXECUTION_ROLE)) {
                     throw new IllegalArgumentException(logicalId + ": the AWS managed policy " + name + " cannot be evaluated here");
