@@ -51,8 +51,10 @@ public final class SharedBudget implements RequestGate {
 
     private static final int WRITE_ATTEMPTS = 4;
     /**
-     * Background work's batch: 3 slots, 3.6 s of its pace at the deployed cap. A grant counts whole from its start, so
-     * a larger one would hold slots a signup arriving meanwhile needs.
+     * Background work's batch: 3 slots, 3.6 s of its pace at the deployed cap. Its slots are booked ahead, each at its
+     * time, leaving signups their headroom there: a larger batch books further ahead what a signup arriving meanwhile
+     * would take (the model: 6 slots cut store calls per request from 0.69 to 0.52, but the 500-signup burst ends at
+     * 1.10x its ideal rather than 1.05x, and 10 put the steady p99 above 10 s).
      */
     static final int PACED_BATCH = 3;
 
@@ -131,7 +133,7 @@ public final class SharedBudget implements RequestGate {
         }
         // background work takes a small batch, its slots spread at the pace; others two for each caller waiting (a
         // caller's requests come in twos: a list, then a change), used within the slots' validity or dropped
-        int wanted = priority.paced() ? Math.min(batch, PACED_BATCH) : Math.min(batch, 2 * Math.max(1, waiting));
+        int wanted = priority.paced() ? PACED_BATCH : Math.min(batch, 2 * Math.max(1, waiting));
         long storeCall = store.longest().toMillis();
         BudgetWindow shown = null; // what a refused write found in the store: decided on again without a read
         for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
@@ -179,10 +181,8 @@ public final class SharedBudget implements RequestGate {
             known = decision.next();
             granted.addAndGet(decision.count());
             long after = clocks.millis();
-            long spacing = priority.paced() ? BudgetPolicy.spacing(window, now, settings) : 0;
             synchronized (this) {
-                for (int i = 0; i < decision.count(); i++) {
-                    long from = decision.startMillis() + spacing * i;
+                for (long from : decision.starts()) {
                     slots.addLast(new long[] {from, from + settings.validity().toMillis()});
                 }
             }

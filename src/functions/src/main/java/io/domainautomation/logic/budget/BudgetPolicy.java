@@ -9,11 +9,12 @@ import java.util.List;
  * The shared budget's decisions, pure (table-tested on a fixed clock). Scalingo allows {@code limit} requests per
  * {@code period} per user; the automation keeps {@code peopleShare} of it free for the people using the same account
  * (CLI, dashboard), and grants the rest by priority. A grant's requests may start anywhere in its validity, so it is
- * counted against every window its validity touches. Grants are booked in start order, so a minute (plus the guard)
- * that holds requests of several grants holds none of a grant ending more than {@code period + guard} before the start
- * of the latest of them: a new grant fits when the grants ending within {@code period + guard} before its start, plus
- * it, stay within the cap (checked over random histories by BudgetPolicyTest). After a 429 (someone spent the account's requests)
- * the cap is halved for everyone until the 429's Retry-After has passed (a minute when it gives none).
+ * counted against every window its validity touches. A minute (plus the guard) that holds requests of several grants
+ * holds none of a grant ending more than {@code period + guard} before the start of the latest-starting of them (its
+ * anchor): a new grant fits when, at its own start and at every later start it reaches, the grants counted there stay
+ * within the cap in force there ({@code Anchors}; checked over random histories by BudgetPolicyTest). After a 429
+ * (someone spent the account's requests) the cap is halved for everyone until the 429's Retry-After has passed (a
+ * minute when it gives none).
  */
 public final class BudgetPolicy {
 
@@ -50,8 +51,11 @@ public final class BudgetPolicy {
         }
     }
 
-    /** Granted: {@code count} slots from {@code startMillis}, and the window to write; or a wait until a slot may fit. */
-    public record Decision(int count, long startMillis, BudgetWindow next, long retryAtMillis) {
+    /**
+     * Granted: {@code count} slots, the first from {@code startMillis}, each from its own start ({@code starts}, in
+     * order), and the window to write; or a wait until a slot may fit.
+     */
+    public record Decision(int count, long startMillis, List<Long> starts, BudgetWindow next, long retryAtMillis) {
 
         public boolean granted() {
             return count > 0;
@@ -82,44 +86,143 @@ public final class BudgetPolicy {
 
     /**
      * Up to {@code wanted} slots for {@code priority}, starting as early as the window allows and no later than
-     * {@code now + priority.horizon()} nor {@code latestStartMillis}; fewer when fewer fit at that start.
+     * {@code now + priority.horizon()} nor {@code latestStartMillis}; fewer when fewer fit. A person's or a signup's
+     * slots start together, in one grant; background work's are spread at the pace, a grant each (each counted from its
+     * own start), and stop at the first that does not fit.
      */
     public static Decision take(BudgetWindow window, long now, Priority priority, int wanted, long latestStartMillis,
             Settings settings) {
         List<BudgetWindow.Grant> live = live(window, now, settings);
         long latest = Math.min(latestStartMillis, saturatedAdd(now, priority.horizon().toMillis()));
-        int headroom = priority.paced() ? headroom(live) : 0;
-        long start = earliestFit(live, now, 1, Math.max(1, cap(window, now, settings) - headroom), settings);
-        if (now < window.shrinkUntilMillis() && start >= window.shrinkUntilMillis()) {
-            // the shrunk cap holds until its end: from then on, the full cap counts
-            start = Math.min(start, earliestFit(live, window.shrinkUntilMillis(), 1, Math.max(1, settings.cap() - headroom),
-                    settings));
-        }
+        Anchors anchors = new Anchors(live, window, settings, priority.paced() ? headroom(live) : 0);
+        long spacing = spacing(window, now, settings);
+        long notBefore = now;
         if (priority.paced()) {
             // background work is spread at the cap's pace, never in a burst: the slots it holds then free one by one, and
             // a waiting signup or person, who books ahead, finds one within seconds
-            long spacing = spacing(window, now, settings);
             for (BudgetWindow.Grant grant : live) {
                 if (grant.priority().paced()) {
-                    start = Math.max(start, grant.fromMillis() + spacing * grant.count());
+                    notBefore = Math.max(notBefore, grant.fromMillis() + spacing * grant.count());
                 }
             }
         }
+        long validity = settings.validity().toMillis();
+        long start = anchors.earliest(notBefore, validity);
         if (start > latest) {
             // looked at again when the slot comes within this priority's horizon (it books ahead then), or at once
             // when the deadline, not the horizon, is what keeps it
             long lookAgain = start > latestStartMillis ? start : Math.max(now + 1, start - priority.horizon().toMillis());
-            return new Decision(0, 0, window, lookAgain);
+            return new Decision(0, 0, List.of(), window, lookAgain);
         }
-        int free = cap(window, start, settings) - headroom - usedAt(live, start, settings);
-        int count = Math.max(1, Math.min(wanted, free));
-        // background work's batch is spread at the pace: its slots start one spacing apart, the grant covering them all
-        long spread = priority.paced() ? spacing(window, now, settings) * (count - 1) : 0;
         List<BudgetWindow.Grant> grants = new ArrayList<>(live);
-        grants.add(new BudgetWindow.Grant(start, start + spread + settings.validity().toMillis(), count, priority));
+        List<Long> starts = new ArrayList<>();
+        if (priority.paced()) {
+            // each slot a spacing after the one before, as long as it fits there and starts by the caller's latest start
+            for (long at = start; starts.size() < wanted && at <= latestStartMillis && anchors.room(at, at + validity) >= 1;
+                    at += spacing) {
+                BudgetWindow.Grant slot = new BudgetWindow.Grant(at, at + validity, 1, priority);
+                anchors.add(slot);
+                grants.add(slot);
+                starts.add(at);
+            }
+        } else {
+            int count = Math.max(1, Math.min(wanted, anchors.room(start, start + validity)));
+            grants.add(new BudgetWindow.Grant(start, start + validity, count, priority));
+            for (int i = 0; i < count; i++) {
+                starts.add(start);
+            }
+        }
         BudgetWindow next = new BudgetWindow(window.account(), grants, window.shrinkUntilMillis(), window.shrunkCap(),
                 window.version() + 1);
-        return new Decision(count, start, next, start);
+        return new Decision(starts.size(), start, List.copyOf(starts), next, start);
+    }
+
+    /**
+     * The window's grants as the minutes they fall in. A minute (and its guard) holding requests of several grants is
+     * within the reach of the latest-starting of them, its anchor: it holds only grants that started by the anchor's
+     * start and end less than a span before it. So the cap holds for every minute when, for every grant's start, the
+     * grants counted there stay within the cap in force then; a new grant is placed where it keeps that true at its own
+     * start and at every later start it reaches (it may go before grants booked ahead of it, when there is room).
+     */
+    private static final class Anchors {
+        private final List<BudgetWindow.Grant> grants;
+        private final BudgetWindow window;
+        private final Settings settings;
+        private final int headroom;
+        private final long span;
+
+        Anchors(List<BudgetWindow.Grant> live, BudgetWindow window, Settings settings, int headroom) {
+            this.grants = new ArrayList<>(live);
+            this.grants.sort(Comparator.comparingLong(BudgetWindow.Grant::fromMillis));
+            this.window = window;
+            this.settings = settings;
+            this.headroom = headroom;
+            this.span = settings.spanMillis();
+        }
+
+        void add(BudgetWindow.Grant grant) {
+            int at = 0;
+            while (at < grants.size() && grants.get(at).fromMillis() <= grant.fromMillis()) {
+                at++;
+            }
+            grants.add(at, grant);
+        }
+
+        /** The requests counted at the anchor {@code at}: grants started by then, ending less than a span before. */
+        private int countedAt(long at) {
+            int used = 0;
+            for (BudgetWindow.Grant grant : grants) {
+                if (grant.fromMillis() > at) {
+                    break;
+                }
+                if (grant.untilMillis() > at - span) {
+                    used += grant.count();
+                }
+            }
+            return used;
+        }
+
+        private int limitAt(long at) {
+            return Math.max(1, cap(window, at, settings) - headroom);
+        }
+
+        /** How many slots a grant from {@code from} to {@code until} can hold (0 or less: none). */
+        int room(long from, long until) {
+            int room = limitAt(from) - countedAt(from);
+            for (BudgetWindow.Grant later : grants) {
+                long anchor = later.fromMillis();
+                if (anchor <= from) {
+                    continue;
+                }
+                if (anchor >= until + span) {
+                    break; // the new grant no longer counts there, nor anywhere later
+                }
+                room = Math.min(room, limitAt(anchor) - countedAt(anchor));
+            }
+            return room;
+        }
+
+        /**
+         * The earliest start at or after {@code notBefore} where one more slot fits: at {@code notBefore}, or when a grant
+         * stops counting, or just after a later start that kept it out.
+         */
+        long earliest(long notBefore, long validity) {
+            java.util.TreeSet<Long> candidates = new java.util.TreeSet<>();
+            candidates.add(notBefore);
+            if (window.shrinkUntilMillis() > notBefore) {
+                candidates.add(window.shrinkUntilMillis()); // the full cap again
+            }
+            for (BudgetWindow.Grant grant : grants) {
+                candidates.add(grant.untilMillis() + span);
+                candidates.add(grant.fromMillis() + 1);
+            }
+            for (long candidate : candidates.tailSet(notBefore)) {
+                if (room(candidate, candidate + validity) >= 1) {
+                    return candidate;
+                }
+            }
+            return Math.max(notBefore, candidates.last()); // not reached: once every grant stops counting, all is free
+        }
     }
 
     /** The pace of background work: one slot per period / cap. */
@@ -133,34 +236,6 @@ public final class BudgetPolicy {
         int halved = Math.max(settings.minCap(), current / 2);
         long until = Math.max(window.shrinkUntilMillis(), now + Math.max(retryAfter.toMillis(), settings.period().toMillis()));
         return new BudgetWindow(window.account(), live(window, now, settings), until, halved, window.version() + 1);
-    }
-
-    /** Requests counted at {@code at}: those of every grant ending within a span before it (or later). */
-    static int usedAt(List<BudgetWindow.Grant> grants, long at, Settings settings) {
-        long from = at - settings.spanMillis();
-        return grants.stream().filter(g -> g.untilMillis() > from).mapToInt(BudgetWindow.Grant::count).sum();
-    }
-
-    /** The earliest start at or after {@code now} where {@code count} more fit under {@code cap}. */
-    static long earliestFit(List<BudgetWindow.Grant> grants, long now, int count, int cap, Settings settings) {
-        if (usedAt(grants, now, settings) + count <= cap) {
-            return Math.max(now, latestStart(grants));
-        }
-        List<BudgetWindow.Grant> byEnd = new ArrayList<>(grants);
-        byEnd.sort(Comparator.comparingLong(BudgetWindow.Grant::untilMillis));
-        for (BudgetWindow.Grant ageing : byEnd) {
-            long at = ageing.untilMillis() + settings.spanMillis();
-            if (at >= now && usedAt(grants, at, settings) + count <= cap) {
-                return Math.max(at, latestStart(grants));
-            }
-        }
-        long last = byEnd.isEmpty() ? now : byEnd.get(byEnd.size() - 1).untilMillis() + settings.spanMillis();
-        return Math.max(now, last);
-    }
-
-    /** Grants are booked in order: no start before one already booked (a higher priority's booking ahead holds). */
-    private static long latestStart(List<BudgetWindow.Grant> grants) {
-        return grants.stream().mapToLong(BudgetWindow.Grant::fromMillis).max().orElse(Long.MIN_VALUE);
     }
 
     /** The grants that still count at {@code now} or later. */

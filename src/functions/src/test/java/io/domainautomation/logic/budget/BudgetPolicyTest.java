@@ -92,8 +92,9 @@ class BudgetPolicyTest {
         java.util.Random random = new java.util.Random(42);
         BudgetWindow window = BudgetWindow.empty("acct");
         List<BudgetWindow.Grant> grants = new ArrayList<>();
-        List<long[]> caps = new ArrayList<>(); // {from, cap at it}
+        List<BudgetWindow> decidedOn = new ArrayList<>(); // for each grant, the window it was decided on (its cap)
         long now = T0;
+        int outOfOrder = 0;
         for (int i = 0; i < 5_000; i++) {
             now += random.nextInt(3_000);
             if (random.nextInt(200) == 0) {
@@ -103,29 +104,42 @@ class BudgetPolicyTest {
             long deadline = random.nextBoolean() ? Long.MAX_VALUE : now + random.nextInt(30_000);
             BudgetPolicy.Decision decision = BudgetPolicy.take(window, now, priority, 1 + random.nextInt(5), deadline, SETTINGS);
             if (decision.granted()) {
+                // appended to the grants still counted: one grant, or one a slot for background work
+                List<BudgetWindow.Grant> all = decision.next().grants();
+                List<BudgetWindow.Grant> added = all.subList(all.size() - (priority.paced() ? decision.count() : 1), all.size());
+                long latestBooked = grants.stream().mapToLong(BudgetWindow.Grant::fromMillis).max().orElse(0);
+                for (BudgetWindow.Grant grant : added) {
+                    assertTrue(grant.fromMillis() <= deadline, "never after the caller's deadline");
+                    assertTrue(grant.fromMillis() >= now, "never in the past");
+                    outOfOrder += grant.fromMillis() < latestBooked ? 1 : 0;
+                    grants.add(grant);
+                    decidedOn.add(window);
+                }
+                assertEquals(decision.count(), added.stream().mapToInt(BudgetWindow.Grant::count).sum());
                 window = decision.next();
-                BudgetWindow.Grant grant = window.grants().get(window.grants().size() - 1);
-                assertTrue(grant.fromMillis() <= deadline, "never after the caller's deadline");
-                grants.add(grant);
-                caps.add(new long[] {grant.fromMillis(), BudgetPolicy.cap(window, grant.fromMillis(), SETTINGS)});
             }
         }
-        // Scalingo sees a request when it is sent, anywhere in its grant's [from, until] (a batch spread over it): a
-        // minute (and the second of guard) that holds the latest-starting grant k holds only grants ending after k's
-        // start less 61 s
-        for (int k = 0; k < grants.size(); k++) {
-            long sk = grants.get(k).fromMillis();
+        // Scalingo sees a request when it is sent, anywhere in its grant's [from, until]: the most requests any minute
+        // (and the second of guard) can hold is at a minute ending at some grant's start t, holding every grant started
+        // by t and ending after t less 61 s. Each of those was decided knowing the others decided before it, so the
+        // last decided of them keeps the minute within the cap in force when it was decided.
+        for (BudgetWindow.Grant anchor : grants) {
+            long t = anchor.fromMillis();
             long inWindow = 0;
-            for (int j = 0; j <= k; j++) {
-                assertTrue(grants.get(j).fromMillis() <= sk, "granted in order");
-                if (grants.get(j).untilMillis() > sk - 61_000) {
-                    inWindow += grants.get(j).count();
+            int lastDecided = -1;
+            for (int j = 0; j < grants.size(); j++) {
+                BudgetWindow.Grant g = grants.get(j);
+                if (g.fromMillis() <= t && g.untilMillis() > t - 61_000) {
+                    inWindow += g.count();
+                    lastDecided = j;
                 }
             }
-            assertTrue(inWindow <= caps.get(k)[1], inWindow + " requests may reach Scalingo within a minute of " + sk
-                    + " (cap " + caps.get(k)[1] + ")");
+            int cap = BudgetPolicy.cap(decidedOn.get(lastDecided), t, SETTINGS);
+            assertTrue(inWindow <= cap, inWindow + " requests may reach Scalingo within a minute of " + t + " (cap " + cap + ")");
+            assertTrue(inWindow <= SETTINGS.cap(), "never above the cap");
         }
         assertTrue(grants.size() > 1_000, "the histories granted: " + grants.size());
+        assertTrue(outOfOrder > 0, "some grants went before others booked ahead of them: " + outOfOrder);
     }
 
     @Test
@@ -150,7 +164,11 @@ class BudgetPolicyTest {
                 SETTINGS);
         assertEquals(5, first.count());
         long spacing = 60_000 / 54;
-        assertEquals(T0 + 4 * spacing + 2_000, first.next().grants().get(0).untilMillis(), "its five slots, a spacing apart");
+        assertEquals(List.of(T0, T0 + spacing, T0 + 2 * spacing, T0 + 3 * spacing, T0 + 4 * spacing), first.starts(),
+                "its five slots, a spacing apart");
+        assertEquals(5, first.next().grants().size(), "a grant each, counted from its own start");
+        assertEquals(new BudgetWindow.Grant(T0 + 4 * spacing, T0 + 4 * spacing + 2_000, 1, Priority.CLEANUP),
+                first.next().grants().get(4));
         assertFalse(BudgetPolicy.take(first.next(), T0 + 1, Priority.CLEANUP, 5, Long.MAX_VALUE, SETTINGS).granted());
         BudgetPolicy.Decision next = BudgetPolicy.take(first.next(), T0 + 5 * spacing, Priority.CLEANUP, 5, Long.MAX_VALUE,
                 SETTINGS);
@@ -167,6 +185,26 @@ class BudgetPolicyTest {
         assertFalse(BudgetPolicy.take(cleanup.next(), T0 + 10_000, Priority.CLEANUP, 1, Long.MAX_VALUE, SETTINGS).granted());
         assertEquals(8, BudgetPolicy.take(cleanup.next(), T0 + 1, Priority.SIGNUP, 10, Long.MAX_VALUE, SETTINGS).count());
         BudgetWindow quiet = full(40, T0 - 50_000); // no signup at work (and its pace allows a start now): no headroom
-        assertEquals(14, BudgetPolicy.take(quiet, T0, Priority.CLEANUP, 20, Long.MAX_VALUE, SETTINGS).count());
+        assertEquals(14, BudgetPolicy.take(quiet, T0, Priority.CLEANUP, 14, Long.MAX_VALUE, SETTINGS).count());
+    }
+
+    @Test
+    void aSignupGoesBeforeTheScansSlotsBookedAheadWhenEveryMinuteTheyReachHasRoom() {
+        long spacing = 60_000 / 54;
+        BudgetPolicy.Decision scan = BudgetPolicy.take(BudgetWindow.empty("acct"), T0, Priority.CLEANUP, 10, Long.MAX_VALUE,
+                SETTINGS);
+        assertEquals(T0 + 9 * spacing, scan.starts().get(9), "ten slots, the last one ten seconds ahead");
+        BudgetPolicy.Decision signup = BudgetPolicy.take(scan.next(), T0 + 1, Priority.SIGNUP, 2, Long.MAX_VALUE, SETTINGS);
+        assertEquals(T0 + 1, signup.startMillis(), "not held behind the scan's slots booked ahead");
+        assertEquals(2, signup.count());
+    }
+
+    @Test
+    void aLaterStartAtTheCapKeepsOutWhatWouldPushItsMinuteOver() {
+        // 52 slots ending at T0 - 48 s (counted until T0 + 13 s), and a signup's 2 booked at T0 + 5 s: that minute is full
+        BudgetWindow window = new BudgetWindow("acct", List.of(new BudgetWindow.Grant(T0 - 50_000, T0 - 48_000, 52,
+                Priority.CLEANUP), new BudgetWindow.Grant(T0 + 5_000, T0 + 7_000, 2, Priority.SIGNUP)), 0, 0, 2);
+        BudgetPolicy.Decision person = BudgetPolicy.take(window, T0, Priority.INTERACTIVE, 1, Long.MAX_VALUE, SETTINGS);
+        assertEquals(T0 + 13_000, person.startMillis(), "two are free now, but not in the minute of the booked signup");
     }
 }
