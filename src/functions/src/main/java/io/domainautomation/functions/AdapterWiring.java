@@ -63,7 +63,8 @@ public class AdapterWiring {
         }
         ScalingoConfig.Budget budget = scalingo.budget();
         BudgetPolicy.Settings settings = BudgetPolicy.Settings.forAccount(budget.limit(), budget.reservedOutside(),
-                budget.peopleShare(), scalingo.rateLimit().period(), scalingo.rateLimit().guard(), budget.validity());
+                budget.peopleShare(), scalingo.rateLimit().period(), scalingo.rateLimit().guard(), budget.validity())
+                .withHeadroom(budget.headroom());
         // the store unreachable (or too slow for the time left): the static share, counted (RateBudgetFallbacks)
         Runnable counted = () -> metrics.emit("RateBudgetFallbacks", "Count", 1, java.util.Map.of("Function", export.get()));
         // the store unreachable: FALLBACK_SHARE requests a minute per container, which the people's share absorbs

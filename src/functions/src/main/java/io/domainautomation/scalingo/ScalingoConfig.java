@@ -72,6 +72,13 @@ public interface ScalingoConfig {
         /** How long a granted slot waits for its request. */
         @WithDefault("2s")
         Duration validity();
+
+        /**
+         * The most slots background work (cleanup-stale, the rotation) leaves free while signups or people are at work:
+         * lower lets the scan use more of the account, higher serves a burst of signups sooner (docs/rate-budget.md).
+         */
+        @WithDefault("8")
+        int headroom();
     }
 
     interface RateLimit {

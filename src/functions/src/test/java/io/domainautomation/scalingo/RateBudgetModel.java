@@ -87,7 +87,7 @@ public final class RateBudgetModel {
         Container(Priority priority, int fixedShare) {
             this.pacer = new RequestPacer(fixedShare, Duration.ofMinutes(1), Duration.ofSeconds(1));
             pacer.startFresh(0);
-            this.budget = new SharedBudget(store, "acct", priority, SETTINGS, 6, pacer, modelClock, () -> { });
+            this.budget = new SharedBudget(store, "acct", priority, settings, 6, pacer, modelClock, () -> { });
         }
 
         /** When this container's next request may start (booked), or -1 with when to ask again in {@code retry}. */
@@ -121,9 +121,12 @@ public final class RateBudgetModel {
         }
     }
 
-    private RateBudgetModel(Mode mode, long seed) {
+    private final BudgetPolicy.Settings settings;
+
+    private RateBudgetModel(Mode mode, long seed, BudgetPolicy.Settings settings) {
         this.mode = mode;
         this.random = new Random(seed);
+        this.settings = settings;
     }
 
     /**
@@ -132,7 +135,13 @@ public final class RateBudgetModel {
      * @param peoplePerMinute requests the people on the account send a minute (spread at random)
      */
     static Result run(Mode mode, long seed, List<Long> signupTimes, int cleanupApps, int peoplePerMinute, long horizonMillis) {
-        return new RateBudgetModel(mode, seed).simulate(signupTimes, cleanupApps, peoplePerMinute, horizonMillis);
+        return run(mode, seed, signupTimes, cleanupApps, peoplePerMinute, horizonMillis, SETTINGS);
+    }
+
+    /** The same with other settings (the headroom's curve). */
+    static Result run(Mode mode, long seed, List<Long> signupTimes, int cleanupApps, int peoplePerMinute, long horizonMillis,
+            BudgetPolicy.Settings settings) {
+        return new RateBudgetModel(mode, seed, settings).simulate(signupTimes, cleanupApps, peoplePerMinute, horizonMillis);
     }
 
     private Result simulate(List<Long> signupTimes, int cleanupApps, int peoplePerMinute, long horizon) {
@@ -191,7 +200,7 @@ public final class RateBudgetModel {
         }
         double minutes = Math.max(1, lastRequest - firstRequest) / (double) MINUTE;
         return new Result(mode, signupDone, lastSignupDone, cleanupDone, cleanupRequests, automationRequests, tooMany,
-                peopleTooMany, store.calls(), automationRequests / (minutes * SETTINGS.cap()));
+                peopleTooMany, store.calls(), automationRequests / (minutes * settings.cap()));
     }
 
     private void step(Worker worker) {
@@ -347,8 +356,19 @@ public final class RateBudgetModel {
                 String.format("%.2f", (double) (sharedSteady.storeCalls() + sharedBurst.storeCalls() + sharedScan.storeCalls())
                         / (sharedSteady.automationRequests() + sharedBurst.automationRequests() + sharedScan.automationRequests())),
                 "far below 1"));
+        md.append("\nThe headroom (`SCALINGO_BUDGET_HEADROOM`, the most slots the scan leaves free while signups are at work)")
+                .append(" trades the account's use for signups' latency, in the steady scenario:\n\n")
+                .append("| headroom | share of the cap used | signup to linked, p99 |\n|---|---|---|\n");
+        for (int headroom : HEADROOMS) {
+            Result curve = run(Mode.SHARED, 1, steady, 50_000, 6, 62 * MINUTE, SETTINGS.withHeadroom(headroom));
+            md.append("| ").append(headroom).append(headroom == BudgetPolicy.HEADROOM ? " (default)" : "").append(" | ")
+                    .append(percent(curve.busyUse())).append(" | ").append(seconds(curve.percentile(0.99))).append(" |\n");
+        }
         return md.append("\n").toString();
     }
+
+    /** The headrooms of the curve. */
+    static final List<Integer> HEADROOMS = List.of(2, 4, 6, 8, 12);
 
     private static String row(String scenario, String figure, String fixed, String shared, String goal) {
         return "| " + scenario + " | " + figure + " | " + fixed + " | " + shared + " | " + goal + " |\n";

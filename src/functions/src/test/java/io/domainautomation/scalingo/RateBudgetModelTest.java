@@ -76,6 +76,23 @@ class RateBudgetModelTest {
         String section = RateBudgetModel.section();
         System.out.println(section);
         assertTrue(section.startsWith("## 8. One rate budget for the account (model)"));
-        assertEquals(8, section.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| scenario")).count(), section);
+        assertEquals(8 + 1 + RateBudgetModel.HEADROOMS.size(),
+                section.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| scenario")).count(), section);
+    }
+
+    /** The headroom the scan leaves signups: less gives the scan more of the account, and signups a longer wait. */
+    @Test
+    void aSmallerHeadroomGivesTheScanMoreAndSignupsALongerWait() {
+        List<Long> arrivals = RateBudgetModel.steady(10, 60 * MINUTE, 1);
+        RateBudgetModel.Result small = RateBudgetModel.run(RateBudgetModel.Mode.SHARED, 1, arrivals, 50_000, 6, 62 * MINUTE,
+                RateBudgetModel.SETTINGS.withHeadroom(2));
+        RateBudgetModel.Result large = RateBudgetModel.run(RateBudgetModel.Mode.SHARED, 1, arrivals, 50_000, 6, 62 * MINUTE,
+                RateBudgetModel.SETTINGS.withHeadroom(12));
+        assertTrue(small.cleanupRequests() > large.cleanupRequests(), small.cleanupRequests() + " against "
+                + large.cleanupRequests());
+        assertTrue(small.busyUse() > large.busyUse());
+        assertTrue(small.percentile(0.99) > large.percentile(0.99), small.percentile(0.99) + " against "
+                + large.percentile(0.99));
+        assertEquals(0, small.tooManyRequests() + small.peopleTooMany(), "no headroom is needed for the limit itself");
     }
 }

@@ -21,14 +21,22 @@ public final class BudgetPolicy {
     /**
      * @param validity how long a granted slot may wait for its request (a container's batch is used within it)
      * @param minCap the least the cap falls to after 429s
+     * @param headroom the most slots background work leaves free while signups or people are at work ({@link #headroom})
      */
-    public record Settings(int limit, Duration period, Duration guard, double peopleShare, Duration validity, int minCap) {
+    public record Settings(int limit, Duration period, Duration guard, double peopleShare, Duration validity, int minCap,
+            int headroom) {
 
         public Settings {
-            if (limit <= 0 || peopleShare < 0 || peopleShare >= 1 || minCap <= 0) {
-                throw new IllegalArgumentException("a rate budget needs a positive limit, a people's share in [0, 1) and a"
-                        + " positive minimum: " + limit + ", " + peopleShare + ", " + minCap);
+            if (limit <= 0 || peopleShare < 0 || peopleShare >= 1 || minCap <= 0 || headroom < 0) {
+                throw new IllegalArgumentException("a rate budget needs a positive limit, a people's share in [0, 1), a"
+                        + " positive minimum and a headroom of 0 or more: " + limit + ", " + peopleShare + ", " + minCap
+                        + ", " + headroom);
             }
+        }
+
+        /** With the default headroom ({@value BudgetPolicy#HEADROOM}). */
+        public Settings(int limit, Duration period, Duration guard, double peopleShare, Duration validity, int minCap) {
+            this(limit, period, guard, peopleShare, validity, minCap, HEADROOM);
         }
 
         /**
@@ -38,6 +46,11 @@ public final class BudgetPolicy {
         public static Settings forAccount(int limit, int reservedOutside, double peopleShare, Duration period,
                 Duration guard, Duration validity) {
             return new Settings(limit - reservedOutside, period, guard, peopleShare, validity, 6);
+        }
+
+        /** The same, background work leaving signups and people at most {@code headroom} slots. */
+        public Settings withHeadroom(int headroom) {
+            return new Settings(limit, period, guard, peopleShare, validity, minCap, headroom);
         }
 
         /** The automation's part of the account's limit. */
@@ -65,15 +78,17 @@ public final class BudgetPolicy {
     /**
      * Slots background work leaves free while signups or people are at work (a grant of theirs within the window), so
      * their next requests go at once rather than a slot at a time behind the scan: half as many as they hold in the
-     * window, at least {@code MIN_HEADROOM}, at most {@code HEADROOM} (four signups at once). A slot counts for a minute
-     * and frees only then, so what is left free waits unused: the busier the signups, the more they are likely to need.
+     * window, at least {@code MIN_HEADROOM}, at most the settings' headroom ({@value #HEADROOM} by default: four signups
+     * at once). A slot counts for a minute and frees only then, so what is left free waits unused while the scan waits:
+     * the headroom trades the account's use for signups' latency (docs/rate-budget.md gives the model's curve).
      */
-    static final int HEADROOM = 8;
+    public static final int HEADROOM = 8;
     static final int MIN_HEADROOM = 2;
 
-    static int headroom(List<BudgetWindow.Grant> live) {
+    static int headroom(List<BudgetWindow.Grant> live, Settings settings) {
         int theirs = live.stream().filter(g -> !g.priority().paced()).mapToInt(BudgetWindow.Grant::count).sum();
-        return theirs == 0 ? 0 : Math.min(HEADROOM, Math.max(MIN_HEADROOM, (theirs + 1) / 2));
+        return theirs == 0 ? 0 : Math.min(settings.headroom(), Math.max(Math.min(MIN_HEADROOM, settings.headroom()),
+                (theirs + 1) / 2));
     }
 
     private BudgetPolicy() {
@@ -94,7 +109,7 @@ public final class BudgetPolicy {
             Settings settings) {
         List<BudgetWindow.Grant> live = live(window, now, settings);
         long latest = Math.min(latestStartMillis, saturatedAdd(now, priority.horizon().toMillis()));
-        Anchors anchors = new Anchors(live, window, settings, priority.paced() ? headroom(live) : 0);
+        Anchors anchors = new Anchors(live, window, settings, priority.paced() ? headroom(live, settings) : 0);
         long spacing = spacing(window, now, settings);
         long notBefore = now;
         if (priority.paced()) {
