@@ -82,19 +82,8 @@ public class DynamoDbBudgetStore implements BudgetStore {
 
     @Override
     public Written write(BudgetWindow next) {
-        Map<String, AttributeValue> item = key("BUDGET#" + next.account(), "WINDOW");
-        StringBuilder grants = new StringBuilder();
-        for (BudgetWindow.Grant grant : next.grants()) {
-            grants.append(grants.length() == 0 ? "" : ";").append(grant.fromMillis()).append(':').append(grant.untilMillis())
-                    .append(':').append(grant.count()).append(':').append(grant.priority().name());
-        }
-        item.put("grants", s(grants.toString()));
-        item.put("shrinkUntil", n(next.shrinkUntilMillis()));
-        item.put("shrunkCap", n(next.shrunkCap()));
-        item.put("version", n(next.version()));
-        item.put("expiresAt", n(System.currentTimeMillis() / 1000 + Duration.ofDays(1).toSeconds()));
         String writer = UUID.randomUUID().toString();
-        item.put("writer", s(writer));
+        Map<String, AttributeValue> item = item(next, writer);
         try {
             call("write the rate budget", () -> dynamo.get().putItem(p -> {
                 p.tableName(table()).item(item).overrideConfiguration(BOUNDED);
@@ -127,6 +116,36 @@ public class DynamoDbBudgetStore implements BudgetStore {
 
     private static final java.util.function.Consumer<AwsRequestOverrideConfiguration.Builder> BOUNDED =
             o -> o.apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(CALL_TIMEOUT.dividedBy(2));
+
+    /** The window as the item written: its grants as one string, its version, and who writes it. */
+    private static Map<String, AttributeValue> item(BudgetWindow window, String writer) {
+        Map<String, AttributeValue> item = key("BUDGET#" + window.account(), "WINDOW");
+        StringBuilder grants = new StringBuilder();
+        for (BudgetWindow.Grant grant : window.grants()) {
+            grants.append(grants.length() == 0 ? "" : ";").append(grant.fromMillis()).append(':').append(grant.untilMillis())
+                    .append(':').append(grant.count()).append(':').append(grant.priority().name());
+        }
+        item.put("grants", s(grants.toString()));
+        item.put("shrinkUntil", n(window.shrinkUntilMillis()));
+        item.put("shrunkCap", n(window.shrunkCap()));
+        item.put("version", n(window.version()));
+        item.put("expiresAt", n(System.currentTimeMillis() / 1000 + Duration.ofDays(1).toSeconds()));
+        item.put("writer", s(writer));
+        return item;
+    }
+
+    /** A window written as the item and read back, as a write and a read would, without the table. */
+    static Optional<BudgetWindow> roundTrip(BudgetWindow window) {
+        return parse(window.account(), item(window, "cold-start-priming"));
+    }
+
+    /** Cold-start priming: the item's encoding and parsing, once, on the caller's sample (no call is made). */
+    @Override
+    public void prime(BudgetWindow sample) {
+        if (!roundTrip(sample).equals(Optional.of(sample))) {
+            throw new IllegalStateException("the rate budget's item does not read back as written");
+        }
+    }
 
     /** The budget's table: the ledger's, or another stack's (LEDGER_BUDGET_TABLE). */
     private String table() {

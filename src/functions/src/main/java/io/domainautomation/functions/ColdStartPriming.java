@@ -44,6 +44,7 @@ import io.domainautomation.scalingo.AuthApi;
 import io.domainautomation.scalingo.BearerTokens;
 import io.domainautomation.scalingo.DomainsApi;
 import io.domainautomation.scalingo.Envelopes;
+import io.domainautomation.scalingo.RequestGate;
 import io.domainautomation.scalingo.RequestPacer;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ClientProxy;
@@ -183,12 +184,15 @@ public class ColdStartPriming implements Resource {
     private final Instance<DynamoDbClient> dynamoDb;
     private final Instance<LinkLedger> links;
     private final Instance<CanonicalLedger> canonicals;
+    private final Instance<RequestGate> gate;
 
     ColdStartPriming(ObjectMapper json, BearerTokens bearers, ScalingoApiToken apiToken, RequestPacer pacer,
             @ConfigProperty(name = "quarkus.funqy.export", defaultValue = "") String export, CleanupLedger ledger,
             EventPublisher events, DeploymentLedger deployments, ApiTokenSource tokenSource, Instance<DnsProbe> dns,
             Continuation continuation, Instance<CertificateAttachment> certificates, AwsConfig aws,
-            Instance<DynamoDbClient> dynamoDb, Instance<LinkLedger> links, Instance<CanonicalLedger> canonicals) {
+            Instance<DynamoDbClient> dynamoDb, Instance<LinkLedger> links, Instance<CanonicalLedger> canonicals,
+            Instance<RequestGate> gate) {
+        this.gate = gate;
         this.json = json;
         this.bearers = bearers;
         this.apiToken = apiToken;
@@ -224,6 +228,7 @@ public class ColdStartPriming implements Resource {
                 buildRestClients();
                 warmEvents();
                 warmOwnPath();
+                warmRequestGate();
                 ClassPreloading.packages(ColdStartPriming.class.getClassLoader(), function.corePackages());
                 Core.getGlobalContext().register(this);
                 LOG.infof("cold-start priming before the snapshot took %d ms", (System.nanoTime() - started) / 1_000_000);
@@ -267,6 +272,15 @@ public class ColdStartPriming implements Resource {
             }
         } catch (JsonProcessingException e) {
             LOG.warnf("cold-start priming: the Scalingo types did not round-trip: %s", e.getOriginalMessage());
+        }
+    }
+
+    /** The shared rate budget's decisions and its item's encoding (nothing with the fixed shares): no call is made. */
+    void warmRequestGate() {
+        try {
+            gate.get().prime();
+        } catch (RuntimeException e) {
+            LOG.warnf("cold-start priming: the rate budget was not primed (%s)", e.toString());
         }
     }
 

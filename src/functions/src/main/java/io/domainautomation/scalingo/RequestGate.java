@@ -23,4 +23,8 @@ public interface RequestGate {
      */
     default void rateLimited(Duration retryAfter, io.domainautomation.logic.port.Deadline deadline) {
     }
+
+    /** Cold-start priming: the gate's own decisions once, on sample data, without a request or a store call. */
+    default void prime() {
+    }
 }

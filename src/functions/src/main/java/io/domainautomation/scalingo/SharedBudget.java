@@ -340,6 +340,20 @@ public final class SharedBudget implements RequestGate {
         }
     }
 
+    /**
+     * Cold-start priming: the policy's decisions for this priority and background work's, on a sample window, and the
+     * store's encoding of the result; no store call, nothing taken.
+     */
+    @Override
+    public void prime() {
+        long now = clocks.millis();
+        BudgetWindow sample = BudgetWindow.empty(account);
+        BudgetPolicy.Decision mine = BudgetPolicy.take(sample, now, priority, 2, Long.MAX_VALUE, settings);
+        BudgetPolicy.Decision background = BudgetPolicy.take(mine.next(), now, Priority.CLEANUP, PACED_BATCH, Long.MAX_VALUE,
+                settings);
+        store.prime(BudgetPolicy.shrink(background.next(), now, Duration.ofMinutes(1), settings));
+    }
+
     /** Calls to the budget store so far (reads and writes). */
     public long storeCalls() {
         return storeCalls.get();

@@ -101,4 +101,16 @@ class DynamoDbBudgetStoreTest {
         assertFalse(another.written(), "another writer with the same version: refused");
         assertEquals(Optional.of(first), another.current());
     }
+
+    /** Priming encodes and parses a window as a write and a read would: every field comes back (no call is made). */
+    @Test
+    void aWindowReadsBackAsWrittenWithoutTheTable() {
+        BudgetWindow sample = BudgetPolicy.shrink(BudgetPolicy.take(BudgetWindow.empty("acct-prime"), 1_780_000_000_000L,
+                Priority.CLEANUP, 3, Long.MAX_VALUE, SETTINGS).next(), 1_780_000_000_500L, Duration.ofSeconds(30), SETTINGS);
+        assertEquals(3, sample.grants().size());
+        assertEquals(Optional.of(sample), DynamoDbBudgetStore.roundTrip(sample));
+        assertEquals(Optional.of(BudgetWindow.empty("acct-prime")), DynamoDbBudgetStore.roundTrip(BudgetWindow.empty("acct-prime")),
+                "no grant at all: an empty list, not an unreadable item");
+        store.prime(sample);
+    }
 }

@@ -206,6 +206,15 @@ class SharedBudgetTest {
         assertEquals(before + 2, store.calls(), "read again before deciding: the lost write may have taken effect");
     }
 
+    @Test
+    void primingDecidesOnASampleWithoutCallingTheStoreOrTakingAnything() {
+        SharedBudget linking = container(Priority.SIGNUP, 6);
+        linking.prime();
+        assertEquals(0, store.calls());
+        assertEquals(0, linking.granted());
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted(), "the budget whole afterwards");
+    }
+
     /** What the store holds: its version and the slots granted in all. */
     private static final class BudgetWindowAssert {
         static void holds(InMemoryBudgetStore store, long version, int slots) {

@@ -23,6 +23,10 @@ public interface BudgetStore {
      */
     Written write(BudgetWindow next);
 
+    /** Cold-start priming: the store's own work on {@code sample} (its encoding), without a call. */
+    default void prime(BudgetWindow sample) {
+    }
+
     /** The longest one call takes (AWS_API_CALL_TIMEOUT): none is started with less left. */
     java.time.Duration longest();
 
