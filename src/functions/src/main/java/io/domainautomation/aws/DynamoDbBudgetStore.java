@@ -42,7 +42,11 @@ public class DynamoDbBudgetStore implements BudgetStore {
 
     @Inject
     DynamoDbBudgetStore(Instance<DynamoDbClient> dynamo, LedgerConfig config) {
-        this.dynamo = dynamo::get;
+        this(dynamo::get, config);
+    }
+
+    DynamoDbBudgetStore(Supplier<DynamoDbClient> dynamo, LedgerConfig config) {
+        this.dynamo = dynamo;
         this.config = config;
     }
 

@@ -113,4 +113,50 @@ class DynamoDbBudgetStoreTest {
                 "no grant at all: an empty list, not an unreadable item");
         store.prime(sample);
     }
+
+    /**
+     * RateBudgetTable: the budget kept in another stack's table, the ledger's own left alone. As the operator: this
+     * sandbox's stack names no RateBudgetTable (TemplateIamTest shows each function's grant on one).
+     */
+    @Test
+    void aBudgetKeptInAnotherStacksTableIsReadAndWrittenThere() {
+        try (LocalCredentials.Scope operator = LocalCredentials.callerIs(LocalCredentials.OPERATOR)) {
+            inAnotherTable();
+        }
+    }
+
+    private void inAnotherTable() {
+        String other = "budget-test-other-ledger";
+        if (!operatorsClient.listTables().tableNames().contains(other)) {
+            operatorsClient.createTable(t -> t.tableName(other)
+                    .keySchema(k -> k.attributeName("pk").keyType("HASH"), k -> k.attributeName("sk").keyType("RANGE"))
+                    .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"), a -> a.attributeName("sk").attributeType("S"))
+                    .billingMode("PAY_PER_REQUEST"));
+            // dynalite creates it in the background (the SDK's waiter would poll every 20 s)
+            for (int i = 0; i < 200 && operatorsClient.describeTable(d -> d.tableName(other)).table().tableStatus()
+                    != software.amazon.awssdk.services.dynamodb.model.TableStatus.ACTIVE; i++) {
+                sleep(50);
+            }
+        }
+        LedgerTable.clear(operatorsClient, other);
+        LedgerConfig elsewhere = (LedgerConfig) java.lang.reflect.Proxy.newProxyInstance(LedgerConfig.class.getClassLoader(),
+                new Class<?>[] {LedgerConfig.class}, (proxy, method, args) -> method.getName().equals("budgetTable")
+                        ? Optional.of(other) : method.invoke(config, args));
+        DynamoDbBudgetStore shared = new DynamoDbBudgetStore(() -> operatorsClient, elsewhere);
+        BudgetWindow first = BudgetPolicy.take(BudgetWindow.empty("acct-shared"), 1_780_000_000_000L, Priority.SIGNUP, 2,
+                Long.MAX_VALUE, SETTINGS).next();
+        assertTrue(shared.write(first).written());
+        assertEquals(Optional.of(first), shared.read("acct-shared"));
+        assertEquals(1, operatorsClient.scan(r -> r.tableName(other)).count(), "the item is in the other table");
+        assertEquals(Optional.empty(), store.read("acct-shared"), "and not in this stack's ledger");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }
