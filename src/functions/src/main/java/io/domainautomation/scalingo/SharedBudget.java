@@ -241,8 +241,7 @@ public final class SharedBudget implements RequestGate {
                 }
                 long waitMillis = attempt.atMillis() == Long.MAX_VALUE ? Long.MAX_VALUE : attempt.atMillis() - clocks.millis();
                 if (waitMillis > remainingMillis(latestStart)) {
-                    throw ScalingoException.notInTime(operation, Duration.ofMillis(Math.max(0,
-                            Math.min(waitMillis, settings.period().toMillis()))));
+                    throw ScalingoException.notInTime(operation, retryAfter(waitMillis));
                 }
                 if (attempt.granted()) {
                     sleep(waitMillis, operation);
@@ -258,6 +257,20 @@ public final class SharedBudget implements RequestGate {
                 waiting--;
             }
         }
+    }
+
+    /** The longest a refusal tells its caller to wait: slots booked ahead may free later than a minute from now. */
+    static final Duration LONGEST_RETRY_AFTER = Duration.ofMinutes(5);
+
+    /**
+     * What a refusal tells its caller (set-canonical's Retry-After): when the budget's slot frees, as the store said; a
+     * second when it was the invocation's own time that was short for the store's calls (a new one has it).
+     */
+    private static Duration retryAfter(long waitMillis) {
+        if (waitMillis == Long.MAX_VALUE) {
+            return Duration.ofSeconds(1);
+        }
+        return Duration.ofMillis(Math.max(1_000, Math.min(waitMillis, LONGEST_RETRY_AFTER.toMillis())));
     }
 
     /**

@@ -138,6 +138,29 @@ class SharedBudgetTest {
     }
 
     @Test
+    void aRefusalSaysWhenTheSlotFreesEvenBeyondAMinute() {
+        // the cap's 54 held by a grant whose slots may start until T0 + 60 s: counted until 61 s after that
+        store.write(new io.domainautomation.logic.budget.BudgetWindow("acct", java.util.List.of(
+                new io.domainautomation.logic.budget.BudgetWindow.Grant(T0, T0 + 60_000, 54, Priority.SIGNUP)), 0, 0, 1));
+        SharedBudget canonical = container(Priority.INTERACTIVE, 1);
+        io.domainautomation.logic.port.ScalingoException refused = assertThrows(
+                io.domainautomation.logic.port.ScalingoException.class,
+                () -> canonical.acquire(new Deadline((now + 30_000) * 1_000_000), "update domain")); // the store's 3 x 8 s fit
+        assertEquals(java.util.Optional.of(Duration.ofMillis(121_000)), refused.retryAfter(), "when the 54 stop counting");
+    }
+
+    @Test
+    void aRefusalForLackOfTimeForTheStoreSaysToTryAgainAtOnce() {
+        SharedBudget canonical = container(Priority.INTERACTIVE, 1);
+        io.domainautomation.logic.port.ScalingoException refused = assertThrows(
+                io.domainautomation.logic.port.ScalingoException.class,
+                () -> canonical.acquire(new Deadline((now + 1_000) * 1_000_000), "update domain"));
+        assertTrue(refused.isNotInTime());
+        assertEquals(java.util.Optional.of(Duration.ofSeconds(1)), refused.retryAfter(), "a new invocation has the time");
+        assertEquals(0, store.calls());
+    }
+
+    @Test
     void a429WithTooLittleTimeLeftForTheStoreShrinksNothingAndCallsNothing() {
         SharedBudget rotation = container(Priority.ROTATION, 1);
         rotation.rateLimited(Duration.ofSeconds(30), new Deadline((now + 20_000) * 1_000_000)); // 3 x 8 s needed
