@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 /**
  * The account's shared rate budget in the ledger's table (or another stack's, LEDGER_BUDGET_TABLE): one item, {@code BUDGET#<account>} / {@code WINDOW}, its
- * grants as one string ({@code from:until:count:PRIORITY;...}, only those that still count: a few dozen at most),
+ * grants as one string ({@code from:until:count:PRIORITY;...}, only those that still count: up to about a hundred,
+ * background work's a grant a slot, some 4 KB),
  * written whole by PutItem conditional on its {@code version}, read by a consistent GetItem; the table's TTL removes
  * it a day after its last write. Each write names itself ({@code writer}): a condition refused on the SDK's retry of a
  * write whose reply was lost is told from another container's write by reading the item again.
@@ -71,7 +72,7 @@ public class DynamoDbBudgetStore implements BudgetStore {
                 for (String grant : encoded.split(";")) {
                     String[] parts = grant.split(":");
                     grants.add(new BudgetWindow.Grant(Long.parseLong(parts[0]), Long.parseLong(parts[1]),
-                            Integer.parseInt(parts[2]), Priority.valueOf(parts[3])));
+                            Integer.parseInt(parts[2]), priority(parts[3])));
                 }
             }
             return Optional.of(new BudgetWindow(account, grants, Long.parseLong(item.get("shrinkUntil").n()),
@@ -120,6 +121,19 @@ public class DynamoDbBudgetStore implements BudgetStore {
 
     private static final java.util.function.Consumer<AwsRequestOverrideConfiguration.Builder> BOUNDED =
             o -> o.apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(CALL_TIMEOUT.dividedBy(2));
+
+    /**
+     * A grant's priority; one this version does not know (written by a newer one, then rolled back) counts as a
+     * person's: its slots count all the same, and background work leaves it headroom.
+     */
+    private static Priority priority(String name) {
+        for (Priority known : Priority.values()) {
+            if (known.name().equals(name)) {
+                return known;
+            }
+        }
+        return Priority.INTERACTIVE;
+    }
 
     /** The window as the item written: its grants as one string, its version, and who writes it. */
     private static Map<String, AttributeValue> item(BudgetWindow window, String writer) {

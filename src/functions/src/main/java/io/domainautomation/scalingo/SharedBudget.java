@@ -77,12 +77,20 @@ public final class SharedBudget implements RequestGate {
     /** A grant's store calls at most: the read, the conditional write, and the write's read after a refused condition. */
     static final int STORE_CALLS_PER_WRITE = 3;
     /**
-     * The window as this container last wrote it or was shown it by a refused write (null: read it first). A grant is
+     * The window as this container last wrote, read or was shown it by a refused write (null: read it first). A grant is
      * decided on it and written conditionally on its version: uncontended, a grant costs one write, and a window others
-     * have written since costs a refused write, which shows the new one. A window known to be behind never grants what
-     * the store would refuse: it misses others' grants, never holds grants that are not there.
+     * have written since costs a refused write, which shows the new one. A window known to be behind never refuses what
+     * the store would grant: it misses others' grants, never holds grants that are not there. Used for {@link #KNOWN_FOR} at most: the item expires a day after its last write, and a version counted
+     * again from 1 must never meet a window remembered from before.
      */
-    private volatile BudgetWindow known;
+    private volatile Known known;
+
+    private record Known(BudgetWindow window, long atMillis) {
+    }
+
+    static final long KNOWN_FOR = 600_000;
+    /** Held by the one caller asking the store for the container. */
+    private final java.util.concurrent.locks.ReentrantLock fetching = new java.util.concurrent.locks.ReentrantLock();
     /** Grants still to be decided on a fresh read, after a write on the known window was refused (others write too). */
     private volatile int readFirst;
     static final int READ_FIRST_AFTER_REFUSAL = 4;
@@ -131,6 +139,33 @@ public final class SharedBudget implements RequestGate {
         if (nowMillis < storeDownUntil) {
             throw new LedgerUnavailable("ledger: the rate budget's store failed moments ago", true, null);
         }
+        // one caller of the container asks the store at a time, for the others too: they take its batch's slots after it
+        // rather than each booking a batch of its own (a container's records run concurrently)
+        try {
+            if (!fetching.tryLock(Math.max(0, latestStartMillis - clocks.millis()), TimeUnit.MILLISECONDS)) {
+                return new Attempt(false, Long.MAX_VALUE); // the caller's time went while another asked the store
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Attempt(false, Long.MAX_VALUE);
+        }
+        try {
+            long now = clocks.millis();
+            local = takeLocal(now, latestStartMillis);
+            if (local.isPresent()) {
+                return new Attempt(true, local.get()); // from the batch the caller before it took
+            }
+            if (now < quietUntil) {
+                return new Attempt(false, quietUntil);
+            }
+            return fetch(latestStartMillis, waiting);
+        } finally {
+            fetching.unlock();
+        }
+    }
+
+    /** A new batch from the store, the caller holding {@link #fetching}. */
+    private Attempt fetch(long latestStartMillis, int waiting) {
         // background work takes a small batch, its slots spread at the pace; others two for each caller waiting (a
         // caller's requests come in twos: a list, then a change), used within the slots' validity or dropped
         int wanted = priority.paced() ? PACED_BATCH : Math.min(batch, 2 * Math.max(1, waiting));
@@ -144,16 +179,22 @@ public final class SharedBudget implements RequestGate {
             // decided first on what is known, free: a window known from this container's last write may miss others'
             // grants since, never holds grants that are not there, so its "no" is the store's too (its "not before" is
             // never later than the store's: at most looked at once more)
-            boolean fresh = shown != null || known == null;
-            BudgetWindow window = shown != null ? shown : known != null ? known : read();
-            shown = null;
-            known = window;
+            Known remembered = known;
             long now = clocks.millis();
+            boolean usable = remembered != null && now - remembered.atMillis() < KNOWN_FOR;
+            boolean fresh = shown != null || !usable;
+            BudgetWindow window = shown != null ? shown : usable ? remembered.window() : read();
+            shown = null;
+            remember(window);
+            now = clocks.millis();
             BudgetPolicy.Decision decision = BudgetPolicy.take(window, now, priority, wanted, latestStartMillis, settings);
-            if (decision.granted() && !fresh && readFirst > 0) {
-                // others wrote between this container's last grants: its "yes" is looked at on a fresh read first
+            boolean refusal = !decision.granted() && Math.max(decision.retryAtMillis(), now + 1) > latestStartMillis;
+            if (!fresh && ((decision.granted() && readFirst > 0) || refusal)
+                    && clocks.millis() + (STORE_CALLS_PER_WRITE + 1) * storeCall <= latestStartMillis) {
+                // others wrote between this container's last grants: its "yes" is looked at on a fresh read first; and a
+                // caller is refused, with when to come back, only on what the store holds now
                 window = read();
-                known = window;
+                remember(window);
                 fresh = true;
                 now = clocks.millis();
                 decision = BudgetPolicy.take(window, now, priority, wanted, latestStartMillis, settings);
@@ -178,7 +219,7 @@ public final class SharedBudget implements RequestGate {
             if (fresh && readFirst > 0) {
                 readFirst--;
             }
-            known = decision.next();
+            remember(decision.next());
             granted.addAndGet(decision.count());
             long after = clocks.millis();
             synchronized (this) {
@@ -193,6 +234,10 @@ public final class SharedBudget implements RequestGate {
             // the store answered after the grant's validity: its slots are counted, never used late
         }
         return new Attempt(false, clocks.millis() + 1); // another container kept winning: looked at again at once
+    }
+
+    private void remember(BudgetWindow window) {
+        known = new Known(window, clocks.millis());
     }
 
     /** A write whose failure was the store's: remembered a few seconds, so callers fall back at once meanwhile. */
@@ -226,6 +271,7 @@ public final class SharedBudget implements RequestGate {
         synchronized (this) {
             waitingNow = ++waiting;
         }
+        boolean slotless = true; // counted among the callers waiting for a slot (not once it has one to sleep until)
         try {
             while (true) {
                 long remaining = remainingMillis(latestStart);
@@ -244,6 +290,10 @@ public final class SharedBudget implements RequestGate {
                     throw ScalingoException.notInTime(operation, retryAfter(waitMillis));
                 }
                 if (attempt.granted()) {
+                    synchronized (this) {
+                        waiting--;
+                        slotless = false;
+                    }
                     sleep(waitMillis, operation);
                     return;
                 }
@@ -254,7 +304,9 @@ public final class SharedBudget implements RequestGate {
             }
         } finally {
             synchronized (this) {
-                waiting--;
+                if (slotless) {
+                    waiting--;
+                }
             }
         }
     }
@@ -289,9 +341,13 @@ public final class SharedBudget implements RequestGate {
                 BudgetWindow shrunk = BudgetPolicy.shrink(window, clocks.millis(), retryAfter, settings);
                 BudgetStore.Written written = writeGrant(shrunk);
                 // refused: another container wrote first (its own shrink, or a grant): the next 429 shrinks it
-                known = written.written() ? shrunk : written.current().orElse(null);
+                if (written.written()) {
+                    remember(shrunk);
+                } else {
+                    written.current().ifPresentOrElse(this::remember, () -> known = null);
+                }
             } else {
-                known = window;
+                remember(window);
             }
         } catch (LedgerUnavailable unreachable) {
             known = null;
@@ -372,7 +428,7 @@ public final class SharedBudget implements RequestGate {
         return storeCalls.get();
     }
 
-    /** Requests that went by the static share, the store being unreachable (or too slow for the time left). */
+    /** Requests that went by the static share, the store being unreachable (too little time left is refused instead). */
     public long fallbacks() {
         return fallbacks.get();
     }

@@ -108,8 +108,9 @@ class TemplateIamTest {
     void theSharedRateBudgetsTableIsGrantedToTheFunctionsThatTakeFromIt() throws IOException {
         String other = "arn:aws:dynamodb:eu-west-3:000000000000:table/fr1-ledger";
         List<String> takers = List.of("set-canonical", "link-on-signup", "rotate-cert-from-secrets-manager", "cleanup-stale");
-        TemplateIam inOtherTable = template(stack().parameter("RateBudgetTable", "fr1-ledger"));
-        TemplateIam fixed = template(stack().parameter("RateBudgetTable", "fr1-ledger").parameter("RateBudget", "fixed"));
+        TemplateIam inOtherTable = template(stack().parameter("RateBudgetTable", "fr1-ledger").parameter("RateBudgetAccount", "ops"));
+        TemplateIam fixed = template(stack().parameter("RateBudgetTable", "fr1-ledger").parameter("RateBudgetAccount", "ops")
+                .parameter("RateBudget", "fixed"));
         for (String export : takers) {
             for (String action : List.of("dynamodb:GetItem", "dynamodb:PutItem")) {
                 assertTrue(template(stack()).allows(export, action, "arn:aws:dynamodb:eu-west-3:000000000000:table/prod-ledger"),
@@ -121,6 +122,16 @@ class TemplateIamTest {
             assertFalse(inOtherTable.allows(export, "dynamodb:PutItem", "arn:aws:dynamodb:eu-west-3:000000000000:table/fr2-ledger"));
         }
         assertFalse(inOtherTable.allows("domain-status", "dynamodb:GetItem", other), "domain-status takes nothing from it");
+    }
+
+    /** A shared table without the account's name would hold a second budget of the whole cap: refused, as CloudFormation would. */
+    @Test
+    void aBudgetTableWithoutItsAccountsNameIsRefused() throws IOException {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> template(stack().parameter("RateBudgetTable", "fr1-ledger").parameter("RateBudgetAccount", "")));
+        assertTrue(refused.getMessage().contains("RateBudgetTable needs RateBudgetAccount"), refused.getMessage());
+        assertTrue(template(stack().parameter("RateBudgetTable", "fr1-ledger").parameter("RateBudgetAccount", "scalingo-ops"))
+                .allows("cleanup-stale", "dynamodb:PutItem", "arn:aws:dynamodb:eu-west-3:000000000000:table/fr1-ledger"));
     }
 
     @Test

@@ -238,6 +238,60 @@ class SharedBudgetTest {
         assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted(), "the budget whole afterwards");
     }
 
+    /**
+     * A batch's records run concurrently in one container: one of its callers asks the store at a time, and the others
+     * take that batch's slots, rather than each booking a batch of its own (the store answering in 5 ms, real threads).
+     */
+    @Test
+    void concurrentCallersOfOneContainerBookAboutWhatTheyNeed() throws Exception {
+        io.domainautomation.logic.port.BudgetStore slow = new io.domainautomation.logic.port.BudgetStore() {
+            @Override
+            public java.util.Optional<io.domainautomation.logic.budget.BudgetWindow> read(String account) {
+                pause();
+                return store.read(account);
+            }
+
+            @Override
+            public Written write(io.domainautomation.logic.budget.BudgetWindow next) {
+                pause();
+                return store.write(next);
+            }
+
+            @Override
+            public Duration longest() {
+                return Duration.ofMillis(100);
+            }
+
+            private void pause() {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        SharedBudget linking = new SharedBudget(slow, "acct", Priority.SIGNUP, SETTINGS, 6, new RequestPacer(12,
+                Duration.ofMinutes(1), Duration.ofSeconds(1)), SharedBudget.Clocks.SYSTEM, () -> { });
+        java.util.concurrent.ExecutorService records = java.util.concurrent.Executors.newFixedThreadPool(10);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            done.add(records.submit(() -> {
+                start.await();
+                linking.acquire(Deadline.after(Duration.ofSeconds(10)), "list domains");
+                return null;
+            }));
+        }
+        start.countDown();
+        for (java.util.concurrent.Future<?> record : done) {
+            record.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        records.shutdown();
+        assertEquals(0, linking.fallbacks());
+        assertTrue(linking.granted() >= 10 && linking.granted() <= 20, "ten requests, " + linking.granted()
+                + " slots booked (each caller on its own would book up to 6: the whole cap)");
+    }
+
     /** What the store holds: its version and the slots granted in all. */
     private static final class BudgetWindowAssert {
         static void holds(InMemoryBudgetStore store, long version, int slots) {

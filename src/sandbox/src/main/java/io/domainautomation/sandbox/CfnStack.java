@@ -29,8 +29,32 @@ public final class CfnStack {
         this.stack = stack;
     }
 
+    /**
+     * @throws IllegalArgumentException the stack's parameters break one of the template's Rules, as CloudFormation would
+     *         refuse the deployment (with the rule's AssertDescription)
+     */
     public static CfnStack read(Path templateFile, StackBinding stack) throws IOException {
-        return new CfnStack(CfnYaml.read(templateFile), stack);
+        CfnStack read = new CfnStack(CfnYaml.read(templateFile), stack);
+        read.checkRules();
+        return read;
+    }
+
+    private void checkRules() {
+        Object rules = template.get("Rules");
+        if (rules == null) {
+            return;
+        }
+        map(rules).forEach((name, rule) -> {
+            Map<String, Object> body = map(rule);
+            if (body.containsKey("RuleCondition") && !truth(body.get("RuleCondition"))) {
+                return;
+            }
+            for (Object assertion : (List<?>) body.get("Assertions")) {
+                if (!truth(map(assertion).get("Assert"))) {
+                    throw new IllegalArgumentException("rule " + name + ": " + map(assertion).get("AssertDescription"));
+                }
+            }
+        });
     }
 
     public StackBinding binding() {

@@ -13,8 +13,8 @@ import java.util.List;
  * holds none of a grant ending more than {@code period + guard} before the start of the latest-starting of them (its
  * anchor): a new grant fits when, at its own start and at every later start it reaches, the grants counted there stay
  * within the cap in force there ({@code Anchors}; checked over random histories by BudgetPolicyTest). After a 429
- * (someone spent the account's requests) the cap is halved for everyone until the 429's Retry-After has passed (a
- * minute when it gives none).
+ * (someone spent the account's requests) the cap is halved for everyone for a minute, or until the 429's Retry-After
+ * has passed if that is later.
  */
 public final class BudgetPolicy {
 

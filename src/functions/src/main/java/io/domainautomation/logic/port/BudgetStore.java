@@ -16,8 +16,10 @@ public interface BudgetStore {
     /**
      * Writes {@code next} if the stored window is still at {@code next.version() - 1} (0: none).
      *
-     * @return written; or refused (another container wrote first: nothing was written), with the window stored now,
-     *         as the refusal found it (the caller decides again on it without reading the store once more)
+     * @return written; or refused (another container wrote first), with the window stored now, as the refusal found it
+     *         (the caller decides again on it without reading the store once more). Refused means this write is not what
+     *         the store holds now: mostly never written; or, when its reply was lost and another container wrote on top
+     *         before the store looked, written and built upon (its grant then counts, unused: never the other way round)
      * @throws LedgerUnavailable the store failed, or its reply was lost and could not be settled: the write may have
      *         taken effect (its grant then counts against the budget unused, never the other way round)
      */

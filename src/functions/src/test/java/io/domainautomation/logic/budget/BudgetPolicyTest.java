@@ -87,9 +87,10 @@ class BudgetPolicyTest {
         assertTrue(cleanup.retryAtMillis() >= signup.startMillis());
     }
 
-    @Test
-    void noWindowOfAMinuteEverSeesMoreThanTheCapWhateverTheOrderOfTakes() {
-        java.util.Random random = new java.util.Random(42);
+    @org.junit.jupiter.params.ParameterizedTest(name = "seed {0}")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {42, 7, 1_000, 65_537, 271_828})
+    void noWindowOfAMinuteEverSeesMoreThanTheCapWhateverTheOrderOfTakes(long seed) {
+        java.util.Random random = new java.util.Random(seed);
         BudgetWindow window = BudgetWindow.empty("acct");
         List<BudgetWindow.Grant> grants = new ArrayList<>();
         List<BudgetWindow> decidedOn = new ArrayList<>(); // for each grant, the window it was decided on (its cap)
@@ -119,27 +120,50 @@ class BudgetPolicyTest {
                 window = decision.next();
             }
         }
-        // Scalingo sees a request when it is sent, anywhere in its grant's [from, until]: the most requests any minute
-        // (and the second of guard) can hold is at a minute ending at some grant's start t, holding every grant started
-        // by t and ending after t less 61 s. Each of those was decided knowing the others decided before it, so the
-        // last decided of them keeps the minute within the cap in force when it was decided.
-        for (BudgetWindow.Grant anchor : grants) {
-            long t = anchor.fromMillis();
+        // What Scalingo would see, computed without the policy's reasoning: a grant's requests may be sent at any
+        // moment of [from, until); a sliding minute and its second of guard, [t, t + 61 s), holds every grant whose
+        // interval meets it. The most any such window holds is reached with its left edge at a grant's last moment or
+        // its right edge at a grant's first: each window is checked against the full cap, and against the cap in force
+        // for the last-decided grant it holds (a 429's shrink holds for what is decided after it).
+        java.util.Set<Long> edges = new java.util.TreeSet<>();
+        for (BudgetWindow.Grant grant : grants) {
+            edges.add(grant.untilMillis() - 1);
+            edges.add(grant.fromMillis() - 61_000 + 1);
+        }
+        for (long t : edges) {
             long inWindow = 0;
             int lastDecided = -1;
+            long anchor = Long.MIN_VALUE;
             for (int j = 0; j < grants.size(); j++) {
                 BudgetWindow.Grant g = grants.get(j);
-                if (g.fromMillis() <= t && g.untilMillis() > t - 61_000) {
+                if (g.fromMillis() < t + 61_000 && g.untilMillis() > t) {
                     inWindow += g.count();
                     lastDecided = j;
+                    anchor = Math.max(anchor, Math.max(g.fromMillis(), t));
                 }
             }
-            int cap = BudgetPolicy.cap(decidedOn.get(lastDecided), t, SETTINGS);
-            assertTrue(inWindow <= cap, inWindow + " requests may reach Scalingo within a minute of " + t + " (cap " + cap + ")");
-            assertTrue(inWindow <= SETTINGS.cap(), "never above the cap");
+            if (lastDecided < 0) {
+                continue;
+            }
+            assertTrue(inWindow <= SETTINGS.cap(), inWindow + " requests may reach Scalingo in [" + t + ", +61 s)");
+            int cap = BudgetPolicy.cap(decidedOn.get(lastDecided), grants.get(lastDecided).fromMillis(), SETTINGS);
+            assertTrue(inWindow <= Math.max(cap, capOfEarlier(grants, decidedOn, lastDecided, t)), inWindow
+                    + " requests in [" + t + ", +61 s), the last decided under a cap of " + cap);
         }
         assertTrue(grants.size() > 1_000, "the histories granted: " + grants.size());
         assertTrue(outOfOrder > 0, "some grants went before others booked ahead of them: " + outOfOrder);
+    }
+
+    /** The largest cap any grant in the window was decided under: a shrink never lowers what was granted before it. */
+    private static int capOfEarlier(List<BudgetWindow.Grant> grants, List<BudgetWindow> decidedOn, int last, long t) {
+        int cap = 0;
+        for (int j = 0; j < last; j++) {
+            BudgetWindow.Grant g = grants.get(j);
+            if (g.fromMillis() < t + 61_000 && g.untilMillis() > t) {
+                cap = Math.max(cap, BudgetPolicy.cap(decidedOn.get(j), g.fromMillis(), SETTINGS));
+            }
+        }
+        return cap;
     }
 
     @Test
