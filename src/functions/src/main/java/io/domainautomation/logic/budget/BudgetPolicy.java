@@ -109,7 +109,7 @@ public final class BudgetPolicy {
             Settings settings) {
         List<BudgetWindow.Grant> live = live(window, now, settings);
         long latest = Math.min(latestStartMillis, saturatedAdd(now, priority.horizon().toMillis()));
-        Anchors anchors = new Anchors(live, window, settings, priority.paced() ? headroom(live, settings) : 0);
+        Anchors anchors = new Anchors(live, window, settings, priority.paced());
         long spacing = spacing(window, now, settings);
         long notBefore = now;
         if (priority.paced()) {
@@ -163,15 +163,16 @@ public final class BudgetPolicy {
         private final List<BudgetWindow.Grant> grants;
         private final BudgetWindow window;
         private final Settings settings;
-        private final int headroom;
+        /** Whether the taker is background work, which leaves signups and people their headroom. */
+        private final boolean leavesHeadroom;
         private final long span;
 
-        Anchors(List<BudgetWindow.Grant> live, BudgetWindow window, Settings settings, int headroom) {
+        Anchors(List<BudgetWindow.Grant> live, BudgetWindow window, Settings settings, boolean leavesHeadroom) {
             this.grants = new ArrayList<>(live);
             this.grants.sort(Comparator.comparingLong(BudgetWindow.Grant::fromMillis));
             this.window = window;
             this.settings = settings;
-            this.headroom = headroom;
+            this.leavesHeadroom = leavesHeadroom;
             this.span = settings.spanMillis();
         }
 
@@ -198,7 +199,19 @@ public final class BudgetPolicy {
         }
 
         private int limitAt(long at) {
-            return Math.max(1, cap(window, at, settings) - headroom);
+            return Math.max(1, cap(window, at, settings) - headroomAt(at));
+        }
+
+        /**
+         * The headroom background work leaves at {@code at}: from the signups' and people's grants still counted then
+         * (it falls as theirs age out, so a background caller told to look again is not told too late, and another
+         * looking later does not overtake it).
+         */
+        private int headroomAt(long at) {
+            if (!leavesHeadroom) {
+                return 0;
+            }
+            return headroom(grants.stream().filter(g -> g.untilMillis() > at - span).toList(), settings);
         }
 
         /** How many slots a grant from {@code from} to {@code until} can hold (0 or less: none). */
