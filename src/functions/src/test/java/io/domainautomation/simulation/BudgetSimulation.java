@@ -1149,7 +1149,7 @@ public final class BudgetSimulation {
                 }
             });
             if (shrinkChanged) {
-                check(inShrinkStep && added.isEmpty() && written.shrinkUntilMillis() >= before.shrinkUntilMillis(), "5-version",
+                check(inShrinkStep && added.isEmpty() && written.shrinkUntilMillis() >= before.shrinkUntilMillis(), "5-shrink-kept",
                         () -> inc + " changed the shrink from " + before.shrinkUntilMillis() + "/" + before.shrunkCap() + " to "
                                 + written.shrinkUntilMillis() + "/" + written.shrunkCap() + (inShrinkStep ? "" : " outside a 429")
                                 + " adding " + added);
