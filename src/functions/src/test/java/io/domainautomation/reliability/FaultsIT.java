@@ -111,6 +111,9 @@ class FaultsIT {
         Path linking = Path.of("target/reliability/simulation-linking.md");
         md.append(Files.exists(linking) ? Files.readString(linking)
                 : "### Simulation of link-on-signup and set-canonical\n\nNot run in this run (LinkingSimulationTest did not run).\n\n");
+        Path budget = Path.of("target/reliability/simulation-budget.md");
+        md.append(Files.exists(budget) ? Files.readString(budget)
+                : "### Simulation of the shared rate budget\n\nNot run in this run (BudgetSimulationTest did not run).\n\n");
         Path fidelity = Path.of("target/reliability/fidelity.md");
         md.append(Files.exists(fidelity) ? Files.readString(fidelity)
                 : "### Fidelity: the models against the real adapters\n\nNot run in this run (FidelityTest did not run).\n\n");
