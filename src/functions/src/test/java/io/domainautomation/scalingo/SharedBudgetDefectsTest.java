@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import io.domainautomation.fakes.InMemoryBudgetStore;
@@ -16,8 +15,8 @@ import io.domainautomation.logic.budget.Priority;
 
 /**
  * Defects of the shared budget found by {@code simulation.BudgetSimulation}, each as a focused case on the in-memory
- * store and a clock the test moves ({@link SharedBudgetTest}'s style and settings: a cap of 54). Disabled while the
- * budget's code is being changed elsewhere: each fails today and passes once its defect is fixed.
+ * store and a clock the test moves ({@link SharedBudgetTest}'s style and settings: a cap of 54), each failing on the code
+ * before its fix.
  */
 class SharedBudgetDefectsTest {
 
@@ -76,8 +75,6 @@ class SharedBudgetDefectsTest {
      * order "the rotation, then cleanup-stale" is inverted for up to the difference (here 3 s; in the simulation
      * whatever the signups' grants' ends make it).
      */
-    @Disabled("defect: a paced caller's look-again keeps the headroom of its look, which falls as signups' grants age"
-            + " out: cleanup overtakes a waiting rotation (BudgetSimulation seed 3904)")
     @Test
     void aWaitingRotationIsNotOvertakenByCleanupAsTheSignupsHeadroomFalls() {
         aFullWindowWhoseSignupsAgeOutOneByOne();

@@ -100,8 +100,8 @@ import io.domainautomation.scalingo.SharedBudget;
  * never used, yet counts: the grants applied to the store, used or not, keep invariant 1's bound too; the store's
  * version moves forward by one per applied write; a write drops only grants that ended a span before its writer's
  * clock; only a 429's step changes the shrink, never shortening it, and a grant's write carries it unchanged;</li>
- * <li><b>priority</b>, in an exact form: (a) booking order: a grant never starts before a grant already in the window
- * it was written on (what keeps a booked set-canonical or signup slot from any later grant, cleanup's included);
+ * <li><b>priority</b>, in an exact form: (a) a booked grant keeps its slots: a grant placed before it (the policy allows
+ * it when every minute it reaches has room) never pushes that grant's minute over the cap (invariant 1's check);
  * (b) while a caller waits because the budget told it to look again at {@code r} (not refused), no grant of a lower
  * priority is written before {@code r} (true time): a lower priority books only what would have fitted the waiting
  * caller too, within a horizon shorter than its by more than the skew. Since an INTERACTIVE caller books as far ahead
@@ -1128,9 +1128,7 @@ public final class BudgetSimulation {
             for (BudgetWindow.Grant grant : written.grants()) {
                 counts.merge(grant, 1, Integer::sum);
             }
-            long latestBooked = Long.MIN_VALUE;
             for (BudgetWindow.Grant grant : before.grants()) {
-                latestBooked = Math.max(latestBooked, grant.fromMillis());
                 Integer left = counts.get(grant);
                 if (left == null || left == 0) {
                     long clock = inc.millis();
@@ -1162,9 +1160,8 @@ public final class BudgetSimulation {
             mirror = written;
             writes++;
             for (BudgetWindow.Grant grant : added) {
-                long booked = latestBooked;
-                check(grant.fromMillis() >= booked, "6-booking-order", () -> inc + " wrote " + grant
-                        + " starting before a grant already booked at " + booked);
+                // no booking-order check: a grant may start before one booked ahead of it when every minute it reaches has
+                // room (BudgetPolicy.Anchors), which invariant 1 checks; a booked grant keeps its slots whatever comes first
                 int capAt = grant.fromMillis() < shrinkUntil ? Math.max(SETTINGS.minCap(), shrunkCap) : CAP;
                 GrantRecord record = new GrantRecord(writes, inc, grant, capAt, replyLost);
                 (replyLost ? inc.unknown : inc.grants).add(record);
@@ -1219,9 +1216,13 @@ public final class BudgetSimulation {
         return null;
     }
 
-    /** Invariant 1 over the windows of {@code L} ending now: the started requests, by the cap of the last-written grant. */
+    /**
+     * Invariant 1 over the windows of {@code L} ending now: the started requests, by the cap in force at the start of the
+     * latest-starting of their grants (the policy holds the minute ending there to that cap; a grant may now be placed
+     * before one booked ahead, so the last written is not always the latest starting).
+     */
     private void capCheck(GrantRecord record) {
-        grantStarts.addLast(new long[] {now, record.seq, record.capAt});
+        grantStarts.addLast(new long[] {now, record.fromTrue, record.capAt});
         while (grantStarts.peekFirst()[0] <= now - windowL) {
             grantStarts.pollFirst();
         }
@@ -1233,14 +1234,14 @@ public final class BudgetSimulation {
             long[] start = newestFirst.next();
             count++;
             if (start[1] > lastSeq) {
-                lastSeq = start[1];
+                lastSeq = start[1]; // the latest-starting grant so far
                 cap = start[2];
             }
             int n = count;
             long c = cap;
             long from = start[0];
             check(n <= c, "1-cap", () -> n + " requests started on grants from " + rel(from) + " to " + rel(now)
-                    + " (within " + windowL + " ms), above the cap " + c + " in force at the last-written of their grants");
+                    + " (within " + windowL + " ms), above the cap " + c + " in force at the latest-starting of their grants");
         }
     }
 
@@ -1258,14 +1259,17 @@ public final class BudgetSimulation {
         }
         for (long a : candidates) {
             int sum = 0;
+            GrantRecord latest = record;
             for (GrantRecord other : recentGrants) {
                 if (other.fromTrue < a + windowL && other.untilTrue >= a) {
                     sum += other.grant.count();
+                    latest = other.fromTrue > latest.fromTrue ? other : latest;
                 }
             }
             int total = sum;
-            check(total <= record.capAt, "5-granted-within-cap", () -> total + " slots granted within " + windowL + " ms from "
-                    + rel(a) + ", above the cap " + record.capAt + " in force at the last of them, " + record.grant);
+            int cap = latest.capAt; // in force at the latest-starting grant's start: the minute ending there is held to it
+            check(total <= cap, "5-granted-within-cap", () -> total + " slots granted within " + windowL + " ms from "
+                    + rel(a) + ", above the cap " + cap + " in force at the latest-starting of them, " + record.grant);
         }
     }
 
