@@ -51,12 +51,12 @@ import io.domainautomation.scalingo.SharedBudget;
  * one run, time scaled.
  *
  * <p>What runs: link-on-signup's 2 containers of 10 worker threads each, fed by an SQS-like batching window (a batch
- * goes out 5 s after its first record, or with its 10th; batches alternate between the containers, record r to thread
- * r), 2 requests a signup (list the app's domains, then add the domain), priority SIGNUP; cleanup-stale's one
+ * goes out the model's window after its first record, or with its 10th; batches alternate between the containers,
+ * record r to thread r), 2 requests a signup (list the app's domains, then add the domain), priority SIGNUP; cleanup-stale's one
  * container with one sequential worker, one request an app (its domains), priority CLEANUP; the people on the account,
  * 6 requests a minute evenly, unpaced, counted apart (their 429s too, not retried, as in the model). Each container
  * is paced either by its fixed share ({@link RequestPacer}: 12 a minute per link-on-signup container, 8 for cleanup)
- * or by its side of the shared budget ({@link SharedBudget#acquire}, the deployed settings, on one
+ * or by its side of the shared budget ({@link SharedBudget#acquire}, the deployed settings and batch, on one
  * {@link InMemoryBudgetStore} shared by the three containers). Scalingo is the sandbox ({@link SandboxServer}) with its
  * limit of 60 requests a minute for the user, a sliding window on its own real-time clock; a 429 is counted, told to the
  * gate (as {@code ScalingoClient} does) and the request tried again after a second. Each request takes at least the
@@ -111,12 +111,12 @@ class RateBudgetBenchmark {
     static final int PEOPLE_PER_MINUTE = 6;
     /**
      * As deployed (AdapterWiring with ScalingoConfig's defaults): Scalingo's 60, less domain-status's 4, less a tenth
-     * for the people: a cap of 50; the pacer's period and guard; slots valid 2 s.
+     * for the people: a cap of 50; the pacer's period and guard; slots valid 2 s; the default headroom.
      */
     static final BudgetPolicy.Settings SETTINGS = BudgetPolicy.Settings.forAccount(LIMIT, 4, 0.10, Duration.ofMinutes(1),
             Duration.ofSeconds(1), Duration.ofSeconds(2));
-    /** SCALINGO_BUDGET_BATCH's default. */
-    static final int BATCH = 3;
+    /** SCALINGO_BUDGET_BATCH's default (and the model's). */
+    static final int BATCH = 6;
     /** Today's fixed shares, as in the model: per link-on-signup container, and cleanup-stale's. */
     static final int LINK_SHARE = 12;
     static final int CLEANUP_SHARE = 8;
@@ -417,16 +417,20 @@ class RateBudgetBenchmark {
             return gate;
         }
 
-        /** SQS's batching window, as the model has it: a batch goes out 5 s after its first record, or with its 10th. */
+        /**
+         * SQS's batching window, as the model has it: a batch goes out the window after its first record reached the
+         * queue, or with its 10th record if sooner.
+         */
         private void deliver(List<List<BlockingQueue<Signup>>> containers) throws InterruptedException {
+            long window = RateBudgetAccess.batchingWindowMillis();
             int batchNumber = 0;
             for (int i = 0; i < signups.size();) {
                 long first = signups.get(i).arrivedAt();
                 int end = i;
-                while (end < signups.size() && end - i < 10 && signups.get(end).arrivedAt() <= first + 5_000) {
+                while (end < signups.size() && end - i < 10 && signups.get(end).arrivedAt() <= first + window) {
                     end++;
                 }
-                long delivered = end - i == 10 ? signups.get(end - 1).arrivedAt() : first + 5_000;
+                long delivered = end - i == 10 ? signups.get(end - 1).arrivedAt() : first + window;
                 clock.sleepUntil(delivered * 1_000_000);
                 List<BlockingQueue<Signup>> container = containers.get(batchNumber++ % containers.size());
                 for (int r = 0; r < end - i; r++) {
@@ -723,12 +727,15 @@ class RateBudgetBenchmark {
         md.append("Measured (`src/functions/src/test/java/io/domainautomation/benchmarks/RateBudgetBenchmark.java`): the model's")
                 .append(" scenarios and arrivals (8b below) run for real, with threads, against the sandbox's Scalingo API over")
                 .append(" HTTP at Scalingo's limit (60 requests a minute for the user, a sliding window), **time scaled** (the")
-                .append(" scale of each scenario below). link-on-signup's 2 containers of 10 threads, fed through SQS's 5 s")
-                .append(" batching window (10 records a batch), 2 requests a signup (list the app's domains, add the domain);")
+                .append(" scale of each scenario below). link-on-signup's 2 containers of 10 threads, fed through SQS's")
+                .append(String.format(" %d s batching window (10 records a batch), 2 requests a signup",
+                        RateBudgetAccess.batchingWindowMillis() / 1000))
+                .append(" (list the app's domains, add the domain);")
                 .append(" cleanup-stale's one sequential worker, one request an app; the people on the account, 6 requests a")
                 .append(" minute evenly, unpaced (not retried after a 429). Each container paced by today's fixed shares")
                 .append(" (`RequestPacer`: link-on-signup 2 x 12, cleanup 8) or by its side of the shared budget")
-                .append(" (`SharedBudget.acquire`, the deployed settings: cap 50, batch 3, slots valid 2 s, guard 1 s) on one")
+                .append(String.format(" (`SharedBudget.acquire`, the deployed settings: cap %d, batch %d (3 for the scan),"
+                        + " headroom %d, slots valid 2 s, guard 1 s) on one", SETTINGS.cap(), BATCH, SETTINGS.headroom()))
                 .append(" in-memory store. A 429 is counted, told to the gate, and the request tried again after a second;")
                 .append(" a request takes at least 150 ms (the model's latency). Both modes in this one run, on the same")
                 .append(" arrivals. The goals are reported, never asserted; asserted: every signup linked at Scalingo, the")

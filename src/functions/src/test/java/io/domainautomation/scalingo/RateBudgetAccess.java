@@ -17,6 +17,11 @@ public final class RateBudgetAccess {
         return RateBudgetModel.steady(perMinute, untilMillis, seed);
     }
 
+    /** The model's SQS batching window (link-on-signup's MaximumBatchingWindowInSeconds in template.yaml), in ms. */
+    public static long batchingWindowMillis() {
+        return RateBudgetModel.BATCHING_WINDOW;
+    }
+
     /** {@link RateBudgetModel#burst}: {@code signups} within 5 s. */
     public static List<Long> burst(int signups) {
         return RateBudgetModel.burst(signups);
