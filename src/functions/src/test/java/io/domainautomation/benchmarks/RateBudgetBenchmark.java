@@ -792,11 +792,8 @@ class RateBudgetBenchmark {
         double perRequest = (double) storeCalls / Math.max(1, requests);
         md.append(row("", "budget store requests per Scalingo request", "-", String.format("%.2f", perRequest),
                 "far below 1 (<= 0.5)", "- / " + (perRequest <= 0.5 ? "yes" : "no")));
-        long granted = sharedSteady.slotsGranted() + sharedBurst.slotsGranted() + sharedDay.slotsGranted();
-        long taken = sharedSteady.slotsTaken() + sharedBurst.slotsTaken() + sharedDay.slotsTaken();
-        md.append(row("", "slots granted by the store and never used (counted against the cap all the same)", "-",
-                String.format("%d of %d (%.1f %%)", granted - taken, granted, 100.0 * (granted - taken) / Math.max(1, granted)),
-                "-", "-"));
+        md.append(row("", "slots granted by the store and never used (counted against the cap all the same): steady /"
+                + " burst / day", "-", unused(sharedSteady) + " / " + unused(sharedBurst) + " / " + unused(sharedDay), "-", "-"));
         md.append("\n**How it was measured.** The budget runs on a clock `scale` times faster than real time, with its")
                 .append(" settings as deployed (a minute, a guard of a second, slots valid 2 s); the sandbox's window is a real")
                 .append(" minute divided by the scale, so a virtual minute on the budget's clock is the sandbox's window. Scaling")
@@ -869,6 +866,12 @@ class RateBudgetBenchmark {
             refused += result.peopleTooMany();
         }
         return (sent - refused) + " of " + sent;
+    }
+
+    private static String unused(Result result) {
+        long unused = result.slotsGranted() - result.slotsTaken();
+        return String.format("%d of %d (%.1f %%)", unused, result.slotsGranted(),
+                100.0 * unused / Math.max(1, result.slotsGranted()));
     }
 
     private static String scanDone(Result result) {
