@@ -113,11 +113,15 @@ class PerformanceBenchmark {
         Files.createDirectories(CHARTS);
     }
 
-    /** Section 8: the account's rate budget, fixed shares against the shared budget, on the model's virtual clock. */
+    /**
+     * Section 8: the account's rate budget, fixed shares against the shared budget, measured against a sandbox of its
+     * own over HTTP with time scaled ({@link RateBudgetBenchmark}, which asserts what the runs must do), followed by the
+     * model's figures on its virtual clock. Alone: {@code ./mvnw -B verify -Pbenchmark -Dit.test=RateBudgetBenchmark}.
+     */
     @Test
     @Order(8)
-    void rateBudget() {
-        String section = io.domainautomation.scalingo.RateBudgetModel.section();
+    void rateBudget() throws Exception {
+        String section = RateBudgetBenchmark.section();
         assertTrue(section.contains("| 429 replies"), section);
         sections.put("budget", section);
     }
@@ -132,7 +136,8 @@ class PerformanceBenchmark {
         md.append("Measured by `./mvnw -B verify -Pbenchmark` (`src/functions/src/test/java/io/domainautomation/benchmarks/`), which packages\n")
                 .append("the artifact, starts it the way Lambda's Java runtime does (runtime interface client, handler string,\n")
                 .append("a local Runtime API) against the sandbox as a separate server, and measures each figure side by side with\n")
-                .append("its baseline in the same run. Regenerate this file with that command.\n\n");
+                .append("its baseline in the same run. Regenerate this file with that command; section 8 alone (the rest of the\n")
+                .append("file kept) with `./mvnw -B verify -Pbenchmark -Dit.test=RateBudgetBenchmark`.\n\n");
         md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ").append(memoryTotal())
                 .append(", ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
                 .append(", ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
