@@ -1162,7 +1162,10 @@ public final class BudgetSimulation {
             for (BudgetWindow.Grant grant : added) {
                 // no booking-order check: a grant may start before one booked ahead of it when every minute it reaches has
                 // room (BudgetPolicy.Anchors), which invariant 1 checks; a booked grant keeps its slots whatever comes first
-                int capAt = grant.fromMillis() < shrinkUntil ? Math.max(SETTINGS.minCap(), shrunkCap) : CAP;
+                // a shrink's end is only as exact as the clocks: a grant starting within their skew of it may share a
+                // minute with another container's grant placed just after the end as that one's clock sees it, so it is
+                // held to the full cap (the shrink answers a 429; the limit's own bound is the full cap's)
+                int capAt = grant.fromMillis() + skewMax < shrinkUntil ? Math.max(SETTINGS.minCap(), shrunkCap) : CAP;
                 GrantRecord record = new GrantRecord(writes, inc, grant, capAt, replyLost);
                 (replyLost ? inc.unknown : inc.grants).add(record);
                 recentGrants.addLast(record);
