@@ -165,7 +165,8 @@ class DeployScriptTest {
         for (String name : List.of("ScalingoApiUrl", "ScalingoAuthUrl", "ScalingoApiTokenSecretArn", "CertificateSecretPrefix",
                 "CloudTrailSecretEvents", "RotationSchedule", "CleanupSchedule", "CleanupDryRun", "CleanupProtectedPatterns",
                 "CleanupGracePeriod", "CleanupConfirmAfter", "CleanupAppsPrefix", "OwnershipProof", "OwnershipProofTimeout",
-                "RateBudget", "RateBudgetAccount", "RateBudgetPeopleShare", "CertificateExpiryAlarmDays", "EventBusName",
+                "RateBudget", "RateBudgetAccount", "RateBudgetHeadroom", "RateBudgetTable", "RateBudgetPeopleShare",
+                "CertificateExpiryAlarmDays", "EventBusName",
                 "LogRetentionDays", "AlarmTopicArn")) {
             saved.put(name, "");
         }
