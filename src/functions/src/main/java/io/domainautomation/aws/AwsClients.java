@@ -90,10 +90,13 @@ public class AwsClients {
         return credentials;
     }
 
-    /** How every AWS client here is built: the light URL-connection HTTP client, a region, credentials, an endpoint. */
-    static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B build(B builder, Region region,
+    /**
+     * How every AWS client here is built: the light URL-connection HTTP client (its request bodies buffered, see
+     * {@link BufferedBodyConnections}), a region, credentials, an endpoint.
+     */
+    public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B build(B builder, Region region,
             AwsCredentialsProvider credentials, Optional<URI> endpoint) {
-        builder.httpClient(UrlConnectionHttpClient.create())
+        builder.httpClient(UrlConnectionHttpClient.create(new BufferedBodyConnections()))
                 .region(region)
                 .credentialsProvider(credentials);
         endpoint.ifPresent(builder::endpointOverride);

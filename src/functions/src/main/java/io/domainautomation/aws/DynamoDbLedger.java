@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -148,6 +150,35 @@ public class DynamoDbLedger implements CleanupLedger {
     public void forget(String app, String domain) {
         call("forget " + domain + " of " + app, () -> dynamo.get().deleteItem(d -> d.tableName(config.table())
                 .key(key(STALE, app + "#" + domain))));
+    }
+
+    /**
+     * The two queries side by side: the Let's Encrypt records on a thread of their own (each query ends within the
+     * client's API call timeout), the stale records on the caller's. Both are waited for, so no read of this invocation
+     * outlives it; the first failure is the one thrown.
+     */
+    @Override
+    public Memory scanMemory() {
+        CompletableFuture<Map<String, Map<String, CertificateProgress>>> certificates = CompletableFuture
+                .supplyAsync(this::allCertificateProgress, DynamoDbLedger::onItsOwnThread);
+        Map<String, Map<String, StaleRecord>> stale;
+        try {
+            stale = allStaleRecords();
+        } catch (RuntimeException e) {
+            certificates.exceptionally(failed -> null).join();
+            throw e;
+        }
+        try {
+            return new Memory(stale, certificates.join());
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    private static void onItsOwnThread(Runnable read) {
+        Thread thread = new Thread(LocalCredentials.carried(read), "ledger-read");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     @Override

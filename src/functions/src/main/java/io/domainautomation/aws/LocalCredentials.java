@@ -37,6 +37,22 @@ public final class LocalCredentials implements AwsCredentialsProvider {
         };
     }
 
+    /**
+     * {@code task}, made for this thread's caller on whichever thread runs it (a read the function makes side by side
+     * on a thread of its own). Without a caller (deployed), {@code task} itself.
+     */
+    public static Runnable carried(Runnable task) {
+        String caller = CALLER.get();
+        if (caller == null) {
+            return task;
+        }
+        return () -> {
+            try (Scope scope = callerIs(caller)) {
+                task.run();
+            }
+        };
+    }
+
     /** Closing it gives the thread back its previous caller; it throws nothing. */
     public interface Scope extends AutoCloseable {
         @Override

@@ -2,10 +2,12 @@ package io.domainautomation.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -18,9 +20,11 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.cleanup.CertificateProgress;
 import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.logic.cleanup.ScanState;
+import io.domainautomation.logic.cleanup.StaleRecord;
 import io.domainautomation.testsupport.LedgerTable;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -119,5 +123,27 @@ class DynamoDbLedgerTest {
         assertTrue(asCleanupStale(() -> ledger.leaseScan("scan-1", 1, "late-continuation", expired.plusSeconds(5),
                 expired.plusSeconds(905))).isEmpty(),
                 "a taken-over scan is no longer handed on: the late continuation cannot lease it beside the taker");
+    }
+
+    @Test
+    void aScanInvocationReadsBothPartitionsSideBySideSignedAsItsFunctionOnBothThreads() {
+        StaleRecord stale = new StaleRecord("shop", "old.shop.example", "dom-1", T.minus(Duration.ofDays(3)), T,
+                List.of("dns-elsewhere"), Map.of(), 2, "scan-1");
+        CertificateProgress awaited = new CertificateProgress("blog", "www.blog.example", "pending_dns", T, false, T);
+        asCleanupStale(() -> {
+            ledger.remember(stale);
+            ledger.rememberProgress(awaited);
+            return null;
+        });
+        // The sandbox enforces the template's IAM: a read signed as nobody's (a thread that lost its caller) is denied.
+        CleanupLedger.Memory memory = asCleanupStale(() -> ledger.scanMemory());
+        assertEquals(Map.of("shop", Map.of("old.shop.example", stale)), memory.stale());
+        assertEquals(Map.of("blog", Map.of("www.blog.example", awaited)), memory.certificates());
+    }
+
+    @Test
+    void aScanInvocationsReadsFailTogether() {
+        // no function's credentials: IAM denies both reads, and the caller gets the ledger's own failure
+        assertThrows(LedgerUnavailable.class, () -> ledger.scanMemory());
     }
 }

@@ -36,6 +36,19 @@ public interface CleanupLedger extends Tombstones, CleanupRecords {
     /** What the previous scans saw of Let's Encrypt certificates, by app and domain name (one read per invocation). */
     Map<String, Map<String, CertificateProgress>> allCertificateProgress();
 
+    /** What a scan invocation reads before its first app: the stale records and the Let's Encrypt watch's, by app and domain. */
+    record Memory(Map<String, Map<String, StaleRecord>> stale, Map<String, Map<String, CertificateProgress>> certificates) {
+    }
+
+    /**
+     * {@link #allStaleRecords()} and {@link #allCertificateProgress()}, the two reads a scan invocation starts with. They
+     * are independent, so an adapter may make them side by side (the DynamoDB one does: one round trip less before the
+     * scan's first Scalingo call); either failing fails both, as one after the other would.
+     */
+    default Memory scanMemory() {
+        return new Memory(allStaleRecords(), allCertificateProgress());
+    }
+
     void rememberProgress(CertificateProgress progress);
 
     void forgetProgress(String app, String domain);

@@ -108,7 +108,9 @@ public class CleanupRuns {
                     now.plus(lease.length()));
             return abandoned.map(state -> work(state, dryRunAsked, deadline)).orElseGet(() -> Outcome.busy(running));
         }
-        Optional<ScanState> existing = ledger.scan(scanId);
+        // A new id is known to no one: nothing is stored under it yet (a read would find nothing, and cost the start one
+        // round trip before its first Scalingo call).
+        Optional<ScanState> existing = unfinished.isPresent() ? ledger.scan(scanId) : Optional.empty();
         if (existing.isPresent()) {
             Optional<ScanState> taken = ledger.leaseAbandonedScan(scanId, lease.holder(), now, now.plus(lease.length()));
             return taken.map(state -> work(state, dryRunAsked, deadline)).orElseGet(() -> Outcome.busy(Optional.of(scanId)));
@@ -186,7 +188,9 @@ public class CleanupRuns {
             // Not this save (applied, its reply lost, and the SDK's retry met its own condition): looked at, not assumed.
             throw new LedgerUnavailable("scan " + after.scanId() + " was moved on by another invocation", false, null);
         }
-        if (timeForOneMoreCall(deadline)) {
+        if (!after.done() && timeForOneMoreCall(deadline)) {
+            // A done scan is released below; if it is not (events left to publish, a failed release), its claim keeps the
+            // expiry its last step gave it, and the next start goes on with it by its id, expired or not.
             renewClaim(after);
         }
         List<DomainEvent> unpublished = after.outbox().isEmpty() ? List.of() : events.publish(after.outbox(), deadline);

@@ -139,8 +139,9 @@ public class CleanupScan {
     private boolean scanApps(ScanState.Builder state, List<DomainEvent> events, List<ProgressChange> progress, TimeBudget time,
             Deadline invocation) {
         String resumeAfter = state.lastApp();
-        Map<String, Map<String, StaleRecord>> remembered = ledger.allStaleRecords();
-        Map<String, Map<String, CertificateProgress>> certificates = ledger.allCertificateProgress();
+        CleanupLedger.Memory memory = ledger.scanMemory();
+        Map<String, Map<String, StaleRecord>> remembered = memory.stale();
+        Map<String, Map<String, CertificateProgress>> certificates = memory.certificates();
         List<App> listed;
         try {
             listed = apps.listApps(invocation);

@@ -74,6 +74,26 @@ class CleanupCoreTest {
     }
 
     @Test
+    void aNewScanReadsNoStateItCannotHaveAndItsLastStepIsReleasedNotRenewed() {
+        List<String> calls = new ArrayList<>();
+        Faults recording = new Faults() {
+            @Override
+            public void before(String call) {
+                calls.add(call);
+            }
+        };
+        world.ledger.faults(recording);
+        world.scalingo.faults(recording);
+        Scan done = scan();
+        assertTrue(done.state().orElseThrow().done());
+        // Each call before the first Scalingo one is a round trip a cold start waits for: a new scan's id is known to no
+        // one, so nothing is read under it; a done scan is released, so its claim is not renewed first.
+        assertEquals(List.of("ledger.lastScan", "ledger.claimScan", "ledger.createScan", "ledger.allStaleRecords",
+                "ledger.allCertificateProgress", "scalingo.listApps", "scalingo.listDomains", "ledger.saveScan",
+                "ledger.releaseScan"), calls);
+    }
+
+    @Test
     void aDomainWithoutRecordsIsMarkedThenRemovedAfterTheConfirmationPeriodWithItsTombstone() {
         world.scalingo.seedDomain("shop", "old.acme.example", daysAgo(60));
 
