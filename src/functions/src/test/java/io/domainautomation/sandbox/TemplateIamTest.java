@@ -100,12 +100,18 @@ class TemplateIamTest {
         }
     }
 
+    /** The condition keys of a call on the item(s) of this partition. */
+    private static Map<String, List<String>> partition(String pk) {
+        return Map.of("dynamodb:LeadingKeys", List.of(pk));
+    }
+
     /**
      * The shared rate budget (RateBudget shared, the default) is read and written by the four functions that take from
-     * it, in the ledger table or in another stack's (RateBudgetTable); domain-status keeps its static share.
+     * it, in the ledger table or in another stack's (RateBudgetTable), and only its item (BUDGET#<account>): in another
+     * stack's table, no other item of that stack's ledger; domain-status keeps its static share.
      */
     @Test
-    void theSharedRateBudgetsTableIsGrantedToTheFunctionsThatTakeFromIt() throws IOException {
+    void theSharedRateBudgetsItemIsGrantedToTheFunctionsThatTakeFromItAndNothingElseOfAnotherStacksTable() throws IOException {
         String other = "arn:aws:dynamodb:eu-west-3:000000000000:table/fr1-ledger";
         List<String> takers = List.of("set-canonical", "link-on-signup", "rotate-cert-from-secrets-manager", "cleanup-stale");
         TemplateIam inOtherTable = template(stack().parameter("RateBudgetTable", "fr1-ledger").parameter("RateBudgetAccount", "ops"));
@@ -113,15 +119,54 @@ class TemplateIamTest {
                 .parameter("RateBudget", "fixed"));
         for (String export : takers) {
             for (String action : List.of("dynamodb:GetItem", "dynamodb:PutItem")) {
-                assertTrue(template(stack()).allows(export, action, "arn:aws:dynamodb:eu-west-3:000000000000:table/prod-ledger"),
-                        export + " " + action + " on the ledger");
-                assertTrue(inOtherTable.allows(export, action, other), export + " " + action + " on RateBudgetTable");
-                assertFalse(fixed.allows(export, action, other), "RateBudget fixed: " + export);
+                // unnamed, the account is the token secret's ARN (SCALINGO_BUDGET_ACCOUNT)
+                assertTrue(template(stack()).allows(export, action, "arn:aws:dynamodb:eu-west-3:000000000000:table/prod-ledger",
+                        partition("BUDGET#" + TOKEN)), export + " " + action + " on the ledger");
+                assertTrue(inOtherTable.allows(export, action, other, partition("BUDGET#ops")), export + " " + action + " on RateBudgetTable");
+                assertFalse(inOtherTable.allows(export, action, other, partition("APP#shop-id")),
+                        export + " " + action + ": another item of the other stack's ledger");
+                assertFalse(inOtherTable.allows(export, action, other, partition("BUDGET#someone-else")),
+                        export + " " + action + ": another account's budget");
+                assertFalse(inOtherTable.allows(export, action, other), export + " " + action + ": a call whose partition is not known");
+                assertFalse(fixed.allows(export, action, other, partition("BUDGET#ops")), "RateBudget fixed: " + export);
             }
-            assertFalse(inOtherTable.allows(export, "dynamodb:DeleteItem", other), "only reads and whole writes");
-            assertFalse(inOtherTable.allows(export, "dynamodb:PutItem", "arn:aws:dynamodb:eu-west-3:000000000000:table/fr2-ledger"));
+            assertFalse(inOtherTable.allows(export, "dynamodb:DeleteItem", other, partition("BUDGET#ops")), "only reads and whole writes");
+            assertFalse(inOtherTable.allows(export, "dynamodb:Query", other, partition("BUDGET#ops")), "only reads and whole writes");
+            assertFalse(inOtherTable.allows(export, "dynamodb:PutItem", "arn:aws:dynamodb:eu-west-3:000000000000:table/fr2-ledger",
+                    partition("BUDGET#ops")));
         }
-        assertFalse(inOtherTable.allows("domain-status", "dynamodb:GetItem", other), "domain-status takes nothing from it");
+        assertFalse(inOtherTable.allows("domain-status", "dynamodb:GetItem", other, partition("BUDGET#ops")),
+                "domain-status takes nothing from it");
+    }
+
+    /** IAM's condition operators as the sandbox evaluates them, and ForAllValues' empty set (true, as in AWS). */
+    @Test
+    void conditionsAreEvaluatedAsIamDoes() {
+        IamPolicy.Condition forAll = new IamPolicy.Condition("ForAllValues:StringEquals", "dynamodb:LeadingKeys", List.of("a", "b"));
+        assertTrue(forAll.holds(List.of("a")));
+        assertTrue(forAll.holds(List.of("a", "b")));
+        assertFalse(forAll.holds(List.of("a", "c")), "every value must match");
+        assertTrue(forAll.holds(List.of()), "no value: ForAllValues holds, as in AWS");
+        IamPolicy.Condition plain = new IamPolicy.Condition("StringEquals", "dynamodb:LeadingKeys", List.of("a"));
+        assertFalse(plain.holds(List.of()), "a plain operator needs the key");
+        assertTrue(plain.holds(List.of("a")));
+        IamPolicy.Condition like = new IamPolicy.Condition("StringLike", "dynamodb:LeadingKeys", List.of("BUDGET#*"));
+        assertTrue(like.holds(List.of("BUDGET#ops")));
+        assertFalse(like.holds(List.of("APP#ops")));
+        assertThrows(IllegalArgumentException.class,
+                () -> new IamPolicy.Condition("NumericLessThan", "dynamodb:LeadingKeys", List.of("3600")), "an operator not evaluable here");
+        assertThrows(IllegalArgumentException.class,
+                () -> new IamPolicy.Condition("StringEquals", "aws:ResourceTag/team", List.of("a")), "a key not read here");
+        IamPolicy denyUnlessBudget = new IamPolicy("arn:p", List.of(
+                new IamPolicy.Statement(true, List.of("dynamodb:*"), false, List.of("*"), false),
+                new IamPolicy.Statement(false, List.of("dynamodb:PutItem"), false, List.of("*"), false,
+                        List.of(new IamPolicy.Condition("StringLike", "dynamodb:LeadingKeys", List.of("APP#*"))))));
+        assertEquals(IamPolicy.Decision.EXPLICITLY_DENIED, denyUnlessBudget.decide("dynamodb:PutItem", "t",
+                new IamPolicy.Context(partition("APP#x"))));
+        assertEquals(IamPolicy.Decision.ALLOWED, denyUnlessBudget.decide("dynamodb:PutItem", "t",
+                new IamPolicy.Context(partition("BUDGET#x"))));
+        assertThrows(IllegalStateException.class, () -> denyUnlessBudget.decide("dynamodb:PutItem", "t"),
+                "a Deny whose condition cannot be read is not guessed");
     }
 
     /** A shared table without the account's name would hold a second budget of the whole cap: refused, as CloudFormation would. */
@@ -131,7 +176,8 @@ class TemplateIamTest {
                 () -> template(stack().parameter("RateBudgetTable", "fr1-ledger").parameter("RateBudgetAccount", "")));
         assertTrue(refused.getMessage().contains("RateBudgetTable needs RateBudgetAccount"), refused.getMessage());
         assertTrue(template(stack().parameter("RateBudgetTable", "fr1-ledger").parameter("RateBudgetAccount", "scalingo-ops"))
-                .allows("cleanup-stale", "dynamodb:PutItem", "arn:aws:dynamodb:eu-west-3:000000000000:table/fr1-ledger"));
+                .allows("cleanup-stale", "dynamodb:PutItem", "arn:aws:dynamodb:eu-west-3:000000000000:table/fr1-ledger",
+                        partition("BUDGET#scalingo-ops")));
     }
 
     @Test

@@ -2,22 +2,92 @@ package io.domainautomation.sandbox;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * One principal's identity-based policy, as IAM evaluates it for a request without conditions: an explicit Deny wins,
- * then an Allow, and anything else is denied implicitly. Actions match case-insensitively, resources exactly, both
- * with IAM's {@code *} and {@code ?} wildcards.
+ * One principal's identity-based policy, as IAM evaluates it for a request: an explicit Deny wins, then an Allow, and
+ * anything else is denied implicitly. Actions match case-insensitively, resources exactly, both with IAM's {@code *}
+ * and {@code ?} wildcards. A statement's conditions are evaluated on the request's condition keys
+ * ({@link Condition}: the string operators, plain or {@code ForAllValues:}); a statement whose condition needs a key
+ * the sandbox could not read from the request matches nothing (an Allow allows nothing, a Deny is reported as not
+ * evaluable), never a guess.
  */
 record IamPolicy(String principalArn, List<Statement> statements) {
 
-    /** One statement: Allow or Deny, its actions (or NotAction) and resources (or NotResource). */
-    record Statement(boolean allow, List<String> actions, boolean notAction, List<String> resources, boolean notResource) {
+    /** The request's condition keys this sandbox reads (e.g. {@code dynamodb:LeadingKeys}), with their values. */
+    record Context(Map<String, List<String>> keys) {
+        static final Context NONE = new Context(Map.of());
+
+        Context {
+            keys = Map.copyOf(keys);
+        }
+    }
+
+    /**
+     * One condition: {@code StringEquals} or {@code StringLike}, optionally {@code ForAllValues:}, on one key. As IAM
+     * evaluates them: a plain operator needs the key in the request (one value matching); {@code ForAllValues:} is
+     * true when every value the request carries matches, and so also when the request carries none.
+     */
+    record Condition(String operator, String key, List<String> values) {
+        static final List<String> OPERATORS = List.of("StringEquals", "StringLike", "ForAllValues:StringEquals",
+                "ForAllValues:StringLike");
+        /** The condition keys the sandbox reads from requests (IamRequests). */
+        static final List<String> KEYS = List.of("dynamodb:LeadingKeys");
+
+        Condition {
+            if (!OPERATORS.contains(operator)) {
+                throw new IllegalArgumentException("the condition operator " + operator + " cannot be evaluated here");
+            }
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("the condition key " + key + " is not read from requests here");
+            }
+            values = List.copyOf(values);
+        }
+
+        boolean holds(List<String> requestValues) {
+            boolean like = operator.endsWith("StringLike");
+            java.util.function.Predicate<String> matches = value -> values.stream()
+                    .anyMatch(expected -> like ? wildcard(expected, value, false) : expected.equals(value));
+            if (operator.startsWith("ForAllValues:")) {
+                return requestValues.stream().allMatch(matches);
+            }
+            return requestValues.stream().anyMatch(matches);
+        }
+    }
+
+    /**
+     * One statement: Allow or Deny, its actions (or NotAction), resources (or NotResource) and conditions (all must
+     * hold).
+     */
+    record Statement(boolean allow, List<String> actions, boolean notAction, List<String> resources, boolean notResource,
+            List<Condition> conditions) {
+
+        Statement(boolean allow, List<String> actions, boolean notAction, List<String> resources, boolean notResource) {
+            this(allow, actions, notAction, resources, notResource, List.of());
+        }
+
+        Statement {
+            conditions = List.copyOf(conditions);
+        }
 
         boolean matches(String action, String resource) {
             boolean actionMatches = actions.stream().anyMatch(pattern -> wildcard(pattern, action, true));
             boolean resourceMatches = resources.stream().anyMatch(pattern -> wildcard(pattern, resource, false));
             return actionMatches != notAction && resourceMatches != notResource;
+        }
+
+        /** Whether its conditions hold for the request; empty when one needs a key the request's context lacks. */
+        java.util.Optional<Boolean> conditionsHold(Context context) {
+            boolean hold = true;
+            for (Condition condition : conditions) {
+                List<String> values = context.keys().get(condition.key());
+                if (values == null) {
+                    return java.util.Optional.empty();
+                }
+                hold &= condition.holds(values);
+            }
+            return java.util.Optional.of(hold);
         }
     }
 
@@ -26,12 +96,25 @@ record IamPolicy(String principalArn, List<Statement> statements) {
     }
 
     Decision decide(String action, String resource) {
+        return decide(action, resource, Context.NONE);
+    }
+
+    Decision decide(String action, String resource, Context context) {
         boolean allowed = false;
         for (Statement statement : statements) {
-            if (statement.matches(action, resource)) {
-                if (!statement.allow()) {
+            if (!statement.matches(action, resource)) {
+                continue;
+            }
+            java.util.Optional<Boolean> hold = statement.conditionsHold(context);
+            if (!statement.allow()) {
+                if (hold.isEmpty()) {
+                    throw new IllegalStateException("a Deny on " + action + " has a condition on a key the sandbox does not read"
+                            + " from this request: it cannot be evaluated here");
+                }
+                if (hold.get()) {
                     return Decision.EXPLICITLY_DENIED;
                 }
+            } else if (hold.orElse(false)) {
                 allowed = true;
             }
         }

@@ -16,9 +16,20 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class IamRequests {
 
-    /** One call's question to IAM. */
-    record Call(String action, List<String> resources) {
+    /** One call's question to IAM, with the condition keys read from the request. */
+    record Call(String action, List<String> resources, IamPolicy.Context context) {
+        Call(String action, List<String> resources) {
+            this(action, resources, IamPolicy.Context.NONE);
+        }
     }
+
+    /**
+     * The partition key attribute of the project's tables (the ledger's, the budget's: {@code pk}); the sandbox reads
+     * {@code dynamodb:LeadingKeys} as that attribute's values.
+     */
+    static final String PARTITION_KEY = "pk";
+    private static final java.util.regex.Pattern PARTITION_CONDITION = java.util.regex.Pattern
+            .compile("(?:^|[\\s(])" + PARTITION_KEY + "\\s*=\\s*(:[A-Za-z0-9_]+)");
 
     private final String region;
     private final String account;
@@ -62,9 +73,35 @@ final class IamRequests {
             request.path("RequestItems").fieldNames().forEachRemaining(table -> tables.add(tableArn(table)));
             request.path("TransactItems").forEach(item -> item.fields().forEachRemaining(
                     operationOf -> tables.add(tableArn(operationOf.getValue().path("TableName").asText()))));
-            return new Call("dynamodb:" + operation, tables.isEmpty() ? List.of("*") : new ArrayList<>(tables));
+            return new Call("dynamodb:" + operation, tables.isEmpty() ? List.of("*") : new ArrayList<>(tables),
+                    leadingKeys(operation, request));
         }
         return new Call(target, List.of("*"));
+    }
+
+    /**
+     * {@code dynamodb:LeadingKeys} of a single-item call or a query (the partition key of its item, or the one its key
+     * condition names), as IAM reads it; none at all for a Scan, whose request carries no partition (a
+     * {@code ForAllValues:} condition then holds, as in AWS); not known for the calls this sandbox does not read it from
+     * (batches, transactions: a condition on it then matches nothing, see IamPolicy).
+     */
+    private static IamPolicy.Context leadingKeys(String operation, JsonNode request) {
+        if (operation.equals("Scan")) {
+            return new IamPolicy.Context(java.util.Map.of("dynamodb:LeadingKeys", List.of()));
+        }
+        JsonNode value = switch (operation) {
+            case "GetItem", "DeleteItem", "UpdateItem" -> request.path("Key").path(PARTITION_KEY);
+            case "PutItem" -> request.path("Item").path(PARTITION_KEY);
+            case "Query" -> {
+                java.util.regex.Matcher named = PARTITION_CONDITION.matcher(request.path("KeyConditionExpression").asText(""));
+                yield named.find() ? request.path("ExpressionAttributeValues").path(named.group(1))
+                        : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            }
+            default -> com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        };
+        JsonNode text = value.path("S");
+        return text.isTextual() ? new IamPolicy.Context(java.util.Map.of("dynamodb:LeadingKeys", List.of(text.asText())))
+                : IamPolicy.Context.NONE;
     }
 
     /** Lambda's Invoke: {@code /2015-03-31/functions/{name, partial or full ARN, maybe :qualifier}/invocations}. */

@@ -57,6 +57,11 @@ final class IamState {
 
     /** Empty when the call may go on; the denial otherwise. Every function's call is recorded. */
     Optional<Denial> authorize(String accessKeyId, String action, List<String> resources) {
+        return authorize(accessKeyId, action, resources, IamPolicy.Context.NONE);
+    }
+
+    /** The same, with the request's condition keys (IamRequests reads them). */
+    Optional<Denial> authorize(String accessKeyId, String action, List<String> resources, IamPolicy.Context context) {
         TemplateIam current = policies;
         Optional<String> function = functionOf(accessKeyId);
         if (current == null || function.isEmpty()) {
@@ -72,7 +77,7 @@ final class IamState {
                         + " because no identity-based policy allows the " + action + " action (no function of the stack exports "
                         + export + ")"));
             }
-            IamPolicy.Decision decision = policy.get().decide(action, resource);
+            IamPolicy.Decision decision = policy.get().decide(action, resource, context);
             decisions.add(new IamDecision(export, action, resource, decision == IamPolicy.Decision.ALLOWED));
             if (decision != IamPolicy.Decision.ALLOWED) {
                 return Optional.of(new Denial(policy.get().denial(action, resource, decision)));

@@ -201,7 +201,8 @@ public final class SandboxServer implements AutoCloseable {
             return java.util.Optional.empty();
         }
         IamRequests.Call call = iamRequests.json(target, parseOrNull(json, body));
-        return iam.authorize(accessKey, call.action(), call.resources()).map(denial -> IamRequests.deniedJson(target, denial.message()));
+        return iam.authorize(accessKey, call.action(), call.resources(), call.context())
+                .map(denial -> IamRequests.deniedJson(target, denial.message()));
     }
 
     private java.util.Optional<Reply> authorizeInvoke(String accessKey, String path, String query) {

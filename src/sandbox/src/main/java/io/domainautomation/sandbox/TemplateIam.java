@@ -13,8 +13,8 @@ import java.util.Optional;
  * managed policies of the template it references, with every intrinsic function (Ref, Sub, GetAtt, If, Join, Select,
  * Split and the condition functions) evaluated for the stack's parameters. Functions are known by their Funqy export
  * ({@code QUARKUS_FUNQY_EXPORT}), which is how a running function names itself. What it cannot evaluate exactly (a SAM
- * policy template, an AWS managed policy other than Lambda's basic execution role, a condition in a statement, a role
- * of its own) it refuses to read, rather than allow or deny by guess.
+ * policy template, an AWS managed policy other than Lambda's basic execution role, a condition operator other than the
+ * string ones, a role of its own) it refuses to read, rather than allow or deny by guess.
  */
 public final class TemplateIam {
 
@@ -107,9 +107,18 @@ public final class TemplateIam {
         return unused;
     }
 
-    /** Whether this function may make this call, as IAM would decide it for the stack. */
+    /** Whether this function may make this call, as IAM would decide it for the stack (a call with no condition keys). */
     public boolean allows(String export, String action, String resourceArn) {
-        return policyOf(export).map(policy -> policy.decide(action, resourceArn) == IamPolicy.Decision.ALLOWED).orElse(false);
+        return allows(export, action, resourceArn, Map.of());
+    }
+
+    /**
+     * The same for a call carrying these condition keys (e.g. {@code dynamodb:LeadingKeys}, the partition keys of a
+     * DynamoDB call's items), which a statement's Condition is evaluated on.
+     */
+    public boolean allows(String export, String action, String resourceArn, Map<String, List<String>> conditionKeys) {
+        return policyOf(export).map(policy -> policy.decide(action, resourceArn, new IamPolicy.Context(conditionKeys))
+                == IamPolicy.Decision.ALLOWED).orElse(false);
     }
 
     private IamPolicy policyOf(String logicalId, Map<String, Object> properties) {
@@ -164,14 +173,21 @@ public final class TemplateIam {
                 continue;
             }
             Map<String, Object> statement = map(raw);
+            List<IamPolicy.Condition> conditions = new ArrayList<>();
             if (statement.containsKey("Condition")) {
-                throw new IllegalArgumentException(where + ": a statement with a Condition cannot be evaluated here");
+                // the string operators on the condition keys the sandbox reads (IamPolicy.Condition refuses the rest)
+                try {
+                    map(resolve(statement.get("Condition"))).forEach((operator, keys) -> map(keys).forEach((key, values) ->
+                            conditions.add(new IamPolicy.Condition(operator, key, texts(resolve(values))))));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+                }
             }
             boolean notAction = statement.containsKey("NotAction");
             boolean notResource = statement.containsKey("NotResource");
             statements.add(new IamPolicy.Statement("Allow".equals(text(resolve(statement.get("Effect")))),
                     texts(resolve(statement.get(notAction ? "NotAction" : "Action"))), notAction,
-                    texts(resolve(statement.get(notResource ? "NotResource" : "Resource"))), notResource));
+                    texts(resolve(statement.get(notResource ? "NotResource" : "Resource"))), notResource, conditions));
         }
         return statements;
     }
