@@ -80,6 +80,17 @@ class RateBudgetModelTest {
                 section.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| scenario")).count(), section);
     }
 
+    /** The store's requests, told apart by priority and cause, add up to what the store counted. */
+    @Test
+    void theStoreRequestsAreToldApartByCause() {
+        RateBudgetModel.Result steady = RateBudgetModel.run(RateBudgetModel.Mode.SHARED, 1,
+                RateBudgetModel.steady(10, 60 * MINUTE, 1), 50_000, 6, 62 * MINUTE);
+        assertEquals(steady.storeCalls(), steady.storeCallsByCause().values().stream().mapToLong(Long::longValue).sum(),
+                steady.storeCallsByCause().toString());
+        assertTrue(steady.storeCallsByCause().keySet().stream().anyMatch(c -> c.startsWith("CLEANUP: grant write")));
+        System.out.println(RateBudgetModel.storeCallsBreakdown());
+    }
+
     /** The headroom the scan leaves signups: less gives the scan more of the account, and signups a longer wait. */
     @Test
     void aSmallerHeadroomGivesTheScanMoreAndSignupsALongerWait() {
