@@ -91,9 +91,15 @@ public final class SharedBudget implements RequestGate {
     static final long KNOWN_FOR = 600_000;
     /** Held by the one caller asking the store for the container. */
     private final java.util.concurrent.locks.ReentrantLock fetching = new java.util.concurrent.locks.ReentrantLock();
-    /** Grants still to be decided on a fresh read, after a write on the known window was refused (others write too). */
-    private volatile int readFirst;
-    static final int READ_FIRST_AFTER_REFUSAL = 4;
+    /**
+     * Whether this container's last look at the store found others' writes since its own (a refused write, or a read of
+     * a newer version): its known window is then likely behind again, and a signup's or a person's grant is decided on
+     * a read first (two calls) rather than risking a refused write (three). Background work never reads first: it writes
+     * a batch every few seconds, so the window it knows is its own, seconds old, and others have mostly not written since
+     * (the model: the scan reading first after others' writes cost 0.2 store requests per Scalingo request, its refused
+     * writes less); a signup's known window is tens of seconds old while the scan runs, and behind nearly always.
+     */
+    private volatile boolean othersWrote;
     /** Until when the store said no slot frees for this container (the other callers wait without asking it). */
     private volatile long quietUntil;
 
@@ -189,11 +195,14 @@ public final class SharedBudget implements RequestGate {
             now = clocks.millis();
             BudgetPolicy.Decision decision = BudgetPolicy.take(window, now, priority, wanted, latestStartMillis, settings);
             boolean refusal = !decision.granted() && Math.max(decision.retryAtMillis(), now + 1) > latestStartMillis;
-            if (!fresh && ((decision.granted() && readFirst > 0) || refusal)
+            boolean readFirst = othersWrote && !priority.paced();
+            if (!fresh && ((decision.granted() && readFirst) || refusal)
                     && clocks.millis() + (STORE_CALLS_PER_WRITE + 1) * storeCall <= latestStartMillis) {
                 // others wrote between this container's last grants: its "yes" is looked at on a fresh read first; and a
                 // caller is refused, with when to come back, only on what the store holds now
+                long knownVersion = window.version();
                 window = read();
+                othersWrote = window.version() != knownVersion;
                 remember(window);
                 fresh = true;
                 now = clocks.millis();
@@ -209,15 +218,13 @@ public final class SharedBudget implements RequestGate {
             BudgetStore.Written written = writeGrant(decision.next());
             if (!written.written()) {
                 // another container wrote first: decided again on what the refusal found there; and while others write
-                // between this container's grants, a read first is cheaper than a refused write (two calls, not three)
+                // between a signup container's grants, a read first is cheaper than a refused write (two calls, not three)
                 shown = written.current().orElse(BudgetWindow.empty(account));
-                if (!fresh) {
-                    readFirst = READ_FIRST_AFTER_REFUSAL;
-                }
+                othersWrote = true;
                 continue;
             }
-            if (fresh && readFirst > 0) {
-                readFirst--;
+            if (!fresh) {
+                othersWrote = false; // written on the window it knew: nobody had written since
             }
             remember(decision.next());
             granted.addAndGet(decision.count());

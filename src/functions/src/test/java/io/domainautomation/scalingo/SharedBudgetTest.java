@@ -204,15 +204,36 @@ class SharedBudgetTest {
         assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
         assertEquals(before + 3, store.calls(), "a refused write (and its read of what is there), then the write");
         BudgetWindowAssert.holds(store, 3, 3 + 6 + 3);
-        // others write between its grants: its next grants are looked at on a read first (two calls, not three)
+        // the signups' window is behind: refused once, their container reads first while others keep writing (two calls,
+        // not three); the scan keeps writing on the window it knows, its own (a refusal shows it the new one)
         now += 3_000;
-        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
-        spend(cleanup, 2);
-        paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
-        now = Math.max(now, paced.atMillis());
         before = store.calls();
-        assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(before + 3, store.calls(), "the scan wrote since its last look: refused, then written");
+        now += 3_000;
+        before = store.calls();
+        spend(cleanup, 1);
+        assertEquals(before + 3, store.calls(), "the scan does not read first: refused, then written");
+        now += 3_000;
+        before = store.calls();
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
         assertEquals(before + 2, store.calls(), "a read and a write");
+        now += 3_000;
+        before = store.calls();
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(before + 2, store.calls(), "its read found others' writes last time: a read first again");
+    }
+
+    @Test
+    void aSignupContainerAloneWritesOnTheWindowItKnows() {
+        SharedBudget linking = container(Priority.SIGNUP, 2);
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(2, store.calls(), "the first grant: a read and a write");
+        for (int i = 1; i <= 3; i++) {
+            now += 3_000;
+            assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
+            assertEquals(2 + i, store.calls(), "nobody else writes: one write a grant");
+        }
     }
 
     @Test
