@@ -182,8 +182,8 @@ class SharedBudgetTest {
     @Test
     void aGrantOnTheWindowThisContainerLastWroteCostsOneWrite() {
         SharedBudget cleanup = container(Priority.CLEANUP, 3);
-        spend(cleanup, 3);
-        assertEquals(2, store.calls(), "the first batch of three: a read and a write");
+        spend(cleanup, SharedBudget.PACED_BATCH);
+        assertEquals(2, store.calls(), "the first batch: a read and a write");
         SharedBudget.Attempt paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
         assertFalse(paced.granted(), "its batch spent before its pace allows the next");
         assertEquals(2, store.calls(), "a no on the window it knows costs nothing: the store holds at least those grants");
@@ -196,21 +196,21 @@ class SharedBudgetTest {
     void anotherContainersWriteIsSeenByTheRefusalAndDecidedOnWithoutAnotherRead() {
         SharedBudget cleanup = container(Priority.CLEANUP, 3);
         SharedBudget linking = container(Priority.SIGNUP, 6);
-        spend(cleanup, 3);
+        spend(cleanup, SharedBudget.PACED_BATCH);
         assertTrue(linking.attempt(now, Long.MAX_VALUE, 3).granted()); // six slots: two for each of three callers
         SharedBudget.Attempt paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
         now = Math.max(now, paced.atMillis());
         long before = store.calls();
         assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
         assertEquals(before + 3, store.calls(), "a refused write (and its read of what is there), then the write");
-        BudgetWindowAssert.holds(store, 3, 3 + 6 + 3);
+        BudgetWindowAssert.holds(store, 3, 2 * SharedBudget.PACED_BATCH + 6);
         // the signups' window is behind: refused once, their container reads first while others keep writing (two calls,
         // not three); the scan keeps writing on the window it knows, its own (a refusal shows it the new one)
         now += 3_000;
         before = store.calls();
         assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
         assertEquals(before + 3, store.calls(), "the scan wrote since its last look: refused, then written");
-        now += 3_000;
+        now += 5_000; // the scan's batch spent
         before = store.calls();
         spend(cleanup, 1);
         assertEquals(before + 3, store.calls(), "the scan does not read first: refused, then written");
