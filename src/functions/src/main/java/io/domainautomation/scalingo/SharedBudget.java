@@ -163,6 +163,10 @@ public final class SharedBudget implements RequestGate {
             if (local.isPresent()) {
                 return new Attempt(true, local.get()); // from the batch the caller before it took
             }
+            if (now < storeDownUntil) {
+                // the caller before it found the store down while this one waited for the lock: not asked once more
+                throw new LedgerUnavailable("ledger: the rate budget's store failed moments ago", true, null);
+            }
             if (now < quietUntil) {
                 return new Attempt(false, quietUntil);
             }

@@ -6,13 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
 import io.domainautomation.fakes.InMemoryBudgetStore;
 import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.budget.BudgetPolicy;
+import io.domainautomation.logic.budget.BudgetWindow;
 import io.domainautomation.logic.budget.Priority;
+import io.domainautomation.logic.port.BudgetStore;
 import io.domainautomation.logic.port.Deadline;
 
 /** One container's side of the shared budget, on an in-memory store and a clock the test moves. */
@@ -121,6 +127,67 @@ class SharedBudgetTest {
         linking.acquire(Deadline.none(), "list domains");
         assertEquals(2, linking.fallbacks(), "back on the shared budget");
         assertTrue(store.calls() > calls);
+    }
+
+    /**
+     * A caller waiting for the store behind another caller of its container, which then finds the store down, goes by
+     * the static share without asking the store once more (it had looked at the store's state before it waited).
+     */
+    @Test
+    void aCallerQueuedBehindTheOneThatFoundTheStoreDownDoesNotAskItAgain() throws Exception {
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch failNow = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        BudgetStore down = new BudgetStore() {
+            @Override
+            public Optional<BudgetWindow> read(String account) {
+                calls.incrementAndGet();
+                reading.countDown();
+                try {
+                    failNow.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new LedgerUnavailable("ledger: the budget store: ApiCallTimeoutException", true, null);
+            }
+
+            @Override
+            public Written write(BudgetWindow next) {
+                calls.incrementAndGet();
+                throw new LedgerUnavailable("ledger: the budget store: ApiCallTimeoutException", true, null);
+            }
+
+            @Override
+            public Duration longest() {
+                return Duration.ofSeconds(1);
+            }
+        };
+        SharedBudget linking = new SharedBudget(down, "acct", Priority.SIGNUP, SETTINGS, 6, RequestPacer.of(2,
+                Duration.ofMinutes(1), Duration.ofSeconds(1)), clocks, () -> { });
+        AtomicReference<Throwable> first = new AtomicReference<>();
+        AtomicReference<Throwable> second = new AtomicReference<>();
+        Thread asking = new Thread(() -> attemptInto(linking, first));
+        asking.start();
+        reading.await(); // the first caller holds the lock, in its store call
+        Thread queued = new Thread(() -> attemptInto(linking, second));
+        queued.start();
+        while (queued.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait(); // the second caller waits for the lock
+        }
+        failNow.countDown();
+        asking.join();
+        queued.join();
+        assertTrue(first.get() instanceof LedgerUnavailable, String.valueOf(first.get()));
+        assertTrue(second.get() instanceof LedgerUnavailable, String.valueOf(second.get()));
+        assertEquals(1, calls.get(), "the store asked once: the second caller went by what the first found");
+    }
+
+    private static void attemptInto(SharedBudget budget, AtomicReference<Throwable> outcome) {
+        try {
+            budget.attempt(T0, Long.MAX_VALUE, 1);
+        } catch (RuntimeException e) {
+            outcome.set(e);
+        }
     }
 
     @Test
