@@ -121,6 +121,7 @@ public final class SharedBudget implements RequestGate {
         this.batch = Math.max(1, batch);
         this.fallback = fallback;
         this.clocks = clocks;
+        fallback.startFresh(clocks.nanos()); // its turns on the budget's ticker, as its waits ({@link #fallback})
     }
 
     /**
@@ -397,10 +398,32 @@ public final class SharedBudget implements RequestGate {
         }
     }
 
+    /** The static share's turn (the store cannot be reached), slept for on this budget's clocks. */
     private void fallback(Deadline latestStart, String operation) {
+        Fallback turn = fallbackTurn(latestStart.nanoTime());
+        if (!turn.booked()) {
+            throw ScalingoException.notInTime(operation, Duration.ofNanos(turn.waitNanos()));
+        }
+        sleep(TimeUnit.NANOSECONDS.toMillis(turn.waitNanos() + 999_999), operation);
+    }
+
+    /**
+     * The static share's next turn, without blocking (what {@link #acquire} sleeps for when the store cannot be reached,
+     * and what a simulation drives on its own clock): taken on this budget's ticker ({@link Clocks#nanos}, the one its
+     * deadlines are on), not the JVM's, so simulations and tests drive it as they drive the rest. Counted as a fallback.
+     *
+     * @return booked, with the wait in nanoseconds; or not in time ({@code latestStartNanos}), with how long until one
+     *         frees
+     */
+    public Fallback fallbackTurn(long latestStartNanos) {
         fallbacks.incrementAndGet();
         onFallback.run();
-        fallback.acquire(latestStart, operation);
+        RequestPacer.Slot slot = fallback.reserve(clocks.nanos(), latestStartNanos);
+        return new Fallback(slot.booked(), slot.waitNanos());
+    }
+
+    /** A turn of the static share: {@code booked} (the request starts after {@code waitNanos}), or how long until one. */
+    public record Fallback(boolean booked, long waitNanos) {
     }
 
     private long remainingMillis(Deadline latestStart) {

@@ -20,6 +20,7 @@ import io.domainautomation.logic.budget.BudgetWindow;
 import io.domainautomation.logic.budget.Priority;
 import io.domainautomation.logic.port.BudgetStore;
 import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.ScalingoException;
 
 /** One container's side of the shared budget, on an in-memory store and a clock the test moves. */
 class SharedBudgetTest {
@@ -188,6 +189,43 @@ class SharedBudgetTest {
         } catch (RuntimeException e) {
             outcome.set(e);
         }
+    }
+
+    /**
+     * The static share a container falls back to runs on the budget's clocks (the same the simulations and these tests
+     * drive), not the JVM's: its turns and its waits are the budget's. The ticker here starts at 0, far behind the
+     * JVM's nanoTime: a share read on that would refuse every request as not in time.
+     */
+    @Test
+    void theStaticShareFallenBackToKeepsTheBudgetsClock() {
+        long[] elapsed = {0};
+        SharedBudget.Clocks ticker = new SharedBudget.Clocks() {
+            @Override
+            public long millis() {
+                return T0 + elapsed[0];
+            }
+
+            @Override
+            public long nanos() {
+                return elapsed[0] * 1_000_000;
+            }
+
+            @Override
+            public void sleepMillis(long millis) {
+                elapsed[0] += millis;
+            }
+        };
+        SharedBudget linking = new SharedBudget(store, "acct", Priority.SIGNUP, SETTINGS, 6, RequestPacer.of(2,
+                Duration.ofMinutes(1), Duration.ofSeconds(1)), ticker, () -> { });
+        store.unreachable(true);
+        linking.acquire(new Deadline(ticker.nanos() + 30_000_000_000L), "list domains");
+        linking.acquire(new Deadline(ticker.nanos() + 30_000_000_000L), "update domain");
+        assertEquals(0, elapsed[0], "the share's two requests at once");
+        ScalingoException late = assertThrows(ScalingoException.class,
+                () -> linking.acquire(new Deadline(ticker.nanos() + 30_000_000_000L), "list domains"));
+        assertTrue(late.isNotInTime(), late.toString());
+        linking.acquire(new Deadline(ticker.nanos() + 120_000_000_000L), "list domains");
+        assertEquals(61_000, elapsed[0], "the third start a minute and the guard after the first, slept on the budget's clock");
     }
 
     @Test
