@@ -146,9 +146,9 @@ public final class RateBudgetModel {
 
         /**
          * One look's store calls by cause: a read with no window known (the first, or one known too long ago); a read
-         * before deciding again on what the store holds (the read-first rounds after a refused write, when it ends in a
-         * write; before a "no", when it ends without one); the grant's write; a refused write and its read (lost to
-         * another container's write, named by its priority).
+         * before deciding again on what the store holds (SharedBudget's read first, or a refusal's look at the store
+         * now), ending in a write or in a "no"; the grant's write; a refused write and its read (lost to another
+         * container's write, named by its priority).
          */
         void classify(boolean granted) {
             String calls = noting.calls.toString();
@@ -164,9 +164,9 @@ public final class RateBudgetModel {
                 } else if (i == 0 && cold) {
                     cause = "read, no window known";
                 } else if (calls.indexOf('W', i) > 0 || calls.indexOf('C', i) > 0) {
-                    cause = "read first (after a refused write), then a write";
+                    cause = "read first (others had written), then a write";
                 } else {
-                    cause = granted ? "read, then granted from the batch" : "read before a \"no\"";
+                    cause = granted ? "read, then granted from the batch" : "read first (others had written), then a \"no\"";
                 }
                 storeCallsByCause.merge(priority + ": " + cause, call == 'C' ? 2L : 1L, Long::sum);
             }
