@@ -55,8 +55,8 @@ public final class SharedBudget implements RequestGate {
      * while it scans. Its slots are booked ahead, each at its time, leaving signups their headroom there: a larger batch
      * books further ahead what a signup arriving meanwhile would take (the model, signups reading first as
      * {@link #othersWrote} says: 3 slots cost 0.59 store requests per Scalingo request with a steady signup p99 of 8.2 s;
-     * 5 cost 0.49 and 9.0 s; 6 end the 500-signup burst at 1.10x its ideal rather than 1.05x; 4 with 6 while no signup is
-     * in the window, or more, put the day's p99 from 6 s to 8 s and beyond).
+     * 5 cost 0.49 and 9.0 s (8 other arrival seeds: a p99 1.2 s later on average); 6 end the 500-signup burst at 1.10x
+     * its ideal rather than 1.05x; a batch of 12 while no signup holds a slot in the window puts the day's p99 at 13 s).
      */
     static final int PACED_BATCH = 5;
 
@@ -98,8 +98,9 @@ public final class SharedBudget implements RequestGate {
      * a newer version): its known window is then likely behind again, and a signup's or a person's grant is decided on
      * a read first (two calls) rather than risking a refused write (three). Background work never reads first: it writes
      * a batch every few seconds, so the window it knows is its own, seconds old, and others have mostly not written since
-     * (the model: the scan reading first after others' writes cost 0.2 store requests per Scalingo request, its refused
-     * writes less); a signup's known window is tens of seconds old while the scan runs, and behind nearly always.
+     * (the model's day of scanning: its reads first after a refusal cost 0.16 store requests per Scalingo request, its
+     * refused writes without them 0.12); a signup's known window is tens of seconds old while the scan runs, and behind
+     * nearly always.
      */
     private volatile boolean othersWrote;
     /** Until when the store said no slot frees for this container (the other callers wait without asking it). */
@@ -121,7 +122,7 @@ public final class SharedBudget implements RequestGate {
         this.batch = Math.max(1, batch);
         this.fallback = fallback;
         this.clocks = clocks;
-        fallback.startFresh(clocks.nanos()); // its turns on the budget's ticker, as its waits ({@link #fallback})
+        fallback.startFresh(clocks.nanos()); // its turns on this budget's ticker, as its waits (fallbackTurn)
     }
 
     /**
