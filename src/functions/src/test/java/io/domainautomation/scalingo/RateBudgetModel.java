@@ -5,12 +5,17 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.TreeMap;
 
 import io.domainautomation.fakes.InMemoryBudgetStore;
 import io.domainautomation.logic.budget.BudgetPolicy;
+import io.domainautomation.logic.budget.BudgetWindow;
 import io.domainautomation.logic.budget.Priority;
+import io.domainautomation.logic.port.BudgetStore;
 
 /**
  * A discrete-event model of one Scalingo account shared by link-on-signup (2 containers, 10 records at once each, SQS
@@ -29,7 +34,8 @@ public final class RateBudgetModel {
     /** What one run measured. */
     /** @param busyUse the automation's requests over its cap, from its first request to its last (work always waiting) */
     record Result(Mode mode, List<Long> signupMillis, long lastSignupDoneMillis, long cleanupDoneMillis, long cleanupRequests,
-            long automationRequests, long tooManyRequests, long peopleTooMany, long storeCalls, double busyUse) {
+            long automationRequests, long tooManyRequests, long peopleTooMany, long storeCalls, double busyUse,
+            Map<String, Long> storeCallsByCause) {
 
         long percentile(double p) {
             List<Long> sorted = new ArrayList<>(signupMillis);
@@ -77,17 +83,98 @@ public final class RateBudgetModel {
     private long now;
     private long lastSignupDone;
     private long cleanupDone = -1;
+    /** The store calls by priority and cause ({@link Container#classify}): where the store requests go. */
+    private final Map<String, Long> storeCallsByCause = new TreeMap<>();
+    /** The priority of the container that wrote the store's window last (a refused write lost to it). */
+    private Priority lastWriter;
+
+    /**
+     * A container's view of the shared store: the same calls, each noted (R a read, W a write, C a refused write and
+     * its read of what is there) for the look in progress, so the look's calls can be told apart by cause.
+     */
+    private final class NotingStore implements BudgetStore {
+        final Priority priority;
+        final StringBuilder calls = new StringBuilder();
+        final List<Priority> lostTo = new ArrayList<>();
+
+        NotingStore(Priority priority) {
+            this.priority = priority;
+        }
+
+        @Override
+        public Optional<BudgetWindow> read(String account) {
+            calls.append('R');
+            return store.read(account);
+        }
+
+        @Override
+        public Written write(BudgetWindow next) {
+            Written written = store.write(next);
+            if (written.written()) {
+                calls.append('W');
+                lastWriter = priority;
+            } else {
+                calls.append('C');
+                lostTo.add(lastWriter);
+            }
+            return written;
+        }
+
+        @Override
+        public Duration longest() {
+            return store.longest();
+        }
+    }
 
     /** One container's pacing: today's fixed share, or its side of the shared budget. */
     private final class Container {
         final RequestPacer pacer;
         final SharedBudget budget;
         final List<Worker> threads = new ArrayList<>();
+        final Priority priority;
+        final NotingStore noting;
+        /** When this container last called the store (its known window is as old), -1: never. */
+        long lastCall = -1;
 
         Container(Priority priority, int fixedShare) {
+            this.priority = priority;
             this.pacer = new RequestPacer(fixedShare, Duration.ofMinutes(1), Duration.ofSeconds(1));
             pacer.startFresh(0);
-            this.budget = new SharedBudget(store, "acct", priority, settings, 6, pacer, modelClock, () -> { });
+            this.noting = new NotingStore(priority);
+            this.budget = new SharedBudget(noting, "acct", priority, settings, 6, pacer, modelClock, () -> { });
+        }
+
+        /**
+         * One look's store calls by cause: a read with no window known (the first, or one known too long ago); a read
+         * before deciding again on what the store holds (SharedBudget's read first, or a refusal's look at the store
+         * now), ending in a write or in a "no"; the grant's write; a refused write and its read (lost to another
+         * container's write, named by its priority).
+         */
+        void classify(boolean granted) {
+            String calls = noting.calls.toString();
+            boolean cold = lastCall < 0 || now - lastCall >= SharedBudget.KNOWN_FOR;
+            int lost = 0;
+            for (int i = 0; i < calls.length(); i++) {
+                char call = calls.charAt(i);
+                String cause;
+                if (call == 'W') {
+                    cause = "grant write";
+                } else if (call == 'C') {
+                    cause = "refused write + its read, lost to " + noting.lostTo.get(lost++);
+                } else if (i == 0 && cold) {
+                    cause = "read, no window known";
+                } else if (calls.indexOf('W', i) > 0 || calls.indexOf('C', i) > 0) {
+                    cause = "read first (others had written), then a write";
+                } else {
+                    cause = granted ? "read, then granted from the batch" : "read first (others had written), then a \"no\"";
+                }
+                storeCallsByCause.merge(priority + ": " + cause, call == 'C' ? 2L : 1L, Long::sum);
+            }
+            if (!calls.isEmpty()) {
+                lastCall = now;
+            }
+            noting.calls.setLength(0);
+            noting.lostTo.clear();
         }
 
         /** When this container's next request may start (booked), or -1 with when to ask again in {@code retry}. */
@@ -99,6 +186,7 @@ public final class RateBudgetModel {
             int waiting = (int) threads.stream().filter(t -> t.bookedAt < 0 && !t.tasks.isEmpty()
                     && t.tasks.peekFirst()[2] <= now).count();
             SharedBudget.Attempt attempt = budget.attempt(now, Long.MAX_VALUE, Math.max(1, waiting));
+            classify(attempt.granted());
             if (attempt.granted()) {
                 return attempt.atMillis();
             }
@@ -200,7 +288,7 @@ public final class RateBudgetModel {
         }
         double minutes = Math.max(1, lastRequest - firstRequest) / (double) MINUTE;
         return new Result(mode, signupDone, lastSignupDone, cleanupDone, cleanupRequests, automationRequests, tooMany,
-                peopleTooMany, store.calls(), automationRequests / (minutes * settings.cap()));
+                peopleTooMany, store.calls(), automationRequests / (minutes * settings.cap()), Map.copyOf(storeCallsByCause));
     }
 
     private void step(Worker worker) {
@@ -312,7 +400,7 @@ public final class RateBudgetModel {
                 .append(" minute answered 429); 150 ms a request. Each container paced by today's fixed shares")
                 .append(" (`RequestPacer`: link-on-signup 2 x 12, cleanup 8) or by the shared budget (`SharedBudget.attempt`,")
                 .append(" the code the functions run, on an in-memory store; the deployed settings: cap 50 (60 less")
-                .append(" domain-status's 4, less a tenth for the people), batch 6 (3 for the scan), slots valid 2 s).\n\n");
+                .append(" domain-status's 4, less a tenth for the people), batch 6 (" + SharedBudget.PACED_BATCH + " for the scan), slots valid 2 s).\n\n");
         md.append("| scenario | figure | fixed shares | shared budget | goal |\n|---|---|---|---|---|\n");
         List<Long> steady = steady(10, 60 * MINUTE, 1);
         Result fixedSteady = run(Mode.FIXED, 1, steady, 50_000, 6, 62 * MINUTE);
@@ -365,6 +453,33 @@ public final class RateBudgetModel {
                     .append(percent(curve.busyUse())).append(" | ").append(seconds(curve.percentile(0.99))).append(" |\n");
         }
         return md.append("\n").toString();
+    }
+
+    /**
+     * Where the budget store's requests go, per scenario (steady, burst, day): per Scalingo request, by priority and
+     * cause, the scenario's total first. Not in BENCHMARKS.md: a look for whoever tunes the batches.
+     */
+    static String storeCallsBreakdown() {
+        StringBuilder out = new StringBuilder("| scenario | priority: cause | store requests | per Scalingo request |\n"
+                + "|---|---|---|---|\n");
+        Map<String, Result> scenarios = new java.util.LinkedHashMap<>();
+        scenarios.put("steady", run(Mode.SHARED, 1, steady(10, 60 * MINUTE, 1), 50_000, 6, 62 * MINUTE));
+        scenarios.put("burst", run(Mode.SHARED, 2, burst(500), 50_000, 6, 120 * MINUTE));
+        scenarios.put("day", run(Mode.SHARED, 3, steady(3, 24 * 60 * MINUTE, 3), 50_000, 6, 24 * 60 * MINUTE));
+        long calls = 0;
+        long requests = 0;
+        for (Map.Entry<String, Result> scenario : scenarios.entrySet()) {
+            Result r = scenario.getValue();
+            calls += r.storeCalls();
+            requests += r.automationRequests();
+            out.append(String.format("| %s | all (%d Scalingo requests, %d of them the scan's) | %d | %.2f |%n", scenario.getKey(),
+                    r.automationRequests(), r.cleanupRequests(), r.storeCalls(), (double) r.storeCalls() / r.automationRequests()));
+            r.storeCallsByCause().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> out.append(String.format("| | %s | %d | %.3f |%n", e.getKey(), e.getValue(),
+                            (double) e.getValue() / r.automationRequests())));
+        }
+        out.append(String.format("| all three | | %d | %.2f |%n", calls, (double) calls / requests));
+        return out.toString();
     }
 
     /** The headrooms of the curve. */

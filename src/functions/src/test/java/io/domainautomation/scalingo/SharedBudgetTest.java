@@ -6,14 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
 import io.domainautomation.fakes.InMemoryBudgetStore;
 import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.budget.BudgetPolicy;
+import io.domainautomation.logic.budget.BudgetWindow;
 import io.domainautomation.logic.budget.Priority;
+import io.domainautomation.logic.port.BudgetStore;
 import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.ScalingoException;
 
 /** One container's side of the shared budget, on an in-memory store and a clock the test moves. */
 class SharedBudgetTest {
@@ -123,6 +130,104 @@ class SharedBudgetTest {
         assertTrue(store.calls() > calls);
     }
 
+    /**
+     * A caller waiting for the store behind another caller of its container, which then finds the store down, goes by
+     * the static share without asking the store once more (it had looked at the store's state before it waited).
+     */
+    @Test
+    void aCallerQueuedBehindTheOneThatFoundTheStoreDownDoesNotAskItAgain() throws Exception {
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch failNow = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        BudgetStore down = new BudgetStore() {
+            @Override
+            public Optional<BudgetWindow> read(String account) {
+                calls.incrementAndGet();
+                reading.countDown();
+                try {
+                    failNow.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new LedgerUnavailable("ledger: the budget store: ApiCallTimeoutException", true, null);
+            }
+
+            @Override
+            public Written write(BudgetWindow next) {
+                calls.incrementAndGet();
+                throw new LedgerUnavailable("ledger: the budget store: ApiCallTimeoutException", true, null);
+            }
+
+            @Override
+            public Duration longest() {
+                return Duration.ofSeconds(1);
+            }
+        };
+        SharedBudget linking = new SharedBudget(down, "acct", Priority.SIGNUP, SETTINGS, 6, RequestPacer.of(2,
+                Duration.ofMinutes(1), Duration.ofSeconds(1)), clocks, () -> { });
+        AtomicReference<Throwable> first = new AtomicReference<>();
+        AtomicReference<Throwable> second = new AtomicReference<>();
+        Thread asking = new Thread(() -> attemptInto(linking, first));
+        asking.start();
+        reading.await(); // the first caller holds the lock, in its store call
+        Thread queued = new Thread(() -> attemptInto(linking, second));
+        queued.start();
+        while (queued.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait(); // the second caller waits for the lock
+        }
+        failNow.countDown();
+        asking.join();
+        queued.join();
+        assertTrue(first.get() instanceof LedgerUnavailable, String.valueOf(first.get()));
+        assertTrue(second.get() instanceof LedgerUnavailable, String.valueOf(second.get()));
+        assertEquals(1, calls.get(), "the store asked once: the second caller went by what the first found");
+    }
+
+    private static void attemptInto(SharedBudget budget, AtomicReference<Throwable> outcome) {
+        try {
+            budget.attempt(T0, Long.MAX_VALUE, 1);
+        } catch (RuntimeException e) {
+            outcome.set(e);
+        }
+    }
+
+    /**
+     * The static share a container falls back to runs on the budget's clocks (the same the simulations and these tests
+     * drive), not the JVM's: its turns and its waits are the budget's. The ticker here starts at 0, far behind the
+     * JVM's nanoTime: a share read on that would refuse every request as not in time.
+     */
+    @Test
+    void theStaticShareFallenBackToKeepsTheBudgetsClock() {
+        long[] elapsed = {0};
+        SharedBudget.Clocks ticker = new SharedBudget.Clocks() {
+            @Override
+            public long millis() {
+                return T0 + elapsed[0];
+            }
+
+            @Override
+            public long nanos() {
+                return elapsed[0] * 1_000_000;
+            }
+
+            @Override
+            public void sleepMillis(long millis) {
+                elapsed[0] += millis;
+            }
+        };
+        SharedBudget linking = new SharedBudget(store, "acct", Priority.SIGNUP, SETTINGS, 6, RequestPacer.of(2,
+                Duration.ofMinutes(1), Duration.ofSeconds(1)), ticker, () -> { });
+        store.unreachable(true);
+        linking.acquire(new Deadline(ticker.nanos() + 30_000_000_000L), "list domains");
+        linking.acquire(new Deadline(ticker.nanos() + 30_000_000_000L), "update domain");
+        assertEquals(0, elapsed[0], "the share's two requests at once");
+        ScalingoException late = assertThrows(ScalingoException.class,
+                () -> linking.acquire(new Deadline(ticker.nanos() + 30_000_000_000L), "list domains"));
+        assertTrue(late.isNotInTime(), late.toString());
+        linking.acquire(new Deadline(ticker.nanos() + 120_000_000_000L), "list domains");
+        assertEquals(61_000, elapsed[0], "the third start a minute and the guard after the first, slept on the budget's clock");
+    }
+
     @Test
     void aSlotThatWouldComeAfterTheDeadlineIsRefusedWithoutWaiting() {
         SharedBudget linking = container(Priority.SIGNUP, 5);
@@ -182,8 +287,8 @@ class SharedBudgetTest {
     @Test
     void aGrantOnTheWindowThisContainerLastWroteCostsOneWrite() {
         SharedBudget cleanup = container(Priority.CLEANUP, 3);
-        spend(cleanup, 3);
-        assertEquals(2, store.calls(), "the first batch of three: a read and a write");
+        spend(cleanup, SharedBudget.PACED_BATCH);
+        assertEquals(2, store.calls(), "the first batch: a read and a write");
         SharedBudget.Attempt paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
         assertFalse(paced.granted(), "its batch spent before its pace allows the next");
         assertEquals(2, store.calls(), "a no on the window it knows costs nothing: the store holds at least those grants");
@@ -196,23 +301,44 @@ class SharedBudgetTest {
     void anotherContainersWriteIsSeenByTheRefusalAndDecidedOnWithoutAnotherRead() {
         SharedBudget cleanup = container(Priority.CLEANUP, 3);
         SharedBudget linking = container(Priority.SIGNUP, 6);
-        spend(cleanup, 3);
+        spend(cleanup, SharedBudget.PACED_BATCH);
         assertTrue(linking.attempt(now, Long.MAX_VALUE, 3).granted()); // six slots: two for each of three callers
         SharedBudget.Attempt paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
         now = Math.max(now, paced.atMillis());
         long before = store.calls();
         assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
         assertEquals(before + 3, store.calls(), "a refused write (and its read of what is there), then the write");
-        BudgetWindowAssert.holds(store, 3, 3 + 6 + 3);
-        // others write between its grants: its next grants are looked at on a read first (two calls, not three)
+        BudgetWindowAssert.holds(store, 3, 2 * SharedBudget.PACED_BATCH + 6);
+        // the signups' window is behind: refused once, their container reads first while others keep writing (two calls,
+        // not three); the scan keeps writing on the window it knows, its own (a refusal shows it the new one)
         now += 3_000;
-        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
-        spend(cleanup, 2);
-        paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
-        now = Math.max(now, paced.atMillis());
         before = store.calls();
-        assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(before + 3, store.calls(), "the scan wrote since its last look: refused, then written");
+        now += 5_000; // the scan's batch spent
+        before = store.calls();
+        spend(cleanup, 1);
+        assertEquals(before + 3, store.calls(), "the scan does not read first: refused, then written");
+        now += 3_000;
+        before = store.calls();
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
         assertEquals(before + 2, store.calls(), "a read and a write");
+        now += 3_000;
+        before = store.calls();
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(before + 2, store.calls(), "its read found others' writes last time: a read first again");
+    }
+
+    @Test
+    void aSignupContainerAloneWritesOnTheWindowItKnows() {
+        SharedBudget linking = container(Priority.SIGNUP, 2);
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(2, store.calls(), "the first grant: a read and a write");
+        for (int i = 1; i <= 3; i++) {
+            now += 3_000;
+            assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
+            assertEquals(2 + i, store.calls(), "nobody else writes: one write a grant");
+        }
     }
 
     @Test

@@ -296,8 +296,8 @@ public final class BudgetSimulation {
             this.name = container.name + "#" + (++container.incarnations);
             this.skew = skewMax == 0 ? 0 : between(0, skewMax);
             this.store = new FaultyBudgetStore(backing, conditions, Duration.ofMillis(LONGEST), this);
-            this.fallback = BudgetSimulationAccess.fallback(FALLBACK_SHARE, Duration.ofMillis(PERIOD), Duration.ofMillis(GUARD),
-                    nanos());
+            // as AdapterWiring makes it; the budget starts it on this incarnation's ticker
+            this.fallback = RequestPacer.of(FALLBACK_SHARE, Duration.ofMillis(PERIOD), Duration.ofMillis(GUARD));
             this.budget = new SharedBudget(this.store, ACCOUNT, container.priority, SETTINGS, BATCH, fallback, this, () -> { });
         }
 
@@ -782,15 +782,15 @@ public final class BudgetSimulation {
         schedule(stepEnd + Math.max(1, wait), LOOK, caller, 0);
     }
 
-    /** acquire's fallback: the static share (RequestPacer.acquire, booked on the incarnation's ticker). */
+    /** acquire's fallback: the static share's turn (SharedBudget.fallbackTurn, on the incarnation's ticker). */
     private void fallback(Caller caller, long latest) {
         Incarnation inc = caller.inc;
         long clock = inc.millis();
-        long stepEnd = endStep();
         long nowNanos = clock * 1_000_000L;
         long latestNanos = caller.noDeadline() ? Long.MAX_VALUE : latest * 1_000_000L;
-        long[] slot = BudgetSimulationAccess.reserve(inc.fallback, nowNanos, latestNanos);
-        if (slot[0] == 0) {
+        SharedBudget.Fallback turn = inc.budget.fallbackTurn(latestNanos); // on the ticker as the step left it
+        long stepEnd = endStep();
+        if (!turn.booked()) {
             // the share's own turn comes too late: checked apart from the pacer, on the starts it booked
             long window = (PERIOD + GUARD) * 1_000_000L;
             long next = Math.max(nowNanos, inc.lastFallbackStart);
@@ -806,7 +806,7 @@ public final class BudgetSimulation {
             finish(caller, "refused (static share)", true);
             return;
         }
-        long start = nowNanos + slot[1];
+        long start = nowNanos + turn.waitNanos();
         long window = (PERIOD + GUARD) * 1_000_000L;
         inc.fallbackStarts.addLast(start);
         inc.lastFallbackStart = start;
@@ -816,7 +816,7 @@ public final class BudgetSimulation {
         check(inc.fallbackStarts.size() <= FALLBACK_SHARE, "2-fallback-share", () -> inc + " booked " + inc.fallbackStarts.size()
                 + " fallback starts within " + (PERIOD + GUARD) + " ms: " + inc.fallbackStarts);
         trace(caller + " falls back to the static share, start at " + rel(start / 1_000_000, inc));
-        schedule(stepEnd + (slot[1] + 999_999) / 1_000_000, SEND, caller, FROM_FALLBACK);
+        schedule(stepEnd + (turn.waitNanos() + 999_999) / 1_000_000, SEND, caller, FROM_FALLBACK);
     }
 
     private void refused(Caller caller, SharedBudget.Attempt attempt, long after, long latest) {
