@@ -1,6 +1,7 @@
 package io.domainautomation.aws;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -77,7 +78,7 @@ public class AwsClients {
     }
 
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, Optional<URI> endpoint) {
-        build(builder, Region.of(config.region()), credentials(), endpoint);
+        build(builder, Region.of(config.region()), credentials(), endpoint, config.apiCallAttemptTimeout());
         builder.overrideConfiguration(o -> o.apiCallAttemptTimeout(config.apiCallAttemptTimeout())
                 .apiCallTimeout(config.apiCallTimeout()));
         return builder;
@@ -90,13 +91,22 @@ public class AwsClients {
         return credentials;
     }
 
-    /**
-     * How every AWS client here is built: the light URL-connection HTTP client (its request bodies buffered, see
-     * {@link BufferedBodyConnections}), a region, credentials, an endpoint.
-     */
+    /** AWS_API_CALL_ATTEMPT_TIMEOUT's default (AwsConfig), for clients built without the configuration. */
+    static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
+
+    /** {@link #build(AwsClientBuilder, Region, AwsCredentialsProvider, Optional, Duration)} with the default attempt timeout. */
     public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B build(B builder, Region region,
             AwsCredentialsProvider credentials, Optional<URI> endpoint) {
-        builder.httpClient(UrlConnectionHttpClient.create(new BufferedBodyConnections()))
+        return build(builder, region, credentials, endpoint, DEFAULT_ATTEMPT_TIMEOUT);
+    }
+
+    /**
+     * How every AWS client here is built: the light URL-connection HTTP client (its request bodies buffered, its reads
+     * bounded by the attempt's timeout, see {@link BufferedBodyConnections}), a region, credentials, an endpoint.
+     */
+    public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B build(B builder, Region region,
+            AwsCredentialsProvider credentials, Optional<URI> endpoint, Duration attemptTimeout) {
+        builder.httpClient(UrlConnectionHttpClient.create(new BufferedBodyConnections(attemptTimeout)))
                 .region(region)
                 .credentialsProvider(credentials);
         endpoint.ifPresent(builder::endpointOverride);

@@ -19,27 +19,50 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionFactory;
  * <p>The SDK's client sets a request with a {@code Content-Length} to fixed-length streaming. For a streamed POST the
  * JDK cannot send the body again, so before it reuses a kept-alive connection it reads from it with a 1 ms timeout to
  * see that the server has not closed it ({@code sun.net.www.http.HttpClient.available}): every AWS call of a warm
- * container (they are all POSTs) waits that millisecond. A buffered body can be sent again, so the JDK skips the look
- * and, should the server have closed the connection, sends the request again on a new one (as it does for any
- * buffered request). The bodies here are small JSON documents (a DynamoDB item, a batch of events), which the SDK
- * holds in memory anyway.
+ * container (they are all POSTs) waited that millisecond. For a buffered body the JDK does not look. The bodies here are
+ * small JSON documents (a DynamoDB item, a batch of events), which the SDK holds in memory anyway. Never use this for
+ * S3 uploads: the JDK honours {@code Expect: 100-continue} only for streamed bodies.
  *
- * <p>The timeouts are the SDK's defaults for this client (its own factory sets them; this one must), and TLS is the
- * JDK's default, as the SDK's default factory's is.
+ * <p>A buffered POST the JDK would also send again on its own, on a new connection, after any failed read (a
+ * connection the server closed, and as well a reply lost after the request was applied), unseen by the SDK and past
+ * its attempt timeout's abort. {@link #noSilentResends()} turns that off (a JVM-wide switch the JDK reads once, when
+ * its HTTP client class loads: the Lambda handler sets it before anything else runs), so every resend is the SDK's
+ * own retry, counted and within its timeouts, as with streamed bodies. A kept-alive connection the server closed then
+ * fails its attempt, which the SDK retries on a new one.
+ *
+ * <p>The timeouts: connecting within the SDK's default for this client (2 s) or the attempt's timeout if shorter;
+ * reading within the attempt's timeout (the SDK's default, 30 s, is longer than any attempt here).
  */
-final class BufferedBodyConnections implements UrlConnectionFactory {
+public final class BufferedBodyConnections implements UrlConnectionFactory {
 
+    /** The JDK's switch for resending a failed POST itself ({@code sun.net.www.http.HttpClient}). */
+    static final String JDK_RESENDS_POSTS = "sun.net.http.retryPost";
     /** The SDK's default connection timeout for this client. */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    /** The SDK's default socket (read) timeout for this client; each call is bounded by its API call timeouts too. */
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration SDK_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    private final int connectTimeoutMillis;
+    private final int readTimeoutMillis;
+
+    /** @param attemptTimeout the clients' API call attempt timeout (AWS_API_CALL_ATTEMPT_TIMEOUT) */
+    BufferedBodyConnections(Duration attemptTimeout) {
+        this.connectTimeoutMillis = (int) Math.min(SDK_CONNECT_TIMEOUT.toMillis(), attemptTimeout.toMillis());
+        this.readTimeoutMillis = (int) attemptTimeout.toMillis();
+    }
+
+    /**
+     * No POST sent again by the JDK on its own: to be called before the JVM's first HTTP connection (the JDK reads
+     * the switch once). Lambda's handler calls it first thing.
+     */
+    public static void noSilentResends() {
+        System.setProperty(JDK_RESENDS_POSTS, "false");
+    }
 
     @Override
     public HttpURLConnection createConnection(URI uri) {
         try {
             HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
-            connection.setReadTimeout((int) READ_TIMEOUT.toMillis());
+            connection.setConnectTimeout(connectTimeoutMillis);
+            connection.setReadTimeout(readTimeoutMillis);
             return new Buffered(connection);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot open a connection to " + uri.getHost(), e);

@@ -153,9 +153,10 @@ public class DynamoDbLedger implements CleanupLedger {
     }
 
     /**
-     * The two queries side by side: the Let's Encrypt records on a thread of their own (each query ends within the
-     * client's API call timeout), the stale records on the caller's. Both are waited for, so no read of this invocation
-     * outlives it; the first failure is the one thrown.
+     * The two queries side by side: the Let's Encrypt records on a thread of their own, the stale records on the
+     * caller's (each query's pages end within the client's API call timeout, as one after the other would). The other
+     * thread is always waited for, so no read of this invocation outlives it; when both fail, the caller's failure is
+     * the one thrown.
      */
     @Override
     public Memory scanMemory() {
@@ -164,14 +165,20 @@ public class DynamoDbLedger implements CleanupLedger {
         Map<String, Map<String, StaleRecord>> stale;
         try {
             stale = allStaleRecords();
-        } catch (RuntimeException e) {
-            certificates.exceptionally(failed -> null).join();
+        } catch (RuntimeException | Error e) {
+            certificates.exceptionally(other -> null).join(); // waited for; the caller's failure is the one thrown
             throw e;
         }
         try {
             return new Memory(stale, certificates.join());
         } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
         }
     }
 

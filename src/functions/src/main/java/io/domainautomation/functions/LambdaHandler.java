@@ -24,6 +24,8 @@ public class LambdaHandler implements RequestStreamHandler {
     private static volatile Invocation current;
 
     static {
+        // first, before any HTTP connection: the JDK reads this switch once (BufferedBodyConnections)
+        io.domainautomation.aws.BufferedBodyConnections.noSilentResends();
         TlsWarmUp.startUnlessSnapStart(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE"));
     }
 

@@ -64,7 +64,7 @@ public interface ScalingoConfig {
 
         /**
          * The most slots a container takes at once (two for each caller waiting: a list, then a change; background work
-         * at most 3). One store write serves them all.
+         * 3, SharedBudget.PACED_BATCH). One store write serves them all.
          */
         @WithDefault("6")
         int batch();

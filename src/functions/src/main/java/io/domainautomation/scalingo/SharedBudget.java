@@ -16,8 +16,9 @@ import io.domainautomation.logic.port.Deadline;
 import io.domainautomation.logic.port.ScalingoException;
 
 /**
- * One container's side of the account's shared rate budget: slots taken from the budget store in small batches (one
- * store read and one conditional write per batch), used locally within their validity. When the store cannot be
+ * One container's side of the account's shared rate budget: slots taken from the budget store in small batches (a
+ * conditional write per batch, on the window this container last saw, read again when others wrote), used locally
+ * within their validity. When the store cannot be
  * reached, the container falls back to its static share ({@link RequestPacer}) and counts it. A 429 shrinks the
  * budget for every container, through the store. Nobody waits past a deadline.
  */
@@ -51,14 +52,14 @@ public final class SharedBudget implements RequestGate {
 
     private static final int WRITE_ATTEMPTS = 4;
     /**
-     * Background work's batch: 5 slots, 6 s of its pace at the deployed cap: its write is most of the store's requests
-     * while it scans. Its slots are booked ahead, each at its time, leaving signups their headroom there: a larger batch
-     * books further ahead what a signup arriving meanwhile would take (the model, signups reading first as
-     * {@link #othersWrote} says: 3 slots cost 0.59 store requests per Scalingo request with a steady signup p99 of 8.2 s;
-     * 5 cost 0.49 and 9.0 s (8 other arrival seeds: a p99 1.2 s later on average); 6 end the 500-signup burst at 1.10x
-     * its ideal rather than 1.05x; a batch of 12 while no signup holds a slot in the window puts the day's p99 at 13 s).
+     * Background work's batch: 3 slots, 3.6 s of its pace at the deployed cap. Its slots are booked ahead, each at its
+     * time, and a signup or a person arriving at a full cap waits behind them: a larger batch costs the store fewer
+     * requests and customers a longer wait (the model, signups reading first as {@link #othersWrote} says, steady
+     * signups over 9 arrival seeds: 3 slots cost 0.59 store requests per Scalingo request, p99 median 7.9 s, over 10 s
+     * on 1 seed; 5 cost 0.49, p99 median 9.0 s, over 10 s on 3; 6 end the 500-signup burst at 1.10x its ideal). The
+     * store's requests are cheap; a customer's wait is not.
      */
-    static final int PACED_BATCH = 5;
+    static final int PACED_BATCH = 3;
 
     private final BudgetStore store;
     private final String account;
@@ -151,13 +152,8 @@ public final class SharedBudget implements RequestGate {
         }
         // one caller of the container asks the store at a time, for the others too: they take its batch's slots after it
         // rather than each booking a batch of its own (a container's records run concurrently)
-        try {
-            if (!fetching.tryLock(Math.max(0, latestStartMillis - clocks.millis()), TimeUnit.MILLISECONDS)) {
-                return new Attempt(false, Long.MAX_VALUE); // the caller's time went while another asked the store
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Attempt(false, Long.MAX_VALUE);
+        if (!lockFetching(latestStartMillis)) {
+            return new Attempt(false, Long.MAX_VALUE); // the caller's time went while another asked the store
         }
         try {
             long now = clocks.millis();
@@ -165,18 +161,40 @@ public final class SharedBudget implements RequestGate {
             if (local.isPresent()) {
                 return new Attempt(true, local.get()); // from the batch the caller before it took
             }
-            if (now < storeDownUntil) {
-                // the caller before it found the store down while this one waited for the lock: not asked once more
-                throw new LedgerUnavailable("ledger: the rate budget's store failed moments ago", true, null);
-            }
+            // what the caller before it learnt while this one waited for the lock, in the order checked above
             if (now < quietUntil) {
                 return new Attempt(false, quietUntil);
+            }
+            if (now < storeDownUntil) {
+                // it found the store down: not asked once more
+                throw new LedgerUnavailable("ledger: the rate budget's store failed moments ago", true, null);
             }
             return fetch(latestStartMillis, waiting);
         } finally {
             fetching.unlock();
         }
     }
+
+    /**
+     * Takes {@link #fetching} by the caller's latest start on the budget's clock (which a test or a benchmark may run
+     * faster than real time): waited for in short real slices, the clock read again after each.
+     */
+    private boolean lockFetching(long latestStartMillis) {
+        try {
+            while (!fetching.tryLock(LOCK_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (clocks.millis() >= latestStartMillis) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** How long a caller waits for {@link #fetching} before it reads the budget's clock again (real milliseconds). */
+    private static final long LOCK_SLICE_MILLIS = 20;
 
     /** A new batch from the store, the caller holding {@link #fetching}. */
     private Attempt fetch(long latestStartMillis, int waiting) {

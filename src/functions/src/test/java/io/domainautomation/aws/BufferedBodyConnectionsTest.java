@@ -1,6 +1,5 @@
 package io.domainautomation.aws;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,9 +15,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -28,17 +27,19 @@ import com.sun.net.httpserver.HttpServer;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * The AWS clients' connections buffer request bodies (so the JDK does not probe a kept-alive connection before each
- * POST) and still send every request as the SDK asked: body, length, status and error body, and a request whose kept-alive
- * connection the server closed sent again on a new one.
+ * POST) and still send every request as the SDK asked (body, length, status and error body), within the attempt's
+ * timeouts, and never a second time on the JDK's own once the Lambda handler switched that off.
  */
 class BufferedBodyConnectionsTest {
 
+    private static final Duration ATTEMPT = Duration.ofSeconds(3);
     private static final byte[] BODY = "{\"TableName\":\"ledger\",\"Key\":{\"pk\":{\"S\":\"SCAN\"}}}".getBytes(StandardCharsets.UTF_8);
 
     @Test
@@ -56,7 +57,7 @@ class BufferedBodyConnectionsTest {
             exchange.close();
         });
         server.start();
-        try (SdkHttpClient client = UrlConnectionHttpClient.create(new BufferedBodyConnections())) {
+        try (SdkHttpClient client = UrlConnectionHttpClient.create(new BufferedBodyConnections(ATTEMPT))) {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
             HttpExecuteResponse ok = post(client, base + "/");
             assertEquals(200, ok.httpResponse().statusCode());
@@ -84,7 +85,7 @@ class BufferedBodyConnectionsTest {
         });
         server.start();
         try {
-            HttpURLConnection connection = new BufferedBodyConnections()
+            HttpURLConnection connection = new BufferedBodyConnections(ATTEMPT)
                     .createConnection(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"));
             connection.setRequestMethod("POST");
             connection.setDoOutput(true);
@@ -94,8 +95,10 @@ class BufferedBodyConnectionsTest {
                 out.write("ten bytes!".getBytes(StandardCharsets.UTF_8));
             }
             assertEquals(204, connection.getResponseCode());
-            assertEquals(BufferedBodyConnections.CONNECT_TIMEOUT.toMillis(), connection.getConnectTimeout());
-            assertEquals(BufferedBodyConnections.READ_TIMEOUT.toMillis(), connection.getReadTimeout());
+            // the SDK's default connection timeout for its clients; reads bounded by the attempt's timeout
+            assertEquals(SdkHttpConfigurationOption.GLOBAL_HTTP_DEFAULTS.get(SdkHttpConfigurationOption.CONNECTION_TIMEOUT).toMillis(),
+                    connection.getConnectTimeout());
+            assertEquals(3000, connection.getReadTimeout());
         } finally {
             server.stop(0);
         }
@@ -103,51 +106,67 @@ class BufferedBodyConnectionsTest {
     }
 
     @Test
-    void aPostOnAKeptAliveConnectionTheServerClosedIsSentAgainOnANewOne() throws Exception {
-        List<byte[]> bodies = new CopyOnWriteArrayList<>();
-        CountDownLatch firstClosed = new CountDownLatch(1);
+    void anAttemptsTimeoutsBoundItsConnectionsWhicheverIsShorter() {
+        HttpURLConnection connection = new BufferedBodyConnections(Duration.ofMillis(1500)).createConnection(URI.create("http://127.0.0.1:9/"));
+        assertEquals(1500, connection.getConnectTimeout());
+        assertEquals(1500, connection.getReadTimeout());
+    }
+
+    /**
+     * A reply lost after the server took the whole request: with the switch the Lambda handler sets, the attempt fails
+     * and the request was delivered once (the SDK's retry, counted, is the only resend); without it, the JDK sends the
+     * buffered POST a second time on its own. Each case in a JVM of its own: the JDK reads the switch once.
+     */
+    @Test
+    void aLostReplyIsNotResentByTheJdkOnceTheHandlerSwitchedItOff() throws Exception {
+        assertEquals(new Delivered(1, "failed"), lostReply(true));
+        assertEquals(new Delivered(2, "failed"), lostReply(false), "the JDK's own resend, which the switch turns off");
+    }
+
+    private record Delivered(int requests, String outcome) {
+    }
+
+    private static Delivered lostReply(boolean switchedOff) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
         try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Thread server = new Thread(() -> {
-                try {
-                    int connections = 0;
-                    while (bodies.size() < 2) {
-                        try (Socket socket = listener.accept()) {
-                            connections++;
-                            byte[] body = readRequest(socket.getInputStream());
-                            if (body == null) {
-                                continue; // the resend's first try, on the connection closed before it came
-                            }
-                            bodies.add(body);
-                            socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok")
-                                    .getBytes(StandardCharsets.US_ASCII));
-                            socket.getOutputStream().flush();
-                            if (connections == 1) {
-                                // let the client read the answer and keep the connection, then close it under it
-                                Thread.sleep(200);
-                            }
+                while (!listener.isClosed()) {
+                    try (Socket socket = listener.accept()) {
+                        if (readRequest(socket.getInputStream()) != null) {
+                            delivered.incrementAndGet(); // taken whole; the reply is lost: closed without a word
                         }
-                        firstClosed.countDown();
+                    } catch (IOException closed) {
+                        return;
                     }
-                } catch (IOException | InterruptedException e) {
-                    // the test fails on what the server did not receive
                 }
-            }, "closing-server");
+            }, "lost-reply-server");
             server.setDaemon(true);
             server.start();
-            try (SdkHttpClient client = UrlConnectionHttpClient.create(new BufferedBodyConnections())) {
-                String url = "http://127.0.0.1:" + listener.getLocalPort() + "/";
-                HttpExecuteResponse first = post(client, url);
-                assertEquals("ok", new String(first.responseBody().orElseThrow().readAllBytes(), StandardCharsets.US_ASCII));
-                assertTrue(firstClosed.await(10, TimeUnit.SECONDS), "the server closed the kept-alive connection");
-                HttpExecuteResponse second = post(client, url);
-                assertEquals(200, second.httpResponse().statusCode());
-                assertEquals("ok", new String(second.responseBody().orElseThrow().readAllBytes(), StandardCharsets.US_ASCII));
-            }
-            server.join(10_000);
+            Process child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), LostReply.class.getName(),
+                    String.valueOf(listener.getLocalPort()), String.valueOf(switchedOff))
+                    .redirectErrorStream(true).start();
+            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM ended");
+            assertEquals(0, child.exitValue(), output);
+            String outcome = output.lines().reduce((first, last) -> last).orElse("");
+            return new Delivered(delivered.get(), outcome);
         }
-        assertEquals(2, bodies.size(), "both requests arrived whole");
-        assertArrayEquals(BODY, bodies.get(0));
-        assertArrayEquals(BODY, bodies.get(1));
+    }
+
+    /** One POST through the AWS clients' HTTP client, in a JVM of its own; prints "answered" or "failed". */
+    public static final class LostReply {
+        public static void main(String[] args) throws Exception {
+            if (Boolean.parseBoolean(args[1])) {
+                BufferedBodyConnections.noSilentResends(); // as LambdaHandler does, before any connection
+            }
+            try (SdkHttpClient client = UrlConnectionHttpClient.create(new BufferedBodyConnections(ATTEMPT))) {
+                post(client, "http://127.0.0.1:" + args[0] + "/");
+                System.out.println("answered");
+            } catch (IOException e) {
+                System.out.println("failed");
+            }
+        }
     }
 
     private static HttpExecuteResponse post(SdkHttpClient client, String url) throws IOException {

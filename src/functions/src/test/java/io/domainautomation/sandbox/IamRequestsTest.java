@@ -46,17 +46,25 @@ class IamRequestsTest {
     }
 
     @Test
-    void aScanCarriesNoPartitionAsInAws() throws Exception {
-        assertEquals(Map.of("dynamodb:LeadingKeys", List.of()), keysOf("Scan", """
+    void aScanNamesNoPartitionAsInAws() throws Exception {
+        assertEquals(IamPolicy.Context.NONE, contextOf("Scan", """
+                {"TableName":"ledger"}"""));
+        assertEquals(IamPolicy.Context.NONE, contextOf("DescribeTable", """
                 {"TableName":"ledger"}"""));
     }
 
     @Test
-    void aCallWhosPartitionIsNotReadHereCarriesNoKeySoAConditionOnItAllowsNothing() throws Exception {
-        assertEquals(Map.of(), keysOf("GetItem", """
+    void aCallWhosePartitionIsNotReadHereIsNotKnownSoAConditionOnItAllowsNothing() throws Exception {
+        assertEquals(IamPolicy.Context.UNREAD, contextOf("GetItem", """
                 {"TableName":"ledger","Key":{"id":{"S":"x"}}}"""));
-        assertEquals(Map.of(), keysOf("Query", """
+        assertEquals(IamPolicy.Context.UNREAD, contextOf("Query", """
                 {"TableName":"ledger","KeyConditionExpression":"#p = :v","ExpressionAttributeNames":{"#p":"pk"},
                  "ExpressionAttributeValues":{":v":{"S":"STALE"}}}"""));
+        assertEquals(IamPolicy.Context.UNREAD, contextOf("BatchGetItem", """
+                {"RequestItems":{"ledger":{"Keys":[{"pk":{"S":"BUDGET#ops"},"sk":{"S":"WINDOW"}}]}}}"""));
+    }
+
+    private IamPolicy.Context contextOf(String operation, String body) throws Exception {
+        return requests.json("DynamoDB_20120810." + operation, json.readTree(body)).context();
     }
 }

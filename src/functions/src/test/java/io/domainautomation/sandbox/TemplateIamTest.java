@@ -127,7 +127,6 @@ class TemplateIamTest {
                         export + " " + action + ": another item of the other stack's ledger");
                 assertFalse(inOtherTable.allows(export, action, other, partition("BUDGET#someone-else")),
                         export + " " + action + ": another account's budget");
-                assertFalse(inOtherTable.allows(export, action, other), export + " " + action + ": a call whose partition is not known");
                 assertFalse(fixed.allows(export, action, other, partition("BUDGET#ops")), "RateBudget fixed: " + export);
             }
             assertFalse(inOtherTable.allows(export, "dynamodb:DeleteItem", other, partition("BUDGET#ops")), "only reads and whole writes");
@@ -137,6 +136,36 @@ class TemplateIamTest {
         }
         assertFalse(inOtherTable.allows("domain-status", "dynamodb:GetItem", other, partition("BUDGET#ops")),
                 "domain-status takes nothing from it");
+    }
+
+    /**
+     * RateBudgetPolicy on its own (the functions' other statements grant the stack's own ledger anyway): the item it
+     * grants is the one the functions use, BUDGET# and their SCALINGO_BUDGET_ACCOUNT, named or by default the token
+     * secret's ARN, and no other.
+     */
+    @Test
+    void theBudgetPolicysItemIsTheOneTheFunctionsAreConfiguredToUse() throws IOException {
+        String ledger = "arn:aws:dynamodb:eu-west-3:000000000000:table/prod-ledger";
+        for (StackBinding stack : List.of(stack(), stack().parameter("RateBudgetAccount", "ops"),
+                stack().parameter("RateBudgetAccount", "ops").parameter("RateBudgetTable", "fr1-ledger"))) {
+            TemplateIam template = template(stack);
+            IamPolicy budget = template.managedPolicy("RateBudgetPolicy");
+            String table = template.environmentVariable("cleanup-stale", "LEDGER_BUDGET_TABLE").filter(t -> !t.isEmpty())
+                    .map(t -> "arn:aws:dynamodb:eu-west-3:000000000000:table/" + t).orElse(ledger);
+            for (String export : List.of("set-canonical", "link-on-signup", "rotate-cert-from-secrets-manager", "cleanup-stale")) {
+                String account = template.environmentVariable(export, "SCALINGO_BUDGET_ACCOUNT").orElseThrow();
+                for (String action : List.of("dynamodb:GetItem", "dynamodb:PutItem")) {
+                    assertEquals(IamPolicy.Decision.ALLOWED, budget.decide(action, table,
+                            new IamPolicy.Context(partition("BUDGET#" + account))), export + " " + action + " " + account);
+                    assertEquals(IamPolicy.Decision.IMPLICITLY_DENIED, budget.decide(action, table,
+                            new IamPolicy.Context(partition("BUDGET#" + account + "-other"))), "another account's budget");
+                    assertEquals(IamPolicy.Decision.IMPLICITLY_DENIED, budget.decide(action, table,
+                            new IamPolicy.Context(partition("APP#" + account))), "another item");
+                }
+            }
+        }
+        assertEquals(TOKEN, template(stack()).environmentVariable("cleanup-stale", "SCALINGO_BUDGET_ACCOUNT").orElseThrow(),
+                "unnamed, the account is the token secret's ARN");
     }
 
     /** IAM's condition operators as the sandbox evaluates them, and ForAllValues' empty set (true, as in AWS). */
@@ -165,8 +194,14 @@ class TemplateIamTest {
                 new IamPolicy.Context(partition("APP#x"))));
         assertEquals(IamPolicy.Decision.ALLOWED, denyUnlessBudget.decide("dynamodb:PutItem", "t",
                 new IamPolicy.Context(partition("BUDGET#x"))));
-        assertThrows(IllegalStateException.class, () -> denyUnlessBudget.decide("dynamodb:PutItem", "t"),
+        assertThrows(IllegalStateException.class, () -> denyUnlessBudget.decide("dynamodb:PutItem", "t", IamPolicy.Context.UNREAD),
                 "a Deny whose condition cannot be read is not guessed");
+        IamPolicy budgetOnly = new IamPolicy("arn:p", List.of(new IamPolicy.Statement(true, List.of("dynamodb:*"), false, List.of("*"),
+                false, List.of(forAll))));
+        assertEquals(IamPolicy.Decision.ALLOWED, budgetOnly.decide("dynamodb:DescribeTable", "t", IamPolicy.Context.NONE),
+                "ForAllValues on a key the request does not carry holds, as in AWS (why RateBudgetPolicy grants two item actions only)");
+        assertEquals(IamPolicy.Decision.IMPLICITLY_DENIED, budgetOnly.decide("dynamodb:BatchGetItem", "t", IamPolicy.Context.UNREAD),
+                "an Allow whose condition cannot be read allows nothing");
     }
 
     /** A shared table without the account's name would hold a second budget of the whole cap: refused, as CloudFormation would. */

@@ -135,6 +135,7 @@ class SharedBudgetTest {
      * the static share without asking the store once more (it had looked at the store's state before it waited).
      */
     @Test
+    @org.junit.jupiter.api.Timeout(30)
     void aCallerQueuedBehindTheOneThatFoundTheStoreDownDoesNotAskItAgain() throws Exception {
         CountDownLatch reading = new CountDownLatch(1);
         CountDownLatch failNow = new CountDownLatch(1);

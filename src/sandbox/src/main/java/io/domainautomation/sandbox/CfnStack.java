@@ -66,6 +66,12 @@ public final class CfnStack {
         return map(template.get("Resources"));
     }
 
+    /** What the template's Globals give every function ({@code Globals.Function}), unresolved; empty without them. */
+    public Map<String, Object> functionGlobals() {
+        Object globals = template.get("Globals");
+        return globals == null ? Map.of() : map(map(globals).getOrDefault("Function", Map.of()));
+    }
+
     /** Whether the named condition of the template holds for this stack. */
     public boolean condition(String name) {
         Object definition = map(template.get("Conditions")).get(name);

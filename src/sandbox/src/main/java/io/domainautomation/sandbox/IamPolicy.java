@@ -9,15 +9,27 @@ import java.util.regex.Pattern;
  * One principal's identity-based policy, as IAM evaluates it for a request: an explicit Deny wins, then an Allow, and
  * anything else is denied implicitly. Actions match case-insensitively, resources exactly, both with IAM's {@code *}
  * and {@code ?} wildcards. A statement's conditions are evaluated on the request's condition keys
- * ({@link Condition}: the string operators, plain or {@code ForAllValues:}); a statement whose condition needs a key
- * the sandbox could not read from the request matches nothing (an Allow allows nothing, a Deny is reported as not
+ * ({@link Condition}: the string operators, plain or {@code ForAllValues:}), a key absent from the request as IAM
+ * treats it ({@code ForAllValues:} holds, a plain operator does not); a statement whose condition needs a key the
+ * sandbox could not read from the request matches nothing (an Allow allows nothing, a Deny is reported as not
  * evaluable), never a guess.
  */
 record IamPolicy(String principalArn, List<Statement> statements) {
 
-    /** The request's condition keys this sandbox reads (e.g. {@code dynamodb:LeadingKeys}), with their values. */
-    record Context(Map<String, List<String>> keys) {
-        static final Context NONE = new Context(Map.of());
+    /**
+     * The request's condition keys this sandbox reads (e.g. {@code dynamodb:LeadingKeys}), with their values. A key
+     * not listed is absent from the request, as IAM sees it ({@code complete}), or, for a request the sandbox does not
+     * read it from (a batch, a transaction), not known ({@code !complete}).
+     */
+    record Context(Map<String, List<String>> keys, boolean complete) {
+        /** A request carrying none of the keys read here (every call but DynamoDB's item calls and queries). */
+        static final Context NONE = new Context(Map.of(), true);
+        /** A request whose keys the sandbox does not read. */
+        static final Context UNREAD = new Context(Map.of(), false);
+
+        Context(Map<String, List<String>> keys) {
+            this(keys, true);
+        }
 
         Context {
             keys = Map.copyOf(keys);
@@ -77,15 +89,15 @@ record IamPolicy(String principalArn, List<Statement> statements) {
             return actionMatches != notAction && resourceMatches != notResource;
         }
 
-        /** Whether its conditions hold for the request; empty when one needs a key the request's context lacks. */
+        /** Whether its conditions hold for the request; empty when one needs a key the sandbox did not read from it. */
         java.util.Optional<Boolean> conditionsHold(Context context) {
             boolean hold = true;
             for (Condition condition : conditions) {
                 List<String> values = context.keys().get(condition.key());
-                if (values == null) {
+                if (values == null && !context.complete()) {
                     return java.util.Optional.empty();
                 }
-                hold &= condition.holds(values);
+                hold &= condition.holds(values == null ? List.of() : values);
             }
             return java.util.Optional.of(hold);
         }

@@ -81,14 +81,11 @@ final class IamRequests {
 
     /**
      * {@code dynamodb:LeadingKeys} of a single-item call or a query (the partition key of its item, or the one its key
-     * condition names), as IAM reads it; none at all for a Scan, whose request carries no partition (a
-     * {@code ForAllValues:} condition then holds, as in AWS); not known for the calls this sandbox does not read it from
-     * (batches, transactions: a condition on it then matches nothing, see IamPolicy).
+     * condition names), as IAM reads it; absent, as in AWS, from the calls that name no partition (a scan, a table's
+     * description); not known for the calls this sandbox does not read it from (batches, transactions, PartiQL, a key
+     * condition naming its attribute through an alias: a condition on it then matches nothing, see IamPolicy).
      */
     private static IamPolicy.Context leadingKeys(String operation, JsonNode request) {
-        if (operation.equals("Scan")) {
-            return new IamPolicy.Context(java.util.Map.of("dynamodb:LeadingKeys", List.of()));
-        }
         JsonNode value = switch (operation) {
             case "GetItem", "DeleteItem", "UpdateItem" -> request.path("Key").path(PARTITION_KEY);
             case "PutItem" -> request.path("Item").path(PARTITION_KEY);
@@ -97,11 +94,16 @@ final class IamRequests {
                 yield named.find() ? request.path("ExpressionAttributeValues").path(named.group(1))
                         : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
             }
-            default -> com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            case "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems", "ExecuteStatement",
+                    "BatchExecuteStatement", "ExecuteTransaction" -> com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            default -> null; // names no partition
         };
+        if (value == null) {
+            return IamPolicy.Context.NONE;
+        }
         JsonNode text = value.path("S");
         return text.isTextual() ? new IamPolicy.Context(java.util.Map.of("dynamodb:LeadingKeys", List.of(text.asText())))
-                : IamPolicy.Context.NONE;
+                : IamPolicy.Context.UNREAD;
     }
 
     /** Lambda's Invoke: {@code /2015-03-31/functions/{name, partial or full ARN, maybe :qualifier}/invocations}. */

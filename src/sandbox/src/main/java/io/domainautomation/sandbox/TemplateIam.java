@@ -37,7 +37,10 @@ public final class TemplateIam {
                 if (export != null) {
                     byExport.put(text(resolve(export)), policyOf(logicalId, properties));
                     functionNames.put(text(resolve(export)), text(resolve(properties.getOrDefault("FunctionName", logicalId))));
-                    variables.put(text(resolve(export)), map(map(properties.get("Environment")).get("Variables")));
+                    // as SAM merges them: the Globals' variables, then the function's own over them
+                    Map<String, Object> merged = new LinkedHashMap<>(map(map(cfn.functionGlobals().get("Environment")).get("Variables")));
+                    merged.putAll(map(map(properties.get("Environment")).get("Variables")));
+                    variables.put(text(resolve(export)), merged);
                 }
             }
         });
@@ -61,7 +64,7 @@ public final class TemplateIam {
         return name;
     }
 
-    /** One of the function's own environment variables as the template sets it, resolved for the stack. */
+    /** One of the function's environment variables as the template sets it (its own, or the Globals'), resolved for the stack. */
     public Optional<String> environmentVariable(String export, String name) {
         functionName(export);
         Object value = variables.get(export).get(name);
@@ -119,6 +122,15 @@ public final class TemplateIam {
     public boolean allows(String export, String action, String resourceArn, Map<String, List<String>> conditionKeys) {
         return policyOf(export).map(policy -> policy.decide(action, resourceArn, new IamPolicy.Context(conditionKeys))
                 == IamPolicy.Decision.ALLOWED).orElse(false);
+    }
+
+    /** One of the template's managed policies (an {@code AWS::IAM::ManagedPolicy}), resolved for the stack, on its own. */
+    IamPolicy managedPolicy(String logicalId) {
+        Map<String, Object> managed = map(resources().get(logicalId));
+        if (!"AWS::IAM::ManagedPolicy".equals(managed.get("Type"))) {
+            throw new IllegalArgumentException(logicalId + " is not a managed policy of the template");
+        }
+        return new IamPolicy(logicalId, statements(logicalId, map(map(managed.get("Properties")).get("PolicyDocument")).get("Statement")));
     }
 
     private IamPolicy policyOf(String logicalId, Map<String, Object> properties) {

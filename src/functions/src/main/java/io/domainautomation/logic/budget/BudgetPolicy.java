@@ -114,9 +114,10 @@ public final class BudgetPolicy {
         long notBefore = now;
         if (priority.paced()) {
             // background work is spread at the cap's pace, never in a burst: the slots it holds then free one by one, and
-            // a waiting signup or person, who books ahead, finds one within seconds
+            // a waiting signup or person, who books ahead, finds one within seconds. Paced behind its own and higher
+            // background work only: the scan's slots booked ahead do not hold the rotation back (the anchors keep the cap)
             for (BudgetWindow.Grant grant : live) {
-                if (grant.priority().paced()) {
+                if (grant.priority().paced() && grant.priority().ordinal() <= priority.ordinal()) {
                     notBefore = Math.max(notBefore, grant.fromMillis() + spacing * grant.count());
                 }
             }

@@ -78,6 +78,23 @@ class BudgetPolicyTest {
     }
 
     @Test
+    void theRotationIsNotPacedBehindTheScansSlotsBookedAheadButTheScanIsBehindTheRotations() {
+        // the scan booked 5 slots a pace apart in an otherwise empty window (cap 54: a pace of 60 s / 54)
+        BudgetPolicy.Decision scan = BudgetPolicy.take(BudgetWindow.empty("acct"), T0, Priority.CLEANUP, 5, Long.MAX_VALUE, SETTINGS);
+        assertEquals(5, scan.count());
+        long lastScanSlot = scan.starts().get(4);
+        assertTrue(lastScanSlot > T0 + 4_000, "booked up to 4 paces ahead: " + (lastScanSlot - T0));
+        // the rotation, which ranks above the scan, starts now (there is room), not a pace after the scan's last slot
+        BudgetPolicy.Decision rotation = BudgetPolicy.take(scan.next(), T0 + 10, Priority.ROTATION, 1, Long.MAX_VALUE, SETTINGS);
+        assertTrue(rotation.granted());
+        assertEquals(T0 + 10, rotation.startMillis());
+        // while the scan paces behind the rotation's slot and its own
+        BudgetPolicy.Decision after = BudgetPolicy.take(rotation.next(), T0 + 20, Priority.CLEANUP, 1, Long.MAX_VALUE, SETTINGS);
+        assertFalse(after.granted(), "the scan books nothing ahead, and its next slot is a pace after its last");
+        assertTrue(after.retryAtMillis() > lastScanSlot, "looked at again after its own booked slots");
+    }
+
+    @Test
     void aBookingAheadHoldsBackEveryoneAfterIt() {
         BudgetWindow busy = full(54, T0 - 55_000);
         BudgetPolicy.Decision signup = BudgetPolicy.take(busy, T0, Priority.SIGNUP, 1, Long.MAX_VALUE, SETTINGS);
