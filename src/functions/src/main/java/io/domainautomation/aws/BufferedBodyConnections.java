@@ -25,8 +25,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionFactory;
  *
  * <p>A buffered POST the JDK would also send again on its own, on a new connection, after any failed read (a
  * connection the server closed, and as well a reply lost after the request was applied), unseen by the SDK and past
- * its attempt timeout's abort. {@link #noSilentResends()} turns that off (a JVM-wide switch the JDK reads once, when
- * its HTTP client class loads: the Lambda handler sets it before anything else runs), so every resend is the SDK's
+ * its attempt timeout's abort. That is turned off (a JVM-wide switch the JDK reads once, when its HTTP client class
+ * loads: template.yaml's JAVA_TOOL_OPTIONS sets it as the JVM starts, and the Lambda handler again, with
+ * {@link #noSilentResends()}, before anything of its own runs), so every resend is the SDK's
  * own retry, counted and within its timeouts, as with streamed bodies. A kept-alive connection the server closed then
  * fails its attempt, which the SDK retries on a new one.
  *
