@@ -72,7 +72,7 @@ public final class RotationWorld {
         DeploymentLedger ledger = ports.deployments(deployments);
         io.domainautomation.logic.port.CertificateStore store = ports.secrets(secrets);
         attachment = new CertificateAttachment(store, new CertificatePolicy(Duration.ofDays(7), Optional.empty()), clock);
-        rotation = new CertificateRotation(new SecretGathering(store, apps, Optional.empty()),
+        rotation = new CertificateRotation(new SecretGathering(store, apps, Optional.empty(), clock),
                 new ClaimGathering(store, attachment, domains, clock), new CertificateDeployer(domains, ledger, clock),
                 List.of(30, 14, 7), clock, clock);
         invocation = new RotationInvocation(rotation, TestAccess.announcements(ledger), events);

@@ -1,5 +1,8 @@
 package io.domainautomation.logic.rotation;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Locale;
@@ -35,19 +38,31 @@ public class SecretGathering {
     public record Gathered(TreeMap<String, List<ManagedSecret>> byApp, Optional<String> onlySecret) {
     }
 
+    /**
+     * How long a container uses the apps' names it listed (as AppDirectory's resolutions: a rename shows within this
+     * time); a tag they do not name (an app made since) has them listed again at once.
+     */
+    static final Duration NAMES_KEPT = Duration.ofMinutes(5);
+
+    private record Names(Map<String, String> byIdOrName, Instant until) {
+    }
+
     private final CertificateStore secrets;
     private final AppsService apps;
     private final Optional<String> namePrefix;
+    private final Clock clock;
+    private volatile Names listed;
 
     @Inject
-    public SecretGathering(CertificateStore secrets, AppsService apps, RotationConfig config) {
-        this(secrets, apps, config.secretNamePrefix());
+    public SecretGathering(CertificateStore secrets, AppsService apps, RotationConfig config, Clock clock) {
+        this(secrets, apps, config.secretNamePrefix(), clock);
     }
 
-    public SecretGathering(CertificateStore secrets, AppsService apps, Optional<String> namePrefix) {
+    public SecretGathering(CertificateStore secrets, AppsService apps, Optional<String> namePrefix, Clock clock) {
         this.secrets = secrets;
         this.apps = apps;
         this.namePrefix = namePrefix.filter(p -> !p.isBlank());
+        this.clock = clock;
     }
 
     /**
@@ -104,14 +119,25 @@ public class SecretGathering {
         return all.stream().filter(s -> s.app().equals(app)).toList();
     }
 
-    /** Every app's name, by its ID and by its name in lower case, from Scalingo's app list. */
+    /** Every app's name, by its ID and by its name in lower case, from Scalingo's app list (kept {@link #NAMES_KEPT}). */
     private Map<String, String> appNames(Deadline deadline) {
         Map<String, String> names = new HashMap<>();
         for (App app : apps.listApps(deadline)) {
             names.put(app.id(), app.name());
             names.put(app.name().toLowerCase(Locale.ROOT), app.name());
         }
+        listed = new Names(Map.copyOf(names), clock.instant().plus(NAMES_KEPT));
         return names;
+    }
+
+    /** The names this container listed within {@link #NAMES_KEPT}, if they name every managed secret's app. */
+    private Optional<Map<String, String>> keptNames(List<ManagedSecret> secrets) {
+        Names kept = listed;
+        if (kept == null || !clock.instant().isBefore(kept.until())) {
+            return Optional.empty();
+        }
+        boolean all = secrets.stream().filter(ManagedSecret::managed).allMatch(s -> nameOf(s.app().get(), kept.byIdOrName()).isPresent());
+        return all ? Optional.of(kept.byIdOrName()) : Optional.empty();
     }
 
     private static Optional<String> nameOf(String tag, Map<String, String> names) {
@@ -119,9 +145,15 @@ public class SecretGathering {
         return Optional.ofNullable(names.getOrDefault(trimmed, names.get(trimmed.toLowerCase(Locale.ROOT))));
     }
 
-    /** The secrets with their app tags resolved to the one identity (the app's name); Scalingo listed only if needed. */
+    /**
+     * The secrets with their app tags resolved to the one identity (the app's name); Scalingo listed only if needed:
+     * some secret managed, and its app not among the names this container listed within {@link #NAMES_KEPT}.
+     */
     private List<ManagedSecret> identified(List<ManagedSecret> listed, Deadline deadline) {
-        return listed.stream().noneMatch(ManagedSecret::managed) ? listed : identified(listed, appNames(deadline));
+        if (listed.stream().noneMatch(ManagedSecret::managed)) {
+            return listed;
+        }
+        return identified(listed, keptNames(listed).orElseGet(() -> appNames(deadline)));
     }
 
     private static List<ManagedSecret> identified(List<ManagedSecret> listed, Map<String, String> names) {

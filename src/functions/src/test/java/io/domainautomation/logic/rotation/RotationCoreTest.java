@@ -69,6 +69,25 @@ class RotationCoreTest {
     }
 
     @Test
+    void aContainerListsTheAppsOnceForItsSecretsTagsUntilTheyAreOldOrNameAnAppTheyDoNotKnow() {
+        String arn = secret("certs/shop", Duration.ofDays(90), Map.of(CertificateStore.APP_TAG, "shop"));
+        RotationScope changed = RotationScope.secret(arn, false, "test");
+        world.rotation.run(changed, Duration.ofMinutes(4), world.invocationDeadline());
+        assertEquals(1, world.scalingo.calls("listApps"));
+        world.rotation.run(changed, Duration.ofMinutes(4), world.invocationDeadline());
+        assertEquals(1, world.scalingo.calls("listApps"), "the names listed a moment ago name its app");
+
+        world.scalingo.addApp("blog");
+        String blog = secret("certs/blog", Duration.ofDays(90), Map.of(CertificateStore.APP_TAG, "blog"));
+        world.rotation.run(RotationScope.secret(blog, false, "test"), Duration.ofMinutes(4), world.invocationDeadline());
+        assertEquals(2, world.scalingo.calls("listApps"), "an app made since: listed again at once");
+
+        world.clock.advance(SecretGathering.NAMES_KEPT);
+        world.rotation.run(changed, Duration.ofMinutes(4), world.invocationDeadline());
+        assertEquals(3, world.scalingo.calls("listApps"), "names as old as NAMES_KEPT are listed again (a rename shows)");
+    }
+
+    @Test
     void aCertificateChangedByHandOnScalingoIsPutBack() {
         secret("certs/shop", Duration.ofDays(90), Map.of(CertificateStore.APP_TAG, "shop"));
         run();
