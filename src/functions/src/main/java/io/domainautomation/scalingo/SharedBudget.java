@@ -177,12 +177,15 @@ public final class SharedBudget implements RequestGate {
 
     /**
      * Takes {@link #fetching} by the caller's latest start on the budget's clock (which a test or a benchmark may run
-     * faster than real time): waited for in short real slices, the clock read again after each.
+     * faster than real time): waited for in short real slices, the clock read again after each, and at most as long in
+     * real time as the clock gave.
      */
     private boolean lockFetching(long latestStartMillis) {
+        // and never longer in real time than the budget's clock gave it (a clock that stands still ends the wait too)
+        long realEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, latestStartMillis - clocks.millis()));
         try {
             while (!fetching.tryLock(LOCK_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
-                if (clocks.millis() >= latestStartMillis) {
+                if (clocks.millis() >= latestStartMillis || System.nanoTime() - realEnd >= 0) {
                     return false;
                 }
             }

@@ -119,6 +119,34 @@ class DynamoDbLedgerScanMemoryTest {
     }
 
     @Test
+    void aFailedReadWaitsForTheOtherSoNoReadOutlivesTheInvocation() throws Exception {
+        CountDownLatch letsEncryptMayAnswer = new CountDownLatch(1);
+        DynamoDbLedger ledger = new DynamoDbLedger(() -> answering(partition -> {
+            if (partition.equals("STALE")) {
+                throw DynamoDbException.builder().message("down").statusCode(500).build();
+            }
+            try {
+                letsEncryptMayAnswer.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return QueryResponse.builder().items(List.of()).build();
+        }), CONFIG, new ObjectMapper());
+        java.util.concurrent.CompletableFuture<Throwable> returned = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                ledger.scanMemory();
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        // the caller's read failed at once; its call has not returned while the other read still runs
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> returned.get(300, TimeUnit.MILLISECONDS));
+        letsEncryptMayAnswer.countDown();
+        assertTrue(returned.get(10, TimeUnit.SECONDS) instanceof LedgerUnavailable);
+    }
+
+    @Test
     void whenBothFailTheCallersIsThrown() {
         DynamoDbLedger ledger = new DynamoDbLedger(() -> answering(partition -> {
             throw DynamoDbException.builder().message("down: " + partition).statusCode(500).build();

@@ -168,6 +168,16 @@ class TemplateIamTest {
                 "unnamed, the account is the token secret's ARN");
     }
 
+    /** Every function's JVM starts with the JDK's own POST resend off (BufferedBodyConnections), before anything loads. */
+    @Test
+    void everyFunctionsJvmStartsWithTheJdksOwnPostResendOff() throws IOException {
+        TemplateIam template = template(stack());
+        for (String export : template.exports()) {
+            String options = template.environmentVariable(export, "JAVA_TOOL_OPTIONS").orElseThrow();
+            assertTrue(List.of(options.split(" ")).contains("-Dsun.net.http.retryPost=false"), export + ": " + options);
+        }
+    }
+
     /** IAM's condition operators as the sandbox evaluates them, and ForAllValues' empty set (true, as in AWS). */
     @Test
     void conditionsAreEvaluatedAsIamDoes() {

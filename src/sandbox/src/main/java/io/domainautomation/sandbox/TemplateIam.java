@@ -110,9 +110,13 @@ public final class TemplateIam {
         return unused;
     }
 
-    /** Whether this function may make this call, as IAM would decide it for the stack (a call with no condition keys). */
+    /**
+     * Whether this function may make this call, as IAM would decide it for the stack, its condition keys not known: a
+     * statement with a condition allows nothing here (give the keys with the overload below).
+     */
     public boolean allows(String export, String action, String resourceArn) {
-        return allows(export, action, resourceArn, Map.of());
+        return policyOf(export).map(policy -> policy.decide(action, resourceArn, IamPolicy.Context.UNREAD)
+                == IamPolicy.Decision.ALLOWED).orElse(false);
     }
 
     /**

@@ -39,12 +39,15 @@ public class SecretGathering {
     }
 
     /**
-     * How long a container uses the apps' names it listed (as AppDirectory's resolutions: a rename shows within this
-     * time); a tag they do not name (an app made since) has them listed again at once.
+     * How long a container uses the apps' names it listed, for secrets tagged by name only: a name resolves to the
+     * same app listed now or 5 minutes ago, or to none (then Scalingo answers 404 either way); an ID, after a rename
+     * (or an app made again under the old name), would not, so a tag that is not a listed name (an ID, or an app made
+     * since) has the apps listed again at once.
      */
     static final Duration NAMES_KEPT = Duration.ofMinutes(5);
 
-    private record Names(Map<String, String> byIdOrName, Instant until) {
+    /** The apps' names by their name in lower case: what a tag by name resolves to. */
+    private record Names(Map<String, String> byLowerCaseName, java.util.Set<String> ids, Instant until) {
     }
 
     private final CertificateStore secrets;
@@ -122,22 +125,30 @@ public class SecretGathering {
     /** Every app's name, by its ID and by its name in lower case, from Scalingo's app list (kept {@link #NAMES_KEPT}). */
     private Map<String, String> appNames(Deadline deadline) {
         Map<String, String> names = new HashMap<>();
+        Map<String, String> byName = new HashMap<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
         for (App app : apps.listApps(deadline)) {
             names.put(app.id(), app.name());
             names.put(app.name().toLowerCase(Locale.ROOT), app.name());
+            byName.put(app.name().toLowerCase(Locale.ROOT), app.name());
+            ids.add(app.id());
         }
-        listed = new Names(Map.copyOf(names), clock.instant().plus(NAMES_KEPT));
+        listed = new Names(Map.copyOf(byName), java.util.Set.copyOf(ids), clock.instant().plus(NAMES_KEPT));
         return names;
     }
 
-    /** The names this container listed within {@link #NAMES_KEPT}, if they name every managed secret's app. */
+    /**
+     * The names this container listed within {@link #NAMES_KEPT}, if every managed secret's tag is one of them (by
+     * name, in any case): never for a tag by ID.
+     */
     private Optional<Map<String, String>> keptNames(List<ManagedSecret> secrets) {
         Names kept = listed;
         if (kept == null || !clock.instant().isBefore(kept.until())) {
             return Optional.empty();
         }
-        boolean all = secrets.stream().filter(ManagedSecret::managed).allMatch(s -> nameOf(s.app().get(), kept.byIdOrName()).isPresent());
-        return all ? Optional.of(kept.byIdOrName()) : Optional.empty();
+        boolean allNames = secrets.stream().filter(ManagedSecret::managed).map(s -> s.app().get().trim())
+                .allMatch(tag -> !kept.ids().contains(tag) && kept.byLowerCaseName().containsKey(tag.toLowerCase(Locale.ROOT)));
+        return allNames ? Optional.of(kept.byLowerCaseName()) : Optional.empty();
     }
 
     private static Optional<String> nameOf(String tag, Map<String, String> names) {

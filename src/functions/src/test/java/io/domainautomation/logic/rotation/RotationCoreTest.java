@@ -88,6 +88,18 @@ class RotationCoreTest {
     }
 
     @Test
+    void aSecretTaggedByIdHasTheAppsListedEveryTimeSoARenameAndANewAppUnderTheOldNameNeverGetItsCertificate() {
+        String shopId = world.scalingo.listApps(world.invocationDeadline()).stream().filter(a -> a.name().equals("shop"))
+                .findFirst().orElseThrow().id();
+        String arn = secret("certs/shop", Duration.ofDays(90), Map.of(CertificateStore.APP_TAG, shopId));
+        RotationScope changed = RotationScope.secret(arn, false, "test");
+        int listedBefore = world.scalingo.calls("listApps");
+        world.rotation.run(changed, Duration.ofMinutes(4), world.invocationDeadline());
+        world.rotation.run(changed, Duration.ofMinutes(4), world.invocationDeadline());
+        assertEquals(listedBefore + 2, world.scalingo.calls("listApps"), "a tag by ID is never resolved from kept names");
+    }
+
+    @Test
     void aCertificateChangedByHandOnScalingoIsPutBack() {
         secret("certs/shop", Duration.ofDays(90), Map.of(CertificateStore.APP_TAG, "shop"));
         run();
