@@ -26,14 +26,17 @@ import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * The account's shared rate budget in the ledger's table (or another stack's, LEDGER_BUDGET_TABLE): one item, {@code BUDGET#<account>} / {@code WINDOW}, its
  * grants as one string ({@code from:until:count:PRIORITY;...}, only those that still count: up to about a hundred,
  * background work's a grant a slot, some 4 KB),
  * written whole by PutItem conditional on its {@code version}, read by a consistent GetItem; the table's TTL removes
- * it a day after its last write. Each write names itself ({@code writer}): a condition refused on the SDK's retry of a
- * write whose reply was lost is told from another container's write by reading the item again.
+ * it a day after its last write. A refused write gets the item that refused it with the refusal
+ * ({@code ReturnValuesOnConditionCheckFailure=ALL_OLD}: one call, no read after it, no read capacity). Each write names
+ * itself ({@code writer}): a condition refused on the SDK's retry of a write whose reply was lost is told from another
+ * container's write by the item the refusal shows.
  */
 @ApplicationScoped
 public class DynamoDbBudgetStore implements BudgetStore {
@@ -91,7 +94,8 @@ public class DynamoDbBudgetStore implements BudgetStore {
         Map<String, AttributeValue> item = item(next, writer);
         try {
             call("write the rate budget", () -> dynamo.get().putItem(p -> {
-                p.tableName(table()).item(item).overrideConfiguration(BOUNDED);
+                p.tableName(table()).item(item).overrideConfiguration(BOUNDED)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
                 if (next.version() <= 1) {
                     p.conditionExpression("attribute_not_exists(pk)");
                 } else {
@@ -101,14 +105,17 @@ public class DynamoDbBudgetStore implements BudgetStore {
             }));
             return Written.done();
         } catch (ConditionalCheckFailedException another) {
-            // another container wrote first, or this very write did (its reply lost, the SDK's retry refused): looked at,
-            // and what is found is the caller's to decide on again (no second read)
-            Map<String, AttributeValue> now = getItem(next.account());
+            // another container wrote first, or this very write did (its reply lost, the SDK's retry refused): the refusal
+            // carries the item that failed the condition (ALL_OLD), and what it shows is the caller's to decide on again.
+            // A DynamoDB that does not return it (an older local one) is asked by a read of its own
+            boolean carried = another.hasItem();
+            Map<String, AttributeValue> now = carried ? another.item() : getItem(next.account());
             if (now != null && writer.equals(text(now, "writer")) && now.get("version") != null
                     && String.valueOf(next.version()).equals(now.get("version").n())) {
                 return Written.done();
             }
-            return Written.refused(parse(next.account(), now));
+            Optional<BudgetWindow> current = parse(next.account(), now);
+            return carried ? Written.refused(current) : Written.refusedThenRead(current);
         }
     }
 

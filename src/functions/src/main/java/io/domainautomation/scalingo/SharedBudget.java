@@ -54,10 +54,10 @@ public final class SharedBudget implements RequestGate {
     /**
      * Background work's batch: 3 slots, 3.6 s of its pace at the deployed cap. Its slots are booked ahead, each at its
      * time, and a signup or a person arriving at a full cap waits behind them: a larger batch costs the store fewer
-     * requests and customers a longer wait (the model, signups reading first as {@link #othersWrote} says, steady
-     * signups over 9 arrival seeds: 3 slots cost 0.59 store requests per Scalingo request, p99 median 7.9 s, over 10 s
-     * on 1 seed; 5 cost 0.49, p99 median 9.0 s, over 10 s on 3; 6 end the 500-signup burst at 1.10x its ideal). The
-     * store's requests are cheap; a customer's wait is not.
+     * requests and customers a longer wait (the model, refusals showing the item, steady signups over 9
+     * arrival seeds: 3 slots cost 0.51 store requests per Scalingo request, p99 median 7.9 s, over 10 s on 1 seed; 4
+     * cost 0.45, p99 median 9.1 s, over 10 s on 3; 6 end the 500-signup burst at 1.10x its ideal). The store's
+     * requests are cheap; a customer's wait is not.
      */
     static final int PACED_BATCH = 3;
 
@@ -77,7 +77,10 @@ public final class SharedBudget implements RequestGate {
     /** Until when the store is taken for down (it failed): callers go by the fallback share without asking it. */
     private volatile long storeDownUntil;
     static final long STORE_DOWN_FOR = 10_000;
-    /** A grant's store calls at most: the read, the conditional write, and the write's read after a refused condition. */
+    /**
+     * A grant's store calls at most: the read, the conditional write, and the write's read after a refused condition
+     * (a store whose refusal does not show the item).
+     */
     static final int STORE_CALLS_PER_WRITE = 3;
     /**
      * The window as this container last wrote, read or was shown it by a refused write (null: read it first). A grant is
@@ -96,14 +99,18 @@ public final class SharedBudget implements RequestGate {
     private final java.util.concurrent.locks.ReentrantLock fetching = new java.util.concurrent.locks.ReentrantLock();
     /**
      * Whether this container's last look at the store found others' writes since its own (a refused write, or a read of
-     * a newer version): its known window is then likely behind again, and a signup's or a person's grant is decided on
-     * a read first (two calls) rather than risking a refused write (three). Background work never reads first: it writes
-     * a batch every few seconds, so the window it knows is its own, seconds old, and others have mostly not written since
-     * (the model's day of scanning: its reads first after a refusal cost 0.16 store requests per Scalingo request, its
-     * refused writes without them 0.12); a signup's known window is tens of seconds old while the scan runs, and behind
-     * nearly always.
+     * a newer version): its known window is then likely behind again; and, when the store's refusals cost a read of
+     * their own ({@link #refusalsRead}), a signup's or a person's grant is decided on a read first (two calls) rather
+     * than risking a refused write (three). On DynamoDB a refusal shows the item (ALL_OLD): a refused write and the
+     * write after it cost two calls, as a read and a write, and a write that is not refused one, so nobody reads first.
+     * Background work never reads first: it writes a batch every few seconds, so the window it knows is its own,
+     * seconds old, and others have mostly not written since (the model's day of scanning, refusals costing a read: its
+     * reads first after a refusal cost 0.16 store requests per Scalingo request, its refused writes without them 0.12);
+     * a signup's known window is tens of seconds old while the scan runs, and behind nearly always.
      */
     private volatile boolean othersWrote;
+    /** Whether the store's last refusal took a read of its own to show what is there (its refusals cost two calls). */
+    private volatile boolean refusalsRead;
     /** Until when the store said no slot frees for this container (the other callers wait without asking it). */
     private volatile long quietUntil;
 
@@ -224,7 +231,7 @@ public final class SharedBudget implements RequestGate {
             now = clocks.millis();
             BudgetPolicy.Decision decision = BudgetPolicy.take(window, now, priority, wanted, latestStartMillis, settings);
             boolean refusal = !decision.granted() && Math.max(decision.retryAtMillis(), now + 1) > latestStartMillis;
-            boolean readFirst = othersWrote && !priority.paced();
+            boolean readFirst = othersWrote && refusalsRead && !priority.paced();
             if (!fresh && ((decision.granted() && readFirst) || refusal)
                     && clocks.millis() + (STORE_CALLS_PER_WRITE + 1) * storeCall <= latestStartMillis) {
                 // others wrote between this container's last grants: its "yes" is looked at on a fresh read first; and a
@@ -247,7 +254,8 @@ public final class SharedBudget implements RequestGate {
             BudgetStore.Written written = writeGrant(decision.next());
             if (!written.written()) {
                 // another container wrote first: decided again on what the refusal found there; and while others write
-                // between a signup container's grants, a read first is cheaper than a refused write (two calls, not three)
+                // between a signup container's grants, a read first is cheaper than a refused write the store answers
+                // with a read of its own (two calls, not three)
                 shown = written.current().orElse(BudgetWindow.empty(account));
                 othersWrote = true;
                 continue;
@@ -282,7 +290,10 @@ public final class SharedBudget implements RequestGate {
         try {
             BudgetStore.Written written = store.write(next);
             if (!written.written()) {
-                storeCalls.incrementAndGet(); // the refusal's read of what is there
+                refusalsRead = written.lookedAgain();
+                if (written.lookedAgain()) {
+                    storeCalls.incrementAndGet(); // the refusal's read of what is there
+                }
             }
             return written;
         } catch (LedgerUnavailable unreachable) {

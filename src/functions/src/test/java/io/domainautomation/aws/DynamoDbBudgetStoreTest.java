@@ -75,6 +75,7 @@ class DynamoDbBudgetStoreTest {
             BudgetStore.Written again = as(functions.get(i), () -> store.write(decision.next()));
             assertFalse(again.written(), "the same version again: refused");
             assertEquals(Optional.of(decision.next()), again.current(), "the refusal shows what is there, as written");
+            assertFalse(again.lookedAgain(), "shown by the refusal itself (ALL_OLD), no read after it");
             window = decision.next();
         }
         BudgetWindow shrunk = BudgetPolicy.shrink(window, now + 40_000, Duration.ofSeconds(30), SETTINGS);
@@ -100,6 +101,47 @@ class DynamoDbBudgetStoreTest {
         BudgetStore.Written another = as("set-canonical", () -> store.write(first));
         assertFalse(another.written(), "another writer with the same version: refused");
         assertEquals(Optional.of(first), another.current());
+    }
+
+    /**
+     * On a DynamoDB whose refusal does not carry the item (an older local one; here the sandbox's refusals with the
+     * item taken out on the way), the adapter reads it after the refusal, and says so (the caller counts the call).
+     * Where there is no item, DynamoDB's refusal carries none either: read, and found empty.
+     */
+    @Test
+    void aRefusalWithoutTheItemIsFollowedByARead() {
+        try (LocalCredentials.Scope operator = LocalCredentials.callerIs(LocalCredentials.OPERATOR)) {
+            DynamoDbBudgetStore withoutItems = new DynamoDbBudgetStore(() -> withoutRefusedItems(operatorsClient), config);
+            BudgetWindow first = BudgetPolicy.take(BudgetWindow.empty("acct-old"), 1_780_000_000_000L, Priority.SIGNUP, 2,
+                    Long.MAX_VALUE, SETTINGS).next();
+            assertTrue(withoutItems.write(first).written());
+            BudgetStore.Written again = withoutItems.write(first);
+            assertFalse(again.written());
+            assertTrue(again.lookedAgain(), "the item read after the refusal");
+            assertEquals(Optional.of(first), again.current());
+
+            BudgetWindow aheadOfNothing = new BudgetWindow("acct-none", first.grants(), 0, 0, 4);
+            BudgetStore.Written none = store.write(aheadOfNothing);
+            assertFalse(none.written(), "version 3 expected, no item at all: refused");
+            assertTrue(none.lookedAgain(), "no item with the refusal: read, to be sure");
+            assertEquals(Optional.empty(), none.current());
+        }
+    }
+
+    /** The client, its refused conditions passed on without the item (as a DynamoDB without ALL_OLD answers). */
+    private static DynamoDbClient withoutRefusedItems(DynamoDbClient client) {
+        return (DynamoDbClient) java.lang.reflect.Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                    try {
+                        return method.invoke(client, args);
+                    } catch (java.lang.reflect.InvocationTargetException thrown) {
+                        if (thrown.getCause() instanceof software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException refused) {
+                            throw software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException.builder()
+                                    .message(refused.getMessage()).statusCode(refused.statusCode()).build();
+                        }
+                        throw thrown.getCause();
+                    }
+                });
     }
 
     /** Priming encodes and parses a window as a write and a read would: every field comes back (no call is made). */

@@ -11,13 +11,27 @@ import io.domainautomation.logic.port.BudgetStore;
 
 /**
  * The shared budget's store in memory, with {@code aws.DynamoDbBudgetStore}'s condition and its calls (a refused write
- * costs the write and the read of what is there); it can be made unreachable.
+ * is one call, showing what is there, as DynamoDB's ALL_OLD on a failed condition); it can be made unreachable.
  */
 public final class InMemoryBudgetStore implements BudgetStore {
 
     private final Map<String, BudgetWindow> windows = new HashMap<>();
+    private final boolean refusalShowsItem;
     private boolean unreachable;
     private long calls;
+
+    /** As DynamoDB: a refused write shows the item that refused it (ALL_OLD), in the same call. */
+    public InMemoryBudgetStore() {
+        this(true);
+    }
+
+    /**
+     * @param refusalShowsItem false: as the adapter on a DynamoDB that does not return the item with a refusal (an
+     *        older local one), which reads it after the refusal (a second call)
+     */
+    public InMemoryBudgetStore(boolean refusalShowsItem) {
+        this.refusalShowsItem = refusalShowsItem;
+    }
 
     public synchronized void unreachable(boolean down) {
         this.unreachable = down;
@@ -34,8 +48,12 @@ public final class InMemoryBudgetStore implements BudgetStore {
         call();
         BudgetWindow now = windows.get(next.account());
         if ((now == null ? 0 : now.version()) != next.version() - 1) {
-            calls++; // as DynamoDbBudgetStore: a refused condition is followed by a read of what is there
-            return Written.refused(Optional.ofNullable(now));
+            if (refusalShowsItem) {
+                // as DynamoDbBudgetStore on DynamoDB: the refusal shows what is there (ALL_OLD), in the same call
+                return Written.refused(Optional.ofNullable(now));
+            }
+            calls++; // the adapter's read of what is there, after the refusal
+            return Written.refusedThenRead(Optional.ofNullable(now));
         }
         windows.put(next.account(), next);
         return Written.done();

@@ -19,7 +19,8 @@ import io.domainautomation.logic.port.BudgetStore;
 
 /**
  * A discrete-event model of one Scalingo account shared by link-on-signup (2 containers, 10 records at once each, SQS
- * batching window 1 s, as template.yaml), cleanup-stale (one container, one request per app) and the people on the account, on a
+ * batching window 1 s, as template.yaml), cleanup-stale (one container, one request per app), the rotation's daily
+ * run when asked for (one container, its requests one after another) and the people on the account, on a
  * virtual clock: each container's requests paced either by today's fixed shares ({@link RequestPacer}, per container)
  * or by the shared budget ({@link SharedBudget#attempt}, the code the functions run, on an in-memory store). Scalingo
  * is modelled as its documented limit: a request that would be the 61st in a minute is answered 429 (counted, and
@@ -32,10 +33,13 @@ public final class RateBudgetModel {
     }
 
     /** What one run measured. */
-    /** @param busyUse the automation's requests over its cap, from its first request to its last (work always waiting) */
+    /**
+     * @param busyUse the automation's requests over its cap, from its first request to its last (work always waiting)
+     * @param rotationMillis how long the rotation's run took, from its start to its last request's answer (-1: not done)
+     */
     record Result(Mode mode, List<Long> signupMillis, long lastSignupDoneMillis, long cleanupDoneMillis, long cleanupRequests,
             long automationRequests, long tooManyRequests, long peopleTooMany, long storeCalls, double busyUse,
-            Map<String, Long> storeCallsByCause) {
+            Map<String, Long> storeCallsByCause, long rotationMillis) {
 
         long percentile(double p) {
             List<Long> sorted = new ArrayList<>(signupMillis);
@@ -83,14 +87,26 @@ public final class RateBudgetModel {
     private long now;
     private long lastSignupDone;
     private long cleanupDone = -1;
+    private long rotationDone = -1;
+
+    /** The rotation's daily run: {@code requests} Scalingo requests, one after another, from {@code startMillis}. */
+    record RotationRun(long startMillis, int requests) {
+        static final RotationRun NONE = new RotationRun(0, 0);
+    }
+
+    /** Whose requests a worker sends. */
+    private enum Kind {
+        SIGNUP, CLEANUP, ROTATION
+    }
     /** The store calls by priority and cause ({@link Container#classify}): where the store requests go. */
     private final Map<String, Long> storeCallsByCause = new TreeMap<>();
     /** The priority of the container that wrote the store's window last (a refused write lost to it). */
     private Priority lastWriter;
 
     /**
-     * A container's view of the shared store: the same calls, each noted (R a read, W a write, C a refused write and
-     * its read of what is there) for the look in progress, so the look's calls can be told apart by cause.
+     * A container's view of the shared store: the same calls, each noted (R a read, W a write, C a refused write, which
+     * shows what is there as DynamoDB's ALL_OLD does) for the look in progress, so the look's calls can be told apart
+     * by cause.
      */
     private final class NotingStore implements BudgetStore {
         final Priority priority;
@@ -147,8 +163,8 @@ public final class RateBudgetModel {
         /**
          * One look's store calls by cause: a read with no window known (the first, or one known too long ago); a read
          * before deciding again on what the store holds (SharedBudget's read first, or a refusal's look at the store
-         * now), ending in a write or in a "no"; the grant's write; a refused write and its read (lost to another
-         * container's write, named by its priority).
+         * now), ending in a write or in a "no"; the grant's write; a refused write (lost to another container's write,
+         * named by its priority).
          */
         void classify(boolean granted) {
             String calls = noting.calls.toString();
@@ -160,7 +176,7 @@ public final class RateBudgetModel {
                 if (call == 'W') {
                     cause = "grant write";
                 } else if (call == 'C') {
-                    cause = "refused write + its read, lost to " + noting.lostTo.get(lost++);
+                    cause = "refused write, lost to " + noting.lostTo.get(lost++);
                 } else if (i == 0 && cold) {
                     cause = "read, no window known";
                 } else if (calls.indexOf('W', i) > 0 || calls.indexOf('C', i) > 0) {
@@ -168,7 +184,7 @@ public final class RateBudgetModel {
                 } else {
                     cause = granted ? "read, then granted from the batch" : "read first (others had written), then a \"no\"";
                 }
-                storeCallsByCause.merge(priority + ": " + cause, call == 'C' ? 2L : 1L, Long::sum);
+                storeCallsByCause.merge(priority + ": " + cause, 1L, Long::sum);
             }
             if (!calls.isEmpty()) {
                 lastCall = now;
@@ -198,13 +214,13 @@ public final class RateBudgetModel {
     /** A thread of a container: works through its requests one after another. */
     private final class Worker {
         final Container container;
-        final boolean cleanup;
+        final Kind kind;
         final Deque<long[]> tasks = new ArrayDeque<>(); // {arrivedAt, requests left, deliveredAt}
         long bookedAt = -1;
 
-        Worker(Container container, boolean cleanup) {
+        Worker(Container container, Kind kind) {
             this.container = container;
-            this.cleanup = cleanup;
+            this.kind = kind;
             container.threads.add(this);
         }
     }
@@ -229,26 +245,41 @@ public final class RateBudgetModel {
     /** The same with other settings (the headroom's curve). */
     static Result run(Mode mode, long seed, List<Long> signupTimes, int cleanupApps, int peoplePerMinute, long horizonMillis,
             BudgetPolicy.Settings settings) {
-        return new RateBudgetModel(mode, seed, settings).simulate(signupTimes, cleanupApps, peoplePerMinute, horizonMillis);
+        return new RateBudgetModel(mode, seed, settings).simulate(signupTimes, cleanupApps, peoplePerMinute, horizonMillis,
+                RotationRun.NONE);
     }
 
-    private Result simulate(List<Long> signupTimes, int cleanupApps, int peoplePerMinute, long horizon) {
+    /** The same with the rotation's daily run (its container is there only then: the other scenarios are as without). */
+    static Result run(Mode mode, long seed, List<Long> signupTimes, int cleanupApps, int peoplePerMinute, long horizonMillis,
+            RotationRun rotation) {
+        return new RateBudgetModel(mode, seed, SETTINGS).simulate(signupTimes, cleanupApps, peoplePerMinute, horizonMillis,
+                rotation);
+    }
+
+    private Result simulate(List<Long> signupTimes, int cleanupApps, int peoplePerMinute, long horizon, RotationRun rotation) {
         List<Container> linking = List.of(new Container(Priority.SIGNUP, 12), new Container(Priority.SIGNUP, 12));
         List<List<Worker>> linkWorkers = new ArrayList<>();
         for (Container container : linking) {
             List<Worker> threads = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                Worker worker = new Worker(container, false);
+                Worker worker = new Worker(container, Kind.SIGNUP);
                 workers.add(worker);
                 threads.add(worker);
             }
             linkWorkers.add(threads);
         }
-        Worker scan = new Worker(new Container(Priority.CLEANUP, 8), true);
+        Worker scan = new Worker(new Container(Priority.CLEANUP, 8), Kind.CLEANUP);
         workers.add(scan);
         if (cleanupApps > 0) {
             scan.tasks.add(new long[] {0, cleanupApps, 0});
             schedule(0, workers.indexOf(scan));
+        }
+        if (rotation.requests() > 0) {
+            // today's share for the rotation: 8 a minute (template.yaml)
+            Worker rotating = new Worker(new Container(Priority.ROTATION, 8), Kind.ROTATION);
+            workers.add(rotating);
+            rotating.tasks.add(new long[] {rotation.startMillis(), rotation.requests(), rotation.startMillis()});
+            schedule(rotation.startMillis(), workers.indexOf(rotating));
         }
         // SQS's batching window: a batch goes out BATCHING_WINDOW after its first record reached the queue, or with its
         // 10th record if sooner, to the container whose turn it is
@@ -288,7 +319,8 @@ public final class RateBudgetModel {
         }
         double minutes = Math.max(1, lastRequest - firstRequest) / (double) MINUTE;
         return new Result(mode, signupDone, lastSignupDone, cleanupDone, cleanupRequests, automationRequests, tooMany,
-                peopleTooMany, store.calls(), automationRequests / (minutes * settings.cap()), Map.copyOf(storeCallsByCause));
+                peopleTooMany, store.calls(), automationRequests / (minutes * settings.cap()), Map.copyOf(storeCallsByCause),
+                rotationDone);
     }
 
     private void step(Worker worker) {
@@ -322,7 +354,7 @@ public final class RateBudgetModel {
         }
         automationRequests++;
         firstRequest = Math.min(firstRequest, now);
-        if (worker.cleanup) {
+        if (worker.kind == Kind.CLEANUP) {
             cleanupRequests++;
         }
         task[1]--;
@@ -330,8 +362,10 @@ public final class RateBudgetModel {
         lastRequest = Math.max(lastRequest, now);
         if (task[1] == 0) {
             worker.tasks.pollFirst();
-            if (worker.cleanup) {
+            if (worker.kind == Kind.CLEANUP) {
                 cleanupDone = done;
+            } else if (worker.kind == Kind.ROTATION) {
+                rotationDone = done - task[0];
             } else {
                 signupDone.add(done - task[0]);
                 lastSignupDone = Math.max(lastSignupDone, done);
@@ -396,9 +430,10 @@ public final class RateBudgetModel {
         md.append("A discrete-event model on a virtual clock (`src/functions/src/test/java/io/domainautomation/scalingo/")
                 .append("RateBudgetModel.java`): link-on-signup's 2 containers (10 records at once each, SQS's 1 s batching")
                 .append(" window, 2 requests a signup), cleanup-stale's scan (one request an app), and the people on the")
-                .append(" account (6 requests a minute, evenly; domain-status's 4 are not modelled); Scalingo as its documented limit (the 61st request in a")
+                .append(" account (6 requests a minute, evenly; domain-status's 4 are not modelled); in one scenario the")
+                .append(" rotation's daily run too (one container, its requests one after another); Scalingo as its documented limit (the 61st request in a")
                 .append(" minute answered 429); 150 ms a request. Each container paced by today's fixed shares")
-                .append(" (`RequestPacer`: link-on-signup 2 x 12, cleanup 8) or by the shared budget (`SharedBudget.attempt`,")
+                .append(" (`RequestPacer`: link-on-signup 2 x 12, cleanup 8, the rotation 8) or by the shared budget (`SharedBudget.attempt`,")
                 .append(" the code the functions run, on an in-memory store; the deployed settings: cap 50 (60 less")
                 .append(" domain-status's 4, less a tenth for the people), batch 6 (" + SharedBudget.PACED_BATCH + " for the scan), slots valid 2 s).\n\n");
         md.append("| scenario | figure | fixed shares | shared budget | goal |\n|---|---|---|---|---|\n");
@@ -414,6 +449,16 @@ public final class RateBudgetModel {
                 percent(sharedSteady.busyUse()), ">= 95 %"));
         md.append(row("", "signup p99 over " + SEEDS + " arrival seeds: median, worst (seeds over 10 s)",
                 seedsP99(Mode.FIXED), seedsP99(Mode.SHARED), "p99 <= 10 s"));
+        Result fixedRotating = run(Mode.FIXED, 1, steady, 50_000, 6, 62 * MINUTE, DAILY_ROTATION);
+        Result sharedRotating = run(Mode.SHARED, 1, steady, 50_000, 6, 62 * MINUTE, DAILY_ROTATION);
+        md.append(row("the same, and the rotation's daily run from minute 5 (" + DAILY_ROTATION.requests() + " requests: 300"
+                + " certificates checked, 30 uploaded)", "signup to linked, p50 / p99",
+                seconds(fixedRotating.percentile(0.5)) + " / " + seconds(fixedRotating.percentile(0.99)),
+                seconds(sharedRotating.percentile(0.5)) + " / " + seconds(sharedRotating.percentile(0.99)), "p99 <= 10 s"));
+        md.append(row("", "the rotation's run done, after its start", minutes(fixedRotating.rotationMillis()),
+                minutes(sharedRotating.rotationMillis()), "-"));
+        md.append(row("", "scan requests in the hour", String.valueOf(fixedRotating.cleanupRequests()),
+                String.valueOf(sharedRotating.cleanupRequests()), "-"));
         List<Long> burst = burst(500);
         Result fixedBurst = run(Mode.FIXED, 2, burst, 50_000, 6, 120 * MINUTE);
         Result sharedBurst = run(Mode.SHARED, 2, burst, 50_000, 6, 120 * MINUTE);
@@ -456,6 +501,12 @@ public final class RateBudgetModel {
         }
         return md.append("\n").toString();
     }
+
+    /**
+     * The rotation's daily run in the model: 300 certificates checked (each its domain list), 30 of them uploaded, from
+     * minute 5.
+     */
+    static final RotationRun DAILY_ROTATION = new RotationRun(5 * MINUTE, 330);
 
     /** How many arrival seeds the steady scenario's p99 is also given over (the table's other figures: seed 1). */
     static final int SEEDS = 9;

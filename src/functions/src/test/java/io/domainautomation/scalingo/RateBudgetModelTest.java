@@ -35,6 +35,34 @@ class RateBudgetModelTest {
         assertTrue(shared.cleanupRequests() > 2 * fixed.cleanupRequests(), "the scan uses what signups leave");
     }
 
+    /**
+     * The rotation's daily run in the steady scenario: served before the scan (it takes what the scan had, not what the
+     * signups have), in well under half the time today's share of 8 a minute takes.
+     */
+    @Test
+    void theRotationsDailyRunGoesBeforeTheScanAndSignupsKeepTheirP99() {
+        List<Long> arrivals = RateBudgetModel.steady(10, 60 * MINUTE, 1);
+        RateBudgetModel.Result alone = RateBudgetModel.run(RateBudgetModel.Mode.SHARED, 1, arrivals, 50_000, 6, 62 * MINUTE);
+        RateBudgetModel.Result shared = RateBudgetModel.run(RateBudgetModel.Mode.SHARED, 1, arrivals, 50_000, 6, 62 * MINUTE,
+                RateBudgetModel.DAILY_ROTATION);
+        RateBudgetModel.Result fixed = RateBudgetModel.run(RateBudgetModel.Mode.FIXED, 1, arrivals, 50_000, 6, 62 * MINUTE,
+                RateBudgetModel.DAILY_ROTATION);
+        System.out.println("rotation shared p99 " + shared.percentile(0.99) + " run " + shared.rotationMillis() + " cleanup "
+                + shared.cleanupRequests() + "; fixed p99 " + fixed.percentile(0.99) + " run " + fixed.rotationMillis());
+        assertEquals(arrivals.size(), shared.signupMillis().size(), "every signup linked");
+        assertTrue(shared.rotationMillis() > 0 && fixed.rotationMillis() > 0, "the run done in both modes");
+        // today's 8 a minute: 330 requests take over 40 minutes
+        assertTrue(fixed.rotationMillis() > 40 * MINUTE, "fixed " + fixed.rotationMillis());
+        // shared: what the signups leave, less their headroom (some 23 a minute here)
+        assertTrue(5 * shared.rotationMillis() < 2 * fixed.rotationMillis(), shared.rotationMillis() + " against "
+                + fixed.rotationMillis());
+        // what the rotation took came from the scan: nearly request for request
+        long scanGave = alone.cleanupRequests() - shared.cleanupRequests();
+        assertTrue(scanGave >= 300 && scanGave <= 360, "the scan gave " + scanGave + " of the rotation's 330");
+        assertTrue(shared.percentile(0.99) <= 10_000, "signups keep the issue's p99: " + shared.percentile(0.99));
+        assertEquals(0, shared.tooManyRequests() + shared.peopleTooMany() + fixed.tooManyRequests() + fixed.peopleTooMany());
+    }
+
     @Test
     void aBurstOf500SignupsDuringTheScanEndsNearTheIdeal() {
         List<Long> arrivals = RateBudgetModel.burst(500);
@@ -76,7 +104,7 @@ class RateBudgetModelTest {
         String section = RateBudgetModel.section();
         System.out.println(section);
         assertTrue(section.startsWith("## 8. One rate budget for the account (model)"));
-        assertEquals(9 + 1 + RateBudgetModel.HEADROOMS.size(),
+        assertEquals(12 + 1 + RateBudgetModel.HEADROOMS.size(),
                 section.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| scenario")).count(), section);
     }
 
@@ -93,10 +121,10 @@ class RateBudgetModelTest {
 
     /**
      * Issue #32: containers take small batches of slots, so the budget store costs far fewer requests than Scalingo
-     * calls: at most three for five, over the three scenarios.
+     * calls: at most eleven for twenty, over the three scenarios.
      */
     @Test
-    void theBudgetStoreCostsAtMostThreeRequestsForFiveScalingoRequests() {
+    void theBudgetStoreCostsAtMostElevenRequestsForTwentyScalingoRequests() {
         List<RateBudgetModel.Result> all = List.of(
                 RateBudgetModel.run(RateBudgetModel.Mode.SHARED, 1, RateBudgetModel.steady(10, 60 * MINUTE, 1), 50_000, 6,
                         62 * MINUTE),
@@ -105,8 +133,9 @@ class RateBudgetModelTest {
                         24 * 60 * MINUTE));
         long storeCalls = all.stream().mapToLong(RateBudgetModel.Result::storeCalls).sum();
         long requests = all.stream().mapToLong(RateBudgetModel.Result::automationRequests).sum();
-        // 0.69 before signups read first only after others wrote and background work stopped reading first
-        assertTrue(5 * storeCalls <= 3 * requests, storeCalls + " store requests for " + requests + " Scalingo requests");
+        // 0.69 before signups read first only after others wrote and background work stopped reading first; 0.59 before
+        // a refused write carried the item (ALL_OLD) rather than being followed by a read; 0.51 since
+        assertTrue(20 * storeCalls <= 11 * requests, storeCalls + " store requests for " + requests + " Scalingo requests");
     }
 
     /** The headroom the scan leaves signups: less gives the scan more of the account, and signups a longer wait. */

@@ -29,7 +29,7 @@ class SharedBudgetTest {
             0.10, Duration.ofSeconds(2), 6);
     static final long T0 = 1_780_000_000_000L;
 
-    private final InMemoryBudgetStore store = new InMemoryBudgetStore();
+    private InMemoryBudgetStore store = new InMemoryBudgetStore();
     private long now = T0;
     private long slept;
 
@@ -300,6 +300,45 @@ class SharedBudgetTest {
 
     @Test
     void anotherContainersWriteIsSeenByTheRefusalAndDecidedOnWithoutAnotherRead() {
+        SharedBudget cleanup = container(Priority.CLEANUP, 3);
+        SharedBudget linking = container(Priority.SIGNUP, 6);
+        spend(cleanup, SharedBudget.PACED_BATCH);
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 3).granted()); // six slots: two for each of three callers
+        SharedBudget.Attempt paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
+        now = Math.max(now, paced.atMillis());
+        long before = store.calls();
+        assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(before + 2, store.calls(), "a refused write (showing what is there, as DynamoDB's ALL_OLD), then the write");
+        BudgetWindowAssert.holds(store, 3, 2 * SharedBudget.PACED_BATCH + 6);
+        // nobody reads first: a refused write and the write after it cost what a read and a write would, and a write
+        // that is not refused costs one call
+        for (int round = 0; round < 3; round++) {
+            now += 3_000;
+            before = store.calls();
+            assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
+            assertEquals(before + 2, store.calls(), "the scan wrote since the signups' last look: refused, then written");
+            now += 5_000; // the scan's batch spent
+            before = store.calls();
+            spend(cleanup, 1);
+            assertEquals(before + 2, store.calls(), "the signups wrote since the scan's last look: refused, then written");
+        }
+        now += 3_000;
+        before = store.calls();
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(before + 2, store.calls());
+        now += 3_000;
+        before = store.calls();
+        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(before + 1, store.calls(), "nobody wrote since its own grant: one write, no read first");
+    }
+
+    /**
+     * On a store whose refusal does not show the item (the adapter reads it after the refusal, a second call), a signup
+     * container whose last look found others' writes reads first: two calls rather than three.
+     */
+    @Test
+    void onAStoreWhoseRefusalsCostAReadSignupsReadFirstWhileOthersWrite() {
+        store = new InMemoryBudgetStore(false);
         SharedBudget cleanup = container(Priority.CLEANUP, 3);
         SharedBudget linking = container(Priority.SIGNUP, 6);
         spend(cleanup, SharedBudget.PACED_BATCH);

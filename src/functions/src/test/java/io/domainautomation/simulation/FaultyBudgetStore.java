@@ -13,8 +13,9 @@ import io.domainautomation.logic.port.BudgetStore;
  * history), with a fault at each call as the simulation's {@link Conditions} decide it (seeded): the call takes time
  * (the calling container's clock moves: up to {@link #longest()}, a timeout all of it), fails before taking effect, or
  * takes effect and loses its reply ({@link LedgerUnavailable} after the write applied: what {@code DynamoDbBudgetStore}
- * throws when its retries run out), or the container dies before or after it ({@link Killed}). A refused write is
- * followed by a read of what is there, as the DynamoDB adapter does, with a fate of its own.
+ * throws when its retries run out), or the container dies before or after it ({@link Killed}). A refused write shows
+ * what is there, as DynamoDB's ALL_OLD does; or, as the adapter does with a DynamoDB that does not return it
+ * ({@code oldItemWithRefusal} false), is followed by a read of what is there, with a fate of its own.
  */
 final class FaultyBudgetStore implements BudgetStore {
 
@@ -71,8 +72,12 @@ final class FaultyBudgetStore implements BudgetStore {
     private final Duration longest;
     /** Who calls through this view (the simulation's container incarnation). */
     final Object owner;
+    /** Whether a refusal shows the item (DynamoDB's ALL_OLD), or the adapter reads it after the refusal. */
+    private final boolean oldItemWithRefusal;
 
-    FaultyBudgetStore(InMemoryBudgetStore delegate, Conditions conditions, Duration longest, Object owner) {
+    FaultyBudgetStore(InMemoryBudgetStore delegate, Conditions conditions, Duration longest, Object owner,
+            boolean oldItemWithRefusal) {
+        this.oldItemWithRefusal = oldItemWithRefusal;
         this.delegate = delegate;
         this.conditions = conditions;
         this.longest = longest;
@@ -106,9 +111,15 @@ final class FaultyBudgetStore implements BudgetStore {
             after(Call.WRITE, fate);
             return written;
         }
-        // refused: the condition failed, and the adapter reads what is there (a call of its own, with its own fate)
         after(Call.WRITE, fate);
-        return Written.refused(read(next.account(), Call.REFUSAL_READ));
+        if (oldItemWithRefusal) {
+            // refused: the condition failed, and the refusal shows what is there (DynamoDB's ALL_OLD), in the same call
+            conditions.seen(this, written.current());
+            return written;
+        }
+        // refused, by a store whose refusal does not show the item: the adapter reads what is there (a call of its
+        // own, with its own fate)
+        return Written.refusedThenRead(read(next.account(), Call.REFUSAL_READ));
     }
 
     private void before(Call call, Fate fate) {

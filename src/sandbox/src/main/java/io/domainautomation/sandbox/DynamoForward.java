@@ -6,18 +6,43 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 
 /**
  * DynamoDB through the sandbox: each call IAM allows is passed on, as signed, to a local DynamoDB (dynalite), and its
  * answer passed back unchanged (status, body, request id and checksum), so that the ledger's calls are authorised
  * like every other AWS call of the functions while dynalite stays the DynamoDB they talk to.
+ * <p>
+ * One thing dynalite lacks is added here: {@code ReturnValuesOnConditionCheckFailure=ALL_OLD} on a single-item write
+ * (PutItem, UpdateItem, DeleteItem), whose refusal carries the item that failed the condition. dynalite accepts the
+ * parameter and ignores it; the sandbox reads the item (consistently) after the refusal and adds it to the refusal as
+ * DynamoDB does ({@code "Item"} beside the message, the CRC32 header recomputed). DynamoDB does this atomically; here
+ * every write passed on holds one lock until its answer (and that read) is back, so no write through the sandbox falls
+ * between a refusal and the item it shows (a write made to dynalite directly, not through the sandbox, could).
  */
 final class DynamoForward {
+
+    private static final Set<String> WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
+            "TransactWriteItems");
+    private static final Set<String> SINGLE_ITEM_WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem");
+    private static final String TARGET_PREFIX = "DynamoDB_20120810.";
+    private final ObjectMapper json = new ObjectMapper();
+    /** Held by each write passed on, until its answer (and the refused item's read) is back. */
+    private final Object writes = new Object();
+    /** Each table's key attributes (DescribeTable, once). */
+    private final Map<String, List<String>> keyNames = new ConcurrentHashMap<>();
 
     private static final List<String> REQUEST_HEADERS = List.of("Authorization", "X-Amz-Target", "X-Amz-Date",
             "X-Amz-Security-Token", "Content-Type", "amz-sdk-invocation-id", "amz-sdk-request");
@@ -39,10 +64,87 @@ final class DynamoForward {
                     "{\"__type\":\"com.amazonaws.dynamodb.v20120810#UnknownOperationException\",\"Message\":"
                             + "\"this sandbox has no DynamoDB behind it (SandboxState.dynamoUpstream)\"}", Map.of());
         }
+        String operation = operation(headers.getFirst("X-Amz-Target"));
+        if (!WRITES.contains(operation)) {
+            return send(target, headers, null, body);
+        }
+        synchronized (writes) {
+            Reply answer = send(target, headers, null, body);
+            return SINGLE_ITEM_WRITES.contains(operation) ? withOldItem(target, headers, operation, body, answer) : answer;
+        }
+    }
+
+    private static String operation(String target) {
+        return target != null && target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : "";
+    }
+
+    /**
+     * A refused condition of a write that asked for the item (ALL_OLD), answered as DynamoDB does: the item that failed
+     * the condition added to the refusal (none when there is no item). Anything else passed back unchanged.
+     */
+    private Reply withOldItem(URI target, Headers headers, String operation, String body, Reply answer) {
+        if (answer.status() != 400 || answer.body() == null || !answer.body().contains("#ConditionalCheckFailedException")) {
+            return answer;
+        }
+        try {
+            JsonNode request = json.readTree(body);
+            if (!"ALL_OLD".equals(request.path("ReturnValuesOnConditionCheckFailure").asText())) {
+                return answer;
+            }
+            String table = request.path("TableName").asText();
+            JsonNode source = operation.equals("PutItem") ? request.path("Item") : request.path("Key");
+            ObjectNode key = json.createObjectNode();
+            for (String name : keyNames(target, headers, table)) {
+                key.set(name, source.get(name));
+            }
+            ObjectNode get = json.createObjectNode().put("TableName", table).put("ConsistentRead", true);
+            get.set("Key", key);
+            Reply read = send(target, headers, TARGET_PREFIX + "GetItem", json.writeValueAsString(get));
+            if (read.status() != 200) {
+                return answer; // not shown: the adapter reads it itself, as on a DynamoDB that does not return it
+            }
+            JsonNode item = json.readTree(read.body()).get("Item");
+            if (item == null) {
+                return answer; // no item: DynamoDB's refusal has none either
+            }
+            ObjectNode refusal = (ObjectNode) json.readTree(answer.body());
+            refusal.set("Item", item);
+            String shown = json.writeValueAsString(refusal);
+            Map<String, String> replyHeaders = new HashMap<>(answer.headers());
+            CRC32 crc = new CRC32();
+            crc.update(shown.getBytes(StandardCharsets.UTF_8));
+            replyHeaders.put("x-amz-crc32", Long.toString(crc.getValue()));
+            return new Reply(answer.status(), answer.contentType(), shown, replyHeaders);
+        } catch (IOException | RuntimeException unreadable) {
+            return answer;
+        }
+    }
+
+    private List<String> keyNames(URI target, Headers headers, String table) throws IOException {
+        List<String> known = keyNames.get(table);
+        if (known != null) {
+            return known;
+        }
+        Reply described = send(target, headers, TARGET_PREFIX + "DescribeTable",
+                json.writeValueAsString(json.createObjectNode().put("TableName", table)));
+        if (described.status() != 200) {
+            throw new IOException("DescribeTable " + table + ": " + described.status());
+        }
+        List<String> names = new ArrayList<>();
+        json.readTree(described.body()).path("Table").path("KeySchema").forEach(k -> names.add(k.path("AttributeName").asText()));
+        keyNames.put(table, List.copyOf(names));
+        return names;
+    }
+
+    /**
+     * One call to dynalite with the caller's headers ({@code operation} instead of the caller's target when not null:
+     * dynalite checks a signature's form, not its value).
+     */
+    private Reply send(URI target, Headers headers, String operation, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve("/")).timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         for (String name : REQUEST_HEADERS) {
-            String value = headers.getFirst(name);
+            String value = name.equals("X-Amz-Target") && operation != null ? operation : headers.getFirst(name);
             if (value != null) {
                 request.header(name, value);
             }

@@ -32,15 +32,25 @@ public interface BudgetStore {
     /** The longest one call takes (AWS_API_CALL_TIMEOUT): none is started with less left. */
     java.time.Duration longest();
 
-    /** A conditional write's outcome: {@code current} is what the store holds when the write was refused. */
-    record Written(boolean written, Optional<BudgetWindow> current) {
+    /**
+     * A conditional write's outcome: {@code current} is what the store holds when the write was refused, and
+     * {@code lookedAgain} whether finding it took a read of its own (a store that does not return the item with its
+     * refusal), which the caller counts as a call.
+     */
+    record Written(boolean written, Optional<BudgetWindow> current, boolean lookedAgain) {
 
         public static Written done() {
-            return new Written(true, Optional.empty());
+            return new Written(true, Optional.empty(), false);
         }
 
+        /** Refused, the refusal itself showing what the store holds (DynamoDB's ALL_OLD on a failed condition). */
         public static Written refused(Optional<BudgetWindow> current) {
-            return new Written(false, current);
+            return new Written(false, current, false);
+        }
+
+        /** Refused, what the store holds found by a read after the refusal. */
+        public static Written refusedThenRead(Optional<BudgetWindow> current) {
+            return new Written(false, current, true);
         }
     }
 }
