@@ -64,7 +64,8 @@ public interface ScalingoConfig {
 
         /**
          * The most slots a container takes at once (two for each caller waiting: a list, then a change; background work
-         * 3, SharedBudget.PACED_BATCH). One store write serves them all.
+         * 3, or 5 while signups and people hold fewer slots than the headroom: BudgetPolicy.pacedBatch). One store write
+         * serves them all.
          */
         @WithDefault("6")
         int batch();

@@ -51,15 +51,6 @@ public final class SharedBudget implements RequestGate {
     }
 
     private static final int WRITE_ATTEMPTS = 4;
-    /**
-     * Background work's batch: 3 slots, 3.6 s of its pace at the deployed cap. Its slots are booked ahead, each at its
-     * time, and a signup or a person arriving at a full cap waits behind them: a larger batch costs the store fewer
-     * requests and customers a longer wait (the model, refusals showing the item, steady signups over 9
-     * arrival seeds: 3 slots cost 0.51 store requests per Scalingo request, p99 median 7.9 s, over 10 s on 1 seed; 4
-     * cost 0.45, p99 median 9.1 s, over 10 s on 3; 6 end the 500-signup burst at 1.10x its ideal). The store's
-     * requests are cheap; a customer's wait is not.
-     */
-    static final int PACED_BATCH = 3;
 
     private final BudgetStore store;
     private final String account;
@@ -208,9 +199,10 @@ public final class SharedBudget implements RequestGate {
 
     /** A new batch from the store, the caller holding {@link #fetching}. */
     private Attempt fetch(long latestStartMillis, int waiting) {
-        // background work takes a small batch, its slots spread at the pace; others two for each caller waiting (a
-        // caller's requests come in twos: a list, then a change), used within the slots' validity or dropped
-        int wanted = priority.paced() ? PACED_BATCH : Math.min(batch, 2 * Math.max(1, waiting));
+        // background work takes a small batch, its slots spread at the pace (its size decided on the window:
+        // BudgetPolicy.pacedBatch); others two for each caller waiting (a caller's requests come in twos: a list, then a
+        // change), used within the slots' validity or dropped
+        int wanted = Math.min(batch, 2 * Math.max(1, waiting));
         long storeCall = store.longest().toMillis();
         BudgetWindow shown = null; // what a refused write found in the store: decided on again without a read
         for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
@@ -229,6 +221,9 @@ public final class SharedBudget implements RequestGate {
             shown = null;
             remember(window);
             now = clocks.millis();
+            if (priority.paced()) {
+                wanted = Math.min(batch, BudgetPolicy.pacedBatch(window, now, settings));
+            }
             BudgetPolicy.Decision decision = BudgetPolicy.take(window, now, priority, wanted, latestStartMillis, settings);
             boolean refusal = !decision.granted() && Math.max(decision.retryAtMillis(), now + 1) > latestStartMillis;
             boolean readFirst = othersWrote && refusalsRead && !priority.paced();
@@ -242,6 +237,9 @@ public final class SharedBudget implements RequestGate {
                 remember(window);
                 fresh = true;
                 now = clocks.millis();
+                if (priority.paced()) {
+                    wanted = Math.min(batch, BudgetPolicy.pacedBatch(window, now, settings));
+                }
                 decision = BudgetPolicy.take(window, now, priority, wanted, latestStartMillis, settings);
             }
             if (!decision.granted()) {
@@ -487,8 +485,8 @@ public final class SharedBudget implements RequestGate {
         long now = clocks.millis();
         BudgetWindow sample = BudgetWindow.empty(account);
         BudgetPolicy.Decision mine = BudgetPolicy.take(sample, now, priority, 2, Long.MAX_VALUE, settings);
-        BudgetPolicy.Decision background = BudgetPolicy.take(mine.next(), now, Priority.CLEANUP, PACED_BATCH, Long.MAX_VALUE,
-                settings);
+        BudgetPolicy.Decision background = BudgetPolicy.take(mine.next(), now, Priority.CLEANUP,
+                BudgetPolicy.pacedBatch(mine.next(), now, settings), Long.MAX_VALUE, settings);
         store.prime(BudgetPolicy.shrink(background.next(), now, Duration.ofMinutes(1), settings));
     }
 

@@ -121,10 +121,10 @@ class RateBudgetModelTest {
 
     /**
      * Issue #32: containers take small batches of slots, so the budget store costs far fewer requests than Scalingo
-     * calls: at most eleven for twenty, over the three scenarios.
+     * calls: at most one for two (BENCHMARKS.md's goal), over the three scenarios.
      */
     @Test
-    void theBudgetStoreCostsAtMostElevenRequestsForTwentyScalingoRequests() {
+    void theBudgetStoreCostsAtMostOneRequestForTwoScalingoRequests() {
         List<RateBudgetModel.Result> all = List.of(
                 RateBudgetModel.run(RateBudgetModel.Mode.SHARED, 1, RateBudgetModel.steady(10, 60 * MINUTE, 1), 50_000, 6,
                         62 * MINUTE),
@@ -134,8 +134,9 @@ class RateBudgetModelTest {
         long storeCalls = all.stream().mapToLong(RateBudgetModel.Result::storeCalls).sum();
         long requests = all.stream().mapToLong(RateBudgetModel.Result::automationRequests).sum();
         // 0.69 before signups read first only after others wrote and background work stopped reading first; 0.59 before
-        // a refused write carried the item (ALL_OLD) rather than being followed by a read; 0.51 since
-        assertTrue(20 * storeCalls <= 11 * requests, storeCalls + " store requests for " + requests + " Scalingo requests");
+        // a refused write carried the item (ALL_OLD) rather than being followed by a read; 0.51 before background work
+        // took 5 slots at once while signups held fewer than the headroom; 0.44 since
+        assertTrue(2 * storeCalls <= requests, storeCalls + " store requests for " + requests + " Scalingo requests");
     }
 
     /** The headroom the scan leaves signups: less gives the scan more of the account, and signups a longer wait. */

@@ -288,7 +288,7 @@ class SharedBudgetTest {
     @Test
     void aGrantOnTheWindowThisContainerLastWroteCostsOneWrite() {
         SharedBudget cleanup = container(Priority.CLEANUP, 3);
-        spend(cleanup, SharedBudget.PACED_BATCH);
+        spend(cleanup, BudgetPolicy.PACED_BATCH);
         assertEquals(2, store.calls(), "the first batch: a read and a write");
         SharedBudget.Attempt paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
         assertFalse(paced.granted(), "its batch spent before its pace allows the next");
@@ -302,14 +302,14 @@ class SharedBudgetTest {
     void anotherContainersWriteIsSeenByTheRefusalAndDecidedOnWithoutAnotherRead() {
         SharedBudget cleanup = container(Priority.CLEANUP, 3);
         SharedBudget linking = container(Priority.SIGNUP, 6);
-        spend(cleanup, SharedBudget.PACED_BATCH);
+        spend(cleanup, BudgetPolicy.PACED_BATCH);
         assertTrue(linking.attempt(now, Long.MAX_VALUE, 3).granted()); // six slots: two for each of three callers
         SharedBudget.Attempt paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
         now = Math.max(now, paced.atMillis());
         long before = store.calls();
         assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
         assertEquals(before + 2, store.calls(), "a refused write (showing what is there, as DynamoDB's ALL_OLD), then the write");
-        BudgetWindowAssert.holds(store, 3, 2 * SharedBudget.PACED_BATCH + 6);
+        BudgetWindowAssert.holds(store, 3, 2 * BudgetPolicy.PACED_BATCH + 6);
         // nobody reads first: a refused write and the write after it cost what a read and a write would, and a write
         // that is not refused costs one call
         for (int round = 0; round < 3; round++) {
@@ -341,14 +341,14 @@ class SharedBudgetTest {
         store = new InMemoryBudgetStore(false);
         SharedBudget cleanup = container(Priority.CLEANUP, 3);
         SharedBudget linking = container(Priority.SIGNUP, 6);
-        spend(cleanup, SharedBudget.PACED_BATCH);
+        spend(cleanup, BudgetPolicy.PACED_BATCH);
         assertTrue(linking.attempt(now, Long.MAX_VALUE, 3).granted()); // six slots: two for each of three callers
         SharedBudget.Attempt paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
         now = Math.max(now, paced.atMillis());
         long before = store.calls();
         assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
         assertEquals(before + 3, store.calls(), "a refused write (and its read of what is there), then the write");
-        BudgetWindowAssert.holds(store, 3, 2 * SharedBudget.PACED_BATCH + 6);
+        BudgetWindowAssert.holds(store, 3, 2 * BudgetPolicy.PACED_BATCH + 6);
         // the signups' window is behind: refused once, their container reads first while others keep writing (two calls,
         // not three); the scan keeps writing on the window it knows, its own (a refusal shows it the new one)
         now += 3_000;

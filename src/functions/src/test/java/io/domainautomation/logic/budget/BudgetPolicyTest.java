@@ -218,6 +218,36 @@ class BudgetPolicyTest {
                 "a signup is not held to the background pace");
     }
 
+    /**
+     * Background work's batch: larger while signups and people hold fewer slots than the headroom (they fit in what it
+     * leaves them), the small one once they hold as many (they want each slot that frees); their slots counted while
+     * they count against the cap (61 s after their validity), the scan's own never.
+     */
+    @Test
+    void backgroundWorkBooksFurtherAheadOnlyWhileSignupsHoldFewerSlotsThanTheHeadroom() {
+        record Case(String what, BudgetWindow window, int batch) {
+        }
+        BudgetPolicy.Settings settings = SETTINGS; // headroom 8
+        List<Case> cases = List.of(
+                new Case("nothing held", BudgetWindow.empty("acct"), BudgetPolicy.PACED_BATCH_QUIET),
+                new Case("only the scan's own slots", full(40, T0 - 1_000), BudgetPolicy.PACED_BATCH_QUIET),
+                new Case("signups hold 7", held(7, T0 - 1_000, Priority.SIGNUP), BudgetPolicy.PACED_BATCH_QUIET),
+                new Case("signups hold 8", held(8, T0 - 1_000, Priority.SIGNUP), BudgetPolicy.PACED_BATCH),
+                new Case("a person holds 9", held(9, T0 - 1_000, Priority.INTERACTIVE), BudgetPolicy.PACED_BATCH),
+                new Case("signups' 8 still counted, 61 s after their end", held(8, T0 - 62_999, Priority.SIGNUP),
+                        BudgetPolicy.PACED_BATCH),
+                new Case("signups' 8 no longer counted", held(8, T0 - 63_000, Priority.SIGNUP), BudgetPolicy.PACED_BATCH_QUIET),
+                new Case("the rotation's 20 (background too)", held(20, T0 - 1_000, Priority.ROTATION),
+                        BudgetPolicy.PACED_BATCH_QUIET));
+        for (Case c : cases) {
+            assertEquals(c.batch(), BudgetPolicy.pacedBatch(c.window(), T0, settings), c.what());
+        }
+        assertEquals(BudgetPolicy.PACED_BATCH, BudgetPolicy.pacedBatch(held(1, T0 - 1_000, Priority.SIGNUP), T0,
+                settings.withHeadroom(1)), "a headroom of 1: one signup slot is as many");
+        assertEquals(BudgetPolicy.PACED_BATCH, BudgetPolicy.pacedBatch(BudgetWindow.empty("acct"), T0, settings.withHeadroom(0)),
+                "no headroom: the small batch always");
+    }
+
     @Test
     void whileSignupsAreAtWorkBackgroundWorkLeavesThemHeadroom() {
         BudgetWindow window = held(40, T0 - 10_000, Priority.SIGNUP); // 14 of 54 free
