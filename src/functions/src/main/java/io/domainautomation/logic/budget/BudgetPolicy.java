@@ -110,8 +110,8 @@ public final class BudgetPolicy {
      * signups and people hold fewer slots than the settings' headroom, {@link #PACED_BATCH} otherwise. Each write of
      * the store serves a batch; each slot booked ahead is one a signup arriving at a full cap waits behind (the model,
      * BENCHMARKS.md section 8b: the store's requests per Scalingo request, 0.51 with 3 always, 0.44 so; the steady
-     * signups' p99 over 9 arrival seeds, median 7.9 s either way, 9.2 s with 5 always (3 seeds of 9 over 10 s, not 1); a day with 3 signups a minute, its
-     * p99 6.1 s with 3 always, 7.7 s so).
+     * signups' p99 over 9 arrival seeds, median 7.9 s either way, 9.2 s with 5 always, 3 seeds of 9 over 10 s rather
+     * than 1; a day with 3 signups a minute, its p99 6.1 s with 3 always, 7.7 s so).
      */
     public static int pacedBatch(BudgetWindow window, long now, Settings settings) {
         int theirs = live(window, now, settings).stream().filter(g -> !g.priority().paced())
