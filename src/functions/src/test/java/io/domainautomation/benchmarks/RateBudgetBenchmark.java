@@ -184,6 +184,11 @@ class RateBudgetBenchmark {
                     System.out.println("rate budget " + scenario.name() + " " + mode + ": " + result.summary());
                 }
             }
+            // the headroom's other end: the scan leaves signups nothing (RateBudgetHeadroom 0), the steady arrivals
+            Result bare = new Run(scenarios.get(0), Mode.SHARED, SETTINGS.withHeadroom(0), sandbox, http, server.url(), bearer,
+                    apps).measure();
+            results.put(NO_HEADROOM, bare);
+            System.out.println("rate budget steady, headroom 0: " + bare.summary());
         } finally {
             server.close();
         }
@@ -201,6 +206,9 @@ class RateBudgetBenchmark {
         }
         return markdown(scenarios, results, wallMinutes);
     }
+
+    /** The steady scenario's run on the shared budget with no headroom, in the results. */
+    private static final String NO_HEADROOM = "steady-headroom-0/SHARED";
 
     private static int[] scales() {
         String property = System.getProperty("benchmark.rate-budget.scales");
@@ -302,6 +310,7 @@ class RateBudgetBenchmark {
     private static final class Run {
         private final Scenario scenario;
         private final Mode mode;
+        private final BudgetPolicy.Settings settings;
         private final SandboxState sandbox;
         private final HttpClient http;
         private final String url;
@@ -336,8 +345,15 @@ class RateBudgetBenchmark {
         private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
 
         Run(Scenario scenario, Mode mode, SandboxState sandbox, HttpClient http, String url, String bearer, String[] apps) {
+            this(scenario, mode, SETTINGS, sandbox, http, url, bearer, apps);
+        }
+
+        /** The shared budget on other settings than the deployed ones (the headroom's end of the trade). */
+        Run(Scenario scenario, Mode mode, BudgetPolicy.Settings settings, SandboxState sandbox, HttpClient http, String url,
+                String bearer, String[] apps) {
             this.scenario = scenario;
             this.mode = mode;
+            this.settings = settings;
             this.sandbox = sandbox;
             this.http = http;
             this.url = url;
@@ -346,7 +362,8 @@ class RateBudgetBenchmark {
             this.horizon = scenario.horizonMillis();
             this.clock = new ScaledClock(scenario.scale());
             // signups link to the scan's apps in turn (a few domains an app at most), their domains named after the run
-            String tag = scenario.name() + "-" + mode.name().toLowerCase();
+            String tag = scenario.name() + "-" + mode.name().toLowerCase()
+                    + (settings.headroom() == SETTINGS.headroom() ? "" : "-headroom-" + settings.headroom());
             for (int i = 0; i < scenario.arrivals().size(); i++) {
                 signups.add(new Signup(scenario.arrivals().get(i), apps[i % apps.length], "s" + i + "." + tag + ".example"));
             }
@@ -393,7 +410,7 @@ class RateBudgetBenchmark {
             signups.stream().filter(s -> sandbox.domainNames(s.app()).containsKey(s.domain()))
                     .forEach(s -> sandbox.unlinkByHand(s.app(), s.domain()));
             long busyMillis = Math.max(1, lastRequest.get() - firstRequest.get());
-            double busyUse = automationInHorizon.get() / (busyMillis / (double) MINUTE * SETTINGS.cap());
+            double busyUse = automationInHorizon.get() / (busyMillis / (double) MINUTE * settings.cap());
             long storeCalls = mode == Mode.SHARED ? store.calls() : 0;
             long slotsGranted = 0;
             long slotsTaken = 0;
@@ -421,7 +438,7 @@ class RateBudgetBenchmark {
             } else {
                 // the fallback (the store unreachable) is never used here, the in-memory store never fails: asserted
                 RequestPacer fallback = RequestPacer.of(2, Duration.ofMinutes(1), Duration.ofSeconds(1));
-                gate = new Budget(new SharedBudget(store, "acct", priority, SETTINGS, BATCH, fallback, clock,
+                gate = new Budget(new SharedBudget(store, "acct", priority, settings, BATCH, fallback, clock,
                         fallbacks::incrementAndGet));
             }
             gates.add(gate);
@@ -763,6 +780,11 @@ class RateBudgetBenchmark {
                 String.valueOf(sharedSteady.scanRequests()), "-", "-"));
         md.append(row("", "share of the cap used (work always waiting)", percent(fixedSteady.busyUse()),
                 percent(sharedSteady.busyUse()), ">= 95 %", met(fixedSteady.busyUse() >= 0.95, sharedSteady.busyUse() >= 0.95)));
+        Result bare = results.get(NO_HEADROOM);
+        md.append(row("", "the same arrivals, `RateBudgetHeadroom` 0 (the scan leaves signups nothing): share of the cap"
+                + " used / signup p99", "-", percent(bare.busyUse()) + " / " + seconds(bare.percentile(0.99)),
+                ">= 95 % / p99 <= 10 s", "- / " + (bare.busyUse() >= 0.95 ? "yes" : "no") + ", "
+                        + (bare.percentile(0.99) <= 10_000 ? "yes" : "no")));
         double ideal = 1000.0 / SETTINGS.cap() * MINUTE;
         md.append(row("burst: 500 signups in 5 s, the scan running", "last signup linked (ideal " + minutes((long) ideal) + ")",
                 minutes(fixedBurst.lastLinkedMillis()) + " (" + ratio(fixedBurst.lastLinkedMillis(), ideal) + ")",

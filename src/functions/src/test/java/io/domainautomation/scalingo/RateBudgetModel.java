@@ -550,7 +550,7 @@ public final class RateBudgetModel {
     }
 
     /** The headrooms of the curve. */
-    static final List<Integer> HEADROOMS = List.of(2, 4, 6, 8, 12);
+    static final List<Integer> HEADROOMS = List.of(0, 2, 4, 6, 8, 12);
 
     private static String row(String scenario, String figure, String fixed, String shared, String goal) {
         return "| " + scenario + " | " + figure + " | " + fixed + " | " + shared + " | " + goal + " |\n";
