@@ -43,6 +43,11 @@ public class DynamoDbBudgetStore implements BudgetStore {
 
     private final Supplier<DynamoDbClient> dynamo;
     private final LedgerConfig config;
+    /**
+     * Whether a refusal of this store has carried the item (ALL_OLD honoured): a refusal without one then means there
+     * is no item, as on DynamoDB, and is not read after.
+     */
+    private volatile boolean refusalsCarryItems;
 
     @Inject
     DynamoDbBudgetStore(Instance<DynamoDbClient> dynamo, LedgerConfig config) {
@@ -107,15 +112,20 @@ public class DynamoDbBudgetStore implements BudgetStore {
         } catch (ConditionalCheckFailedException another) {
             // another container wrote first, or this very write did (its reply lost, the SDK's retry refused): the refusal
             // carries the item that failed the condition (ALL_OLD), and what it shows is the caller's to decide on again.
-            // A DynamoDB that does not return it (an older local one) is asked by a read of its own
+            // Without an item: there is none (DynamoDB's refusal carries none then), once this store's refusals have been
+            // seen to carry one; until then it may be a DynamoDB that does not return it (an older local one): read
             boolean carried = another.hasItem();
-            Map<String, AttributeValue> now = carried ? another.item() : getItem(next.account());
+            if (carried) {
+                refusalsCarryItems = true;
+            }
+            boolean read = !carried && !refusalsCarryItems;
+            Map<String, AttributeValue> now = carried ? another.item() : read ? getItem(next.account()) : null;
             if (now != null && writer.equals(text(now, "writer")) && now.get("version") != null
                     && String.valueOf(next.version()).equals(now.get("version").n())) {
-                return Written.done();
+                return read ? Written.doneThenRead() : Written.done();
             }
             Optional<BudgetWindow> current = parse(next.account(), now);
-            return carried ? Written.refused(current) : Written.refusedThenRead(current);
+            return read ? Written.refusedThenRead(current) : Written.refused(current);
         }
     }
 

@@ -34,6 +34,8 @@ import io.domainautomation.logic.cleanup.CleanupLedger;
 import io.domainautomation.logic.cleanup.ScanState;
 import io.domainautomation.logic.cleanup.StaleRecord;
 import io.domainautomation.logic.cleanup.Tombstone;
+import io.domainautomation.logic.port.Deadline;
+import io.domainautomation.logic.port.Ticker;
 
 /**
  * The cleanup ledger in one DynamoDB table with a string partition key {@code pk} and sort key {@code sk}:
@@ -87,22 +89,38 @@ public class DynamoDbLedger implements CleanupLedger {
 
     @Override
     public Map<String, Map<String, StaleRecord>> allStaleRecords() {
+        return allStaleRecords(Deadline.none());
+    }
+
+    private Map<String, Map<String, StaleRecord>> allStaleRecords(Deadline latestStart) {
         Map<String, Map<String, StaleRecord>> byApp = new HashMap<>();
-        query("query the stale records", "").forEach(record -> byApp.computeIfAbsent(record.app(), a -> new HashMap<>())
-                .put(record.domain(), record));
+        query("query the stale records", "", latestStart).forEach(record -> byApp
+                .computeIfAbsent(record.app(), a -> new HashMap<>()).put(record.domain(), record));
         return byApp;
     }
 
     /** The stale records whose sort key starts with {@code prefix}, across pages. */
     private List<StaleRecord> query(String action, String prefix) {
-        return queryPartition(action, STALE, prefix).stream().map(this::staleRecord).toList();
+        return query(action, prefix, Deadline.none());
     }
 
-    /** The items of one partition whose sort key starts with {@code prefix}, across pages. */
-    private List<Map<String, AttributeValue>> queryPartition(String action, String partition, String prefix) {
+    private List<StaleRecord> query(String action, String prefix, Deadline latestStart) {
+        return queryPartition(action, STALE, prefix, latestStart).stream().map(this::staleRecord).toList();
+    }
+
+    /**
+     * The items of one partition whose sort key starts with {@code prefix}, across pages, each page started by
+     * {@code latestStart} (one that cannot be fails the query: transient, the invocation's time ran out).
+     */
+    private List<Map<String, AttributeValue>> queryPartition(String action, String partition, String prefix,
+            Deadline latestStart) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> startKey = null;
         do {
+            if (!latestStart.allows(java.time.Duration.ZERO, Ticker.SYSTEM)) {
+                throw new LedgerUnavailable("ledger: " + action + ": not read within this invocation's time ("
+                        + items.size() + " items read)", true, null);
+            }
             Map<String, AttributeValue> from = startKey;
             QueryResponse page = call(action, () -> dynamo.get().query(q -> q
                     .tableName(config.table())
@@ -154,17 +172,17 @@ public class DynamoDbLedger implements CleanupLedger {
 
     /**
      * The two queries side by side: the Let's Encrypt records on a thread of their own, the stale records on the
-     * caller's (each query's pages end within the client's API call timeout, as one after the other would). The other
+     * caller's (each page ends within the client's API call timeout, and starts by {@code latestStart}). The other
      * thread is always waited for, so no read of this invocation outlives it; when both fail, the caller's failure is
      * the one thrown.
      */
     @Override
-    public Memory scanMemory() {
+    public Memory scanMemory(Deadline latestStart) {
         CompletableFuture<Map<String, Map<String, CertificateProgress>>> certificates = CompletableFuture
-                .supplyAsync(this::allCertificateProgress, DynamoDbLedger::onItsOwnThread);
+                .supplyAsync(() -> allCertificateProgress(latestStart), DynamoDbLedger::onItsOwnThread);
         Map<String, Map<String, StaleRecord>> stale;
         try {
-            stale = allStaleRecords();
+            stale = allStaleRecords(latestStart);
         } catch (RuntimeException | Error e) {
             certificates.exceptionally(other -> null).join(); // waited for; the caller's failure is the one thrown
             throw e;
@@ -190,8 +208,13 @@ public class DynamoDbLedger implements CleanupLedger {
 
     @Override
     public Map<String, Map<String, CertificateProgress>> allCertificateProgress() {
+        return allCertificateProgress(Deadline.none());
+    }
+
+    private Map<String, Map<String, CertificateProgress>> allCertificateProgress(Deadline latestStart) {
         Map<String, Map<String, CertificateProgress>> byApp = new HashMap<>();
-        for (Map<String, AttributeValue> item : queryPartition("query the Let's Encrypt records", LETSENCRYPT, "")) {
+        for (Map<String, AttributeValue> item : queryPartition("query the Let's Encrypt records", LETSENCRYPT, "",
+                latestStart)) {
             String sk = item.get("sk").s();
             int separator = sk.indexOf('#');
             Instant since = Instant.parse(item.get("since").s());

@@ -69,8 +69,9 @@ public final class SharedBudget implements RequestGate {
     private volatile long storeDownUntil;
     static final long STORE_DOWN_FOR = 10_000;
     /**
-     * A grant's store calls at most: the read, the conditional write, and the write's read after a refused condition
-     * (a store whose refusal does not show the item).
+     * A grant's store calls at most, on any store: the read, the conditional write, and the write's read after a refused
+     * condition (a store whose refusal does not carry the item). On DynamoDB, whose refusal carries it, two
+     * ({@link #callsPerGrant}).
      */
     static final int STORE_CALLS_PER_WRITE = 3;
     /**
@@ -206,8 +207,9 @@ public final class SharedBudget implements RequestGate {
         long storeCall = store.longest().toMillis();
         BudgetWindow shown = null; // what a refused write found in the store: decided on again without a read
         for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-            if (clocks.millis() + STORE_CALLS_PER_WRITE * storeCall > latestStartMillis) {
-                // no time for the store's read and write (and the write's look at a lost reply) at their longest
+            if (clocks.millis() + callsPerGrant() * storeCall > latestStartMillis) {
+                // no time for the store's read and write (and the refusal's read, on a store whose refusal does not carry
+                // the item) at their longest
                 return new Attempt(false, Long.MAX_VALUE);
             }
             // decided first on what is known, free: a window known from this container's last write may miss others'
@@ -228,7 +230,7 @@ public final class SharedBudget implements RequestGate {
             boolean refusal = !decision.granted() && Math.max(decision.retryAtMillis(), now + 1) > latestStartMillis;
             boolean readFirst = othersWrote && refusalsRead && !priority.paced();
             if (!fresh && ((decision.granted() && readFirst) || refusal)
-                    && clocks.millis() + (STORE_CALLS_PER_WRITE + 1) * storeCall <= latestStartMillis) {
+                    && clocks.millis() + (callsPerGrant() + 1) * storeCall <= latestStartMillis) {
                 // others wrote between this container's last grants: its "yes" is looked at on a fresh read first; and a
                 // caller is refused, with when to come back, only on what the store holds now
                 long knownVersion = window.version();
@@ -278,6 +280,14 @@ public final class SharedBudget implements RequestGate {
         return new Attempt(false, clocks.millis() + 1); // another container kept winning: looked at again at once
     }
 
+    /**
+     * The store calls a grant may take at most, as this container knows its store: the read and the conditional write;
+     * and the read after a refusal while the store's last refusal needed one ({@link #STORE_CALLS_PER_WRITE}).
+     */
+    private int callsPerGrant() {
+        return refusalsRead ? STORE_CALLS_PER_WRITE : STORE_CALLS_PER_WRITE - 1;
+    }
+
     private void remember(BudgetWindow window) {
         known = new Known(window, clocks.millis());
     }
@@ -287,11 +297,11 @@ public final class SharedBudget implements RequestGate {
         storeCalls.incrementAndGet();
         try {
             BudgetStore.Written written = store.write(next);
+            if (written.lookedAgain()) {
+                storeCalls.incrementAndGet(); // the refusal's read of what is there
+            }
             if (!written.written()) {
                 refusalsRead = written.lookedAgain();
-                if (written.lookedAgain()) {
-                    storeCalls.incrementAndGet(); // the refusal's read of what is there
-                }
             }
             return written;
         } catch (LedgerUnavailable unreachable) {
@@ -377,8 +387,9 @@ public final class SharedBudget implements RequestGate {
     @Override
     public void rateLimited(Duration retryAfter, Deadline deadline) {
         try {
-            // the read, the write, and the write's look at a lost reply, each at its longest, before the deadline
-            if (remainingMillis(deadline) < STORE_CALLS_PER_WRITE * store.longest().toMillis()) {
+            // the read and the write (and the refusal's read, on a store whose refusal does not carry the item), each at
+            // its longest, before the deadline
+            if (remainingMillis(deadline) < callsPerGrant() * store.longest().toMillis()) {
                 return; // too little time: this container's shrink is lost, the next 429 (any container's) shrinks it
             }
             BudgetWindow window = read();
@@ -441,15 +452,18 @@ public final class SharedBudget implements RequestGate {
     /**
      * The static share's next turn, without blocking (what {@link #acquire} sleeps for when the store cannot be reached,
      * and what a simulation drives on its own clock): taken on this budget's ticker ({@link Clocks#nanos}, the one its
-     * deadlines are on), not the JVM's, so simulations and tests drive it as they drive the rest. Counted as a fallback.
+     * deadlines are on), not the JVM's, so simulations and tests drive it as they drive the rest. Counted as a fallback
+     * when booked (a turn refused as not in time sends no request).
      *
      * @return booked, with the wait in nanoseconds; or not in time ({@code latestStartNanos}), with how long until one
      *         frees
      */
     public Fallback fallbackTurn(long latestStartNanos) {
-        fallbacks.incrementAndGet();
-        onFallback.run();
         RequestPacer.Slot slot = fallback.reserve(clocks.nanos(), latestStartNanos);
+        if (slot.booked()) {
+            fallbacks.incrementAndGet();
+            onFallback.run();
+        }
         return new Fallback(slot.booked(), slot.waitNanos());
     }
 

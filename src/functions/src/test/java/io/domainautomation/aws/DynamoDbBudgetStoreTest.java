@@ -84,32 +84,53 @@ class DynamoDbBudgetStoreTest {
     }
 
     /**
-     * A write applied whose reply was lost: the SDK's retry meets the condition its own write changed; the store reads
-     * the item again and knows the write for its own, rather than a grant counted that nobody uses.
+     * A write applied whose reply was lost: the SDK's retry meets the condition its own write changed; the item its
+     * refusal carries shows the write for its own, rather than a grant counted that nobody uses. On a store whose
+     * refusals do not carry the item, the read after the refusal shows it.
      */
     @Test
-    void aWriteWhoseReplyWasLostIsKnownForItsOwnByReadingAgain() {
+    void aWriteWhoseReplyWasLostIsKnownForItsOwnByTheItemItsRetrysRefusalShows() {
         BudgetWindow first = BudgetPolicy.take(BudgetWindow.empty("acct-lost"), 1_780_000_000_000L, Priority.SIGNUP, 3,
                 Long.MAX_VALUE, SETTINGS).next();
         sandbox.faults().dynamoLoseNextReplies(1);
+        BudgetStore.Written mine;
         try {
-            assertTrue(as("link-on-signup", () -> store.write(first)).written(), "applied, its reply lost: still this write's");
+            mine = as("link-on-signup", () -> store.write(first));
         } finally {
             sandbox.faults().reset();
         }
+        assertTrue(mine.written(), "applied, its reply lost: still this write's");
+        assertFalse(mine.lookedAgain(), "shown by the retry's refusal itself, no read after it");
         assertEquals(Optional.of(first), as("link-on-signup", () -> store.read("acct-lost")));
         BudgetStore.Written another = as("set-canonical", () -> store.write(first));
         assertFalse(another.written(), "another writer with the same version: refused");
         assertEquals(Optional.of(first), another.current());
+
+        try (LocalCredentials.Scope operator = LocalCredentials.callerIs(LocalCredentials.OPERATOR)) {
+            DynamoDbBudgetStore withoutItems = new DynamoDbBudgetStore(() -> withoutRefusedItems(operatorsClient), config);
+            BudgetWindow second = BudgetPolicy.take(first, 1_780_000_001_000L, Priority.SIGNUP, 2, Long.MAX_VALUE, SETTINGS)
+                    .next();
+            sandbox.faults().dynamoLoseNextReplies(1);
+            BudgetStore.Written read;
+            try {
+                read = withoutItems.write(second);
+            } finally {
+                sandbox.faults().reset();
+            }
+            assertTrue(read.written(), "applied, its reply lost: found this write's by the read after the refusal");
+            assertTrue(read.lookedAgain(), "that read counted");
+            assertEquals(Optional.of(second), store.read("acct-lost"));
+        }
     }
 
     /**
      * On a DynamoDB whose refusal does not carry the item (an older local one; here the sandbox's refusals with the
      * item taken out on the way), the adapter reads it after the refusal, and says so (the caller counts the call).
-     * Where there is no item, DynamoDB's refusal carries none either: read, and found empty.
+     * Where there is no item, DynamoDB's refusal carries none either: a store whose refusals have carried the item is
+     * not read then; one whose refusals never have reads, to be sure.
      */
     @Test
-    void aRefusalWithoutTheItemIsFollowedByARead() {
+    void aRefusalWithoutTheItemIsFollowedByAReadUnlessTheStoresRefusalsCarryIt() {
         try (LocalCredentials.Scope operator = LocalCredentials.callerIs(LocalCredentials.OPERATOR)) {
             DynamoDbBudgetStore withoutItems = new DynamoDbBudgetStore(() -> withoutRefusedItems(operatorsClient), config);
             BudgetWindow first = BudgetPolicy.take(BudgetWindow.empty("acct-old"), 1_780_000_000_000L, Priority.SIGNUP, 2,
@@ -121,9 +142,15 @@ class DynamoDbBudgetStoreTest {
             assertEquals(Optional.of(first), again.current());
 
             BudgetWindow aheadOfNothing = new BudgetWindow("acct-none", first.grants(), 0, 0, 4);
+            BudgetStore.Written read = withoutItems.write(aheadOfNothing);
+            assertFalse(read.written(), "version 3 expected, no item at all: refused");
+            assertTrue(read.lookedAgain(), "no item with the refusal, from a store never seen to carry one: read");
+            assertEquals(Optional.empty(), read.current());
+
+            assertFalse(store.write(first).written(), "the deployed adapter: a refusal carrying the item");
             BudgetStore.Written none = store.write(aheadOfNothing);
-            assertFalse(none.written(), "version 3 expected, no item at all: refused");
-            assertTrue(none.lookedAgain(), "no item with the refusal: read, to be sure");
+            assertFalse(none.written());
+            assertFalse(none.lookedAgain(), "its refusals carry the item: none with this one means there is none");
             assertEquals(Optional.empty(), none.current());
         }
     }

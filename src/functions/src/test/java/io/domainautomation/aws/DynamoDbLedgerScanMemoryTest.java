@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 import io.domainautomation.logic.LedgerUnavailable;
 import io.domainautomation.logic.cleanup.CleanupLedger;
+import io.domainautomation.logic.port.Deadline;
 
 /**
  * A scan invocation's two reads ({@link DynamoDbLedger#scanMemory}) on a client that answers each query as the test
@@ -101,7 +102,7 @@ class DynamoDbLedgerScanMemoryTest {
                             "seenAt", AttributeValue.fromS("2026-10-02T06:00:00Z")))
                     : QueryResponse.builder().items(List.of()).build();
         }), CONFIG, new ObjectMapper());
-        CleanupLedger.Memory memory = ledger.scanMemory();
+        CleanupLedger.Memory memory = ledger.scanMemory(Deadline.none());
         assertEquals(Map.of(), memory.stale());
         assertEquals("pending_dns", memory.certificates().get("shop").get("www.shop.example").status());
     }
@@ -114,7 +115,7 @@ class DynamoDbLedgerScanMemoryTest {
             }
             return QueryResponse.builder().items(List.of()).build();
         }), CONFIG, new ObjectMapper());
-        LedgerUnavailable failure = assertThrows(LedgerUnavailable.class, ledger::scanMemory);
+        LedgerUnavailable failure = assertThrows(LedgerUnavailable.class, () -> ledger.scanMemory(Deadline.none()));
         assertTrue(failure.getMessage().contains("Let's Encrypt"), failure.getMessage());
     }
 
@@ -134,7 +135,7 @@ class DynamoDbLedgerScanMemoryTest {
         }), CONFIG, new ObjectMapper());
         java.util.concurrent.CompletableFuture<Throwable> returned = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                ledger.scanMemory();
+                ledger.scanMemory(Deadline.none());
                 return null;
             } catch (RuntimeException e) {
                 return e;
@@ -146,12 +147,45 @@ class DynamoDbLedgerScanMemoryTest {
         assertTrue(returned.get(10, TimeUnit.SECONDS) instanceof LedgerUnavailable);
     }
 
+    /**
+     * However many pages the records hold, no page starts past the latest start the scan gives (its invocation's
+     * deadline, less a call): the reads end within the invocation, failing as the ledger's transient failure (the
+     * invocation gives its lease back and is tried again), not past Lambda's timeout.
+     */
+    @Test
+    void noPageStartsPastTheLatestStart() {
+        java.util.concurrent.atomic.AtomicInteger staleQueries = new java.util.concurrent.atomic.AtomicInteger();
+        DynamoDbLedger ledger = new DynamoDbLedger(() -> answering(partition -> {
+            if (partition.equals("STALE")) {
+                staleQueries.incrementAndGet();
+                try {
+                    Thread.sleep(300); // a page read slowly: the latest start passes meanwhile
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                // always one more page
+                return QueryResponse.builder().items(List.of()).lastEvaluatedKey(Map.of("pk", AttributeValue.fromS("STALE"),
+                        "sk", AttributeValue.fromS("app#page" + staleQueries.get()))).build();
+            }
+            return QueryResponse.builder().items(List.of()).build();
+        }), CONFIG, new ObjectMapper());
+        LedgerUnavailable late = assertThrows(LedgerUnavailable.class,
+                () -> ledger.scanMemory(Deadline.after(java.time.Duration.ofMillis(100))));
+        assertTrue(late.isTransient(), "the invocation's time, not the store: tried again");
+        assertTrue(late.getMessage().contains("not read within this invocation's time"), late.getMessage());
+        assertEquals(1, staleQueries.get(), "the first page only: the second would have started past the latest start");
+
+        staleQueries.set(0);
+        assertThrows(LedgerUnavailable.class, () -> ledger.scanMemory(Deadline.after(java.time.Duration.ZERO)));
+        assertEquals(0, staleQueries.get(), "no time at all: no query started");
+    }
+
     @Test
     void whenBothFailTheCallersIsThrown() {
         DynamoDbLedger ledger = new DynamoDbLedger(() -> answering(partition -> {
             throw DynamoDbException.builder().message("down: " + partition).statusCode(500).build();
         }), CONFIG, new ObjectMapper());
-        LedgerUnavailable failure = assertThrows(LedgerUnavailable.class, ledger::scanMemory);
+        LedgerUnavailable failure = assertThrows(LedgerUnavailable.class, () -> ledger.scanMemory(Deadline.none()));
         assertTrue(failure.getMessage().contains("stale records"), failure.getMessage());
     }
 }

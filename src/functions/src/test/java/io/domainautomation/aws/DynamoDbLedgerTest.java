@@ -134,7 +134,7 @@ class DynamoDbLedgerTest {
             return null;
         });
         // The sandbox enforces the template's IAM: a read signed as nobody's (a thread that lost its caller) is denied.
-        CleanupLedger.Memory memory = asCleanupStale(() -> ledger.scanMemory());
+        CleanupLedger.Memory memory = asCleanupStale(() -> ledger.scanMemory(io.domainautomation.logic.port.Deadline.none()));
         assertEquals(Map.of("shop", Map.of("old.shop.example", stale)), memory.stale());
         assertEquals(Map.of("blog", Map.of("www.blog.example", awaited)), memory.certificates());
     }

@@ -145,6 +145,16 @@ class PackagedFunctionsIT {
         return answers.get(answers.size() - 1);
     }
 
+    /**
+     * The JVM's options as deployed: the function's JAVA_TOOL_OPTIONS in template.yaml, Globals merged (the tiered
+     * compilation Lambda's guidance gives, the JDK's own POST resend turned off).
+     */
+    private static List<String> deployedJvmOptions(String export) {
+        String options = iam.policies().environmentVariable(export, "JAVA_TOOL_OPTIONS")
+                .orElseThrow(() -> new AssertionError(export + ": no JAVA_TOOL_OPTIONS in template.yaml"));
+        return List.of(options.trim().split("\\s+"));
+    }
+
     private static List<JsonNode> runAll(String export, Map<String, String> extra, String... events) throws Exception {
         return runAll(export, extra, new ArrayList<>(), events);
     }
@@ -157,7 +167,7 @@ class PackagedFunctionsIT {
         List<JsonNode> answers = new ArrayList<>();
         try (LocalRuntimeApi runtime = new LocalRuntimeApi();
                 PackagedFunction function = PackagedFunction.start(taskRoot, runtime.address(), env, log,
-                        List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
+                        deployedJvmOptions(export))) {
             for (String event : events) {
                 LocalRuntimeApi.Answer answer = runtime.invoke(event, Duration.ofSeconds(60));
                 assertFalse(answer.error(), export + " answered an error: " + answer.body() + "\n" + function.log());
@@ -260,7 +270,7 @@ class PackagedFunctionsIT {
         // until the one-request rate budget frees its next slot
         try (LocalRuntimeApi runtime = new LocalRuntimeApi(Duration.ofSeconds(40));
                 PackagedFunction function = PackagedFunction.start(taskRoot, runtime.address(), env,
-                        Path.of("target/packaged-deadline.log"), List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
+                        Path.of("target/packaged-deadline.log"), deployedJvmOptions("set-canonical"))) {
             JsonNode first = JSON.readTree(runtime.invoke(get, Duration.ofSeconds(60)).body());
             assertTrue(first.get("statusCode").asInt() < 500, first.toString());
             long started = System.nanoTime();
@@ -444,7 +454,7 @@ class PackagedFunctionsIT {
         Path log = Path.of("target/packaged-on-demand-init.log");
         try (LocalRuntimeApi runtime = new LocalRuntimeApi();
                 PackagedFunction function = PackagedFunction.start(taskRoot, runtime.address(), environment("set-canonical"), log,
-                        List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
+                        deployedJvmOptions("set-canonical"))) {
             runtime.firstPoll().get(60, java.util.concurrent.TimeUnit.SECONDS);
             awaitCounter("auth.exchange", 1, function);
             assertEquals(1, sandbox.counter("secretsmanager.GetSecretValue"), "the token read once, in the init phase");
@@ -468,7 +478,7 @@ class PackagedFunctionsIT {
         Path log = Path.of("target/packaged-snap-start.log");
         try (LocalRuntimeApi runtime = new LocalRuntimeApi();
                 PackagedFunction function = PackagedFunction.start(taskRoot, runtime.address(), env, log,
-                        List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
+                        deployedJvmOptions("link-on-signup"))) {
             runtime.snapshotPoint().get(60, java.util.concurrent.TimeUnit.SECONDS);
             Map<String, Integer> atSnapshot = sandbox.counters();
             assertEquals(0, atSnapshot.getOrDefault("secretsmanager.DescribeSecret", 0), "nothing reaches AWS before the snapshot: " + atSnapshot);
@@ -497,7 +507,7 @@ class PackagedFunctionsIT {
             Map<String, String> env = snapStart(environment(export), CONTAINER_AUTHORIZATION);
             try (LocalRuntimeApi runtime = new LocalRuntimeApi();
                     PackagedFunction function = PackagedFunction.start(taskRoot, runtime.address(), env,
-                            Path.of("target/packaged-snapshot-" + export + ".log"), List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
+                            Path.of("target/packaged-snapshot-" + export + ".log"), deployedJvmOptions(export))) {
                 runtime.snapshotPoint().get(60, java.util.concurrent.TimeUnit.SECONDS);
                 int runtimeApi = Integer.parseInt(runtime.address().substring(runtime.address().lastIndexOf(':') + 1));
 

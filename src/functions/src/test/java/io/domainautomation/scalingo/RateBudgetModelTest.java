@@ -36,6 +36,26 @@ class RateBudgetModelTest {
     }
 
     /**
+     * The steady p99 is a figure of an hour's 600 signups, and varies with their arrivals: over nine hours of arrivals
+     * (nine seeds) taken together, the issue's goal holds (p99 within 10 s), though an hour's own p99 may not.
+     */
+    @Test
+    void overNineHoursOfSteadyArrivalsTheSignupP99IsWithinTenSeconds() {
+        List<Long> all = new java.util.ArrayList<>();
+        for (long seed = 1; seed <= RateBudgetModel.SEEDS; seed++) {
+            RateBudgetModel.Result hour = RateBudgetModel.run(RateBudgetModel.Mode.SHARED, seed,
+                    RateBudgetModel.steady(10, 60 * MINUTE, seed), 50_000, 6, 62 * MINUTE);
+            assertEquals(0, hour.tooManyRequests() + hour.peopleTooMany(), "seed " + seed);
+            all.addAll(hour.signupMillis());
+        }
+        all.sort(null);
+        long p99 = all.get((int) Math.ceil(0.99 * all.size()) - 1);
+        System.out.println("steady, nine seeds together: " + all.size() + " signups, p99 " + p99);
+        assertTrue(all.size() > 8 * 550, "nine hours of signups at 10 a minute: " + all.size());
+        assertTrue(p99 <= 10_000, "p99 of nine hours' signups " + p99);
+    }
+
+    /**
      * The rotation's daily run in the steady scenario: served before the scan (it takes what the scan had, not what the
      * signups have), in well under half the time today's share of 8 a minute takes.
      */

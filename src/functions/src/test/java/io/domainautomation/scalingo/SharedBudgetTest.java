@@ -120,13 +120,26 @@ class SharedBudgetTest {
         assertThrows(LedgerUnavailable.class, () -> linking.attempt(now, Long.MAX_VALUE, 1));
         linking.acquire(Deadline.none(), "list domains");
         assertEquals(1, linking.fallbacks());
+        // with no time to wait: the static share's turns free now are taken, then one is refused, and not counted
+        int booked = 0;
+        ScalingoException refused = null;
+        for (int i = 0; i < 12 && refused == null; i++) {
+            try {
+                linking.acquire(new Deadline(clocks.nanos()), "list domains");
+                booked++;
+            } catch (ScalingoException e) {
+                refused = e;
+            }
+        }
+        assertTrue(refused != null && refused.isNotInTime(), "the static share spent: refused as not in time");
+        assertEquals(1 + booked, linking.fallbacks(), "a refused turn sent no request: not a fallback");
         store.unreachable(false);
         linking.acquire(Deadline.none(), "list domains");
-        assertEquals(2, linking.fallbacks(), "the store taken for down a few seconds: not asked again at once");
+        assertEquals(2 + booked, linking.fallbacks(), "the store taken for down a few seconds: not asked again at once");
         long calls = store.calls();
         now += SharedBudget.STORE_DOWN_FOR;
         linking.acquire(Deadline.none(), "list domains");
-        assertEquals(2, linking.fallbacks(), "back on the shared budget");
+        assertEquals(2 + booked, linking.fallbacks(), "back on the shared budget");
         assertTrue(store.calls() > calls);
     }
 
@@ -269,10 +282,18 @@ class SharedBudgetTest {
     @Test
     void a429WithTooLittleTimeLeftForTheStoreShrinksNothingAndCallsNothing() {
         SharedBudget rotation = container(Priority.ROTATION, 1);
-        rotation.rateLimited(Duration.ofSeconds(30), new Deadline((now + 20_000) * 1_000_000)); // 3 x 8 s needed
+        // 2 x 8 s needed: the read and the write (the store's refusals carry the item)
+        rotation.rateLimited(Duration.ofSeconds(30), new Deadline((now + 12_000) * 1_000_000));
         assertEquals(0, store.calls());
         assertEquals(54, aMinuteOf(container(Priority.CLEANUP, 1)), "the cap as it was");
+        long calls = store.calls();
+        rotation.rateLimited(Duration.ofSeconds(30), new Deadline((now + 16_000) * 1_000_000));
+        assertEquals(calls + 2, store.calls(), "with 16 s left: a read and a write");
+        BudgetWindow shrunk = store.read("acct").orElseThrow();
+        assertTrue(now < shrunk.shrinkUntilMillis(), "shrunk from now");
+        assertEquals(27, shrunk.shrunkCap(), "to half the cap");
     }
+
     /** Sends {@code requests} one after another, each at its slot (waiting for it, or for the next look). */
     private void spend(SharedBudget container, int requests) {
         for (int sent = 0; sent < requests;) {
@@ -283,6 +304,31 @@ class SharedBudgetTest {
                 now += 150;
             }
         }
+    }
+
+    /**
+     * Background work's batch as BudgetPolicy.pacedBatch decides it on the window it decides on: 5 slots in one write
+     * while signups hold fewer than 8 slots, 3 once a refusal shows them holding as many.
+     */
+    @Test
+    void backgroundWorkTakesFiveSlotsAWriteWhileSignupsAreQuietAndThreeOnceTheyAreAtWork() {
+        SharedBudget cleanup = container(Priority.CLEANUP, 6);
+        assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(2, store.calls(), "a read and one write");
+        assertEquals(BudgetPolicy.PACED_BATCH_QUIET, cleanupSlots(), "nobody else at work: five slots, a grant each");
+        assertTrue(container(Priority.SIGNUP, 6).attempt(now, Long.MAX_VALUE, 3).granted()); // six slots
+        assertTrue(container(Priority.SIGNUP, 6).attempt(now, Long.MAX_VALUE, 2).granted()); // four more: ten held
+        now += 10_000; // the scan's five slots spent or expired
+        long before = store.calls();
+        assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(before + 2, store.calls(), "refused (the signups wrote since), then written");
+        assertEquals(BudgetPolicy.PACED_BATCH_QUIET + BudgetPolicy.PACED_BATCH, cleanupSlots(),
+                "decided again on what the refusal showed: signups at work, three slots");
+    }
+
+    private int cleanupSlots() {
+        return store.read("acct").orElseThrow().grants().stream().filter(g -> g.priority() == Priority.CLEANUP)
+                .mapToInt(BudgetWindow.Grant::count).sum();
     }
 
     @Test

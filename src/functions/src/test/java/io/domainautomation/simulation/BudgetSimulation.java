@@ -295,10 +295,11 @@ public final class BudgetSimulation {
             this.container = container;
             this.name = container.name + "#" + (++container.incarnations);
             this.skew = skewMax == 0 ? 0 : between(0, skewMax);
-            // a refusal showing the item (DynamoDB) in odd incarnations, read after it (a store without ALL_OLD) in
-            // even ones: both of the adapter's paths in every history, without a draw of the seed's
+            // a refusal carrying the item (DynamoDB) or read after it (a store without ALL_OLD), by the container's place
+            // in the history and its incarnation: with two containers or more, both of the adapter's paths in every
+            // history, at once, and each container on the other after a restart (no draw of the seed's)
             this.store = new FaultyBudgetStore(backing, conditions, Duration.ofMillis(LONGEST), this,
-                    container.incarnations % 2 == 1);
+                    (containers.indexOf(container) + container.incarnations) % 2 == 1);
             // as AdapterWiring makes it; the budget starts it on this incarnation's ticker
             this.fallback = RequestPacer.of(FALLBACK_SHARE, Duration.ofMillis(PERIOD), Duration.ofMillis(GUARD));
             this.budget = new SharedBudget(this.store, ACCOUNT, container.priority, SETTINGS, BATCH, fallback, this, () -> { });

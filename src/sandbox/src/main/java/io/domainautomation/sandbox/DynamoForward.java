@@ -29,8 +29,11 @@ import com.sun.net.httpserver.Headers;
  * (PutItem, UpdateItem, DeleteItem), whose refusal carries the item that failed the condition. dynalite accepts the
  * parameter and ignores it; the sandbox reads the item (consistently) after the refusal and adds it to the refusal as
  * DynamoDB does ({@code "Item"} beside the message, the CRC32 header recomputed). DynamoDB does this atomically; here
- * every write passed on holds one lock until its answer (and that read) is back, so no write through the sandbox falls
- * between a refusal and the item it shows (a write made to dynalite directly, not through the sandbox, could).
+ * every write passed on holds one lock (fair: in the order they came) until its answer (and that read) is back, so no
+ * write through the sandbox falls between a refusal and the item it shows (a write made to dynalite directly, not
+ * through the sandbox, could). A write that cannot have the lock within {@link #LOCK_WAIT} is answered as DynamoDB
+ * answers an internal error, without being applied; the refusal's read and the table's key names are asked with a
+ * short timeout, and a refusal whose item cannot be had in time is passed back without it.
  */
 final class DynamoForward {
 
@@ -40,7 +43,11 @@ final class DynamoForward {
     private static final String TARGET_PREFIX = "DynamoDB_20120810.";
     private final ObjectMapper json = new ObjectMapper();
     /** Held by each write passed on, until its answer (and the refused item's read) is back. */
-    private final Object writes = new Object();
+    private final java.util.concurrent.locks.ReentrantLock writes = new java.util.concurrent.locks.ReentrantLock(true);
+    /** The longest a write waits for the lock (the SDK's budget calls give up after a second). */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(2);
+    /** The longest the sandbox's own reads (the refused item, the key names) take. */
+    private static final Duration OWN_CALL = Duration.ofSeconds(2);
     /** Each table's key attributes (DescribeTable, once). */
     private final Map<String, List<String>> keyNames = new ConcurrentHashMap<>();
 
@@ -55,6 +62,7 @@ final class DynamoForward {
 
     void upstream(URI dynamo) {
         upstream = dynamo;
+        keyNames.clear(); // another DynamoDB: its tables may have other keys
     }
 
     Reply forward(Headers headers, String body) {
@@ -66,11 +74,22 @@ final class DynamoForward {
         }
         String operation = operation(headers.getFirst("X-Amz-Target"));
         if (!WRITES.contains(operation)) {
-            return send(target, headers, null, body);
+            return send(target, headers, null, body, Duration.ofSeconds(10));
         }
-        synchronized (writes) {
-            Reply answer = send(target, headers, null, body);
+        try {
+            if (!writes.tryLock(LOCK_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return new Reply(500, "application/x-amz-json-1.0", "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
+                        + "InternalServerError\",\"message\":\"the sandbox's writes are queued: not applied\"}", Map.of());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Reply.DROP;
+        }
+        try {
+            Reply answer = send(target, headers, null, body, Duration.ofSeconds(10));
             return SINGLE_ITEM_WRITES.contains(operation) ? withOldItem(target, headers, operation, body, answer) : answer;
+        } finally {
+            writes.unlock();
         }
     }
 
@@ -99,8 +118,9 @@ final class DynamoForward {
             }
             ObjectNode get = json.createObjectNode().put("TableName", table).put("ConsistentRead", true);
             get.set("Key", key);
-            Reply read = send(target, headers, TARGET_PREFIX + "GetItem", json.writeValueAsString(get));
+            Reply read = send(target, headers, TARGET_PREFIX + "GetItem", json.writeValueAsString(get), OWN_CALL);
             if (read.status() != 200) {
+                keyNames.remove(table); // a table made again with other keys, perhaps: described again next time
                 return answer; // not shown: the adapter reads it itself, as on a DynamoDB that does not return it
             }
             JsonNode item = json.readTree(read.body()).get("Item");
@@ -126,12 +146,15 @@ final class DynamoForward {
             return known;
         }
         Reply described = send(target, headers, TARGET_PREFIX + "DescribeTable",
-                json.writeValueAsString(json.createObjectNode().put("TableName", table)));
+                json.writeValueAsString(json.createObjectNode().put("TableName", table)), OWN_CALL);
         if (described.status() != 200) {
             throw new IOException("DescribeTable " + table + ": " + described.status());
         }
         List<String> names = new ArrayList<>();
         json.readTree(described.body()).path("Table").path("KeySchema").forEach(k -> names.add(k.path("AttributeName").asText()));
+        if (names.isEmpty()) {
+            throw new IOException("DescribeTable " + table + ": no key schema");
+        }
         keyNames.put(table, List.copyOf(names));
         return names;
     }
@@ -140,8 +163,8 @@ final class DynamoForward {
      * One call to dynalite with the caller's headers ({@code operation} instead of the caller's target when not null:
      * dynalite checks a signature's form, not its value).
      */
-    private Reply send(URI target, Headers headers, String operation, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve("/")).timeout(Duration.ofSeconds(10))
+    private Reply send(URI target, Headers headers, String operation, String body, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve("/")).timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         for (String name : REQUEST_HEADERS) {
             String value = name.equals("X-Amz-Target") && operation != null ? operation : headers.getFirst(name);

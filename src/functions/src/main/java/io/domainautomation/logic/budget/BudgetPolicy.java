@@ -95,28 +95,30 @@ public final class BudgetPolicy {
     }
 
     /**
-     * Background work's batch while signups or people hold as many slots as the headroom or more: they then want the
-     * slots that free, and wait behind the batch's slots booked ahead (3 slots, 3.6 s of the pace at the deployed cap).
+     * Background work's batch while signups or people hold {@link #HEADROOM} slots or more: they then want the slots
+     * that free, and wait behind the batch's slots booked ahead (3 slots, 3.6 s of the pace at the deployed cap).
      */
     public static final int PACED_BATCH = 3;
     /**
-     * Background work's batch while signups and people hold fewer slots than the headroom (none at night, a few
+     * Background work's batch while signups and people hold fewer than {@link #HEADROOM} slots (none at night, a few
      * signups a minute by day): they mostly fit in what it leaves them, so it books further ahead, for fewer writes.
      */
     public static final int PACED_BATCH_QUIET = 5;
 
     /**
      * How many slots background work asks for at once, on the window it decides on: {@link #PACED_BATCH_QUIET} while
-     * signups and people hold fewer slots than the settings' headroom, {@link #PACED_BATCH} otherwise. Each write of
-     * the store serves a batch; each slot booked ahead is one a signup arriving at a full cap waits behind (the model,
-     * BENCHMARKS.md section 8b: the store's requests per Scalingo request, 0.51 with 3 always, 0.44 so; the steady
-     * signups' p99 over 9 arrival seeds, median 7.9 s either way, 9.2 s with 5 always, 3 seeds of 9 over 10 s rather
-     * than 1; a day with 3 signups a minute, its p99 6.1 s with 3 always, 7.7 s so).
+     * signups and people hold fewer than {@link #HEADROOM} slots (the default headroom, whatever the settings' is: an
+     * operator who lowers the headroom for the scan's sake does not make its writes more frequent), {@link #PACED_BATCH}
+     * otherwise. Each write of the store serves a batch; each slot booked ahead is one a signup arriving at a full cap
+     * waits behind. In the model (RateBudgetModel, its three scenarios, 2026-12-07), this rule against a batch fixed at
+     * 3 and at 5: store requests per Scalingo request 0.44, against 0.51 and 0.41; the steady signups' p99 over 9
+     * arrival seeds, median 7.9 s, against 7.9 s and 9.2 s (seeds over 10 s: 1, 1 and 3); a day with 3 signups a minute,
+     * its p99 7.7 s, against 6.1 s and 7.9 s.
      */
     public static int pacedBatch(BudgetWindow window, long now, Settings settings) {
         int theirs = live(window, now, settings).stream().filter(g -> !g.priority().paced())
                 .mapToInt(BudgetWindow.Grant::count).sum();
-        return theirs < settings.headroom() ? PACED_BATCH_QUIET : PACED_BATCH;
+        return theirs < HEADROOM ? PACED_BATCH_QUIET : PACED_BATCH;
     }
 
     /** The cap in force at {@code now}: halved after a 429 until its Retry-After has passed. */

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
+import io.domainautomation.logic.port.Deadline;
+
 /**
  * The cleanup's memory across scans (a DynamoDB table when deployed, see docs/functions/cleanup-stale.md, "Cleanup ledger"): what was seen
  * stale and since when, the state of each scan, which scan runs, and the tombstones of removed domains. Every write
@@ -44,8 +46,12 @@ public interface CleanupLedger extends Tombstones, CleanupRecords {
      * {@link #allStaleRecords()} and {@link #allCertificateProgress()}, the two reads a scan invocation starts with. They
      * are independent, so an adapter may make them side by side (the DynamoDB one does: one round trip less before the
      * scan's first Scalingo call); either failing fails both, as one after the other would.
+     *
+     * @param latestStart the last moment a read (a page of one, on a store that pages) may start: one that cannot fails
+     *        both, as {@link io.domainautomation.logic.LedgerUnavailable} (transient: the invocation's time ran out,
+     *        not the store), so the reads end by the invocation's deadline however many pages they hold
      */
-    default Memory scanMemory() {
+    default Memory scanMemory(Deadline latestStart) {
         return new Memory(allStaleRecords(), allCertificateProgress());
     }
 

@@ -139,7 +139,8 @@ public class CleanupScan {
     private boolean scanApps(ScanState.Builder state, List<DomainEvent> events, List<ProgressChange> progress, TimeBudget time,
             Deadline invocation) {
         String resumeAfter = state.lastApp();
-        CleanupLedger.Memory memory = ledger.scanMemory();
+        // read by the time a call may start and still end before the scan's own calls must (however many pages)
+        CleanupLedger.Memory memory = ledger.scanMemory(invocation.less(CleanupRuns.ONE_CALL));
         Map<String, Map<String, StaleRecord>> remembered = memory.stale();
         Map<String, Map<String, CertificateProgress>> certificates = memory.certificates();
         List<App> listed;

@@ -34,13 +34,19 @@ public interface BudgetStore {
 
     /**
      * A conditional write's outcome: {@code current} is what the store holds when the write was refused, and
-     * {@code lookedAgain} whether finding it took a read of its own (a store that does not return the item with its
-     * refusal), which the caller counts as a call.
+     * {@code lookedAgain} whether a refusal took a read of its own (a store that does not return the item with its
+     * refusal; a refusal that turned out to be this very write, its reply lost, included), which the caller counts as
+     * a call.
      */
     record Written(boolean written, Optional<BudgetWindow> current, boolean lookedAgain) {
 
         public static Written done() {
             return new Written(true, Optional.empty(), false);
+        }
+
+        /** Written: the SDK's retry of this write was refused, and the read after that refusal found this write. */
+        public static Written doneThenRead() {
+            return new Written(true, Optional.empty(), true);
         }
 
         /** Refused, the refusal itself showing what the store holds (DynamoDB's ALL_OLD on a failed condition). */

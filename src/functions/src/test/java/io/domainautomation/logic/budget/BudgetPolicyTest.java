@@ -219,12 +219,12 @@ class BudgetPolicyTest {
     }
 
     /**
-     * Background work's batch: larger while signups and people hold fewer slots than the headroom (they fit in what it
-     * leaves them), the small one once they hold as many (they want each slot that frees); their slots counted while
-     * they count against the cap (61 s after their validity), the scan's own never.
+     * Background work's batch: larger while signups and people hold fewer slots than the default headroom (they fit in
+     * what it leaves them), the small one once they hold as many (they want each slot that frees); their slots counted
+     * while they count against the cap (61 s after their validity), the scan's own never.
      */
     @Test
-    void backgroundWorkBooksFurtherAheadOnlyWhileSignupsHoldFewerSlotsThanTheHeadroom() {
+    void backgroundWorkBooksFurtherAheadOnlyWhileSignupsHoldFewerSlotsThanTheDefaultHeadroom() {
         record Case(String what, BudgetWindow window, int batch) {
         }
         BudgetPolicy.Settings settings = SETTINGS; // headroom 8
@@ -242,10 +242,12 @@ class BudgetPolicyTest {
         for (Case c : cases) {
             assertEquals(c.batch(), BudgetPolicy.pacedBatch(c.window(), T0, settings), c.what());
         }
-        assertEquals(BudgetPolicy.PACED_BATCH, BudgetPolicy.pacedBatch(held(1, T0 - 1_000, Priority.SIGNUP), T0,
-                settings.withHeadroom(1)), "a headroom of 1: one signup slot is as many");
-        assertEquals(BudgetPolicy.PACED_BATCH, BudgetPolicy.pacedBatch(BudgetWindow.empty("acct"), T0, settings.withHeadroom(0)),
-                "no headroom: the small batch always");
+        for (int headroom : List.of(0, 2, 12)) {
+            assertEquals(BudgetPolicy.PACED_BATCH_QUIET, BudgetPolicy.pacedBatch(held(7, T0 - 1_000, Priority.SIGNUP), T0,
+                    settings.withHeadroom(headroom)), "the default headroom's 8 whatever the settings' (" + headroom + ")");
+            assertEquals(BudgetPolicy.PACED_BATCH, BudgetPolicy.pacedBatch(held(8, T0 - 1_000, Priority.SIGNUP), T0,
+                    settings.withHeadroom(headroom)));
+        }
     }
 
     @Test
