@@ -101,8 +101,11 @@ public final class SharedBudget implements RequestGate {
      * a signup's known window is tens of seconds old while the scan runs, and behind nearly always.
      */
     private volatile boolean othersWrote;
-    /** Whether the store's last refusal took a read of its own to show what is there (its refusals cost two calls). */
-    private volatile boolean refusalsRead;
+    /**
+     * Whether the store's last refusal took a read of its own to show what is there (its refusals cost two calls). True
+     * until a refusal has shown otherwise: a grant's calls are counted at their most until then.
+     */
+    private volatile boolean refusalsRead = true;
     /** Until when the store said no slot frees for this container (the other callers wait without asking it). */
     private volatile long quietUntil;
 
@@ -230,7 +233,7 @@ public final class SharedBudget implements RequestGate {
             boolean refusal = !decision.granted() && Math.max(decision.retryAtMillis(), now + 1) > latestStartMillis;
             boolean readFirst = othersWrote && refusalsRead && !priority.paced();
             if (!fresh && ((decision.granted() && readFirst) || refusal)
-                    && clocks.millis() + (callsPerGrant() + 1) * storeCall <= latestStartMillis) {
+                    && clocks.millis() + callsPerGrant() * storeCall <= latestStartMillis) {
                 // others wrote between this container's last grants: its "yes" is looked at on a fresh read first; and a
                 // caller is refused, with when to come back, only on what the store holds now
                 long knownVersion = window.version();
@@ -299,9 +302,9 @@ public final class SharedBudget implements RequestGate {
             BudgetStore.Written written = store.write(next);
             if (written.lookedAgain()) {
                 storeCalls.incrementAndGet(); // the refusal's read of what is there
-            }
-            if (!written.written()) {
-                refusalsRead = written.lookedAgain();
+                refusalsRead = true;
+            } else if (!written.written()) {
+                refusalsRead = false; // the refusal showed what is there itself
             }
             return written;
         } catch (LedgerUnavailable unreachable) {

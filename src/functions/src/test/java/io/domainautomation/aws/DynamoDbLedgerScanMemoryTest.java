@@ -153,13 +153,14 @@ class DynamoDbLedgerScanMemoryTest {
      * invocation gives its lease back and is tried again), not past Lambda's timeout.
      */
     @Test
+    @org.junit.jupiter.api.Timeout(30)
     void noPageStartsPastTheLatestStart() {
         java.util.concurrent.atomic.AtomicInteger staleQueries = new java.util.concurrent.atomic.AtomicInteger();
         DynamoDbLedger ledger = new DynamoDbLedger(() -> answering(partition -> {
             if (partition.equals("STALE")) {
                 staleQueries.incrementAndGet();
                 try {
-                    Thread.sleep(300); // a page read slowly: the latest start passes meanwhile
+                    Thread.sleep(1_500); // a page read slowly: the latest start passes meanwhile
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
@@ -170,7 +171,7 @@ class DynamoDbLedgerScanMemoryTest {
             return QueryResponse.builder().items(List.of()).build();
         }), CONFIG, new ObjectMapper());
         LedgerUnavailable late = assertThrows(LedgerUnavailable.class,
-                () -> ledger.scanMemory(Deadline.after(java.time.Duration.ofMillis(100))));
+                () -> ledger.scanMemory(Deadline.after(java.time.Duration.ofSeconds(1))));
         assertTrue(late.isTransient(), "the invocation's time, not the store: tried again");
         assertTrue(late.getMessage().contains("not read within this invocation's time"), late.getMessage());
         assertEquals(1, staleQueries.get(), "the first page only: the second would have started past the latest start");

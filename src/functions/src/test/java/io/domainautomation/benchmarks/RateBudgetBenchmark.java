@@ -768,7 +768,7 @@ class RateBudgetBenchmark {
                 .append(" cleanup-stale's one sequential worker, one request an app; the people on the account, 6 requests a")
                 .append(" minute evenly, unpaced (not retried after a 429). Each container paced by today's fixed shares")
                 .append(" (`RequestPacer`: link-on-signup 2 x 12, cleanup 8) or by its side of the shared budget")
-                .append(String.format(" (`SharedBudget.acquire`, the deployed settings: cap %d, batch %d (for the scan 3, or 5 while signups hold fewer slots than the headroom),"
+                .append(String.format(" (`SharedBudget.acquire`, the deployed settings: cap %d, batch %d (for the scan 3, or 5 while signups hold fewer than 8 slots),"
                         + " headroom %d, slots valid 2 s, guard 1 s) on one", SETTINGS.cap(), BATCH, SETTINGS.headroom()))
                 .append(" in-memory store. A 429 is counted, told to the gate, and the request tried again after a second;")
                 .append(" a request takes at least 150 ms (the model's latency). Both modes in this one run, on the same")

@@ -77,6 +77,15 @@ public final class InMemoryCleanupLedger implements CleanupLedger {
         return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(stale.getOrDefault(app, Map.of())));
     }
 
+    /** The latest start the last scan invocation gave its first reads (scanMemory), if any. */
+    public volatile io.domainautomation.logic.port.Deadline lastScanMemoryLatestStart;
+
+    @Override
+    public Memory scanMemory(io.domainautomation.logic.port.Deadline latestStart) {
+        lastScanMemoryLatestStart = latestStart;
+        return CleanupLedger.super.scanMemory(latestStart);
+    }
+
     @Override
     public synchronized Map<String, Map<String, StaleRecord>> allStaleRecords() {
         call("allStaleRecords");

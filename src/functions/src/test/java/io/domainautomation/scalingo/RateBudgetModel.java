@@ -435,7 +435,7 @@ public final class RateBudgetModel {
                 .append(" minute answered 429); 150 ms a request. Each container paced by today's fixed shares")
                 .append(" (`RequestPacer`: link-on-signup 2 x 12, cleanup 8, the rotation 8) or by the shared budget (`SharedBudget.attempt`,")
                 .append(" the code the functions run, on an in-memory store; the deployed settings: cap 50 (60 less")
-                .append(" domain-status's 4, less a tenth for the people), batch 6 (for the scan " + BudgetPolicy.PACED_BATCH + ", or " + BudgetPolicy.PACED_BATCH_QUIET + " while signups hold fewer slots than the headroom), slots valid 2 s).\n\n");
+                .append(" domain-status's 4, less a tenth for the people), batch 6 (for the scan " + BudgetPolicy.PACED_BATCH + ", or " + BudgetPolicy.PACED_BATCH_QUIET + " while signups hold fewer than " + BudgetPolicy.HEADROOM + " slots), slots valid 2 s).\n\n");
         md.append("| scenario | figure | fixed shares | shared budget | goal |\n|---|---|---|---|---|\n");
         List<Long> steady = steady(10, 60 * MINUTE, 1);
         Result fixedSteady = run(Mode.FIXED, 1, steady, 50_000, 6, 62 * MINUTE);

@@ -43,9 +43,11 @@ class RateBudgetModelTest {
     void overNineHoursOfSteadyArrivalsTheSignupP99IsWithinTenSeconds() {
         List<Long> all = new java.util.ArrayList<>();
         for (long seed = 1; seed <= RateBudgetModel.SEEDS; seed++) {
-            RateBudgetModel.Result hour = RateBudgetModel.run(RateBudgetModel.Mode.SHARED, seed,
-                    RateBudgetModel.steady(10, 60 * MINUTE, seed), 50_000, 6, 62 * MINUTE);
+            List<Long> arrivals = RateBudgetModel.steady(10, 60 * MINUTE, seed);
+            RateBudgetModel.Result hour = RateBudgetModel.run(RateBudgetModel.Mode.SHARED, seed, arrivals, 50_000, 6,
+                    62 * MINUTE);
             assertEquals(0, hour.tooManyRequests() + hour.peopleTooMany(), "seed " + seed);
+            assertEquals(arrivals.size(), hour.signupMillis().size(), "seed " + seed + ": every signup linked in the run");
             all.addAll(hour.signupMillis());
         }
         all.sort(null);

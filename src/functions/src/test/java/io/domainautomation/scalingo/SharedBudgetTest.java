@@ -282,13 +282,23 @@ class SharedBudgetTest {
     @Test
     void a429WithTooLittleTimeLeftForTheStoreShrinksNothingAndCallsNothing() {
         SharedBudget rotation = container(Priority.ROTATION, 1);
-        // 2 x 8 s needed: the read and the write (the store's refusals carry the item)
-        rotation.rateLimited(Duration.ofSeconds(30), new Deadline((now + 12_000) * 1_000_000));
+        // 3 x 8 s needed: the read, the write, and the read after a refusal (its store's refusals not yet seen to carry
+        // the item)
+        rotation.rateLimited(Duration.ofSeconds(30), new Deadline((now + 20_000) * 1_000_000));
         assertEquals(0, store.calls());
         assertEquals(54, aMinuteOf(container(Priority.CLEANUP, 1)), "the cap as it was");
+        // the rotation's own grant refused once (the scan wrote since), the refusal carrying the item: 2 x 8 s from then
+        now += 120_000;
+        assertTrue(rotation.attempt(now, Long.MAX_VALUE, 1).granted());
+        spend(container(Priority.CLEANUP, 1), 1);
+        now += 10_000;
         long calls = store.calls();
+        assertTrue(rotation.attempt(now, Long.MAX_VALUE, 1).granted());
+        assertEquals(calls + 2, store.calls(), "refused (showing the item), then written");
+        rotation.rateLimited(Duration.ofSeconds(30), new Deadline((now + 12_000) * 1_000_000));
+        assertEquals(calls + 2, store.calls(), "12 s: too little for a read and a write");
         rotation.rateLimited(Duration.ofSeconds(30), new Deadline((now + 16_000) * 1_000_000));
-        assertEquals(calls + 2, store.calls(), "with 16 s left: a read and a write");
+        assertEquals(calls + 4, store.calls(), "with 16 s left: a read and a write");
         BudgetWindow shrunk = store.read("acct").orElseThrow();
         assertTrue(now < shrunk.shrinkUntilMillis(), "shrunk from now");
         assertEquals(27, shrunk.shrunkCap(), "to half the cap");

@@ -29,11 +29,13 @@ import com.sun.net.httpserver.Headers;
  * (PutItem, UpdateItem, DeleteItem), whose refusal carries the item that failed the condition. dynalite accepts the
  * parameter and ignores it; the sandbox reads the item (consistently) after the refusal and adds it to the refusal as
  * DynamoDB does ({@code "Item"} beside the message, the CRC32 header recomputed). DynamoDB does this atomically; here
- * every write passed on holds one lock (fair: in the order they came) until its answer (and that read) is back, so no
- * write through the sandbox falls between a refusal and the item it shows (a write made to dynalite directly, not
- * through the sandbox, could). A write that cannot have the lock within {@link #LOCK_WAIT} is answered as DynamoDB
- * answers an internal error, without being applied; the refusal's read and the table's key names are asked with a
- * short timeout, and a refusal whose item cannot be had in time is passed back without it.
+ * a write asking for the item holds a lock of its own (fair: in the order they came) until its answer and that read
+ * are back, which every other write passed on shares (they go side by side among themselves), so no write through the
+ * sandbox falls between a refusal and the item it shows (a write made to dynalite directly, not through the sandbox,
+ * could). A write that cannot have its lock within {@link #LOCK_WAIT}, or a refusal whose item cannot be read (the
+ * read bounded at {@link #OWN_CALL}), is answered as DynamoDB answers an internal error: never a refusal without an
+ * item that is there (DynamoDB never answers so, and the adapter takes it for "no item"); the write, refused or
+ * never passed on, was not applied, and the SDK sends it again.
  */
 final class DynamoForward {
 
@@ -42,14 +44,20 @@ final class DynamoForward {
     private static final Set<String> SINGLE_ITEM_WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem");
     private static final String TARGET_PREFIX = "DynamoDB_20120810.";
     private final ObjectMapper json = new ObjectMapper();
-    /** Held by each write passed on, until its answer (and the refused item's read) is back. */
-    private final java.util.concurrent.locks.ReentrantLock writes = new java.util.concurrent.locks.ReentrantLock(true);
-    /** The longest a write waits for the lock (the SDK's budget calls give up after a second). */
+    /**
+     * Held alone by a write asking for the item (ALL_OLD), until its answer and the refused item's read are back; shared
+     * by every other write passed on.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock writes =
+            new java.util.concurrent.locks.ReentrantReadWriteLock(true);
+    /** The longest a write waits for its lock (the SDK's budget calls give up after a second). */
     static final Duration LOCK_WAIT = Duration.ofSeconds(2);
     /** The longest the sandbox's own reads (the refused item, the key names) take. */
-    private static final Duration OWN_CALL = Duration.ofSeconds(2);
-    /** Each table's key attributes (DescribeTable, once). */
+    static final Duration OWN_CALL = Duration.ofSeconds(2);
+    /** Each table's key attributes (DescribeTable, once), by DynamoDB and table. */
     private final Map<String, List<String>> keyNames = new ConcurrentHashMap<>();
+    private static final String NOT_APPLIED = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+            + "\"message\":\"the sandbox could not answer this write as DynamoDB would: not applied\"}";
 
     private static final List<String> REQUEST_HEADERS = List.of("Authorization", "X-Amz-Target", "X-Amz-Date",
             "X-Amz-Security-Token", "Content-Type", "amz-sdk-invocation-id", "amz-sdk-request");
@@ -62,7 +70,6 @@ final class DynamoForward {
 
     void upstream(URI dynamo) {
         upstream = dynamo;
-        keyNames.clear(); // another DynamoDB: its tables may have other keys
     }
 
     Reply forward(Headers headers, String body) {
@@ -76,10 +83,12 @@ final class DynamoForward {
         if (!WRITES.contains(operation)) {
             return send(target, headers, null, body, Duration.ofSeconds(10));
         }
+        JsonNode request = SINGLE_ITEM_WRITES.contains(operation) ? parsed(body) : null;
+        boolean oldItem = request != null && "ALL_OLD".equals(request.path("ReturnValuesOnConditionCheckFailure").asText());
+        java.util.concurrent.locks.Lock lock = oldItem ? writes.writeLock() : writes.readLock();
         try {
-            if (!writes.tryLock(LOCK_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                return new Reply(500, "application/x-amz-json-1.0", "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
-                        + "InternalServerError\",\"message\":\"the sandbox's writes are queued: not applied\"}", Map.of());
+            if (!lock.tryLock(LOCK_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return notApplied();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -87,9 +96,21 @@ final class DynamoForward {
         }
         try {
             Reply answer = send(target, headers, null, body, Duration.ofSeconds(10));
-            return SINGLE_ITEM_WRITES.contains(operation) ? withOldItem(target, headers, operation, body, answer) : answer;
+            return oldItem ? withOldItem(target, headers, operation, request, answer) : answer;
         } finally {
-            writes.unlock();
+            lock.unlock();
+        }
+    }
+
+    private static Reply notApplied() {
+        return new Reply(500, "application/x-amz-json-1.0", NOT_APPLIED, Map.of());
+    }
+
+    private JsonNode parsed(String body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException | RuntimeException unreadable) {
+            return null; // passed on as it is: dynalite answers it
         }
     }
 
@@ -99,17 +120,14 @@ final class DynamoForward {
 
     /**
      * A refused condition of a write that asked for the item (ALL_OLD), answered as DynamoDB does: the item that failed
-     * the condition added to the refusal (none when there is no item). Anything else passed back unchanged.
+     * the condition added to the refusal (none when there is no item); an internal error when the item cannot be read
+     * (the write was refused: not applied). Anything else passed back unchanged.
      */
-    private Reply withOldItem(URI target, Headers headers, String operation, String body, Reply answer) {
+    private Reply withOldItem(URI target, Headers headers, String operation, JsonNode request, Reply answer) {
         if (answer.status() != 400 || answer.body() == null || !answer.body().contains("#ConditionalCheckFailedException")) {
             return answer;
         }
         try {
-            JsonNode request = json.readTree(body);
-            if (!"ALL_OLD".equals(request.path("ReturnValuesOnConditionCheckFailure").asText())) {
-                return answer;
-            }
             String table = request.path("TableName").asText();
             JsonNode source = operation.equals("PutItem") ? request.path("Item") : request.path("Key");
             ObjectNode key = json.createObjectNode();
@@ -120,8 +138,8 @@ final class DynamoForward {
             get.set("Key", key);
             Reply read = send(target, headers, TARGET_PREFIX + "GetItem", json.writeValueAsString(get), OWN_CALL);
             if (read.status() != 200) {
-                keyNames.remove(table); // a table made again with other keys, perhaps: described again next time
-                return answer; // not shown: the adapter reads it itself, as on a DynamoDB that does not return it
+                keyNames.remove(target + " " + table); // a table made again with other keys, perhaps: described again
+                return notApplied();
             }
             JsonNode item = json.readTree(read.body()).get("Item");
             if (item == null) {
@@ -136,12 +154,12 @@ final class DynamoForward {
             replyHeaders.put("x-amz-crc32", Long.toString(crc.getValue()));
             return new Reply(answer.status(), answer.contentType(), shown, replyHeaders);
         } catch (IOException | RuntimeException unreadable) {
-            return answer;
+            return notApplied();
         }
     }
 
     private List<String> keyNames(URI target, Headers headers, String table) throws IOException {
-        List<String> known = keyNames.get(table);
+        List<String> known = keyNames.get(target + " " + table);
         if (known != null) {
             return known;
         }
@@ -155,7 +173,7 @@ final class DynamoForward {
         if (names.isEmpty()) {
             throw new IOException("DescribeTable " + table + ": no key schema");
         }
-        keyNames.put(table, List.copyOf(names));
+        keyNames.put(target + " " + table, List.copyOf(names));
         return names;
     }
 

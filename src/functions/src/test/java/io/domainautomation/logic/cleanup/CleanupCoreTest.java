@@ -93,6 +93,20 @@ class CleanupCoreTest {
                 "ledger.releaseScan"), calls);
     }
 
+    /**
+     * The scan's first reads (however many pages they hold) start only while a call still ends before the time the
+     * scan's own calls must end by: the invocation's deadline less the reserve for the step's save and events, less
+     * one AWS call.
+     */
+    @Test
+    void theScansFirstReadsAreGivenTheInvocationsDeadlineLessItsReserveAndACall() {
+        long deadline = world.invocationDeadline().nanoTime(); // as the scan's invocation gets it: the clock stands still
+        Scan done = scan();
+        assertTrue(done.state().orElseThrow().done());
+        assertEquals(deadline - CleanupScan.FINISH_RESERVE.toNanos() - CleanupRuns.ONE_CALL.toNanos(),
+                world.ledger.lastScanMemoryLatestStart.nanoTime());
+    }
+
     @Test
     void aDomainWithoutRecordsIsMarkedThenRemovedAfterTheConfirmationPeriodWithItsTombstone() {
         world.scalingo.seedDomain("shop", "old.acme.example", daysAgo(60));
