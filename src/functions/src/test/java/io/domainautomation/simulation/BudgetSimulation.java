@@ -1063,6 +1063,12 @@ public final class BudgetSimulation {
     private final class Conditions implements FaultyBudgetStore.Conditions {
 
         @Override
+        public void refused(FaultyBudgetStore view, boolean itemCarried) {
+            tally.outcomes.merge(itemCarried ? "store refusal carrying the item" : "store refusal, the item read after", 1L,
+                    Long::sum);
+        }
+
+        @Override
         public FaultyBudgetStore.Fate fate(FaultyBudgetStore view, FaultyBudgetStore.Call call) {
             tally.storeCalls++;
             if (calm) {

@@ -54,6 +54,9 @@ class BudgetSimulationTest {
             assertTrue(total.shrinks > 0, "some 429s shrink the budget");
             assertTrue(total.lostGrants > 0, "some grants are written with their reply lost");
             assertTrue(total.refusals > 0, "some callers are refused as not in time");
+            assertTrue(total.outcomes.getOrDefault("store refusal carrying the item", 0L) > 0
+                    && total.outcomes.getOrDefault("store refusal, the item read after", 0L) > 0,
+                    "both of the adapter's paths after a refused write: " + total.outcomes);
             assertTrue(total.maxGrantMinute >= BudgetSimulation.CAP, "some minutes are full: " + total.maxGrantMinute);
             List<Fault> never = new ArrayList<>();
             for (Fault fault : Fault.values()) {

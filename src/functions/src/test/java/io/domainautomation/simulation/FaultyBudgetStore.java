@@ -65,6 +65,10 @@ final class FaultyBudgetStore implements BudgetStore {
 
         /** A read (or a refusal's read) answered with this window. */
         void seen(FaultyBudgetStore store, Optional<BudgetWindow> window);
+
+        /** A write was refused: the refusal carried the item ({@code itemCarried}), or the adapter reads it after. */
+        default void refused(FaultyBudgetStore store, boolean itemCarried) {
+        }
     }
 
     private final InMemoryBudgetStore delegate;
@@ -112,6 +116,7 @@ final class FaultyBudgetStore implements BudgetStore {
             return written;
         }
         after(Call.WRITE, fate);
+        conditions.refused(this, oldItemWithRefusal);
         if (oldItemWithRefusal) {
             // refused: the condition failed, and the refusal shows what is there (DynamoDB's ALL_OLD), in the same call
             conditions.seen(this, written.current());
