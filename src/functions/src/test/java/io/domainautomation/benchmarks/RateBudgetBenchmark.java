@@ -123,7 +123,8 @@ class RateBudgetBenchmark {
     static final int CLEANUP_SHARE = 8;
     /** The time scales of the three scenarios, unless -Dbenchmark.rate-budget.scales says otherwise. */
     static final int[] DEFAULT_SCALES = {50, 100, 300};
-    private static final String TOKEN = "tk-us-rate-budget-benchmark";
+    // the local sandbox's own fixture, not shaped like a Scalingo token (the sandbox takes any string)
+    private static final String TOKEN = "sandbox-rate-budget-benchmark";
     private static final Path OUT = Path.of(System.getProperty("benchmark.output", ".")).toAbsolutePath().normalize();
 
     /** Run alone (-Dit.test=RateBudgetBenchmark): section 8 of BENCHMARKS.md replaced, the rest of the file kept. */

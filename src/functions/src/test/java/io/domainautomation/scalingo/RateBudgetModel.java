@@ -42,10 +42,29 @@ public final class RateBudgetModel {
             Map<String, Long> storeCallsByCause, long rotationMillis) {
 
         long percentile(double p) {
-            List<Long> sorted = new ArrayList<>(signupMillis);
-            sorted.sort(null);
-            return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
+            return RateBudgetModel.percentile(signupMillis, p);
         }
+    }
+
+    /** The {@code p} percentile of signup-to-linked times (nearest rank; 0 for none). */
+    static long percentile(List<Long> millis, double p) {
+        List<Long> sorted = new ArrayList<>(millis);
+        sorted.sort(null);
+        return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
+    }
+
+    /** The steady scenario (10 signups a minute, the scan running) over {@link #SEEDS} arrival seeds, an hour each. */
+    static List<Result> steadyHours(Mode mode, BudgetPolicy.Settings settings) {
+        List<Result> hours = new ArrayList<>();
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            hours.add(run(mode, seed, steady(10, 60 * MINUTE, seed), 50_000, 6, 62 * MINUTE, settings));
+        }
+        return hours;
+    }
+
+    /** Every signup-to-linked time of {@code hours}, as one list. */
+    static List<Long> pooled(List<Result> hours) {
+        return hours.stream().flatMap(hour -> hour.signupMillis().stream()).toList();
     }
 
     static final int LIMIT = 60;
@@ -498,23 +517,13 @@ public final class RateBudgetModel {
                 .append("| headroom | share of the cap used | signup to linked, p99 of all " + SEEDS + " hours' signups |")
                 .append(" store requests per Scalingo request | seed 1: share used, p99 |\n|---|---|---|---|---|\n");
         for (int headroom : HEADROOMS) {
-            BudgetPolicy.Settings settings = SETTINGS.withHeadroom(headroom);
-            List<Long> all = new ArrayList<>();
-            double use = 0;
-            long calls = 0;
-            long requests = 0;
-            Result first = null;
-            for (long seed = 1; seed <= SEEDS; seed++) {
-                Result hour = run(Mode.SHARED, seed, steady(10, 60 * MINUTE, seed), 50_000, 6, 62 * MINUTE, settings);
-                first = first == null ? hour : first;
-                all.addAll(hour.signupMillis());
-                use += hour.busyUse() / SEEDS;
-                calls += hour.storeCalls();
-                requests += hour.automationRequests();
-            }
-            Result pooled = new Result(Mode.SHARED, all, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), -1);
+            List<Result> hours = steadyHours(Mode.SHARED, SETTINGS.withHeadroom(headroom));
+            Result first = hours.get(0);
+            double use = hours.stream().mapToDouble(Result::busyUse).sum() / hours.size();
+            long calls = hours.stream().mapToLong(Result::storeCalls).sum();
+            long requests = hours.stream().mapToLong(Result::automationRequests).sum();
             md.append("| ").append(headroom).append(headroom == BudgetPolicy.HEADROOM ? " (default)" : "").append(" | ")
-                    .append(percent(use)).append(" | ").append(seconds(pooled.percentile(0.99))).append(" | ")
+                    .append(percent(use)).append(" | ").append(seconds(percentile(pooled(hours), 0.99))).append(" | ")
                     .append(String.format("%.2f", (double) calls / requests)).append(" | ").append(percent(first.busyUse()))
                     .append(", ").append(seconds(first.percentile(0.99))).append(" |\n");
         }
@@ -535,18 +544,11 @@ public final class RateBudgetModel {
      * over 10 s; and the p99 of all their signups together (nine hours of arrivals).
      */
     private static String seedsP99(Mode mode) {
-        List<Long> p99s = new java.util.ArrayList<>();
-        List<Long> all = new java.util.ArrayList<>();
-        for (long seed = 1; seed <= SEEDS; seed++) {
-            Result hour = run(mode, seed, steady(10, 60 * MINUTE, seed), 50_000, 6, 62 * MINUTE);
-            p99s.add(hour.percentile(0.99));
-            all.addAll(hour.signupMillis());
-        }
-        List<Long> sorted = p99s.stream().sorted().toList();
+        List<Result> hours = steadyHours(mode, SETTINGS);
+        List<Long> sorted = hours.stream().map(hour -> hour.percentile(0.99)).sorted().toList();
         long over = sorted.stream().filter(p -> p > 10_000).count();
-        Result pooled = new Result(mode, all, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), -1);
         return seconds(sorted.get(sorted.size() / 2)) + ", " + seconds(sorted.get(sorted.size() - 1)) + " (" + over + "); "
-                + seconds(pooled.percentile(0.99));
+                + seconds(percentile(pooled(hours), 0.99));
     }
 
     /**

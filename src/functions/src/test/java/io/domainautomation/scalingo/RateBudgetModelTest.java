@@ -41,20 +41,34 @@ class RateBudgetModelTest {
      */
     @Test
     void overNineHoursOfSteadyArrivalsTheSignupP99IsWithinTenSeconds() {
-        List<Long> all = new java.util.ArrayList<>();
-        for (long seed = 1; seed <= RateBudgetModel.SEEDS; seed++) {
-            List<Long> arrivals = RateBudgetModel.steady(10, 60 * MINUTE, seed);
-            RateBudgetModel.Result hour = RateBudgetModel.run(RateBudgetModel.Mode.SHARED, seed, arrivals, 50_000, 6,
-                    62 * MINUTE);
+        List<RateBudgetModel.Result> hours = RateBudgetModel.steadyHours(RateBudgetModel.Mode.SHARED, RateBudgetModel.SETTINGS);
+        assertEquals(RateBudgetModel.SEEDS, hours.size());
+        for (int i = 0; i < hours.size(); i++) {
+            long seed = i + 1;
+            RateBudgetModel.Result hour = hours.get(i);
             assertEquals(0, hour.tooManyRequests() + hour.peopleTooMany(), "seed " + seed);
-            assertEquals(arrivals.size(), hour.signupMillis().size(), "seed " + seed + ": every signup linked in the run");
-            all.addAll(hour.signupMillis());
+            assertEquals(RateBudgetModel.steady(10, 60 * MINUTE, seed).size(), hour.signupMillis().size(),
+                    "seed " + seed + ": every signup linked in the run");
         }
-        all.sort(null);
-        long p99 = all.get((int) Math.ceil(0.99 * all.size()) - 1);
+        List<Long> all = RateBudgetModel.pooled(hours);
+        long p99 = RateBudgetModel.percentile(all, 0.99);
         System.out.println("steady, nine seeds together: " + all.size() + " signups, p99 " + p99);
         assertTrue(all.size() > 8 * 550, "nine hours of signups at 10 a minute: " + all.size());
         assertTrue(p99 <= 10_000, "p99 of nine hours' signups " + p99);
+    }
+
+    /** The percentile the figures are given by: nearest rank, whatever the order, 0 for nothing. */
+    @Test
+    void percentilesAreByNearestRank() {
+        List<Long> hundred = new java.util.ArrayList<>();
+        for (long i = 100; i >= 1; i--) {
+            hundred.add(i);
+        }
+        assertEquals(99, RateBudgetModel.percentile(hundred, 0.99));
+        assertEquals(50, RateBudgetModel.percentile(hundred, 0.5));
+        assertEquals(100, RateBudgetModel.percentile(hundred, 1.0));
+        assertEquals(7, RateBudgetModel.percentile(List.of(7L), 0.99));
+        assertEquals(0, RateBudgetModel.percentile(List.of(), 0.99));
     }
 
     /**

@@ -358,34 +358,23 @@ class SharedBudgetTest {
     void anotherContainersWriteIsSeenByTheRefusalAndDecidedOnWithoutAnotherRead() {
         SharedBudget cleanup = container(Priority.CLEANUP, 3);
         SharedBudget linking = container(Priority.SIGNUP, 6);
-        spend(cleanup, BudgetPolicy.PACED_BATCH);
-        assertTrue(linking.attempt(now, Long.MAX_VALUE, 3).granted()); // six slots: two for each of three callers
-        SharedBudget.Attempt paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
-        now = Math.max(now, paced.atMillis());
-        long before = store.calls();
-        assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
-        assertEquals(before + 2, store.calls(), "a refused write (showing what is there, as DynamoDB's ALL_OLD), then the write");
-        BudgetWindowAssert.holds(store, 3, 2 * BudgetPolicy.PACED_BATCH + 6);
+        assertEquals(2, scansGrantAfterTheSignups(cleanup, linking),
+                "a refused write (showing what is there, as DynamoDB's ALL_OLD), then the write");
         // nobody reads first: a refused write and the write after it cost what a read and a write would, and a write
         // that is not refused costs one call
         for (int round = 0; round < 3; round++) {
             now += 3_000;
-            before = store.calls();
-            assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
-            assertEquals(before + 2, store.calls(), "the scan wrote since the signups' last look: refused, then written");
+            assertEquals(2, callsOf(() -> assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted())),
+                    "the scan wrote since the signups' last look: refused, then written");
             now += 5_000; // the scan's batch spent
-            before = store.calls();
-            spend(cleanup, 1);
-            assertEquals(before + 2, store.calls(), "the signups wrote since the scan's last look: refused, then written");
+            assertEquals(2, callsOf(() -> spend(cleanup, 1)),
+                    "the signups wrote since the scan's last look: refused, then written");
         }
         now += 3_000;
-        before = store.calls();
-        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
-        assertEquals(before + 2, store.calls());
+        assertEquals(2, callsOf(() -> assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted())));
         now += 3_000;
-        before = store.calls();
-        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
-        assertEquals(before + 1, store.calls(), "nobody wrote since its own grant: one write, no read first");
+        assertEquals(1, callsOf(() -> assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted())),
+                "nobody wrote since its own grant: one write, no read first");
     }
 
     /**
@@ -397,32 +386,41 @@ class SharedBudgetTest {
         store = new InMemoryBudgetStore(false);
         SharedBudget cleanup = container(Priority.CLEANUP, 3);
         SharedBudget linking = container(Priority.SIGNUP, 6);
+        assertEquals(3, scansGrantAfterTheSignups(cleanup, linking),
+                "a refused write (and its read of what is there), then the write");
+        // the signups' window is behind: refused once, their container reads first while others keep writing (two calls,
+        // not three); the scan keeps writing on the window it knows, its own (a refusal shows it the new one)
+        now += 3_000;
+        assertEquals(3, callsOf(() -> assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted())),
+                "the scan wrote since its last look: refused, then written");
+        now += 5_000; // the scan's batch spent
+        assertEquals(3, callsOf(() -> spend(cleanup, 1)), "the scan does not read first: refused, then written");
+        now += 3_000;
+        assertEquals(2, callsOf(() -> assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted())), "a read and a write");
+        now += 3_000;
+        assertEquals(2, callsOf(() -> assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted())),
+                "its read found others' writes last time: a read first again");
+    }
+
+    /**
+     * The scan's first batch, then six slots for the signups, then the scan's next grant at its pace, on a window the
+     * signups wrote since: the store calls that grant took.
+     */
+    private long scansGrantAfterTheSignups(SharedBudget cleanup, SharedBudget linking) {
         spend(cleanup, BudgetPolicy.PACED_BATCH);
         assertTrue(linking.attempt(now, Long.MAX_VALUE, 3).granted()); // six slots: two for each of three callers
         SharedBudget.Attempt paced = cleanup.attempt(now, Long.MAX_VALUE, 1);
         now = Math.max(now, paced.atMillis());
-        long before = store.calls();
-        assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted());
-        assertEquals(before + 3, store.calls(), "a refused write (and its read of what is there), then the write");
+        long calls = callsOf(() -> assertTrue(cleanup.attempt(now, Long.MAX_VALUE, 1).granted()));
         BudgetWindowAssert.holds(store, 3, 2 * BudgetPolicy.PACED_BATCH + 6);
-        // the signups' window is behind: refused once, their container reads first while others keep writing (two calls,
-        // not three); the scan keeps writing on the window it knows, its own (a refusal shows it the new one)
-        now += 3_000;
-        before = store.calls();
-        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
-        assertEquals(before + 3, store.calls(), "the scan wrote since its last look: refused, then written");
-        now += 5_000; // the scan's batch spent
-        before = store.calls();
-        spend(cleanup, 1);
-        assertEquals(before + 3, store.calls(), "the scan does not read first: refused, then written");
-        now += 3_000;
-        before = store.calls();
-        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
-        assertEquals(before + 2, store.calls(), "a read and a write");
-        now += 3_000;
-        before = store.calls();
-        assertTrue(linking.attempt(now, Long.MAX_VALUE, 1).granted());
-        assertEquals(before + 2, store.calls(), "its read found others' writes last time: a read first again");
+        return calls;
+    }
+
+    /** The store calls {@code step} made. */
+    private long callsOf(Runnable step) {
+        long before = store.calls();
+        step.run();
+        return store.calls() - before;
     }
 
     @Test
